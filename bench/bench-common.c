@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-common.c - option helpers shared by the benchmark commands.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-common.h"
+
+int bc_split(const char *s, char out[][64], size_t max)
+{
+	size_t n = 0;
+	const char *p = s, *q;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (;;) {
+		q = strchr(p, ',');
+		size_t len = q ? (size_t)(q - p) : strlen(p);
+
+		if (!len || len >= 64 || n >= max)
+			return -EINVAL;
+		memcpy(out[n], p, len);
+		out[n][len] = '\0';
+		n++;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return (int)n;
+}
+
+int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
+		  char *err, size_t errlen)
+{
+	char names[BC_MAX_LIST][64];
+	int n, i;
+
+	if (s && !strcmp(s, "all")) {
+		for (i = 0; i < PCPU_NR_STRATEGIES && (size_t)i < max; i++)
+			ids[i] = (enum pcpu_strategy_id)i;
+		return i;
+	}
+	n = bc_split(s, names, BC_MAX_LIST);
+	if (n < 0 || (size_t)n > max) {
+		snprintf(err, errlen, "bad strategy list '%s'", s ? s : "");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (pcpu_strategy_lookup(names[i], &ids[i])) {
+			snprintf(err, errlen, "unknown strategy '%s' (known: "
+				 "offset-array, segment, vm-area, hybrid, tls, all)",
+				 names[i]);
+			return -EINVAL;
+		}
+	}
+	return n;
+}
+
+int bc_double(const char *s, double *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || *end ? -EINVAL : 0;
+}
+
+int bc_ulong(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+enum pout_format bc_default_format(const char *path)
+{
+	if ((!path || !strcmp(path, "-")) && isatty(STDOUT_FILENO))
+		return POUT_TEXT;
+	return POUT_CSV;
+}

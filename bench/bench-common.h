@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bench-common.h - option helpers shared by the benchmark commands.
+ */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#include <stddef.h>
+
+#include "pcpu.h"
+#include "pcpu-out.h"
+
+#define BC_MAX_LIST 64
+
+/* Split a comma list in place-independent copies. Return: count, -EINVAL. */
+int bc_split(const char *s, char out[][64], size_t max);
+/* "all" or a comma list of strategy names. Return: count; -EINVAL (message
+ * in err names the unknown strategy). */
+int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
+		  char *err, size_t errlen);
+/* Parse a double/unsigned option value; -EINVAL on junk. */
+int bc_double(const char *s, double *v);
+int bc_ulong(const char *s, unsigned long *v);
+/* Default output format: text on a terminal, csv otherwise. */
+enum pout_format bc_default_format(const char *path);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pcpubench.h - the subcommands of build/pcpubench, one X-macro list.
+ *
+ * Each command lives in bench/cmd-<name>.c as
+ *     int cmd_<name>(int argc, char **argv);
+ * argv[0] is the command name; the return value is the exit code:
+ * 0 ok, 1 failure (a check failed), 2 usage error, 4 cannot run here.
+ */
+#ifndef PCPUBENCH_H
+#define PCPUBENCH_H
+
+#define PCPUBENCH_COMMANDS(X)                                                 \
+	X(list, "strategies, workloads and counter events known")            \
+	X(info, "this machine: CPU, clocks, caches, TLB, topology, counters")\
+	X(access, "cost of one per-CPU access, per strategy")               \
+	X(tlb, "TLB reach and miss penalties, by pointer chase")              \
+	X(churn, "throughput, latency and correctness under CPU hotplug")    \
+	X(numa, "where each CPU's area lives; node x node latency")         \
+	X(mem, "memory reserved and committed, possible versus online CPUs")
+
+#define PCPUBENCH_X_DECL(name, desc) int cmd_##name(int argc, char **argv);
+PCPUBENCH_COMMANDS(PCPUBENCH_X_DECL)
+#undef PCPUBENCH_X_DECL
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_SKIP = 4,
+};
+
+#endif

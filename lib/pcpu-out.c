@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcpu-out.c - the tidy row writer (see pcpu-out.h).
+ *
+ * CSV rows stream as they come (RFC 4180 quoting). JSON writes the meta
+ * block at the first row (or at close) and then streams the rows. TEXT
+ * keeps every row and prints, at close, one aligned line per
+ * (parameters, metric): median, min, q1, q3, robust CV, n, unit, status.
+ * Writing to a named file goes through a temporary file renamed at close,
+ * so a reader never sees half a result.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pcpu-out.h"
+#include "pcpu-stats.h"
+
+#ifndef PCPU_GIT_REV
+#define PCPU_GIT_REV "unknown"
+#endif
+
+struct pout_kv {
+	char *key, *value;
+};
+
+struct pout_trow {
+	char *key;		/* params + metric, \x1f separated */
+	char **params;
+	char *metric, *unit, *status;
+	double value;
+	int na;
+};
+
+struct pout {
+	enum pout_format fmt;
+	FILE *f;
+	char *path, *tmp;
+	char *bench;
+	char **pnames;
+	size_t np;
+	struct pout_kv *meta;
+	size_t nmeta;
+	int started;		/* header / meta block written */
+	size_t nrows;
+	int err;
+	struct pout_trow *trows;	/* TEXT */
+	size_t ntrows, captrows;
+};
+
+static const char *const fmt_names[] = { "text", "csv", "json" };
+
+int pout_format_parse(const char *s, enum pout_format *f)
+{
+	unsigned i;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		if (!strcmp(s, fmt_names[i])) {
+			*f = (enum pout_format)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *pout_format_name(enum pout_format f)
+{
+	return (unsigned)f < 3 ? fmt_names[f] : "?";
+}
+
+int pout_status_valid(const char *st)
+{
+	const char *p;
+
+	if (!st || !*st)
+		return 0;
+	for (p = st; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r' ||
+		    (unsigned char)*p < 0x20)
+			return 0;
+	if (!strcmp(st, "ok") || !strcmp(st, "multiplexed") ||
+	    !strcmp(st, "estimated") || !strcmp(st, "derived"))
+		return 1;
+	if (!strncmp(st, "na:", 3) && st[3])
+		return 1;
+	if (!strncmp(st, "flagged:", 8) && st[8])
+		return 1;
+	return 0;
+}
+
+static int name_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	return !strpbrk(s, ",\"\n\r");
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Integers exactly, others with 9 significant digits. */
+static void fmt_value(char *buf, size_t len, double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.9g", v);
+}
+
+static char *xstrdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/**
+ * pout_open() - see pcpu-out.h.
+ * Return: 0; -EINVAL; -ENOMEM; -errno creating the temporary file.
+ */
+int pout_open(struct pout **out, enum pout_format fmt, const char *path,
+	      const char *bench, const char *const *param_names,
+	      size_t nparams)
+{
+	struct pout *o;
+	size_t i;
+	int ret = -ENOMEM;
+
+	if (!out || (unsigned)fmt > POUT_JSON || !name_ok(bench) ||
+	    (nparams && !param_names))
+		return -EINVAL;
+	for (i = 0; i < nparams; i++)
+		if (!name_ok(param_names[i]))
+			return -EINVAL;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->fmt = fmt;
+	o->bench = xstrdup(bench);
+	o->np = nparams;
+	o->pnames = calloc(nparams + 1, sizeof(char *));
+	if (!o->bench || !o->pnames)
+		goto err;
+	for (i = 0; i < nparams; i++)
+		if (!(o->pnames[i] = xstrdup(param_names[i])))
+			goto err;
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+	} else {
+		int fd;
+
+		o->path = xstrdup(path);
+		if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+			o->tmp = NULL;
+			goto err;
+		}
+		fd = mkstemp(o->tmp);
+		if (fd < 0) {
+			ret = -errno;
+			free(o->tmp);
+			o->tmp = NULL;
+			goto err;
+		}
+		fchmod(fd, 0644);
+		o->f = fdopen(fd, "w");
+		if (!o->f) {
+			ret = -errno;
+			close(fd);
+			unlink(o->tmp);
+			goto err;
+		}
+	}
+	*out = o;
+	return 0;
+err:
+	pout_abort(o);
+	return ret;
+}
+
+int pout_meta(struct pout *o, const char *key, const char *value)
+{
+	struct pout_kv *kv;
+
+	if (!o || !key || !*key)
+		return -EINVAL;
+	if (o->fmt == POUT_CSV)
+		return 0;
+	if (o->fmt == POUT_TEXT) {
+		fprintf(o->f, "# %s: %s\n", key, value ? value : "");
+		return 0;
+	}
+	if (o->started)
+		return -EALREADY;
+	kv = realloc(o->meta, (o->nmeta + 1) * sizeof(*kv));
+	if (!kv)
+		return -ENOMEM;
+	o->meta = kv;
+	kv[o->nmeta].key = xstrdup(key);
+	kv[o->nmeta].value = xstrdup(value);
+	if (!kv[o->nmeta].key || !kv[o->nmeta].value) {
+		free(kv[o->nmeta].key);
+		free(kv[o->nmeta].value);
+		return -ENOMEM;
+	}
+	o->nmeta++;
+	return 0;
+}
+
+static void json_meta_pair(FILE *f, int *first, const char *k, const char *v)
+{
+	fputs(*first ? "\n    " : ",\n    ", f);
+	*first = 0;
+	json_str(f, k);
+	fputs(": ", f);
+	json_str(f, v);
+}
+
+static void start(struct pout *o)
+{
+	size_t i;
+
+	if (o->started)
+		return;
+	o->started = 1;
+	if (o->fmt == POUT_CSV) {
+		fputs("bench", o->f);
+		for (i = 0; i < o->np; i++) {
+			fputc(',', o->f);
+			csv_field(o->f, o->pnames[i]);
+		}
+		fputs(",rep,metric,value,unit,status\n", o->f);
+	} else if (o->fmt == POUT_JSON) {
+		struct utsname u;
+		char tbuf[64];
+		time_t now = time(NULL);
+		struct tm tm;
+		int first = 1;
+
+		if (uname(&u))
+			memset(&u, 0, sizeof(u));
+		gmtime_r(&now, &tm);
+		strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(o->f, "{\n  \"schema_version\": %d,\n  \"meta\": {",
+			POUT_SCHEMA_VERSION);
+		fputs("\n    \"schema_version\": ", o->f);
+		fprintf(o->f, "%d", POUT_SCHEMA_VERSION);
+		first = 0;
+		json_meta_pair(o->f, &first, "bench", o->bench);
+		json_meta_pair(o->f, &first, "tool", "pcpubench");
+		json_meta_pair(o->f, &first, "version", PCPU_GIT_REV);
+		json_meta_pair(o->f, &first, "time", tbuf);
+		json_meta_pair(o->f, &first, "host", u.nodename);
+		json_meta_pair(o->f, &first, "kernel", u.release);
+		for (i = 0; i < o->nmeta; i++)
+			json_meta_pair(o->f, &first, o->meta[i].key,
+				       o->meta[i].value);
+		fputs("\n  },\n  \"rows\": [", o->f);
+	}
+}
+
+static int trow_add(struct pout *o, const char *const *pv, const char *metric,
+		    double value, const char *unit, const char *status, int na)
+{
+	struct pout_trow *r;
+	size_t i, len = strlen(metric) + 2;
+
+	if (o->ntrows == o->captrows) {
+		size_t cap = o->captrows ? 2 * o->captrows : 256;
+
+		r = realloc(o->trows, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		o->trows = r;
+		o->captrows = cap;
+	}
+	r = &o->trows[o->ntrows];
+	memset(r, 0, sizeof(*r));
+	r->params = calloc(o->np + 1, sizeof(char *));
+	if (!r->params)
+		return -ENOMEM;
+	for (i = 0; i < o->np; i++) {
+		r->params[i] = xstrdup(pv[i]);
+		len += strlen(r->params[i]) + 1;
+	}
+	r->key = malloc(len);
+	r->metric = xstrdup(metric);
+	r->unit = xstrdup(unit);
+	r->status = xstrdup(status);
+	if (!r->key || !r->metric || !r->unit || !r->status) {
+		for (i = 0; i < o->np; i++)
+			free(r->params[i]);
+		free(r->params);
+		free(r->key);
+		free(r->metric);
+		free(r->unit);
+		free(r->status);
+		return -ENOMEM;
+	}
+	r->key[0] = 0;
+	for (i = 0; i < o->np; i++) {
+		strcat(r->key, r->params[i]);
+		strcat(r->key, "\x1f");
+	}
+	strcat(r->key, metric);
+	r->value = value;
+	r->na = na;
+	o->ntrows++;
+	return 0;
+}
+
+/**
+ * pout_row() - see pcpu-out.h.
+ * Return: 0; -EINVAL; -EIO; -ENOMEM.
+ */
+int pout_row(struct pout *o, const char *const *pv, int rep,
+	     const char *metric, double value, const char *unit,
+	     const char *status)
+{
+	char vbuf[64];
+	size_t i;
+	int na;
+
+	if (!o || !name_ok(metric) || !unit || strpbrk(unit, ",\"\n\r") ||
+	    (o->np && !pv) || rep < -1)
+		return -EINVAL;
+	if (!pout_status_valid(status))
+		return -EINVAL;
+	for (i = 0; i < o->np; i++)
+		if (!pv[i])
+			return -EINVAL;
+	na = POUT_IS_NA(status);
+	if (!na && !isfinite(value))
+		return -EINVAL;
+	start(o);
+	if (na)
+		snprintf(vbuf, sizeof(vbuf), "NA");
+	else
+		fmt_value(vbuf, sizeof(vbuf), value);
+
+	switch (o->fmt) {
+	case POUT_CSV:
+		csv_field(o->f, o->bench);
+		for (i = 0; i < o->np; i++) {
+			fputc(',', o->f);
+			csv_field(o->f, pv[i]);
+		}
+		if (rep >= 0)
+			fprintf(o->f, ",%d,", rep);
+		else
+			fputs(",,", o->f);
+		csv_field(o->f, metric);
+		fprintf(o->f, ",%s,", vbuf);
+		csv_field(o->f, unit);
+		fputc(',', o->f);
+		csv_field(o->f, status);
+		fputc('\n', o->f);
+		break;
+	case POUT_JSON:
+		fputs(o->nrows ? ",\n    {" : "\n    {", o->f);
+		fputs("\"bench\": ", o->f);
+		json_str(o->f, o->bench);
+		for (i = 0; i < o->np; i++) {
+			fputs(", ", o->f);
+			json_str(o->f, o->pnames[i]);
+			fputs(": ", o->f);
+			json_str(o->f, pv[i]);
+		}
+		if (rep >= 0)
+			fprintf(o->f, ", \"rep\": %d", rep);
+		else
+			fputs(", \"rep\": null", o->f);
+		fputs(", \"metric\": ", o->f);
+		json_str(o->f, metric);
+		fprintf(o->f, ", \"value\": %s, \"unit\": ",
+			na ? "null" : vbuf);
+		json_str(o->f, unit);
+		fputs(", \"status\": ", o->f);
+		json_str(o->f, status);
+		fputc('}', o->f);
+		break;
+	case POUT_TEXT:
+		if (trow_add(o, pv, metric, value, unit, status, na))
+			return -ENOMEM;
+		break;
+	}
+	o->nrows++;
+	if (ferror(o->f)) {
+		o->err = -EIO;
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The group's status: the common one, or the worst seen. */
+static const char *group_status(struct pout_trow **g, size_t n)
+{
+	static const char *const order[] = { "flagged:", "na:", "multiplexed",
+					     "estimated", "derived", "ok" };
+	size_t i, k;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(g[i]->status, g[0]->status))
+			break;
+	if (i == n)
+		return g[0]->status;
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < n; i++)
+			if (!strncmp(g[i]->status, order[k], strlen(order[k])))
+				return g[i]->status;
+	return g[0]->status;
+}
+
+static void text_table(struct pout *o)
+{
+	size_t ncols = o->np + 10, i, j, ngroups = 0;
+	size_t *w = calloc(ncols, sizeof(size_t));
+	char ***cells = NULL;
+	char *done = calloc(o->ntrows + 1, 1);
+	struct pout_trow **g = calloc(o->ntrows + 1, sizeof(*g));
+	double *v = calloc(o->ntrows + 1, sizeof(double));
+	static const char *const hdr[] = { "metric", "median", "min", "q1",
+					   "q3", "rcv%", "n", "unit",
+					   "status" };
+
+	cells = calloc(o->ntrows + 2, sizeof(char **));
+	if (!w || !done || !g || !v || !cells)
+		goto out;
+	/* Header row. */
+	cells[0] = calloc(ncols, sizeof(char *));
+	if (!cells[0])
+		goto out;
+	for (j = 0; j < o->np; j++)
+		cells[0][j] = xstrdup(o->pnames[j]);
+	for (j = 0; j < 9; j++)
+		cells[0][o->np + j] = xstrdup(hdr[j]);
+	ngroups = 1;
+	for (i = 0; i < o->ntrows; i++) {
+		struct pstats st;
+		size_t n = 0, nv = 0;
+		char **c;
+		char b[64];
+
+		if (done[i])
+			continue;
+		for (j = i; j < o->ntrows; j++)
+			if (!done[j] && !strcmp(o->trows[j].key,
+						o->trows[i].key)) {
+				done[j] = 1;
+				g[n++] = &o->trows[j];
+				if (!o->trows[j].na)
+					v[nv++] = o->trows[j].value;
+			}
+		c = cells[ngroups] = calloc(ncols, sizeof(char *));
+		if (!c)
+			goto out;
+		ngroups++;
+		for (j = 0; j < o->np; j++)
+			c[j] = xstrdup(g[0]->params[j]);
+		c[o->np] = xstrdup(g[0]->metric);
+		if (nv && !pstats_compute(v, nv, &st)) {
+			snprintf(b, sizeof(b), "%.4g", st.median);
+			c[o->np + 1] = xstrdup(b);
+			snprintf(b, sizeof(b), "%.4g", st.min);
+			c[o->np + 2] = xstrdup(b);
+			snprintf(b, sizeof(b), "%.4g", st.q1);
+			c[o->np + 3] = xstrdup(b);
+			snprintf(b, sizeof(b), "%.4g", st.q3);
+			c[o->np + 4] = xstrdup(b);
+			snprintf(b, sizeof(b), "%.2f", 100 * st.rcv);
+			c[o->np + 5] = xstrdup(b);
+		} else {
+			for (j = 1; j <= 5; j++)
+				c[o->np + j] = xstrdup(j == 1 ? "NA" : "-");
+		}
+		snprintf(b, sizeof(b), "%zu", nv);
+		c[o->np + 6] = xstrdup(b);
+		c[o->np + 7] = xstrdup(g[0]->unit);
+		c[o->np + 8] = xstrdup(group_status(g, n));
+	}
+	for (i = 0; i < ngroups; i++)
+		for (j = 0; j < o->np + 9; j++)
+			if (cells[i][j] && strlen(cells[i][j]) > w[j])
+				w[j] = strlen(cells[i][j]);
+	for (i = 0; i < ngroups; i++) {
+		for (j = 0; j < o->np + 9; j++) {
+			const char *s = cells[i][j] ? cells[i][j] : "";
+			int num = j > o->np && j <= o->np + 6;
+			int last = j == o->np + 8;
+
+			if (num)
+				fprintf(o->f, "%*s", (int)w[j], s);
+			else if (last)
+				fputs(s, o->f);
+			else
+				fprintf(o->f, "%-*s", (int)w[j], s);
+			if (!last)
+				fputs("  ", o->f);
+		}
+		fputc('\n', o->f);
+	}
+out:
+	if (cells)
+		for (i = 0; i < ngroups; i++) {
+			for (j = 0; cells[i] && j < ncols; j++)
+				free(cells[i][j]);
+			free(cells[i]);
+		}
+	free(cells);
+	free(w);
+	free(done);
+	free(g);
+	free(v);
+}
+
+static void pout_free(struct pout *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->np && o->pnames; i++)
+		free(o->pnames[i]);
+	free(o->pnames);
+	for (i = 0; i < o->nmeta; i++) {
+		free(o->meta[i].key);
+		free(o->meta[i].value);
+	}
+	free(o->meta);
+	for (i = 0; i < o->ntrows; i++) {
+		for (j = 0; j < o->np; j++)
+			free(o->trows[i].params[j]);
+		free(o->trows[i].params);
+		free(o->trows[i].key);
+		free(o->trows[i].metric);
+		free(o->trows[i].unit);
+		free(o->trows[i].status);
+	}
+	free(o->trows);
+	free(o->bench);
+	free(o->path);
+	free(o->tmp);
+	free(o);
+}
+
+int pout_close(struct pout *o)
+{
+	int ret;
+
+	if (!o)
+		return -EINVAL;
+	start(o);
+	if (o->fmt == POUT_JSON)
+		fputs(o->nrows ? "\n  ]\n}\n" : "]\n}\n", o->f);
+	else if (o->fmt == POUT_TEXT)
+		text_table(o);
+	ret = o->err;
+	if (fflush(o->f) || ferror(o->f))
+		ret = -EIO;
+	if (o->f != stdout) {
+		if (fclose(o->f))
+			ret = -EIO;
+		if (!ret && rename(o->tmp, o->path))
+			ret = -errno;
+		if (ret)
+			unlink(o->tmp);
+	}
+	pout_free(o);
+	return ret;
+}
+
+void pout_abort(struct pout *o)
+{
+	if (!o)
+		return;
+	if (o->f && o->f != stdout) {
+		fclose(o->f);
+		if (o->tmp)
+			unlink(o->tmp);
+	}
+	pout_free(o);
+}

@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcpu-tlb.c - TLB characterisation: buffers whose page size is read back
+ * from smaps, the pointer chase and its control, the step detector, and
+ * the calibration store used by access/churn/info.
+ *
+ * The per-CPU runtime is not needed here: buffers come from mmap directly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pcpu-timing.h"
+#include "pcpu-tlb.h"
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
+#endif
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
+#endif
+
+/* ---- buffers ---------------------------------------------------------- */
+
+static const char *const backing_names[PCPU_TLB_NR_BACKINGS] = {
+	[PCPU_TLB_4K] = "4k",
+	[PCPU_TLB_2M] = "2m",
+};
+
+const char *pcpu_tlb_backing_name(enum pcpu_tlb_backing b)
+{
+	return (unsigned)b < PCPU_TLB_NR_BACKINGS ? backing_names[b] : "?";
+}
+
+int pcpu_tlb_backing_parse(const char *s, enum pcpu_tlb_backing *b)
+{
+	unsigned i;
+
+	if (!s || !b)
+		return -EINVAL;
+	for (i = 0; i < PCPU_TLB_NR_BACKINGS; i++) {
+		if (!strcasecmp(s, backing_names[i])) {
+			*b = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int pcpu_tlb_smaps(const void *addr, unsigned long *rss_kb,
+		   unsigned long *anon_huge_kb, unsigned long *hugetlb_kb,
+		   unsigned long *kernel_page_kb)
+{
+	unsigned long a = (unsigned long)addr, lo, hi, v;
+	unsigned long rss = 0, ahp = 0, htlb = 0, kps = 0;
+	char line[512], key[64];
+	bool in = false, found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			if (found && in)
+				break;
+			in = a >= lo && a < hi;
+			found |= in;
+			continue;
+		}
+		if (!in || sscanf(line, "%63[^:]: %lu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "Rss"))
+			rss = v;
+		else if (!strcmp(key, "AnonHugePages"))
+			ahp = v;
+		else if (!strcmp(key, "Private_Hugetlb") ||
+			 !strcmp(key, "Shared_Hugetlb"))
+			htlb += v;
+		else if (!strcmp(key, "KernelPageSize"))
+			kps = v;
+	}
+	fclose(f);
+	if (!found)
+		return -ENOENT;
+	if (rss_kb)
+		*rss_kb = rss;
+	if (anon_huge_kb)
+		*anon_huge_kb = ahp;
+	if (hugetlb_kb)
+		*hugetlb_kb = htlb;
+	if (kernel_page_kb)
+		*kernel_page_kb = kps;
+	return 0;
+}
+
+static void buf_touch(struct pcpu_tlb_buf *b)
+{
+	volatile char *p = b->base;
+	size_t off;
+
+	for (off = 0; off < b->len; off += PCPU_TLB_PAGE)
+		p[off] = 1;
+}
+
+int pcpu_tlb_buf_alloc(struct pcpu_tlb_buf *b, size_t len,
+		       enum pcpu_tlb_backing backing, bool use_hugetlb)
+{
+	size_t map_len;
+	uintptr_t base;
+	void *m;
+	int ret;
+
+	if (!b || !len || (unsigned)backing >= PCPU_TLB_NR_BACKINGS)
+		return -EINVAL;
+	memset(b, 0, sizeof(*b));
+	len = (len + PCPU_TLB_HUGE - 1) & ~(PCPU_TLB_HUGE - 1);
+	b->backing = backing;
+	b->len = len;
+
+	if (backing == PCPU_TLB_2M && use_hugetlb) {
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB,
+			 -1, 0);
+		if (m != MAP_FAILED) {
+			b->map = b->base = m;
+			b->map_len = len;
+			goto touch;
+		}
+		/* pool too small: fall through to THP, reported below */
+	}
+
+	map_len = len + PCPU_TLB_HUGE;
+	m = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return -ENOMEM;
+	base = ((uintptr_t)m + PCPU_TLB_HUGE - 1) & ~(PCPU_TLB_HUGE - 1);
+	/* Trim the slack so the buffer is one VMA of its own in smaps. */
+	if (base > (uintptr_t)m)
+		munmap(m, base - (uintptr_t)m);
+	if ((uintptr_t)m + map_len > base + len)
+		munmap((void *)(base + len), (uintptr_t)m + map_len - (base + len));
+	b->map = b->base = (void *)base;
+	b->map_len = len;
+#ifdef MADV_NOHUGEPAGE
+	if (backing == PCPU_TLB_4K)
+		madvise(b->base, len, MADV_NOHUGEPAGE);
+#endif
+#ifdef MADV_HUGEPAGE
+	if (backing == PCPU_TLB_2M)
+		madvise(b->base, len, MADV_HUGEPAGE);
+#endif
+touch:
+	buf_touch(b);
+	ret = pcpu_tlb_smaps(b->base, &b->rss_kb, &b->anon_huge_kb,
+			     &b->hugetlb_kb, &b->kernel_page_kb);
+	if (ret) {
+		snprintf(b->obtained, sizeof(b->obtained), "unknown (smaps)");
+		return 0;
+	}
+	if (b->hugetlb_kb) {
+		b->huge_fraction = (double)b->hugetlb_kb * 1024 / len;
+		snprintf(b->obtained, sizeof(b->obtained), "hugetlb");
+	} else if (b->anon_huge_kb) {
+		b->huge_fraction = (double)b->anon_huge_kb * 1024 / len;
+		snprintf(b->obtained, sizeof(b->obtained),
+			 b->huge_fraction > 0.99 ? "thp" : "thp-partial");
+	} else {
+		snprintf(b->obtained, sizeof(b->obtained),
+			 backing == PCPU_TLB_2M ? "4k (no huge page obtained)" : "4k");
+	}
+	return 0;
+}
+
+void pcpu_tlb_buf_free(struct pcpu_tlb_buf *b)
+{
+	if (b && b->map) {
+		munmap(b->map, b->map_len);
+		b->map = b->base = NULL;
+	}
+}
+
+/* ---- chase ------------------------------------------------------------ */
+
+static uint64_t xs_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void shuffle(size_t *v, size_t n, uint64_t *s)
+{
+	size_t i, j, t;
+
+	for (i = n; i > 1; i--) {
+		j = xs_next(s) % i;
+		t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Line used in chase page @i: a bijection on each run of 64 pages. */
+static size_t chase_line(size_t i)
+{
+	return (i * 37 + (i >> 6) * 13) & 63;
+}
+
+#define CONTROL_LINES_PER_PAGE 32
+#define CONTROL_GROUP_PAGES 16
+
+int pcpu_tlb_build(const struct pcpu_tlb_buf *b, size_t npages,
+		   enum pcpu_tlb_pattern pat, uint64_t seed, void **head)
+{
+	size_t *ord = NULL, i, n = npages;
+	char *base;
+	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+
+	if (!b || !b->base || !head || !n)
+		return -EINVAL;
+	if (n > b->len / PCPU_TLB_PAGE)
+		return -EINVAL;
+	base = b->base;
+	ord = malloc(n * sizeof(*ord));
+	if (!ord)
+		return -ENOMEM;
+
+	if (pat == PCPU_TLB_CHASE) {
+		for (i = 0; i < n; i++)
+			ord[i] = i;
+		shuffle(ord, n, &s);
+		for (i = 0; i < n; i++)
+			ord[i] = ord[i] * PCPU_TLB_PAGE +
+				 chase_line(ord[i]) * PCPU_TLB_LINE;
+	} else {
+		/*
+		 * Line k lives in page k / 32, slot k % 32; the slot picks one
+		 * line of each 128-byte pair, alternating with the page, so all
+		 * 64 sets are used and the adjacent-line prefetch gains nothing.
+		 * Lines are shuffled within groups of 16 pages (512 lines, far
+		 * below L1 dTLB reach), and the groups are shuffled.
+		 */
+		size_t per_group = CONTROL_LINES_PER_PAGE * CONTROL_GROUP_PAGES;
+		size_t ngroups = (n + per_group - 1) / per_group, g, k = 0;
+		size_t *gord = malloc(ngroups * sizeof(*gord));
+
+		if (!gord) {
+			free(ord);
+			return -ENOMEM;
+		}
+		for (g = 0; g < ngroups; g++)
+			gord[g] = g;
+		shuffle(gord, ngroups, &s);
+		for (g = 0; g < ngroups; g++) {
+			size_t first = gord[g] * per_group, cnt = per_group;
+
+			if (first + cnt > n)
+				cnt = n - first;
+			for (i = 0; i < cnt; i++)
+				ord[k + i] = first + i;
+			shuffle(ord + k, cnt, &s);
+			k += cnt;
+		}
+		free(gord);
+		for (i = 0; i < n; i++) {
+			size_t line = ord[i], page = line / CONTROL_LINES_PER_PAGE;
+			size_t slot = line % CONTROL_LINES_PER_PAGE;
+
+			ord[i] = page * PCPU_TLB_PAGE +
+				 (2 * slot + (page & 1)) * PCPU_TLB_LINE;
+		}
+	}
+	for (i = 0; i < n; i++)
+		*(void **)(base + ord[i]) = base + ord[(i + 1) % n];
+	*head = base + ord[0];
+	free(ord);
+	return 0;
+}
+
+uint64_t pcpu_tlb_walk(void **head, size_t steps)
+{
+	void **p = *head;
+	size_t n = (steps + 15) / 16;
+	uint64_t t0, t1;
+
+	t0 = pt_rdtsc();
+	while (n--) {
+		p = *p; p = *p; p = *p; p = *p;
+		p = *p; p = *p; p = *p; p = *p;
+		p = *p; p = *p; p = *p; p = *p;
+		p = *p; p = *p; p = *p; p = *p;
+	}
+	t1 = pt_rdtscp();
+	*head = p;
+	return t1 - t0;
+}
+
+/* ---- detector --------------------------------------------------------- */
+
+void pcpu_tlb_detect_defaults(struct pcpu_tlb_detect_params *p)
+{
+	p->min_z = 8.0;
+	p->min_sigmas = 4.0;
+	p->min_height = 1.0;
+	p->min_plateau = 3;
+	p->max_ramp = 16.0;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of v[lo..hi) using @tmp as scratch. */
+static double median_of(const double *v, size_t lo, size_t hi, double *tmp)
+{
+	size_t n = hi - lo;
+
+	memcpy(tmp, v + lo, n * sizeof(*v));
+	qsort(tmp, n, sizeof(*tmp), cmp_dbl);
+	return n & 1 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+}
+
+struct step_eval {
+	double lower, upper, height, z, ramp, pages, half;
+	size_t onset, cross;
+};
+
+/*
+ * Describe the rise between plateau [a0, k) and plateau [k, b1): levels,
+ * z, the onset (last point still near the lower level before the crossing
+ * of half height) and the 10%-90% ramp in pages.
+ */
+static void eval_step(const double *x, const double *y, size_t a0, size_t k,
+		      size_t b1, double sigma, double *tmp,
+		      struct step_eval *e)
+{
+	double L, U, h, half, lo_thr, hi_thr, se;
+	size_t c, o, u;
+
+	L = median_of(y, a0, k, tmp);
+	U = median_of(y, k, b1, tmp);
+	h = U - L;
+	e->lower = L;
+	e->upper = U;
+	e->height = h;
+	se = 1.2533 * sigma * sqrt(1.0 / (k - a0) + 1.0 / (b1 - k));
+	e->z = h / se;
+	half = L + 0.5 * h;
+	/* First point above half height, searched from the split. */
+	c = k;
+	while (c > a0 + 1 && y[c - 1] > half)
+		c--;
+	while (c < b1 - 1 && y[c] <= half)
+		c++;
+	e->cross = c;
+	lo_thr = L + fmax(0.1 * h, 2 * sigma);
+	hi_thr = U - fmax(0.1 * h, 2 * sigma);
+	o = c > a0 ? c - 1 : a0;
+	while (o > a0 && y[o] > lo_thr)
+		o--;
+	e->onset = o;
+	e->pages = x[o];
+	u = c;
+	while (u < b1 - 1 && y[u] < hi_thr)
+		u++;
+	if (lo_thr >= hi_thr)
+		e->ramp = c > a0 ? x[c] / x[c - 1] : 1.0;
+	else
+		e->ramp = x[u] / x[o];
+	if (c > a0 && y[c] != y[c - 1]) {
+		double f = (half - y[c - 1]) / (y[c] - y[c - 1]);
+
+		f = fmin(fmax(f, 0.0), 1.0);
+		e->half = exp2(log2(x[c - 1]) + f * (log2(x[c]) - log2(x[c - 1])));
+	} else {
+		e->half = x[c];
+	}
+}
+
+/* @final: the plateaus are final, so the ramp between them means something. */
+static bool step_ok(const struct step_eval *e, double sigma,
+		    const struct pcpu_tlb_detect_params *p, bool final)
+{
+	return e->height > 0 && e->height >= p->min_height &&
+	       e->height >= p->min_sigmas * sigma && e->z >= p->min_z &&
+	       (!final || e->ramp <= p->max_ramp);
+}
+
+static double sse(const double *y, size_t lo, size_t hi)
+{
+	double m = 0, s = 0;
+	size_t i;
+
+	for (i = lo; i < hi; i++)
+		m += y[i];
+	m /= hi - lo;
+	for (i = lo; i < hi; i++)
+		s += (y[i] - m) * (y[i] - m);
+	return s;
+}
+
+int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
+		    size_t n, const struct pcpu_tlb_detect_params *pp,
+		    struct pcpu_tlb_fit *fit)
+{
+	struct pcpu_tlb_detect_params p;
+	size_t bnd[PCPU_TLB_MAX_STEPS + 2], nb = 2, i, j;
+	double *tmp, *d, sigma, sn = 0, mean = 0, sst = 0, ssr = 0;
+	int ret = 0;
+
+	if (!pages || !y || !fit || n < 2)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(y[i]) || !(pages[i] > 0) ||
+		    (i && !(pages[i] > pages[i - 1])))
+			return -EINVAL;
+	}
+	if (pp)
+		p = *pp;
+	else
+		pcpu_tlb_detect_defaults(&p);
+	if (p.min_plateau < 2)
+		p.min_plateau = 2;
+	memset(fit, 0, sizeof(*fit));
+	fit->method = "binary segmentation of chase-minus-control cycles "
+		      "over log2(pages); plateaus = medians; step kept if "
+		      "height >= max(min_height, min_sigmas*noise), "
+		      "z >= min_z, 10-90% ramp <= max_ramp";
+	tmp = malloc(2 * n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	d = tmp + n;
+
+	/* Noise: robust spread of successive differences, or the given one. */
+	for (i = 0; i + 1 < n; i++)
+		d[i] = fabs(y[i + 1] - y[i]);
+	sigma = 1.4826 * median_of(d, 0, n - 1, tmp) / sqrt(2.0);
+	if (noise) {
+		for (i = 0; i < n; i++)
+			d[i] = isfinite(noise[i]) ? fabs(noise[i]) : 0;
+		sn = median_of(d, 0, n, tmp);
+	}
+	sigma = fmax(sigma, sn);
+	if (!(sigma > 0))
+		sigma = 1e-9 * (1 + fabs(y[n - 1]));
+	fit->noise = sigma;
+
+	bnd[0] = 0;
+	bnd[1] = n;
+	while (nb - 2 < PCPU_TLB_MAX_STEPS) {
+		double best_gain = 0;
+		size_t best_k = 0, best_seg = 0;
+
+		for (j = 0; j + 1 < nb; j++) {
+			size_t lo = bnd[j], hi = bnd[j + 1], k;
+			double whole;
+
+			if (hi - lo < 2 * p.min_plateau)
+				continue;
+			whole = sse(y, lo, hi);
+			for (k = lo + p.min_plateau; k + p.min_plateau <= hi; k++) {
+				struct step_eval e;
+				double gain = whole - sse(y, lo, k) - sse(y, k, hi);
+
+				if (gain <= best_gain)
+					continue;
+				eval_step(pages, y, lo, k, hi, sigma, tmp, &e);
+				if (!step_ok(&e, sigma, &p, false)) {
+#ifdef TLB_DEBUG
+					if (pages[k] > 80 && pages[k] < 120)
+						fprintf(stderr, "rej k=%zu x=%g h=%g z=%g ramp=%g L=%g U=%g\n", k, pages[k], e.height, e.z, e.ramp, e.lower, e.upper);
+#endif
+					fit->rejected++;
+					continue;
+				}
+				best_gain = gain;
+				best_k = k;
+				best_seg = j;
+			}
+		}
+		if (!best_k)
+			break;
+#ifdef TLB_DEBUG
+		fprintf(stderr, "split seg %zu at %zu (x=%g) gain %g\n", best_seg, best_k, pages[best_k], best_gain);
+#endif
+		memmove(&bnd[best_seg + 2], &bnd[best_seg + 1],
+			(nb - best_seg - 1) * sizeof(bnd[0]));
+		bnd[best_seg + 1] = best_k;
+		nb++;
+	}
+
+	/*
+	 * A plateau between two steps that itself climbs (median of its last
+	 * third minus median of its first third) by a quarter of the rise
+	 * across it is part of a ramp: merge its two steps into one.
+	 */
+	for (j = 1; j + 2 < nb;) {
+		size_t a = bnd[j], b = bnd[j + 1], t = (b - a) / 3;
+		double lo_l = median_of(y, bnd[j - 1], a, tmp);
+		double hi_l = median_of(y, b, bnd[j + 2], tmp);
+		double drift;
+
+		if (!t)
+			t = 1;
+		drift = median_of(y, b - t, b, tmp) - median_of(y, a, a + t, tmp);
+		if (drift > 0.25 * (hi_l - lo_l) && drift > p.min_sigmas * sigma) {
+			/* keep the lower boundary: the onset of the rise */
+			memmove(&bnd[j + 1], &bnd[j + 2],
+				(nb - j - 2) * sizeof(bnd[0]));
+			nb--;
+			fit->rejected++;
+			j = 1;
+			continue;
+		}
+		j++;
+	}
+
+	/* Final plateaus and steps; drop any step that no longer passes. */
+	for (j = 1; j + 1 < nb;) {
+		struct step_eval e;
+
+		eval_step(pages, y, bnd[j - 1], bnd[j], bnd[j + 1], sigma, tmp, &e);
+		if (!step_ok(&e, sigma, &p, true)) {
+			memmove(&bnd[j], &bnd[j + 1], (nb - j - 1) * sizeof(bnd[0]));
+			nb--;
+			fit->rejected++;
+			j = 1;
+			continue;
+		}
+		j++;
+	}
+	fit->nsteps = nb - 2;
+	for (j = 0; j + 1 < nb; j++)
+		fit->level[j] = median_of(y, bnd[j], bnd[j + 1], tmp);
+	for (j = 1; j + 1 < nb; j++) {
+		struct step_eval e;
+		struct pcpu_tlb_step *s = &fit->step[j - 1];
+
+		eval_step(pages, y, bnd[j - 1], bnd[j], bnd[j + 1], sigma, tmp, &e);
+		s->pages = e.pages;
+		s->pages_half = e.half;
+		s->height = e.height;
+		s->z = e.z;
+		s->ramp = e.ramp;
+		s->idx = bnd[j];
+	}
+	for (i = 0; i < n; i++)
+		mean += y[i];
+	mean /= n;
+	for (j = 0; j + 1 < nb; j++) {
+		for (i = bnd[j]; i < bnd[j + 1]; i++) {
+			ssr += (y[i] - fit->level[j]) * (y[i] - fit->level[j]);
+			sst += (y[i] - mean) * (y[i] - mean);
+		}
+	}
+	fit->rms_resid = sqrt(ssr / n);
+	fit->r2 = sst > 0 ? 1 - ssr / sst : 1.0;
+	free(tmp);
+	return ret;
+}
+
+/* ---- calibration ------------------------------------------------------ */
+
+static const char *const fig_names[PCPU_TLBCAL_NR] = {
+#define PCPU_X_NAME(id, name, unit) name,
+	PCPU_TLBCAL_FIGURES(PCPU_X_NAME)
+#undef PCPU_X_NAME
+};
+
+static const char *const fig_units[PCPU_TLBCAL_NR] = {
+#define PCPU_X_UNIT(id, name, unit) unit,
+	PCPU_TLBCAL_FIGURES(PCPU_X_UNIT)
+#undef PCPU_X_UNIT
+};
+
+const char *pcpu_tlbcal_figure_name(enum pcpu_tlbcal_figure f)
+{
+	return (unsigned)f < PCPU_TLBCAL_NR ? fig_names[f] : "?";
+}
+
+const char *pcpu_tlbcal_figure_unit(enum pcpu_tlbcal_figure f)
+{
+	return (unsigned)f < PCPU_TLBCAL_NR ? fig_units[f] : "?";
+}
+
+static void cal_set(struct pcpu_tlbcal_backing *cb, enum pcpu_tlbcal_figure f,
+		    bool found, double v, const char *why)
+{
+	cb->found[f] = found;
+	cb->value[f] = found ? v : NAN;
+	snprintf(cb->why[f], sizeof(cb->why[f]), "%s", found ? "" : why);
+}
+
+void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
+			  const struct pcpu_tlb_fit *fit)
+{
+	const struct pcpu_tlb_step *s = fit->step;
+	unsigned k = fit->nsteps;
+
+	cb->valid = true;
+	if (k >= 1) {
+		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, true, s[0].pages, NULL);
+		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, true,
+			fit->level[1] - fit->level[0], NULL);
+	} else {
+		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, false, 0, "no-step-in-range");
+		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, false, 0, "no-step-in-range");
+	}
+	if (k >= 2) {
+		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, true, s[1].pages, NULL);
+		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, true,
+			fit->level[2] - fit->level[0], NULL);
+	} else {
+		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, false, 0, "no-second-step-in-range");
+		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, false, 0, "no-second-step-in-range");
+	}
+	if (k >= 3)
+		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, true,
+			fit->level[k] - fit->level[0], NULL);
+	else
+		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0,
+			"no-third-step-in-range");
+}
+
+const char *pcpu_tlbcal_default_path(void)
+{
+	static char path[PATH_MAX];
+	const char *e = getenv("PCPU_CALIBRATION");
+
+	if (e && *e) {
+		snprintf(path, sizeof(path), "%s", e);
+		return path;
+	}
+	e = getenv("XDG_CACHE_HOME");
+	if (e && *e) {
+		snprintf(path, sizeof(path), "%s/pcpubench/tlb-calibration.csv", e);
+		return path;
+	}
+	e = getenv("HOME");
+	if (e && *e) {
+		snprintf(path, sizeof(path),
+			 "%s/.cache/pcpubench/tlb-calibration.csv", e);
+		return path;
+	}
+	return NULL;
+}
+
+static int mkdir_p(const char *file)
+{
+	char d[PATH_MAX], *s;
+
+	snprintf(d, sizeof(d), "%s", file);
+	s = strrchr(d, '/');
+	if (!s || s == d)
+		return 0;
+	*s = '\0';
+	for (s = d + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(d, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(d, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Commas and newlines would break the CSV: replace them. */
+static void csv_clean(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	snprintf(dst, len, "%s", src ? src : "");
+	for (i = 0; dst[i]; i++)
+		if (dst[i] == ',' || dst[i] == '\n' || dst[i] == '\r' ||
+		    dst[i] == '"')
+			dst[i] = ';';
+}
+
+int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal)
+{
+	char tmp[PATH_MAX], host[64], method[160], obt[48];
+	unsigned b, f;
+	FILE *fp;
+	int ret, fd;
+
+	if (!path || !cal)
+		return -EINVAL;
+	ret = mkdir_p(path);
+	if (ret)
+		return ret;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
+	csv_clean(host, sizeof(host), cal->host);
+	csv_clean(method, sizeof(method), cal->method);
+	fprintf(fp, "host,date,backing,figure,value,unit,status,method\n");
+	for (b = 0; b < PCPU_TLB_NR_BACKINGS; b++) {
+		const struct pcpu_tlbcal_backing *cb = &cal->b[b];
+
+		if (!cb->valid)
+			continue;
+		csv_clean(obt, sizeof(obt), cb->obtained);
+		fprintf(fp, "%s,%s,%s,obtained,NA,,info:%s,%s\n", host, cal->date,
+			backing_names[b], obt, method);
+		for (f = 0; f < PCPU_TLBCAL_NR; f++) {
+			if (cb->found[f])
+				fprintf(fp, "%s,%s,%s,%s,%.3f,%s,found,%s\n", host,
+					cal->date, backing_names[b], fig_names[f],
+					cb->value[f], fig_units[f], method);
+			else
+				fprintf(fp, "%s,%s,%s,%s,NA,%s,na:%s,%s\n", host,
+					cal->date, backing_names[b], fig_names[f],
+					fig_units[f], cb->why[f], method);
+		}
+	}
+	if (fflush(fp) || ferror(fp)) {
+		ret = -EIO;
+		fclose(fp);
+		unlink(tmp);
+		return ret;
+	}
+	fclose(fp);
+	if (rename(tmp, path)) {
+		ret = -errno;
+		unlink(tmp);
+		return ret;
+	}
+	return 0;
+}
+
+/* Split a CSV line (no quoting) in place. Return: number of fields. */
+static int split_csv(char *s, char **fld, int max)
+{
+	int n = 0;
+
+	fld[n++] = s;
+	for (; *s && n < max; s++) {
+		if (*s == ',') {
+			*s = '\0';
+			fld[n++] = s + 1;
+		}
+	}
+	s = fld[n - 1];
+	s[strcspn(s, "\r\n")] = '\0';
+	return n;
+}
+
+int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
+{
+	char line[1024], *fld[8];
+	enum pcpu_tlb_backing bk;
+	bool header = false;
+	unsigned f;
+	FILE *fp;
+	int ret = 0;
+
+	if (!path || !cal)
+		return -EINVAL;
+	fp = fopen(path, "re");
+	if (!fp)
+		return -errno;
+	memset(cal, 0, sizeof(*cal));
+	while (fgets(line, sizeof(line), fp)) {
+		if (!header) {
+			if (strncmp(line, "host,date,backing,figure,", 25)) {
+				ret = -EINVAL;
+				break;
+			}
+			header = true;
+			continue;
+		}
+		if (split_csv(line, fld, 8) != 8 ||
+		    pcpu_tlb_backing_parse(fld[2], &bk)) {
+			ret = -EINVAL;
+			break;
+		}
+		snprintf(cal->host, sizeof(cal->host), "%s", fld[0]);
+		snprintf(cal->date, sizeof(cal->date), "%s", fld[1]);
+		snprintf(cal->method, sizeof(cal->method), "%s", fld[7]);
+		cal->b[bk].valid = true;
+		if (!strcmp(fld[3], "obtained")) {
+			snprintf(cal->b[bk].obtained, sizeof(cal->b[bk].obtained),
+				 "%s", !strncmp(fld[6], "info:", 5) ? fld[6] + 5 : fld[6]);
+			continue;
+		}
+		for (f = 0; f < PCPU_TLBCAL_NR; f++)
+			if (!strcmp(fld[3], fig_names[f]))
+				break;
+		if (f == PCPU_TLBCAL_NR)
+			continue;	/* a figure from a newer version */
+		if (!strcmp(fld[6], "found")) {
+			char *end;
+
+			cal->b[bk].value[f] = strtod(fld[4], &end);
+			if (end == fld[4]) {
+				ret = -EINVAL;
+				break;
+			}
+			cal->b[bk].found[f] = true;
+		} else {
+			cal->b[bk].value[f] = NAN;
+			cal->b[bk].found[f] = false;
+			snprintf(cal->b[bk].why[f], sizeof(cal->b[bk].why[f]), "%s",
+				 !strncmp(fld[6], "na:", 3) ? fld[6] + 3 : fld[6]);
+		}
+	}
+	if (!ret && !header)
+		ret = -EINVAL;
+	fclose(fp);
+	return ret;
+}

@@ -1,0 +1,38 @@
+# cat.gp - medians with interquartile bars, categories side by side.
+#
+# Reads a data file written by plots/pcpu_results.py (never a benchmark):
+# one block per series (blocks separated by two blank lines), columns
+#   x-position  median  q1  q3
+# Variables, given with gnuplot -e: datafile outfile term (pngcairo, png
+# or dumb) ttl foot ylab xlab nseries titles (one word per series)
+# xticsdef (a "set xtics (...)" command) marks (set arrow/label commands).
+if (!exists("marks")) marks = ""
+if (term eq "dumb") {
+	set terminal dumb size 72,24 noenhanced
+	set key top left Left reverse samplen 1
+} else {
+	eval sprintf("set terminal %s size 1100,650 noenhanced", term)
+	set key outside right top
+	set label 99 foot at screen 0.01, screen 0.015 left font ",9"
+	set bmargin 5
+	set grid ytics lc rgb "#dddddd"
+}
+set output outfile
+set title ttl
+set ylabel ylab
+set xlabel xlab
+set yrange [0:*]
+set offsets 0.5, 0.5, graph 0.05, 0
+eval xticsdef
+eval marks
+if (term eq "dumb") {
+	plot for [i=0:nseries-1] datafile index i using 1:2:3:4 \
+		with yerrorbars title word(titles, i+1)
+} else {
+	set style fill solid 0.35 border
+	set boxwidth bw absolute
+	plot for [i=0:nseries-1] datafile index i using 1:2 with boxes \
+		lc i+1 notitle, \
+	     for [i=0:nseries-1] datafile index i using 1:2:3:4 \
+		with yerrorbars lc i+1 lw 2 pt 7 ps 0.8 title word(titles, i+1)
+}

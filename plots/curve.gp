@@ -1,0 +1,36 @@
+# curve.gp - a sweep: median against a parameter, one line per series,
+# interquartile range as error bars; optional vertical marks (detected
+# TLB reaches).
+#
+# Reads a data file written by plots/pcpu_results.py (never a benchmark):
+# one block per series (blocks separated by two blank lines), columns
+#   x  median  q1  q3
+# Variables, given with gnuplot -e: datafile outfile term (pngcairo, png
+# or dumb) ttl foot ylab xlab nseries titles logx (0/1) xticsdef marks.
+if (!exists("marks")) marks = ""
+if (!exists("logx")) logx = 0
+if (term eq "dumb") {
+	set terminal dumb size 72,24 noenhanced
+	set key top left Left reverse samplen 1
+} else {
+	eval sprintf("set terminal %s size 1100,650 noenhanced", term)
+	set key outside right top
+	set label 99 foot at screen 0.01, screen 0.015 left font ",9"
+	set bmargin 5
+	set grid xtics ytics lc rgb "#dddddd"
+}
+set output outfile
+set title ttl
+set ylabel ylab
+set xlabel xlab
+set yrange [0:*]
+if (logx) { set logscale x 2 } else { set offsets 0.3, 0.3, 0, 0 }
+eval xticsdef
+eval marks
+if (term eq "dumb") {
+	plot for [i=0:nseries-1] datafile index i using 1:2 \
+		with linespoints title word(titles, i+1)
+} else {
+	plot for [i=0:nseries-1] datafile index i using 1:2:3:4 \
+		with yerrorlines lw 2 pt 7 ps 0.8 title word(titles, i+1)
+}

@@ -1,0 +1,625 @@
+"""pcpu_results - read pcpubench results directories; statistics; text.
+
+Shared by report.py, compare.py and figures.py (all run with
+/usr/bin/python3, standard library only here). A results directory holds
+meta.json, state, profile, one tidy CSV per benchmark and logs/. This
+module only reads them: it never runs a benchmark.
+
+Tidy CSV contract: columns bench, <parameters...>, rep, metric, value,
+unit, status. Every column between bench and rep is a parameter, so new
+parameters need no change here. value is NA when status is na:<reason>.
+"""
+
+import csv
+import json
+import math
+import os
+import re
+import textwrap
+
+WIDTH = 72
+TAIL = ("rep", "metric", "value", "unit", "status")
+
+# Per-benchmark reading rules. Anything not listed falls back to generic
+# behaviour (first metrics in the file, no baseline).
+BENCH = {
+    "access": {
+        "baseline": ("strategy", "offset-array"),
+        "primary": ["cycles_per_op", "ns_per_op", "tlb_cost"],
+    },
+    "churn": {
+        "baseline": ("strategy", "offset-array"),
+        "primary": ["ops_per_sec", "ops_rel_no_churn",
+                    "online_latency_ns_p50", "offline_latency_ns_p50",
+                    "online_latency_ns_p99", "offline_latency_ns_p99",
+                    "lost_updates"],
+    },
+    "tlb": {
+        "baseline": ("page", "4k"),
+        "primary": ["l1_dtlb_entries", "l2_tlb_entries",
+                    "l2_hit_cycles", "walk_cycles"],
+        # the chase/control curves are plotted, not tabled
+        "table_filter": ("pattern", "summary"),
+    },
+    "numa": {
+        "baseline": ("strategy", "offset-array"),
+        "primary": ["local_fraction", "pages_local", "pages_remote"],
+    },
+    "mem": {
+        "baseline": ("strategy", "offset-array"),
+        "primary": ["reserved_bytes", "committed_bytes"],
+    },
+}
+STATUS_RE = re.compile(r"ok|multiplexed|estimated|derived|na:.+|flagged:.+")
+ORDER = ["access", "tlb", "churn", "numa", "mem"]
+# Preferred value of a parameter when a plot has to hold it fixed.
+PREFER = {"op": ["read"], "mode": ["latency"], "page": ["4k"],
+          "placement": ["local"], "backend": ["sim"],
+          "pattern": ["chase", "random"], "phase": ["boot", "start"]}
+
+
+# ---------------------------------------------------------------- reading
+
+def to_float(s):
+    try:
+        v = float(s)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(v) or math.isinf(v):
+        return None
+    return v
+
+
+def num_key(s):
+    """Sort key: numbers numerically (with k/m/g suffixes), then text."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([kKmMgG]?)[iI]?[bB]?\s*", str(s))
+    if m:
+        try:
+            v = float(m.group(1))
+            v *= {"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[m.group(2).lower()]
+            return (0, v, str(s))
+        except ValueError:
+            pass
+    return (1, 0, str(s))
+
+
+class Bench:
+    """All rows of one benchmark: params, and samples per (point, metric)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.params = []          # parameter columns, in file order
+        self.samples = {}         # (point tuple, metric) -> [sample dict]
+        self.units = {}           # metric -> unit
+        self.metrics = []         # metric names, in file order
+        self.bad_lines = 0
+        self.bad_status = 0
+
+    def add_columns(self, cols):
+        for c in cols:
+            if c not in self.params:
+                self.params.append(c)
+
+    def add(self, params, rep, metric, value, unit, status):
+        point = tuple(params.get(p, "") for p in self.params)
+        key = (point, metric)
+        st = status or "ok"
+        if not STATUS_RE.fullmatch(st):
+            self.bad_status += 1
+        v = None if st.startswith("na") else to_float(value)
+        if v is None and not st.startswith("na"):
+            st = "na:value not a number (%s)" % (value or "empty")
+        self.samples.setdefault(key, []).append(
+            {"rep": rep, "value": v, "status": st})
+        if metric not in self.units:
+            self.units[metric] = unit
+            self.metrics.append(metric)
+
+    def finish(self):
+        """Pad points to the final parameter list (columns can grow)."""
+        n = len(self.params)
+        fixed = {}
+        for (point, metric), s in self.samples.items():
+            point = point + ("",) * (n - len(point))
+            fixed.setdefault((point, metric), []).extend(s)
+        self.samples = fixed
+
+    def values(self, param):
+        i = self.params.index(param)
+        vals = {p[i] for p, _ in self.samples}
+        return sorted(vals, key=num_key)
+
+    def varying(self, metric=None, where=None):
+        out = []
+        for i, p in enumerate(self.params):
+            vals = {pt[i] for pt, m in self.samples
+                    if (metric is None or m == metric)
+                    and match(self, pt, where)}
+            if len(vals) > 1:
+                out.append(p)
+        return out
+
+    def points(self, metric, where=None):
+        pts = [pt for pt, m in self.samples
+               if m == metric and match(self, pt, where)]
+        return sorted(pts, key=lambda pt: [num_key(x) for x in pt])
+
+
+def match(bench, point, where):
+    if not where:
+        return True
+    for k, v in where.items():
+        if k in bench.params and point[bench.params.index(k)] != v:
+            return False
+    return True
+
+
+def read_csv_file(path, benches, warnings):
+    with open(path, newline="") as f:
+        rd = csv.reader(f)
+        header = None
+        for row in rd:
+            if not row or (row[0].startswith("#")):
+                continue
+            if row[0] == "bench":
+                header = row
+                if header[-5:] != list(TAIL):
+                    warnings.append("%s: header does not end with %s"
+                                    % (os.path.basename(path),
+                                       ",".join(TAIL)))
+                    header = None
+                continue
+            if header is None or len(row) != len(header):
+                if header is not None:
+                    b = benches.get(row[0])
+                    if b:
+                        b.bad_lines += 1
+                    else:
+                        warnings.append("%s: malformed line"
+                                        % os.path.basename(path))
+                continue
+            d = dict(zip(header, row))
+            name = d["bench"]
+            b = benches.get(name)
+            if b is None:
+                b = benches[name] = Bench(name)
+            b.add_columns(header[1:-5])
+            b.add({p: d[p] for p in header[1:-5]}, d["rep"], d["metric"],
+                  d["value"], d["unit"], d["status"])
+
+
+class Run:
+    """One results directory."""
+
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        self.name = os.path.basename(self.path.rstrip("/"))
+        self.warnings = []
+        self.meta = {}
+        mp = os.path.join(path, "meta.json")
+        if os.path.exists(mp):
+            try:
+                with open(mp) as f:
+                    self.meta = json.load(f)
+            except (OSError, ValueError) as e:
+                self.warnings.append("meta.json unreadable: %s" % e)
+        else:
+            self.warnings.append("no meta.json")
+        self.state = read_state(os.path.join(path, "state"))
+        self.benches = {}
+        for fn in sorted(os.listdir(path)):
+            if fn.endswith(".csv"):
+                try:
+                    read_csv_file(os.path.join(path, fn), self.benches,
+                                  self.warnings)
+                except (OSError, csv.Error, UnicodeDecodeError) as e:
+                    self.warnings.append("%s: %s" % (fn, e))
+        for b in self.benches.values():
+            b.finish()
+
+    def bench_names(self):
+        names = [b for b in ORDER if b in self.benches]
+        names += sorted(b for b in self.benches if b not in ORDER)
+        return names
+
+    def label(self):
+        return self.meta.get("label") or self.name
+
+    def m(self, *keys, default="unknown"):
+        d = self.meta
+        for k in keys:
+            if not isinstance(d, dict) or k not in d:
+                return default
+            d = d[k]
+        return d if d not in (None, "") else default
+
+    def host(self):
+        return self.m("host", "hostname")
+
+    def kernel(self):
+        return self.m("host", "kernel")
+
+    def rev(self):
+        return self.m("git", "revision")
+
+    def summary_line(self):
+        """One-line machine summary, at most WIDTH columns."""
+        h = self.meta.get("host", {}) if isinstance(self.meta, dict) else {}
+        cpu = str(h.get("cpu_model", "unknown CPU"))
+        cpu = re.sub(r"\((R|TM)\)|CPU |Processor", "", cpu)
+        cpu = re.sub(r"\s+", " ", cpu).strip()
+        parts = [self.host() + ":", cpu + ",",
+                 "%s CPUs," % h.get("cpus_online", "?"),
+                 "%s node%s," % (h.get("numa_nodes", "?"),
+                                 "" if h.get("numa_nodes") == 1 else "s"),
+                 "Linux %s," % self.kernel(), "rev %s" % self.rev()]
+        line = " ".join(parts)
+        if len(line) > WIDTH:
+            room = WIDTH - (len(line) - len(cpu)) - 1
+            cpu = cpu[:max(room, 8)].rstrip() + "~"
+            parts[1] = cpu + ","
+            line = " ".join(parts)[:WIDTH]
+        return line
+
+    def footer(self):
+        return "%s, Linux %s, rev %s" % (self.host(), self.kernel(),
+                                         self.rev())
+
+
+def read_state(path):
+    """state file: 'key value' lines and 'step N STATUS BENCH [msg]'."""
+    st = {"exists": False, "steps": [], "status": "unknown", "total": None}
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return st
+    st["exists"] = True
+    for ln in lines:
+        if not ln.strip() or ln.startswith("#"):
+            continue
+        parts = ln.split(None, 4)
+        if parts[0] == "step" and len(parts) >= 4:
+            st["steps"].append({"n": parts[1], "status": parts[2],
+                                "bench": parts[3],
+                                "msg": parts[4] if len(parts) > 4 else ""})
+        elif len(parts) >= 2:
+            st[parts[0]] = ln.split(None, 1)[1]
+    try:
+        st["total"] = int(st["total"])
+    except (TypeError, ValueError, KeyError):
+        st["total"] = None
+    return st
+
+
+# ------------------------------------------------------------- statistics
+
+def quantile(xs, q):
+    """Linear interpolation between order statistics (numpy default)."""
+    s = sorted(xs)
+    if not s:
+        return None
+    pos = (len(s) - 1) * q
+    lo = int(math.floor(pos))
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+class Stats:
+    def __init__(self, samples):
+        self.samples = samples
+        self.vals = [s["value"] for s in samples if s["value"] is not None]
+        self.n = len(self.vals)
+        self.n_na = len(samples) - self.n
+        self.na_reasons = sorted({s["status"] for s in samples
+                                  if s["value"] is None})
+        self.flags = sorted({s["status"] for s in samples
+                             if s["value"] is not None
+                             and s["status"] != "ok"})
+        if self.n:
+            self.median = quantile(self.vals, 0.5)
+            self.q1 = quantile(self.vals, 0.25)
+            self.q3 = quantile(self.vals, 0.75)
+            self.iqr = self.q3 - self.q1
+            self.rcv = (0.7413 * self.iqr / abs(self.median) * 100
+                        if self.median else None)
+        else:
+            self.median = self.q1 = self.q3 = self.iqr = self.rcv = None
+
+
+def _ranks(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    ties = []
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        r = (i + j) / 2.0 + 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = r
+        if j > i:
+            ties.append(j - i + 1)
+        i = j + 1
+    return ranks, ties
+
+
+_EXACT = {}
+
+
+def _exact_counts(m, n):
+    """counts[u] = number of orderings of m x's and n y's with U = u."""
+    key = (m, n)
+    if key in _EXACT:
+        return _EXACT[key]
+    # f[j][u] for current m' built up row by row: dp over (m', n')
+    prev = [[1] for _ in range(n + 1)]          # m' = 0: U = 0 only
+    for mm in range(1, m + 1):
+        cur = [[1]]                             # n' = 0: U = 0 only
+        for nn in range(1, n + 1):
+            size = mm * nn + 1
+            row = [0] * size
+            a = prev[nn]                        # x is largest: U += nn
+            for u, c in enumerate(a):
+                row[u + nn] += c
+            b = cur[nn - 1]                     # y is largest: U same
+            for u, c in enumerate(b):
+                row[u] += c
+            cur.append(row)
+        prev = cur
+    _EXACT[key] = prev[n]
+    return prev[n]
+
+
+def mann_whitney(a, b):
+    """Two-sided Mann-Whitney U test.
+
+    Returns (U, p, method) or None when a side has no values. Exact
+    distribution when there are no ties and both sides have at most 30
+    values; otherwise the normal approximation with tie and continuity
+    correction.
+    """
+    n1, n2 = len(a), len(b)
+    if n1 == 0 or n2 == 0:
+        return None
+    ranks, ties = _ranks(list(a) + list(b))
+    r1 = sum(ranks[:n1])
+    u1 = r1 - n1 * (n1 + 1) / 2.0
+    u = min(u1, n1 * n2 - u1)
+    if not ties and n1 <= 30 and n2 <= 30:
+        counts = _exact_counts(n1, n2)
+        total = sum(counts)
+        cum = sum(counts[:int(math.floor(u)) + 1])
+        return u, min(1.0, 2.0 * cum / total), "exact"
+    n = n1 + n2
+    tsum = sum(t ** 3 - t for t in ties)
+    var = n1 * n2 / 12.0 * ((n + 1) - tsum / (n * (n - 1.0)))
+    if var <= 0:
+        return u, 1.0, "normal"
+    z = (abs(u1 - n1 * n2 / 2.0) - 0.5) / math.sqrt(var)
+    z = max(z, 0.0)
+    return u, math.erfc(z / math.sqrt(2.0)), "normal"
+
+
+# ----------------------------------------------------------------- format
+
+def fmt(v, width=0):
+    """A number in at most ~7 characters: 4 significant digits, k/M/G."""
+    if v is None:
+        s = "NA"
+    elif v == 0:
+        s = "0"
+    else:
+        a = abs(v)
+        if a >= 1e10:
+            s = "%.3gG" % (v / 1e9)
+        elif a >= 1e7:
+            s = "%.4gM" % (v / 1e6)
+        elif a >= 1e5:
+            s = "%.4gk" % (v / 1e3)
+        elif a >= 1000:
+            s = "%.0f" % v
+        elif a >= 0.001:
+            s = "%.4g" % v
+        else:
+            s = "%.2e" % v
+    return s.rjust(width) if width else s
+
+
+def fmt_pct(p):
+    if p is None:
+        return "-"
+    if abs(p) >= 1000:
+        return "%+.0f%%" % p
+    return "%+.1f%%" % p
+
+
+def wrap(text, indent="", width=WIDTH):
+    return textwrap.wrap(text, width=width, initial_indent=indent,
+                         subsequent_indent=indent + "  ",
+                         break_on_hyphens=False) or [indent.rstrip()]
+
+
+def shell_wrap(words, first="  ", cont="      ", width=WIDTH):
+    """Wrap a command at spaces with ' \\' continuations."""
+    lines, cur = [], first
+    for w in words:
+        cand = (cur + " " + w) if cur.strip() else cur + w
+        if len(cand) + 2 > width and cur.strip():
+            lines.append(cur + " \\")
+            cur = cont + w
+        else:
+            cur = cand
+    lines.append(cur)
+    return lines
+
+
+def short_status(st):
+    return {"multiplexed": "m", "estimated": "e", "derived": "d"}.get(
+        st, "f" if st.startswith("flagged") else "?")
+
+
+# ------------------------------------------------------------------ plots
+
+def pick_metric(bench, candidates, where=None):
+    """First candidate with an ok value, else first present, else any."""
+    present = [m for m in candidates if m in bench.metrics]
+    for m in present:
+        for pt in bench.points(m, where):
+            if Stats(bench.samples[(pt, m)]).n:
+                return m
+    if present:
+        return present[0]
+    for m in bench.metrics:
+        for pt in bench.points(m, where):
+            if Stats(bench.samples[(pt, m)]).n:
+                return m
+    return bench.metrics[0] if bench.metrics else None
+
+
+def default_value(bench, param, metric, where=None):
+    vals = sorted({pt[bench.params.index(param)]
+                   for pt in bench.points(metric, where)}, key=num_key)
+    for pref in PREFER.get(param, []):
+        if pref in vals:
+            return pref
+    return vals[0] if vals else ""
+
+
+def resolve(bench, spec):
+    """Fill a plot spec: fix every parameter that is not x, series or
+    pooled; collect samples per (series, x). Returns None when empty."""
+    metric = spec["metric"]
+    where = dict(spec.get("where", {}))
+    free = set([spec["x"]] + spec.get("series", []) + spec.get("pool", []))
+    fixed = {}
+    for p in bench.params:
+        if p in free or p in where:
+            continue
+        vals = bench.values(p)
+        if len(vals) > 1:
+            fixed[p] = default_value(bench, p, metric, where)
+    where.update(fixed)
+    pts = bench.points(metric, where)
+    if not pts:
+        return None
+    xi = bench.params.index(spec["x"])
+    si = [bench.params.index(s) for s in spec.get("series", [])]
+    xs = sorted({pt[xi] for pt in pts}, key=num_key)
+    series = sorted({tuple(pt[i] for i in si) for pt in pts},
+                    key=lambda t: [num_key(x) for x in t])
+    data = {}
+    for pt in pts:
+        k = (tuple(pt[i] for i in si), pt[xi])
+        data.setdefault(k, []).extend(bench.samples[(pt, metric)])
+    out = dict(spec)
+    out.update(xs=xs, series=series, data=data, fixed=fixed,
+               unit=bench.units.get(metric, ""))
+    return out
+
+
+def plot_specs(bench):
+    """The plots worth drawing for a benchmark, most important first."""
+    b, P = bench, bench.params
+    specs = []
+    if b.name == "access" and "strategy" in P:
+        m = pick_metric(b, BENCH["access"]["primary"][:2])
+        ser = [p for p in ("op", "mode") if p in P and len(b.values(p)) > 1]
+        specs.append({"name": "access-strategies", "kind": "cat",
+                      "x": "strategy", "series": ser, "metric": m,
+                      "title": "access: %s by strategy" % m})
+        if "pressure" in P and len(b.values("pressure")) > 1:
+            ser = ["strategy"] + (["page"] if "page" in P and
+                                  len(b.values("page")) > 1 else [])
+            specs.append({"name": "access-pressure", "kind": "curve",
+                          "x": "pressure", "series": ser, "metric": m,
+                          "xmode": "index",
+                          "title": "access: %s vs TLB pressure (pages)" % m})
+    elif b.name == "tlb" and "pages" in P:
+        cands = [m for m in b.metrics if "cycles" in m and "entries" not in m
+                 and m not in BENCH["tlb"]["primary"]] + \
+                [m for m in b.metrics if m.startswith("ns")]
+        m = pick_metric(b, cands) if cands else None
+        marks = []
+        for mm in ("l1_dtlb_entries", "l2_tlb_entries"):
+            if mm not in b.metrics:
+                continue
+            for pt in b.points(mm):
+                st = Stats(b.samples[(pt, mm)])
+                if st.n and st.median > 0:
+                    pg = pt[P.index("page")] if "page" in P else ""
+                    marks.append((st.median, "%s %s" % (
+                        pg, "L1" if mm.startswith("l1") else "L2")))
+        if m:
+            ser = [p for p in ("page", "pattern") if p in P]
+            spec = {"name": "tlb-curve", "kind": "curve", "x": "pages",
+                    "series": ser, "metric": m, "xmode": "log",
+                    "marks": sorted(set(marks)), "exclude": ("pattern",
+                                                           "summary"),
+                    "title": "tlb: %s vs pages touched" % m}
+            specs.append(spec)
+    elif b.name == "churn" and "strategy" in P:
+        m = pick_metric(b, ["ops_per_sec", "ops_rel_no_churn"])
+        if "rate" in P:
+            specs.append({"name": "churn-rate", "kind": "curve",
+                          "x": "rate", "series": ["strategy"], "metric": m,
+                          "xmode": "index",
+                          "title": "churn: %s vs hotplug rate (1/s)" % m})
+        lm = pick_metric(b, ["online_latency_ns_p50",
+                             "offline_latency_ns_p50"])
+        if lm and lm.endswith("_p50"):
+            specs.append({"name": "churn-latency", "kind": "cat",
+                          "x": "strategy", "series": [], "metric": lm,
+                          "pool": ["rate"],
+                          "title": "churn: %s by strategy" % lm})
+    elif b.name == "numa" and "strategy" in P:
+        m = pick_metric(b, BENCH["numa"]["primary"])
+        ser = [p for p in ("placement", "phase") if p in P
+               and len(b.values(p)) > 1]
+        specs.append({"name": "numa-local", "kind": "cat", "x": "strategy",
+                      "series": ser, "metric": m,
+                      "pool": [p for p in ("cpu",) if p in P],
+                      "title": "numa: %s by strategy (all CPUs)" % m})
+    elif b.name == "mem" and "strategy" in P:
+        m = pick_metric(b, BENCH["mem"]["primary"][::-1])
+        ser = [p for p in ("possible", "online") if p in P
+               and len(b.values(p)) > 1]
+        specs.append({"name": "mem", "kind": "cat", "x": "strategy",
+                      "series": ser, "metric": m,
+                      "title": "mem: %s by strategy" % m})
+    if not specs and b.metrics and P:
+        m = pick_metric(b, b.metrics)
+        var = b.varying(m) or P
+        x = "strategy" if "strategy" in var else var[0]
+        specs.append({"name": b.name, "kind": "cat", "x": x, "series": [],
+                      "metric": m, "title": "%s: %s" % (b.name, m)})
+    out = []
+    for s in specs:
+        if s.get("metric") is None:
+            continue
+        r = resolve_excluding(b, s)
+        if r:
+            out.append(r)
+    return out
+
+
+def resolve_excluding(bench, spec):
+    """resolve(), dropping points whose param equals spec['exclude']."""
+    r = resolve(bench, spec)
+    if r and spec.get("exclude"):
+        p, v = spec["exclude"]
+        if p in spec.get("series", []):
+            i = spec["series"].index(p)
+            r["series"] = [s for s in r["series"] if s[i] != v]
+            r["data"] = {k: d for k, d in r["data"].items() if k[0][i] != v}
+    if r and not r["series"]:
+        return None
+    return r
+
+
+def subtitle(spec):
+    bits = ["%s=%s" % kv for kv in sorted(spec.get("fixed", {}).items())]
+    if spec.get("pool"):
+        bits.append("pooled over " + ",".join(spec["pool"]))
+    return " ".join(bits)

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""pcpu-results.py - run.sh's helpers for a results directory.
+
+usage: pcpu-results.py merge DIR [BENCH]
+       pcpu-results.py meta DIR ROOT BINARY
+
+merge: concatenate DIR/raw/*.csv into one tidy CSV per benchmark
+       (DIR/<bench>.csv, one header; the union of the parameter columns
+       in first-seen order, so a parameter added later needs no change;
+       rows of a file without it get an empty value).
+meta:  write DIR/meta.json from `pcpubench info --format json` (kept
+       whole under "info"), DIR/state and what this script can see:
+       uname, /proc/cmdline, CPU model, NUMA nodes, THP, perf paranoia,
+       compiler and flags (from the Makefile), git revision, tools.
+Both write atomically (temporary file + rename). Standard library only.
+"""
+
+import csv
+import glob
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+TAIL = ["rep", "metric", "value", "unit", "status"]
+SCHEMA = "pcpubench-results/1"
+
+
+def atomic_write(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def merge(d, only=None):
+    groups = {}                   # bench -> (params list, rows)
+    for fn in sorted(glob.glob(os.path.join(d, "raw", "*.csv"))):
+        with open(fn, newline="") as f:
+            header = None
+            for row in csv.reader(f):
+                if not row or row[0].startswith("#"):
+                    continue
+                if row[0] == "bench":
+                    header = row if row[-5:] == TAIL else None
+                    if header is None:
+                        print("merge: %s: bad header %s" % (fn, row),
+                              file=sys.stderr)
+                    continue
+                if header is None or len(row) != len(header):
+                    print("merge: %s: skipped line %s" % (fn, row[:3]),
+                          file=sys.stderr)
+                    continue
+                rec = dict(zip(header, row))
+                params, rows = groups.setdefault(rec["bench"], ([], []))
+                for p in header[1:-5]:
+                    if p not in params:
+                        params.append(p)
+                rows.append(rec)
+    for bench, (params, rows) in groups.items():
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", bench):
+            print("merge: odd bench name %r skipped" % bench,
+                  file=sys.stderr)
+            continue
+        cols = ["bench"] + params + TAIL
+        path = os.path.join(d, bench + ".csv")
+        with open(path + ".tmp", "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(cols)
+            for r in rows:
+                w.writerow([r.get(c, "") for c in cols])
+        os.replace(path + ".tmp", path)
+    return 0
+
+
+def sh(cmd, cwd=None, timeout=30):
+    try:
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                           timeout=timeout)
+        return r.stdout.strip() if r.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def cpulist_count(s):
+    n = 0
+    for part in (s or "").split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            n += int(b) - int(a) + 1
+        elif part.strip():
+            n += 1
+    return n or None
+
+
+def host_facts():
+    h = {"hostname": platform.node().split(".")[0],
+         "kernel": platform.release(), "kernel_version": platform.version(),
+         "arch": platform.machine(), "cmdline": read("/proc/cmdline")}
+    cpuinfo = read("/proc/cpuinfo") or ""
+    m = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
+    h["cpu_model"] = m.group(1).strip() if m else platform.processor()
+    m = re.search(r"^microcode\s*:\s*(.*)$", cpuinfo, re.M)
+    h["microcode"] = m.group(1).strip() if m else None
+    h["hypervisor"] = bool(re.search(r"^flags\s*:.*\bhypervisor\b",
+                                     cpuinfo, re.M))
+    for k in ("online", "possible", "present"):
+        s = read("/sys/devices/system/cpu/%s" % k)
+        h["cpus_" + k] = cpulist_count(s)
+        h["cpus_%s_list" % k] = s
+    nodes = glob.glob("/sys/devices/system/node/node[0-9]*")
+    h["numa_nodes"] = len(nodes) or 1
+    thp = read("/sys/kernel/mm/transparent_hugepage/enabled")
+    m = re.search(r"\[(\w+)\]", thp or "")
+    h["thp"] = m.group(1) if m else thp
+    h["hugepages_2m"] = read(
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages")
+    h["perf_event_paranoid"] = read("/proc/sys/kernel/perf_event_paranoid")
+    return h
+
+
+def build_facts(root, binary):
+    b = {"binary": binary}
+    mk = os.path.join(root, "Makefile")
+    if os.path.exists(mk):
+        try:
+            r = subprocess.run(
+                ["make", "-s", "--no-print-directory", "-f", "Makefile",
+                 "-f", "-", "pcpu-print-flags"], cwd=root,
+                input="pcpu-print-flags:\n\t$(info $(BUILD_FLAGS_STR))"
+                      "@:\n", capture_output=True, text=True, timeout=30)
+            if r.returncode == 0 and r.stdout.strip():
+                b["flags"] = r.stdout.strip().splitlines()[0]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    cc = os.environ.get("CC", "cc")
+    b["compiler"] = (sh([cc, "--version"]) or "unknown").splitlines()[0]
+    try:
+        with open(binary, "rb") as f:
+            b["binary_sha256"] = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        b["binary_sha256"] = None
+    return b
+
+
+def git_facts(root):
+    rev = sh(["git", "rev-parse", "--short=12", "HEAD"], cwd=root)
+    dirty = sh(["git", "status", "--porcelain", "--untracked-files=no"],
+               cwd=root)
+    g = {"revision": (rev or "uncommitted") + ("-dirty" if rev and dirty
+                                               else ""),
+         "describe": sh(["git", "describe", "--always", "--dirty"],
+                        cwd=root),
+         "branch": sh(["git", "rev-parse", "--abbrev-ref", "HEAD"],
+                      cwd=root)}
+    return g
+
+
+def state_facts(d):
+    st = {"steps": []}
+    for ln in (read(os.path.join(d, "state")) or "").splitlines():
+        if not ln.strip() or ln.startswith("#"):
+            continue
+        parts = ln.split(None, 4)
+        if parts[0] == "step" and len(parts) >= 4:
+            st["steps"].append({"n": int(parts[1]), "status": parts[2],
+                                "bench": parts[3],
+                                "message": parts[4] if len(parts) > 4
+                                else ""})
+        elif len(parts) >= 2:
+            st[parts[0]] = ln.split(None, 1)[1]
+    return st
+
+
+def pick(info, *paths):
+    for p in paths:
+        d = info
+        for k in p.split("."):
+            if isinstance(d, dict) and k in d:
+                d = d[k]
+            else:
+                d = None
+                break
+        if d not in (None, ""):
+            return d
+    return None
+
+
+def meta(d, root, binary):
+    st = state_facts(d)
+    info = None
+    ip = os.path.join(d, "info.json")
+    if os.path.exists(ip):
+        try:
+            with open(ip) as f:
+                info = json.load(f)
+        except ValueError:
+            info = None
+    host = host_facts()
+    if isinstance(info, dict):
+        # what the benchmark knows beats what this script guesses
+        for key, paths in (
+                ("cpu_model", ("cpu.model", "cpu.model_name", "cpu_model")),
+                ("numa_nodes", ("topology.nodes", "numa.nodes", "nodes")),
+                ("cpus_online", ("topology.cpus_online", "cpus.online")),
+                ("cpus_possible", ("topology.cpus_possible",
+                                   "cpus.possible"))):
+            v = pick(info, *paths)
+            if isinstance(v, (str, int, float)):
+                host[key] = v
+    lines = []
+    for ln in (read(os.path.join(d, "profile")) or "").splitlines():
+        ln = ln.split("#", 1)[0].strip()
+        if ln:
+            lines.append(ln)
+    unknown = "unknown: pcpubench info --format json not available"
+    m = {
+        "schema": SCHEMA,
+        "label": st.get("label"),
+        "profile": {"name": st.get("profile"), "lines": lines},
+        "started_utc": st.get("started"),
+        "finished_utc": st.get("finished"),
+        "resumed_utc": st.get("resumed"),
+        "status": st.get("status"),
+        "setup": st.get("setup"),
+        "build_status": st.get("build"),
+        "info_status": st.get("info"),
+        "steps": st["steps"],
+        "host": host,
+        "build": build_facts(root, binary),
+        "git": git_facts(root),
+        "counters": pick(info, "counters", "events") or unknown,
+        "calibration": pick(info, "calibration", "clocks", "clock")
+        or unknown,
+        "tools": {"python": platform.python_version(),
+                  "gnuplot": sh(["gnuplot", "--version"]),
+                  "hwloc": sh(["lstopo-no-graphics", "--version"])},
+        "info": info,
+    }
+    if info is None:
+        m["info_text"] = read(os.path.join(d, "info.txt"))
+    atomic_write(os.path.join(d, "meta.json"),
+                 json.dumps(m, indent=2, sort_keys=False) + "\n")
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "merge":
+        return merge(argv[2], argv[3] if len(argv) > 3 else None)
+    if len(argv) == 5 and argv[1] == "meta":
+        return meta(argv[2], argv[3], argv[4])
+    print(__doc__.strip(), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

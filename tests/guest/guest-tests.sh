@@ -1,0 +1,384 @@
+#!/bin/sh
+# shellcheck shell=sh
+# guest-tests.sh - the checks run inside the qemu guest (busybox sh).
+#
+# /init runs this as the guest's only job, then powers off. Each check is a
+# shell function check_<name>; CHECKS lists them in order. A check reports
+# through result PASS|FAIL|SKIP <detail>, which prints one line on the
+# serial console:
+#     GUEST-TEST <name> PASS|FAIL|SKIP <detail>
+# A check that reports nothing is a FAIL. The last line is GUEST-DONE.
+# To add a check: write check_<name> and add <name> to CHECKS.
+# The kernel command line may pick checks: pcpu.checks=smoke,hotadd.
+#
+# Host requests go out on the console as "GUEST-REQ <what> <args>"; the
+# host's qmp.py acts on them (hotadd: QMP device_add of a vCPU) and the
+# check polls sysfs for the effect.
+#
+# Guest layout (tests/guest/mkinitrd.sh): /bin/busybox, /bin/hp-kill
+# (static), /bin/pcpubench if it was built (+ its shared libraries),
+# /etc/pcpu-strategies (one name a line, from lib/pcpu.h).
+#
+# Topology (tests/guest/run.sh): CPUs 0-1 on node 0, 2-3 on node 1, two
+# empty slots (core 4 on node 0, core 5 on node 1) for hot-add.
+
+SYS=/sys/devices/system/cpu
+NODES=/sys/devices/system/node
+BENCH=/bin/pcpubench
+# Arguments of the churn and numa runs; the CSV metric names they emit.
+CHURN_ARGS="--backend sysfs --duration 2 --rate 20 --format csv"
+NUMA_ARGS="--format csv"
+M_LOST=lost_updates
+M_LOCAL=pages_local
+M_REMOTE=pages_remote
+
+CHECKS="smoke offline_online hotadd guardian_sigkill guardian_sigterm
+churn churn_sigkill numa_local numa_node0 all_online"
+
+HOTADD_CPU=
+cur=
+reported=
+
+result() {
+	# result STATUS DETAIL...
+	st=$1
+	shift
+	echo "GUEST-TEST $cur $st $*"
+	reported=1
+}
+
+online_list() { cat $SYS/online; }
+
+cpu_state() { cat "$SYS/cpu$1/online" 2>/dev/null || echo "?"; }
+
+# node_of CPU: the node whose cpulist contains CPU (via the cpuN/nodeK link).
+node_of() {
+	for l in "$SYS/cpu$1"/node*; do
+		[ -e "$l" ] && { basename "$l" | sed 's/^node//'; return; }
+	done
+	echo "?"
+}
+
+# wait_online LIST SECONDS: wait until $SYS/online reads LIST.
+wait_online() {
+	i=0
+	while [ "$(online_list)" != "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# CSV helpers: csv_metric FILE METRIC prints "cpu value" per matching row
+# (cpu "-" when there is no cpu column), from a tidy CSV with a header.
+csv_metric() {
+	awk -F, -v m="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		col["metric"] && $col["metric"] == m {
+			c = col["cpu"] ? $col["cpu"] : "-"
+			print c, $col["value"]
+		}' "$1"
+}
+
+# ---- checks ---------------------------------------------------------------
+
+check_smoke() {
+	poss=$(cat $SYS/possible)
+	onl=$(online_list)
+	n0=$(cat $NODES/node0/cpulist 2>/dev/null)
+	n1=$(cat $NODES/node1/cpulist 2>/dev/null)
+	nn=$(cat $NODES/online)
+	d="possible=$poss online=$onl nodes=$nn node0=$n0 node1=$n1"
+	if [ "$onl" = 0-3 ] && [ "$nn" = 0-1 ] && [ "$n0" = 0-1 ] &&
+	   [ "$n1" = 2-3 ] && [ "$poss" = 0-5 ]; then
+		result PASS "$d"
+	else
+		result FAIL "$d (want online=0-3 nodes=0-1 node0=0-1 node1=2-3 possible=0-5)"
+	fi
+}
+
+check_offline_online() {
+	bad=
+	for c in 1 2 3; do
+		echo 0 >"$SYS/cpu$c/online" || bad="$bad write0:cpu$c"
+		[ "$(cpu_state $c)" = 0 ] || bad="$bad still-on:cpu$c"
+		echo 1 >"$SYS/cpu$c/online" || bad="$bad write1:cpu$c"
+		[ "$(cpu_state $c)" = 1 ] || bad="$bad still-off:cpu$c"
+	done
+	# All three down at once: only CPU 0 left.
+	for c in 1 2 3; do echo 0 >"$SYS/cpu$c/online"; done
+	o=$(online_list)
+	[ "$o" = 0 ] || bad="$bad all-down:online=$o"
+	for c in 1 2 3; do echo 1 >"$SYS/cpu$c/online"; done
+	o=$(online_list)
+	[ "$o" = 0-3 ] || bad="$bad all-up:online=$o"
+	if [ -e $SYS/cpu0/online ]; then
+		d="cpu0 has an online file"
+	else
+		d="cpu0 not hotpluggable"
+	fi
+	if [ -z "$bad" ]; then
+		result PASS "cpu1..3 offline/online one by one and together; $d"
+	else
+		result FAIL "$bad"
+	fi
+}
+
+check_hotadd() {
+	before=$(echo "$SYS"/cpu[0-9]*)
+	echo "GUEST-REQ hotadd node=1"
+	i=0
+	new=
+	while [ $i -lt 300 ]; do
+		for d in "$SYS"/cpu[0-9]*; do
+			case " $before " in *" $d "*) ;; *) new=$d ;; esac
+		done
+		[ -n "$new" ] && [ -e "$new/online" ] && break
+		i=$((i + 1))
+		sleep 0.1
+	done
+	if [ -z "$new" ]; then
+		result FAIL "no new cpuN in sysfs 30 s after GUEST-REQ hotadd"
+		return
+	fi
+	c=${new##*/cpu}
+	st0=$(cpu_state "$c")
+	[ "$st0" = 1 ] || echo 1 >"$new/online"
+	st=$(cpu_state "$c")
+	node=$(node_of "$c")
+	if [ "$st" = 1 ] && [ "$node" = 1 ]; then
+		HOTADD_CPU=$c
+		result PASS "cpu$c appeared (online=$st0 at arrival), onlined, node $node; online=$(online_list) present=$(cat $SYS/present)"
+	else
+		result FAIL "cpu$c state=$st node=$node (want 1, node 1)"
+	fi
+}
+
+all_up() {
+	# The cpulist every restore must get back to.
+	case $HOTADD_CPU in
+	"") echo 0-3 ;;
+	4) echo 0-4 ;;
+	*) echo "0-3,$HOTADD_CPU" ;;
+	esac
+}
+
+# guardian_check SIGNAL: hp-kill holds cpu1+2 offline and churns cpu3 (and
+# the hot-added CPU), is killed with SIGNAL, and every CPU must come back.
+guardian_check() {
+	sig=$1
+	want=$(all_up)
+	rm -f /tmp/hpk.ready
+	# shellcheck disable=SC2086
+	/bin/hp-kill /tmp/hpk.ready 1 2 -- 3 $HOTADD_CPU 2>/tmp/hpk.err &
+	pid=$!
+	i=0
+	while [ ! -s /tmp/hpk.ready ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -s /tmp/hpk.ready ]; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid"
+		result FAIL "hp-kill not ready: $(head -n 2 /tmp/hpk.err | tr '\n' ' ')"
+		return
+	fi
+	gpid=$(cat /tmp/hpk.ready)
+	sleep 0.3		# some churn
+	before=$(online_list)
+	s1=$(cpu_state 1)
+	kill "-$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	if wait_online "$want" 10; then
+		ok=1
+	else
+		ok=
+	fi
+	after=$(online_list)
+	g=gone
+	[ -d "/proc/$gpid" ] && g="still there"
+	d="killed with SIG$sig (rc=$rc) while online=$before (cpu1=$s1); after: online=$after; guardian $gpid $g"
+	if [ -n "$ok" ] && [ "$s1" = 0 ]; then
+		result PASS "$d"
+	else
+		result FAIL "$d; want online=$want"
+		# Leave the machine usable for the later checks.
+		for c in 1 2 3 $HOTADD_CPU; do echo 1 >"$SYS/cpu$c/online" 2>/dev/null; done
+	fi
+}
+
+check_guardian_sigkill() { guardian_check KILL; }
+check_guardian_sigterm() { guardian_check TERM; }
+
+# bench_available: "none" (not in the initramfs) or "ok". A command that
+# is not implemented yet exits 4, which the checks report as SKIP.
+bench_available() {
+	[ -x $BENCH ] || { echo "none"; return; }
+	echo "ok"
+}
+
+check_churn() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built when the initramfs was made"
+		return
+	fi
+	pass=0
+	strategies=$(cat /etc/pcpu-strategies)
+	for s in $strategies; do
+		cur=churn_$s
+		want=$(all_up)
+		# shellcheck disable=SC2086
+		$BENCH churn --strategy "$s" $CHURN_ARGS >/tmp/churn.csv 2>/tmp/churn.err
+		rc=$?
+		e=$(head -n 3 /tmp/churn.err | tr '\n' ' ')
+		case $rc in
+		4)
+			result SKIP "churn exits 4 (cannot run here): $e"
+			continue ;;
+		0) ;;
+		*)
+			result FAIL "rc=$rc: $e"
+			continue ;;
+		esac
+		lost=$(csv_metric /tmp/churn.csv $M_LOST | awk '{print $2}' | sort -u | tr '\n' ' ')
+		o=$(online_list)
+		if [ -z "$lost" ]; then
+			result FAIL "rc=0 but no $M_LOST metric in the CSV"
+		elif [ "$lost" != "0 " ]; then
+			result FAIL "$M_LOST=$lost"
+		elif [ "$o" != "$want" ] && ! wait_online "$want" 5; then
+			result FAIL "$M_LOST=0 but online=$o after exit (want $want)"
+		else
+			result PASS "$M_LOST=0, online=$o after exit"
+			pass=$((pass + 1))
+		fi
+	done
+	cur=churn
+	echo "GUEST-INFO churn: $pass strategies passed"
+}
+
+check_churn_sigkill() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	want=$(all_up)
+	s=$(head -n 1 /etc/pcpu-strategies)
+	$BENCH churn --strategy "$s" --backend sysfs --duration 60 --rate 50 \
+		>/tmp/ck.out 2>/tmp/ck.err &
+	pid=$!
+	# Wait until it has taken a CPU down (or exited).
+	i=0
+	while [ "$(online_list)" = "$want" ] && [ -d "/proc/$pid" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if [ ! -d "/proc/$pid" ] || [ "$(online_list)" = "$want" ]; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid"
+		rc=$?
+		if [ "$rc" = 4 ]; then
+			result SKIP "churn exits 4: $(head -n 1 /tmp/ck.err)"
+		else
+			result FAIL "churn took no CPU down within 10 s (rc=$rc): $(head -n 2 /tmp/ck.err | tr '\n' ' ')"
+		fi
+		return
+	fi
+	before=$(online_list)
+	kill -9 "$pid"
+	wait "$pid"
+	if wait_online "$want" 10; then
+		result PASS "SIGKILL while online=$before; all back: $(online_list)"
+	else
+		result FAIL "SIGKILL while online=$before; after 10 s online=$(online_list), want $want"
+		for c in 1 2 3 $HOTADD_CPU; do echo 1 >"$SYS/cpu$c/online" 2>/dev/null; done
+	fi
+}
+
+# numa_run PLACEMENT: run the numa command; sets nrc and leaves the CSV in
+# /tmp/numa.csv.
+numa_run() {
+	# shellcheck disable=SC2086
+	$BENCH numa --placement "$1" $NUMA_ARGS >/tmp/numa.csv 2>/tmp/numa.err
+	nrc=$?
+}
+
+# numa_check PLACEMENT: every online CPU's pages on the node PLACEMENT
+# implies (local: the CPU's own; node:N: N).
+numa_check() {
+	pl=$1
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	# Rows are wanted for every online CPU, the hot-added one included
+	# (onlined after boot, after the check_hotadd).
+	numa_run "$pl"
+	case $nrc in
+	0) ;;
+	4) result SKIP "numa exits 4: $(head -n 1 /tmp/numa.err)"; return ;;
+	*) result FAIL "rc=$nrc: $(head -n 2 /tmp/numa.err | tr '\n' ' ')"; return ;;
+	esac
+	csv_metric /tmp/numa.csv $M_LOCAL >/tmp/numa.local
+	csv_metric /tmp/numa.csv $M_REMOTE >/tmp/numa.remote
+	if [ ! -s /tmp/numa.local ] || [ ! -s /tmp/numa.remote ]; then
+		result FAIL "no $M_LOCAL/$M_REMOTE rows in the CSV"
+		return
+	fi
+	bad=
+	seen=
+	while read -r c loc; do
+		rem=$(awk -v c="$c" '$1 == c { print $2; exit }' /tmp/numa.remote)
+		n=$(node_of "$c")
+		case $pl in
+		local) expect_remote=0 ;;
+		node:*) if [ "$n" = "${pl#node:}" ]; then expect_remote=0; else expect_remote=all; fi ;;
+		esac
+		if [ "$expect_remote" = 0 ]; then
+			want_ok=$([ "$rem" = 0 ] && [ "$loc" != 0 ] && echo y)
+		else
+			want_ok=$([ "$loc" = 0 ] && [ "$rem" != 0 ] && echo y)
+		fi
+		[ -n "$want_ok" ] || bad="$bad cpu$c(node$n):local=$loc,remote=$rem"
+		seen="$seen $c"
+	done </tmp/numa.local
+	case " $seen " in *" 3 "*) ;; *) bad="$bad no-row-for-cpu3" ;; esac
+	if [ -n "$HOTADD_CPU" ]; then
+		case " $seen " in *" $HOTADD_CPU "*) ;; *) bad="$bad no-row-for-hot-added-cpu$HOTADD_CPU" ;; esac
+	fi
+	if [ -z "$bad" ]; then
+		result PASS "placement $pl: CPUs$seen as expected"
+	else
+		result FAIL "placement $pl:$bad"
+	fi
+}
+
+check_numa_local() { numa_check local; }
+check_numa_node0() { numa_check node:0; }
+
+check_all_online() {
+	want=$(all_up)
+	o=$(online_list)
+	if [ "$o" = "$want" ]; then
+		result PASS "online=$o"
+	else
+		result FAIL "online=$o, want $want: a check left CPUs offline"
+	fi
+}
+
+# ---- driver ---------------------------------------------------------------
+
+pick=$(sed -n 's/.*pcpu\.checks=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+[ -n "$pick" ] && CHECKS=$pick
+echo "GUEST-START uptime=$(cut -d' ' -f1 /proc/uptime) checks=$(echo "$CHECKS" | tr '\n' ' ')"
+for name in $CHECKS; do
+	cur=$name
+	reported=
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"check_$name"
+	[ -n "$reported" ] || { cur=$name; result FAIL "reported nothing"; }
+	echo "GUEST-TIME $name $t0 $(cut -d' ' -f1 /proc/uptime)"
+done
+echo "GUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"

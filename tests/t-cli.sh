@@ -1,0 +1,55 @@
+#!/bin/bash
+# Bad input never crashes or leaks: each case gives exit 2 and a message
+# naming the problem. Run against the plain and the ASan+UBSan binaries
+# (LeakSanitizer checks for leaks at exit).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+fails=0
+bins=("${PCPUBENCH:-build/pcpubench}")
+[ -x "${PCPUBENCH_ASAN:-build/asan/pcpubench}" ] && bins+=("${PCPUBENCH_ASAN:-build/asan/pcpubench}")
+
+# case: expected-exit  expected-text  args...
+check() {
+	local want=$1 text=$2; shift 2
+	local bin out rc
+	for bin in "${bins[@]}"; do
+		out=$("$bin" "$@" 2>&1 >/dev/null)
+		rc=$?
+		if [ "$rc" != "$want" ]; then
+			echo "FAIL: $bin $*: exit $rc, want $want: $out"; fails=$((fails + 1))
+		elif ! grep -qi -- "$text" <<<"$out"; then
+			echo "FAIL: $bin $*: message lacks '$text': $out"; fails=$((fails + 1))
+		elif grep -q 'Sanitizer' <<<"$out"; then
+			echo "FAIL: $bin $*: sanitizer report: $out"; fails=$((fails + 1))
+		else
+			echo "ok: $* -> exit $rc: $(head -1 <<<"$out")"
+		fi
+	done
+}
+
+check 2 "unknown command" frobnicate
+check 2 "usage" ""
+for cmd in mem churn; do
+	if [ "$cmd" = churn ] && "${bins[0]}" churn --help 2>&1 | grep -q 'not implemented'; then
+		continue
+	fi
+	check 2 "unknown strategy 'bogus'" $cmd --strategy bogus
+	check 2 "possible" $cmd --strategy vm-area --possible 0
+	check 2 "online (9) exceeds" $cmd --strategy vm-area --possible 8 --online 9
+	check 2 "too large" $cmd --strategy offset-array --possible 8 --online 2 --unit 1073741824
+	check 2 "unrecognized option\|unknown option" $cmd --no-such-option
+	if [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" = 0 ]; then
+		check 2 "hugetlb" $cmd --strategy vm-area --possible 8 --online 2 --page hugetlb
+	fi
+done
+check 0 "" list --help
+check 0 "" mem --help
+
+# list names every strategy.
+for s in offset-array segment vm-area hybrid tls; do
+	if ! "${bins[0]}" list | grep -q "^  $s "; then
+		echo "FAIL: list lacks $s"; fails=$((fails + 1))
+	fi
+done
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
