@@ -1,11 +1,1327 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd-access.c - placeholder until the access command lands. */
+/*
+ * cmd-access.c - `pcpubench access`: what one per-CPU access costs.
+ *
+ * For every requested strategy a runtime is brought up with the host's
+ * CPUs as possible CPUs (so a logical id is a host id and the id from rseq
+ * indexes the tables directly), the thread is pinned and enters its CPU.
+ * Points are the product of the lists given (strategy x CPU-id source x
+ * op x mode x vars x pressure), per page size and placement. Each point
+ * runs its generated loop (access-loops.h: no call or switch per access)
+ * for N and for 2N operations, best of --tries each, and the difference
+ * divided by N is one sample: the fixed cost of the call and of the time
+ * stamps cancels. Repetitions visit the points in a new random order each
+ * time (seeded; the seed is in the metadata), with the core clock
+ * calibrated before each repetition when no PMU cycles counter exists.
+ * Every sample is a row; aggregation happens when reading.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "pcpu.h"
+#include "pcpu-access.h"
+#include "pcpu-counters.h"
+#include "pcpu-out.h"
+#include "pcpu-stats.h"
+#include "pcpu-sysinfo.h"
+#include "pcpu-timing.h"
 #include "pcpubench.h"
+#include "access.h"
+
+#ifndef PCPU_BUILD_FLAGS
+#define PCPU_BUILD_FLAGS "unknown"
+#endif
+#ifndef PCPU_CC_VERSION
+#define PCPU_CC_VERSION "unknown"
+#endif
+
+#define MAX_LIST 32
+#define REGION_SIZE (64 * 1024)	/* per-CPU area the variables spread over */
+#define DYN_SIZE (128 * 1024)
+
+enum page_kind { PAGE_4K, PAGE_2M };
+
+struct opts {
+	enum pcpu_strategy_id strat[MAX_LIST];
+	size_t nstrat;
+	enum al_op op[MAX_LIST];
+	size_t nop;
+	enum al_mode mode[MAX_LIST];
+	size_t nmode;
+	size_t vars[MAX_LIST];
+	size_t nvars;
+	size_t pressure[MAX_LIST];
+	size_t npressure;
+	enum page_kind page[2];
+	size_t npage;
+	char *placement[MAX_LIST];
+	size_t nplacement;
+	int cpuid_rseq, cpuid_tls;
+	int repeat, tries;
+	uint64_t iters;
+	double min_time;
+	uint64_t seed;
+	int seed_given;
+	const char *events;
+	enum pout_format fmt;
+	int fmt_given;
+	const char *out;
+	int cpu;
+	int quiet;
+};
+
+/* One measured point. */
+struct point {
+	size_t strat_idx;	/* index into the live runtimes */
+	enum pcpu_strategy_id strat;
+	enum al_cpuid cpuid;
+	enum al_op op;
+	enum al_mode mode;
+	size_t vars, pressure;
+	al_fn fn;
+	uint64_t n;		/* batch size N */
+	/* Per repetition: */
+	double *cyc, *ns, *ghz;
+	struct pcnt_result *ev;	/* [rep][nevents] */
+	char na[PCNT_STATUS_LEN];	/* whole point unavailable */
+};
+
+struct strat_rt {
+	enum pcpu_strategy_id id;
+	struct pcpu_rt *rt;
+	pcpu_off_t region;
+	char na[PCNT_STATUS_LEN];
+	char backing[32];
+	double huge_fraction;
+	char backing_status[PCNT_STATUS_LEN];
+	/* Per vars point: local fraction (NaN if unknown). */
+	double local_frac[MAX_LIST];
+	char local_status[MAX_LIST][PCNT_STATUS_LEN];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: pcpubench access [OPTIONS]\n"
+"\n"
+"Cost of reaching this CPU's copy of a per-CPU variable and reading,\n"
+"writing or incrementing it, per strategy. Every list option takes a comma\n"
+"list; the product of the lists is measured.\n"
+"\n"
+"  --strategy LIST   offset-array,segment,vm-area,hybrid,tls (default: all)\n"
+"  --op LIST         read,write,inc (default: read,write,inc)\n"
+"  --mode LIST       latency (each access depends on the previous one),\n"
+"                    throughput (independent accesses) (default: both)\n"
+"  --vars LIST       distinct per-CPU variables cycled through, spread over\n"
+"                    a 64 KiB per-CPU region (default: 1)\n"
+"  --pressure LIST   pages of a separate 4 KiB-page working set touched\n"
+"                    between per-CPU accesses (default: 0; try 64, 2048)\n"
+"  --page LIST       4k,2m: per-CPU area backing (2m: hugetlb when reserved\n"
+"                    pages are free, else THP); the backing obtained is\n"
+"                    reported; both given: tlb_cost = 4k - 2m (default: 4k)\n"
+"  --placement LIST  local, interleave, node:N (default: local)\n"
+"  --cpuid LIST      where offset-array, vm-area and hybrid get the CPU id:\n"
+"                    rseq (glibc's rseq area; sched_getcpu() when rseq is\n"
+"                    not registered, named getcpu), tls (id kept in a\n"
+"                    thread-local: the pure lookup) (default: rseq,tls)\n"
+"  --cpu N           host CPU to run on (default: last allowed CPU)\n"
+"  --repeat N        repetitions (default: 11)\n"
+"  --iters N         operations per batch N (default: auto from --min-time)\n"
+"  --min-time S      seconds per N batch when --iters is not given\n"
+"                    (default: 0.0002; short batches dodge preemption)\n"
+"  --tries N         each sample is the best of N runs of N and 2N (default 5)\n"
+"  --seed N          order of points within repetitions (default: time)\n"
+"  --events LIST     counters: default, native, sw, none, or names\n"
+"                    (default: %s)\n"
+"  --format F        text, csv, json (default: text on a terminal, else csv)\n"
+"  -o, --output FILE write there (atomically) instead of stdout\n"
+"  -q, --quiet       no progress line\n"
+"  -h, --help        this text\n"
+"\n"
+"Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n"
+"huge_page_fraction, numa_local_fraction and remote_accesses_per_op\n"
+"(derived), tlb_cost. A value that cannot be had is NA with the reason.\n"
+"Cycles come from the PMU when a cycles counter opens, else from a core\n"
+"clock calibrated with a dependent imul chain before each repetition.\n"
+"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
+		pcnt_default_list());
+}
+
+/* ---- option parsing --------------------------------------------------- */
+
+static int split(char *s, char **tok, size_t max, size_t *n)
+{
+	char *save = NULL, *t;
+
+	*n = 0;
+	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!*t)
+			continue;
+		if (*n >= max)
+			return -E2BIG;
+		tok[(*n)++] = t;
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+static int parse_size_list(const char *arg, size_t *v, size_t *n,
+			   const char *what, size_t minv)
+{
+	char *dup = strdup(arg), *tok[MAX_LIST];
+	size_t i;
+	int r;
+
+	if (!dup)
+		return -ENOMEM;
+	r = split(dup, tok, MAX_LIST, n);
+	for (i = 0; !r && i < *n; i++) {
+		char *end;
+		unsigned long long x = strtoull(tok[i], &end, 10);
+
+		if (*end || end == tok[i] || x < minv || x > (1ULL << 24)) {
+			fprintf(stderr, "pcpubench access: bad %s value '%s'\n",
+				what, tok[i]);
+			r = -EINVAL;
+		}
+		v[i] = (size_t)x;
+	}
+	if (r == -E2BIG)
+		fprintf(stderr, "pcpubench access: more than %d %s values\n",
+			MAX_LIST, what);
+	else if (r == -EINVAL && !*n)
+		fprintf(stderr, "pcpubench access: empty %s list\n", what);
+	free(dup);
+	return r;
+}
+
+static int lookup_name(const char *t, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(t, names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "strategy", required_argument, NULL, 'S' },
+		{ "op", required_argument, NULL, 'O' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "vars", required_argument, NULL, 'V' },
+		{ "pressure", required_argument, NULL, 'P' },
+		{ "page", required_argument, NULL, 'G' },
+		{ "placement", required_argument, NULL, 'L' },
+		{ "cpuid", required_argument, NULL, 'C' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "iters", required_argument, NULL, 'n' },
+		{ "min-time", required_argument, NULL, 't' },
+		{ "tries", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const opn[] = { "read", "write", "inc" };
+	static const char *const moden[] = { "latency", "throughput" };
+	static char placement_default[] = "local";
+	char *tok[MAX_LIST], *dup;
+	size_t i, n;
+	int c, k;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++)
+		o->strat[o->nstrat++] = (enum pcpu_strategy_id)i;
+	o->op[0] = AL_OP_READ;
+	o->op[1] = AL_OP_WRITE;
+	o->op[2] = AL_OP_INC;
+	o->nop = 3;
+	o->mode[0] = AL_MODE_LAT;
+	o->mode[1] = AL_MODE_TPUT;
+	o->nmode = 2;
+	o->vars[0] = 1;
+	o->nvars = 1;
+	o->npressure = 1;
+	o->page[0] = PAGE_4K;
+	o->npage = 1;
+	o->placement[0] = placement_default;
+	o->nplacement = 1;
+	o->cpuid_rseq = o->cpuid_tls = 1;
+	o->repeat = 11;
+	o->tries = 5;
+	o->min_time = 0.0002;
+	o->events = "default";
+	o->cpu = -1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			dup = strdup(optarg);
+			if (!dup || split(dup, tok, MAX_LIST, &n))
+				goto bad_list;
+			o->nstrat = 0;
+			for (i = 0; i < n; i++) {
+				enum pcpu_strategy_id id;
+
+				if (pcpu_strategy_lookup(tok[i], &id)) {
+					fprintf(stderr, "pcpubench access: unknown "
+						"strategy '%s'\n", tok[i]);
+					return -EINVAL;
+				}
+				o->strat[o->nstrat++] = id;
+			}
+			break;
+		case 'O':
+		case 'M':
+		case 'C':
+		case 'G':
+			dup = strdup(optarg);
+			if (!dup || split(dup, tok, MAX_LIST, &n))
+				goto bad_list;
+			if (c == 'O')
+				o->nop = 0;
+			if (c == 'M')
+				o->nmode = 0;
+			if (c == 'C')
+				o->cpuid_rseq = o->cpuid_tls = 0;
+			if (c == 'G')
+				o->npage = 0;
+			for (i = 0; i < n; i++) {
+				if (c == 'O' && (k = lookup_name(tok[i], opn, 3)) >= 0)
+					o->op[o->nop++] = (enum al_op)k;
+				else if (c == 'M' &&
+					 (k = lookup_name(tok[i], moden, 2)) >= 0)
+					o->mode[o->nmode++] = (enum al_mode)k;
+				else if (c == 'C' && !strcmp(tok[i], "rseq"))
+					o->cpuid_rseq = 1;
+				else if (c == 'C' && !strcmp(tok[i], "tls"))
+					o->cpuid_tls = 1;
+				else if (c == 'G' && !strcmp(tok[i], "4k") &&
+					 o->npage < 2)
+					o->page[o->npage++] = PAGE_4K;
+				else if (c == 'G' && !strcmp(tok[i], "2m") &&
+					 o->npage < 2)
+					o->page[o->npage++] = PAGE_2M;
+				else {
+					fprintf(stderr, "pcpubench access: bad value "
+						"'%s' for --%s\n", tok[i],
+						c == 'O' ? "op" : c == 'M' ? "mode" :
+						c == 'C' ? "cpuid" : "page");
+					return -EINVAL;
+				}
+			}
+			break;
+		case 'V':
+			if (parse_size_list(optarg, o->vars, &o->nvars, "--vars", 1))
+				return -EINVAL;
+			for (i = 0; i < o->nvars; i++)
+				if (o->vars[i] > REGION_SIZE / 64) {
+					fprintf(stderr, "pcpubench access: --vars "
+						"at most %d\n", REGION_SIZE / 64);
+					return -EINVAL;
+				}
+			break;
+		case 'P':
+			if (parse_size_list(optarg, o->pressure, &o->npressure,
+					    "--pressure", 0))
+				return -EINVAL;
+			break;
+		case 'L':
+			dup = strdup(optarg);
+			if (!dup || split(dup, tok, MAX_LIST, &n))
+				goto bad_list;
+			for (i = 0; i < n; i++) {
+				struct pcpu_placement p;
+
+				if (pcpu_placement_parse(tok[i], &p)) {
+					fprintf(stderr, "pcpubench access: bad "
+						"placement '%s' (local, "
+						"interleave, node:N)\n", tok[i]);
+					return -EINVAL;
+				}
+				o->placement[i] = tok[i];
+			}
+			o->nplacement = n;
+			break;
+		case 'c':
+			o->cpu = (int)strtol(optarg, &end, 10);
+			if (*end || o->cpu < 0) {
+				fprintf(stderr, "pcpubench access: bad --cpu\n");
+				return -EINVAL;
+			}
+			break;
+		case 'r':
+		case 'T':
+			k = (int)strtol(optarg, &end, 10);
+			if (*end || k < 1 || k > 100000) {
+				fprintf(stderr, "pcpubench access: bad --%s\n",
+					c == 'r' ? "repeat" : "tries");
+				return -EINVAL;
+			}
+			if (c == 'r')
+				o->repeat = k;
+			else
+				o->tries = k;
+			break;
+		case 'n':
+			o->iters = strtoull(optarg, &end, 10);
+			if (*end || o->iters < 1 || o->iters > (1ULL << 40)) {
+				fprintf(stderr, "pcpubench access: bad --iters\n");
+				return -EINVAL;
+			}
+			break;
+		case 't':
+			o->min_time = strtod(optarg, &end);
+			if (*end || !(o->min_time > 0 && o->min_time < 10)) {
+				fprintf(stderr, "pcpubench access: bad --min-time "
+					"(seconds, 0 < t < 10)\n");
+				return -EINVAL;
+			}
+			break;
+		case 's':
+			o->seed = strtoull(optarg, &end, 0);
+			if (*end) {
+				fprintf(stderr, "pcpubench access: bad --seed\n");
+				return -EINVAL;
+			}
+			o->seed_given = 1;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'f':
+			if (pout_format_parse(optarg, &o->fmt)) {
+				fprintf(stderr, "pcpubench access: bad --format "
+					"'%s' (text, csv, json)\n", optarg);
+				return -EINVAL;
+			}
+			o->fmt_given = 1;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pcpubench access: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->cpuid_rseq && !o->cpuid_tls) {
+		fprintf(stderr, "pcpubench access: empty --cpuid\n");
+		return -EINVAL;
+	}
+	if (!o->fmt_given)
+		o->fmt = (!o->out && isatty(1)) ? POUT_TEXT : POUT_CSV;
+	if (!o->seed_given)
+		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return 0;
+bad_list:
+	fprintf(stderr, "pcpubench access: empty or too long list '%s'\n",
+		optarg);
+	return -EINVAL;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A status-safe copy of a message: no commas, quotes or newlines. */
+static void na_reason(char *dst, size_t len, const char *word, const char *msg)
+{
+	char *p;
+
+	snprintf(dst, len, "na:%s(%s)", word, msg && *msg ? msg : "no detail");
+	for (p = dst; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
+			*p = ';';
+}
+
+static int default_cpu(void)
+{
+	cpu_set_t set;
+	int i, last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	return last < 0 ? 0 : last;
+}
+
+static void metric_name(char *dst, size_t len, const char *ev)
+{
+	char *p;
+
+	/* The PMU's cycles must not be mistaken for the timed cycles_per_op. */
+	snprintf(dst, len, "%s%s_per_op", !strcmp(ev, "cycles") ? "pmu_" : "",
+		 ev);
+	for (p = dst; *p; p++)
+		if (*p == ':')
+			*p = '.';
+}
+
+/* Write each variable's initial value through the strategy's own view. */
+static void *var_ptr(struct strat_rt *s, unsigned cpu, pcpu_off_t off)
+{
+	if (s->id == PCPU_S_TLS)
+		return PCPU_PTR_TLS(off);
+	return pcpu_ptr(s->rt, cpu, off);
+}
+
+struct varset {
+	uintptr_t offs[REGION_SIZE / 64];
+	uintptr_t next[REGION_SIZE / 64];
+	size_t n;
+};
+
+/* @n variables spread evenly over the region, each on its own lines. */
+static void varset_make(struct varset *v, pcpu_off_t region, size_t n)
+{
+	size_t stride = (REGION_SIZE / n) & ~(size_t)63, i;
+
+	if (!stride)
+		stride = 64;
+	v->n = n;
+	for (i = 0; i < n; i++)
+		v->offs[i] = region + i * stride + ((i * 64) % 4096 & ~63UL) *
+			     (stride >= 4096);
+	for (i = 0; i < n; i++)
+		v->next[i] = v->offs[(i + 1) % n];
+}
+
+static void varset_prime(struct strat_rt *s, unsigned cpu,
+			 const struct varset *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		*(volatile uint64_t *)var_ptr(s, cpu, v->offs[i]) = v->next[i];
+}
+
+struct pressure_buf {
+	size_t pages;
+	void *map;
+	uintptr_t *addr;
+};
+
+static int pressure_make(struct pressure_buf *pb, size_t pages, uint64_t seed)
+{
+	size_t i;
+
+	memset(pb, 0, sizeof(*pb));
+	pb->pages = pages;
+	if (!pages)
+		return 0;
+	pb->map = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pb->map == MAP_FAILED) {
+		pb->map = NULL;
+		return -ENOMEM;
+	}
+	madvise(pb->map, pages * 4096, MADV_NOHUGEPAGE);
+	memset(pb->map, 0, pages * 4096);
+	pb->addr = calloc(pages, sizeof(*pb->addr));
+	if (!pb->addr)
+		return -ENOMEM;
+	for (i = 0; i < pages; i++)
+		pb->addr[i] = i;
+	for (i = pages - 1; i > 0; i--) {	/* random page order */
+		size_t j = rng_next(&seed) % (i + 1);
+		uintptr_t t = pb->addr[i];
+
+		pb->addr[i] = pb->addr[j];
+		pb->addr[j] = t;
+	}
+	for (i = 0; i < pages; i++)
+		pb->addr[i] = (uintptr_t)pb->map + pb->addr[i] * 4096 +
+			      (i % 64) * 64;
+	return 0;
+}
+
+static void pressure_free(struct pressure_buf *pb)
+{
+	if (pb->map)
+		munmap(pb->map, pb->pages * 4096);
+	free(pb->addr);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+struct run_ctx {
+	const struct opts *o;
+	cpu_set_t orig_affinity;	/* the runtimes see every allowed CPU */
+	unsigned cpu;
+	double tsc_hz;
+	struct pcnt_session *cs;
+	size_t nev;
+	bool pmu_cycles;
+	size_t cyc_idx;
+	struct varset *vs;	/* per vars index */
+	struct pressure_buf *pb;	/* per pressure index */
+	struct strat_rt *srt;
+	volatile uintptr_t zero;
+};
+
+static void args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
+		     struct al_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->offs = c->vs[vi].offs;
+	a->next = c->vs[vi].next;
+	a->nvars = c->vs[vi].n;
+	a->first = c->vs[vi].offs[0];
+	a->pres = c->pb[pi].addr;
+	a->npres = c->pb[pi].pages;
+	a->zero = c->zero;
+	(void)p;
+}
+
+static uint64_t round_n(uint64_t n, size_t vars)
+{
+	uint64_t q = 4 * vars;
+
+	n = (n + q - 1) / q * q;
+	return n ? n : q;
+}
+
+/* One sample of a point: best of tries for N and 2N. */
+static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
+		    double core_hz, int rep)
+{
+	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
+	double bc1 = INFINITY, bc2 = INFINITY;
+	struct pcnt_sample s0, s1, x0, x1;
+	int t, have = c->cs && !pcnt_read(c->cs, &s0);
+	double ticks;
+
+	for (t = 0; t < c->o->tries; t++) {
+		int k;
+
+		for (k = 1; k <= 2; k++) {
+			uint64_t t0, t1, n = p->n * k;
+			int rd = c->pmu_cycles && !pcnt_read(c->cs, &x0);
+
+			t0 = pt_rdtsc();
+			p->fn(a, n);
+			t1 = pt_rdtscp();
+			if (rd && !pcnt_read(c->cs, &x1)) {
+				double cy = (double)(x1.value[c->cyc_idx] -
+						     x0.value[c->cyc_idx]);
+
+				if (k == 1 && cy < bc1)
+					bc1 = cy;
+				if (k == 2 && cy < bc2)
+					bc2 = cy;
+			}
+			if (k == 1 && t1 - t0 < best1)
+				best1 = t1 - t0;
+			if (k == 2 && t1 - t0 < best2)
+				best2 = t1 - t0;
+		}
+	}
+	ticks = ((double)best2 - (double)best1) / (double)p->n;
+	p->ns[rep] = ticks / c->tsc_hz * 1e9;
+	p->ghz[rep] = core_hz / 1e9;
+	if (c->pmu_cycles && isfinite(bc1) && isfinite(bc2))
+		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
+	else
+		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
+	if (c->nev) {
+		struct pcnt_result *r = &p->ev[(size_t)rep * c->nev];
+		size_t i;
+
+		if (have && !pcnt_read(c->cs, &s1)) {
+			double ops = (double)c->o->tries * 3.0 * (double)p->n;
+
+			pcnt_delta(c->cs, &s0, &s1, r);
+			for (i = 0; i < c->nev; i++)
+				r[i].value /= ops;
+		} else {
+			for (i = 0; i < c->nev; i++) {
+				r[i].value = NAN;
+				snprintf(r[i].status, sizeof(r[i].status),
+					 "na:read-failed(could not read the "
+					 "counter group)");
+			}
+		}
+	}
+}
+
+/* N such that one N batch takes about --min-time; also warms up. */
+static uint64_t pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
+{
+	double target = c->o->min_time * c->tsc_hz;
+	uint64_t n = round_n(1024, p->vars), t0, t1;
+	int i;
+
+	if (c->o->iters) {
+		n = round_n(c->o->iters, p->vars);
+		for (i = 0; i < 2; i++)
+			p->fn(a, n);	/* warm-up */
+		return n;
+	}
+	for (;;) {
+		t0 = pt_rdtsc();
+		p->fn(a, n);
+		t1 = pt_rdtscp();
+		if ((double)(t1 - t0) >= target || n >= (1ULL << 36))
+			break;
+		if ((double)(t1 - t0) < target / 16)
+			n *= 8;
+		else
+			n = (uint64_t)((double)n * target / (double)(t1 - t0) * 1.05);
+		n = round_n(n, p->vars);
+	}
+	p->fn(a, n);	/* one more warm-up at the final size */
+	return n;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+enum {
+	COL_STRATEGY, COL_CPUID, COL_OP, COL_MODE, COL_VARS, COL_PRESSURE,
+	COL_PAGE, COL_PLACEMENT, COL_BACKING, COL_CPU, NCOLS
+};
+static const char *const col_names[NCOLS] = {
+	"strategy", "cpuid", "op", "mode", "vars", "pressure", "page",
+	"placement", "backing", "cpu",
+};
+
+struct rowctx {
+	char vars[24], pressure[24], cpu[16];
+	const char *v[NCOLS];
+};
+
+static void row_params(struct rowctx *rc, const struct point *p,
+		       const char *page, const char *placement,
+		       const char *backing, unsigned cpu)
+{
+	snprintf(rc->vars, sizeof(rc->vars), "%zu", p->vars);
+	snprintf(rc->pressure, sizeof(rc->pressure), "%zu", p->pressure);
+	snprintf(rc->cpu, sizeof(rc->cpu), "%u", cpu);
+	rc->v[COL_STRATEGY] = pcpu_strategy_name(p->strat);
+	rc->v[COL_CPUID] = al_cpuid_name(p->cpuid);
+	rc->v[COL_OP] = al_op_name(p->op);
+	rc->v[COL_MODE] = al_mode_name(p->mode);
+	rc->v[COL_VARS] = rc->vars;
+	rc->v[COL_PRESSURE] = rc->pressure;
+	rc->v[COL_PAGE] = page;
+	rc->v[COL_PLACEMENT] = placement;
+	rc->v[COL_BACKING] = backing;
+	rc->v[COL_CPU] = rc->cpu;
+}
+
+static int emit(struct pout *out, struct rowctx *rc, int rep, const char *m,
+		double v, const char *unit, const char *status)
+{
+	int r;
+
+	if (!POUT_IS_NA(status) && !isfinite(v)) {
+		v = NAN;
+		status = "na:not-finite(the measurement gave no number)";
+	}
+	r = pout_row(out, rc->v, rep, m, v, unit, status);
+	return r;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int progress_on(const struct opts *o)
+{
+	return !o->quiet && isatty(2);
+}
+
+struct config_run {
+	const char *page_name;
+	enum page_kind page;
+	const char *placement;
+};
+
+static int run_config(struct run_ctx *c, const struct config_run *cr,
+		      struct pout *out, double **cyc4k, size_t *npts_prev,
+		      double t_start, int *progress_shown)
+{
+	const struct opts *o = c->o;
+	struct strat_rt srt[PCPU_NR_STRATEGIES];
+	struct point *pts = NULL;
+	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi;
+	size_t *order = NULL;
+	int ret = 0, rep;
+	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1;
+	struct pcpu_sysinfo si_;
+	char err[256];
+
+	pcpu_sysinfo_read(&si_);
+	memset(srt, 0, sizeof(srt));
+
+	/*
+	 * Bring up one runtime per strategy. The topology lists the CPUs this
+	 * process may run on, so unpin while doing so; pin again after.
+	 */
+	sched_setaffinity(0, sizeof(c->orig_affinity), &c->orig_affinity);
+	for (si = 0; si < o->nstrat; si++) {
+		struct strat_rt *s = &srt[si];
+		struct pcpu_config cfg;
+		struct pcpu_backing_info bi;
+		const char *why;
+		int r;
+
+		s->id = o->strat[si];
+		snprintf(s->backing, sizeof(s->backing), "none");
+		why = pcpu_strategy_unavailable(s->id);
+		if (why) {
+			na_reason(s->na, sizeof(s->na), "unavailable", why);
+			continue;
+		}
+		if (s->id == PCPU_S_TLS && cr->page == PAGE_2M) {
+			na_reason(s->na, sizeof(s->na), "not-applicable",
+				  "the tls block is thread memory: no 2m unit");
+			continue;
+		}
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.strategy = s->id;
+		cfg.possible = si_.cpus_possible;
+		cfg.present = NULL;
+		cfg.online = NULL;
+		cfg.dyn_size = DYN_SIZE;
+		cfg.backing = cr->page == PAGE_4K ? PCPU_BACKING_4K :
+			      si_.hugetlb_2m_free >= 4 ? PCPU_BACKING_HUGETLB :
+			      PCPU_BACKING_THP;
+		pcpu_placement_parse(cr->placement, &cfg.placement);
+		err[0] = 0;
+		r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
+		if (r == -ENOMEM && cfg.backing == PCPU_BACKING_HUGETLB) {
+			cfg.backing = PCPU_BACKING_THP;
+			r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
+		}
+		if (r) {
+			char m[300];
+
+			snprintf(m, sizeof(m), "pcpu_rt_init: %s: %s",
+				 strerror(-r), err);
+			na_reason(s->na, sizeof(s->na), "init-failed", m);
+			s->rt = NULL;
+			continue;
+		}
+		if (pcpu_cpu_host_cpu(s->rt, c->cpu) != (int)c->cpu) {
+			na_reason(s->na, sizeof(s->na), "cpu-map",
+				  "logical CPU id is not the host id");
+			goto drop;
+		}
+		r = pcpu_alloc(s->rt, REGION_SIZE, 4096, NULL, false, &s->region);
+		if (!r)
+			r = pcpu_thread_enter(s->rt, c->cpu);
+		if (r) {
+			na_reason(s->na, sizeof(s->na), "setup-failed",
+				  strerror(-r));
+			goto drop;
+		}
+		/* What backs the unit, and where its pages are. */
+		if (!pcpu_cpu_backing(s->rt, c->cpu, &bi)) {
+			snprintf(s->backing, sizeof(s->backing), "%s",
+				 bi.obtained ? bi.obtained : "none");
+			s->huge_fraction = bi.rss_bytes ?
+				(double)(bi.thp_bytes + bi.hugetlb_bytes) /
+				(double)bi.rss_bytes : 0;
+			snprintf(s->backing_status, sizeof(s->backing_status), "ok");
+		} else {
+			s->huge_fraction = NAN;
+			snprintf(s->backing_status, sizeof(s->backing_status),
+				 "na:smaps(could not read /proc/self/smaps)");
+		}
+		if (s->id == PCPU_S_TLS)
+			snprintf(s->backing, sizeof(s->backing), "tls-block");
+		continue;
+drop:
+		pcpu_rt_fini(s->rt);
+		s->rt = NULL;
+	}
+
+	if (pt_pin_self((int)c->cpu)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* Points. */
+	cap = o->nstrat * 2 * o->nop * o->nmode * o->nvars * o->npressure;
+	pts = calloc(cap ? cap : 1, sizeof(*pts));
+	order = calloc(cap ? cap : 1, sizeof(*order));
+	if (!pts || !order) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (si = 0; si < o->nstrat; si++) {
+		enum al_cpuid cids[2];
+		size_t ncid = 0, ci;
+		enum pcpu_strategy_id id = o->strat[si];
+
+		if (id == PCPU_S_SEGMENT || id == PCPU_S_TLS) {
+			cids[ncid++] = AL_CPUID_IMPLICIT;
+		} else {
+			if (o->cpuid_rseq)
+				cids[ncid++] = pcpu_rseq_cpu_offset ?
+					AL_CPUID_RSEQ : AL_CPUID_GETCPU;
+			if (o->cpuid_tls)
+				cids[ncid++] = AL_CPUID_TLS;
+		}
+		for (ci = 0; ci < ncid; ci++)
+		for (oi = 0; oi < o->nop; oi++)
+		for (mi = 0; mi < o->nmode; mi++)
+		for (vi = 0; vi < o->nvars; vi++)
+		for (pi = 0; pi < o->npressure; pi++) {
+			struct point *p = &pts[npts++];
+
+			p->strat_idx = si;
+			p->strat = id;
+			p->cpuid = cids[ci];
+			p->op = o->op[oi];
+			p->mode = o->mode[mi];
+			p->vars = o->vars[vi];
+			p->pressure = o->pressure[pi];
+			p->cyc = calloc(o->repeat, sizeof(double));
+			p->ns = calloc(o->repeat, sizeof(double));
+			p->ghz = calloc(o->repeat, sizeof(double));
+			p->ev = calloc((size_t)o->repeat * (c->nev ? c->nev : 1),
+				       sizeof(*p->ev));
+			if (!p->cyc || !p->ns || !p->ghz || !p->ev) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			if (srt[si].na[0]) {
+				snprintf(p->na, sizeof(p->na), "%s", srt[si].na);
+				continue;
+			}
+			p->fn = al_lookup(id, p->cpuid, p->op, p->mode,
+					  p->pressure > 0);
+			if (!p->fn)
+				na_reason(p->na, sizeof(p->na), "no-loop",
+					  "no loop built for this combination");
+		}
+	}
+
+	/* Warm up and size each point. */
+	for (i = 0; i < npts; i++) {
+		struct point *p = &pts[i];
+		struct al_args a;
+
+		if (p->na[0])
+			continue;
+		for (vi = 0; o->vars[vi] != p->vars; vi++)
+			;
+		for (pi = 0; o->pressure[pi] != p->pressure; pi++)
+			;
+		varset_make(&c->vs[vi], srt[p->strat_idx].region, p->vars);
+		varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
+		args_for(c, p, vi, pi, &a);
+		p->n = pick_n(c, p, &a);
+	}
+
+	/* Repetitions, points in a new random order each time. */
+	for (rep = 0; rep < o->repeat; rep++) {
+		double core_hz = 0;
+
+		if (pt_core_hz_calibrate(&core_hz))
+			core_hz = NAN;
+		for (i = 0; i < npts; i++)
+			order[i] = i;
+		for (i = npts; i > 1; i--) {
+			size_t k = rng_next(&rng) % i, t = order[i - 1];
+
+			order[i - 1] = order[k];
+			order[k] = t;
+		}
+		for (j = 0; j < npts; j++) {
+			struct point *p = &pts[order[j]];
+			struct al_args a;
+
+			if (p->na[0])
+				continue;
+			for (vi = 0; o->vars[vi] != p->vars; vi++)
+				;
+			for (pi = 0; o->pressure[pi] != p->pressure; pi++)
+				;
+			varset_make(&c->vs[vi], srt[p->strat_idx].region,
+				    p->vars);
+			varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
+			args_for(c, p, vi, pi, &a);
+			measure(c, p, &a, core_hz, rep);
+		}
+		if (progress_on(o) && pt_now() - t_start > 2.0) {
+			fprintf(stderr, "\r[access] page %s placement %s: "
+				"repetition %d/%d, %zu points   ",
+				cr->page_name, cr->placement, rep + 1,
+				o->repeat, npts);
+			*progress_shown = 1;
+		}
+	}
+
+	/* NUMA locality of the variables' pages, per strategy and vars. */
+	for (si = 0; si < o->nstrat; si++) {
+		struct strat_rt *s = &srt[si];
+
+		for (vi = 0; vi < o->nvars; vi++) {
+			size_t unit_pages, k, local = 0, known = 0;
+			int *nodes, got, hn;
+			struct varset v;
+
+			s->local_frac[vi] = NAN;
+			if (s->na[0]) {
+				snprintf(s->local_status[vi], PCNT_STATUS_LEN,
+					 "%s", s->na);
+				continue;
+			}
+			if (s->id == PCPU_S_TLS) {
+				snprintf(s->local_status[vi], PCNT_STATUS_LEN,
+					 "na:tls-block(thread memory; not a "
+					 "per-CPU unit)");
+				continue;
+			}
+			unit_pages = pcpu_rt_unit_size(s->rt) / 4096;
+			nodes = calloc(unit_pages, sizeof(int));
+			hn = pcpu_cpu_host_node(s->rt, c->cpu);
+			got = nodes ? pcpu_cpu_page_nodes(s->rt, c->cpu, nodes,
+							  unit_pages) : -ENOMEM;
+			if (got < 0) {
+				char m[96];
+
+				snprintf(m, sizeof(m), "page node query: %s",
+					 strerror(-got));
+				na_reason(s->local_status[vi], PCNT_STATUS_LEN,
+					  "no-placement", m);
+				free(nodes);
+				continue;
+			}
+			varset_make(&v, s->region, o->vars[vi]);
+			for (k = 0; k < v.n; k++) {
+				size_t pg = v.offs[k] / 4096;
+
+				if (pg >= (size_t)got || nodes[pg] < 0)
+					continue;
+				known++;
+				local += nodes[pg] == hn;
+			}
+			free(nodes);
+			if (!known) {
+				snprintf(s->local_status[vi], PCNT_STATUS_LEN,
+					 "na:not-resident(no page of the "
+					 "variables is resident)");
+				continue;
+			}
+			s->local_frac[vi] = (double)local / (double)known;
+			snprintf(s->local_status[vi], PCNT_STATUS_LEN, "derived");
+		}
+	}
+
+	/* Rows. */
+	for (i = 0; i < npts; i++) {
+		struct point *p = &pts[i];
+		struct strat_rt *s = &srt[p->strat_idx];
+		struct rowctx rc;
+
+		for (vi = 0; o->vars[vi] != p->vars; vi++)
+			;
+		row_params(&rc, p, cr->page_name, cr->placement, s->backing,
+			   c->cpu);
+		for (rep = 0; rep < o->repeat; rep++) {
+			size_t e;
+
+			if (p->na[0]) {
+				ret = emit(out, &rc, rep, "cycles_per_op", NAN,
+					   "cycles", p->na);
+				if (!ret)
+					ret = emit(out, &rc, rep, "ns_per_op",
+						   NAN, "ns", p->na);
+				if (ret)
+					goto out;
+				continue;
+			}
+			ret = emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
+				   "cycles", "ok");
+			ret = ret ? ret : emit(out, &rc, rep, "ns_per_op",
+					       p->ns[rep], "ns", "ok");
+			ret = ret ? ret : emit(out, &rc, rep, "core_clock",
+					       p->ghz[rep], "GHz", "ok");
+			ret = ret ? ret : emit(out, &rc, rep, "batch_ops",
+					       (double)p->n, "ops", "ok");
+			for (e = 0; !ret && e < c->nev; e++) {
+				const struct pcnt_result *r =
+					&p->ev[(size_t)rep * c->nev + e];
+				char m[PCNT_NAME_LEN + 16];
+
+				metric_name(m, sizeof(m),
+					    pcnt_event(c->cs, e)->name);
+				ret = emit(out, &rc, rep, m, r->value,
+					   "events/op", r->status);
+			}
+			ret = ret ? ret : emit(out, &rc, rep,
+					       "huge_page_fraction",
+					       s->huge_fraction, "fraction",
+					       s->backing_status);
+			ret = ret ? ret : emit(out, &rc, rep,
+					       "numa_local_fraction",
+					       s->local_frac[vi], "fraction",
+					       s->local_status[vi]);
+			ret = ret ? ret : emit(out, &rc, rep,
+					       "remote_accesses_per_op",
+					       1.0 - s->local_frac[vi],
+					       "accesses/op",
+					       s->local_status[vi]);
+			if (ret)
+				goto out;
+		}
+		/* tlb_cost: 4k minus 2m, rep by rep, when both were run. */
+		if (cr->page == PAGE_4K && cyc4k) {
+			if (!cyc4k[i])
+				cyc4k[i] = calloc(o->repeat, sizeof(double));
+			if (cyc4k[i])
+				for (rep = 0; rep < o->repeat; rep++)
+					cyc4k[i][rep] = p->na[0] ? NAN :
+							p->cyc[rep];
+		} else if (cr->page == PAGE_2M && cyc4k && cyc4k[i]) {
+			for (rep = 0; rep < o->repeat; rep++) {
+				char st[PCNT_STATUS_LEN];
+				double v = cyc4k[i][rep] - p->cyc[rep];
+
+				if (p->na[0])
+					snprintf(st, sizeof(st), "%s", p->na);
+				else if (!isfinite(cyc4k[i][rep]))
+					snprintf(st, sizeof(st),
+						 "na:no-4k-run(the 4k point "
+						 "was not measured)");
+				else if (strcmp(s->backing, "thp") &&
+					 strcmp(s->backing, "hugetlb") &&
+					 strcmp(s->backing, "thp-partial"))
+					na_reason(st, sizeof(st), "no-2m-pages",
+						  s->backing);
+				else if (!strcmp(s->backing, "thp-partial"))
+					snprintf(st, sizeof(st),
+						 "flagged:partial-2m-backing");
+				else
+					snprintf(st, sizeof(st), "ok");
+				ret = emit(out, &rc, rep, "tlb_cost", v,
+					   "cycles", st);
+				if (ret)
+					goto out;
+			}
+		}
+	}
+	*npts_prev = npts;
+out:
+	for (i = 0; pts && i < npts; i++) {
+		free(pts[i].cyc);
+		free(pts[i].ns);
+		free(pts[i].ghz);
+		free(pts[i].ev);
+	}
+	free(pts);
+	free(order);
+	for (si = 0; si < o->nstrat; si++)
+		if (srt[si].rt) {
+			pcpu_thread_leave(srt[si].rt);
+			pcpu_rt_fini(srt[si].rt);
+		}
+	return ret;
+}
+
+static void meta_str(struct pout *out, const char *k, const char *v)
+{
+	pout_meta(out, k, v);
+}
+
+static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
+{
+	char b[64];
+
+	snprintf(b, sizeof(b), fmt, v);
+	pout_meta(out, k, b);
+}
 
 int cmd_access(int argc, char **argv)
 {
-	fprintf(stderr, "pcpubench access: not implemented yet\n");
-	return EXIT_SKIP;
+	struct opts o;
+	struct run_ctx c;
+	struct pcnt_spec spec;
+	struct pout *out = NULL;
+	const char *pnames[NCOLS];
+	double **cyc4k = NULL, t_start, known;
+	size_t i, pl, pg, npts_prev = 0, maxpts;
+	char err[512], cmd[1024], b[128];
+	int r, ret = EXIT_OK, progress = 0;
+	size_t cmdlen = 0;
+
+	r = parse_opts(argc, argv, &o);
+	if (r > 0)
+		return EXIT_OK;
+	if (r < 0)
+		return EXIT_USAGE;
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)default_cpu();
+	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity))
+		return EXIT_FAIL;
+	if (pt_pin_self((int)c.cpu)) {
+		fprintf(stderr, "pcpubench access: cannot run on CPU %u (not "
+			"allowed or offline)\n", c.cpu);
+		return o.cpu >= 0 ? EXIT_USAGE : EXIT_SKIP;
+	}
+	if (pt_tsc_hz(&c.tsc_hz)) {
+		fprintf(stderr, "pcpubench access: cannot measure the TSC rate\n");
+		return EXIT_SKIP;
+	}
+	err[0] = 0;
+	if (pcnt_spec_parse(&spec, o.events, err, sizeof(err))) {
+		fprintf(stderr, "pcpubench access: --events: %s\n", err);
+		return EXIT_USAGE;
+	}
+	r = pcnt_open(&c.cs, &spec, 0, -1);
+	if (r) {
+		fprintf(stderr, "pcpubench access: counters: %s\n", strerror(-r));
+		return EXIT_FAIL;
+	}
+	c.nev = pcnt_count(c.cs);
+	c.pmu_cycles = pcnt_has_cycles(c.cs, &c.cyc_idx);
+	pt_cycles_source_set_pmu(c.pmu_cycles);
+	pcnt_enable(c.cs);
+	c.vs = calloc(o.nvars, sizeof(*c.vs));
+	c.pb = calloc(o.npressure, sizeof(*c.pb));
+	if (!c.vs || !c.pb) {
+		ret = EXIT_FAIL;
+		goto done;
+	}
+	for (i = 0; i < o.npressure; i++)
+		if (pressure_make(&c.pb[i], o.pressure[i], o.seed + i)) {
+			fprintf(stderr, "pcpubench access: cannot allocate "
+				"%zu pressure pages\n", o.pressure[i]);
+			ret = EXIT_FAIL;
+			goto done;
+		}
+
+	for (i = 0; i < NCOLS; i++)
+		pnames[i] = col_names[i];
+	r = pout_open(&out, o.fmt, o.out, "access", pnames, NCOLS);
+	if (r) {
+		fprintf(stderr, "pcpubench access: cannot open output %s: %s\n",
+			o.out ? o.out : "-", strerror(-r));
+		ret = EXIT_FAIL;
+		goto done;
+	}
+	for (i = 0; i < (size_t)argc && cmdlen < sizeof(cmd) - 2; i++)
+		cmdlen += (size_t)snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
+					   "%s%s", i ? " " : "pcpubench ",
+					   argv[i]);
+	meta_str(out, "command", cmd);
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
+	meta_str(out, "seed", b);
+	meta_str(out, "cycles_source", pt_cycles_source());
+	meta_num(out, "tsc_hz", c.tsc_hz, "%.0f");
+	if (!pt_tsc_known_hz(&known))
+		meta_num(out, "tsc_known_hz", known, "%.0f");
+	else
+		meta_str(out, "tsc_known_hz", "not exposed by the kernel");
+	meta_str(out, "pfm_pmu", pcnt_pfm_pmu());
+	meta_str(out, "events", o.events);
+	meta_str(out, "cpuid_sources", "rseq: glibc's rseq area cpu_id; "
+		 "getcpu: sched_getcpu() (rseq not registered); tls: id kept "
+		 "in a thread-local; implicit: none needed (segment, tls)");
+	snprintf(b, sizeof(b), "%d", o.repeat);
+	meta_str(out, "repeat", b);
+	snprintf(b, sizeof(b), "%d", o.tries);
+	meta_str(out, "tries", b);
+	if (o.iters)
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)o.iters);
+	else
+		snprintf(b, sizeof(b), "auto: min-time %g s", o.min_time);
+	meta_str(out, "iters", b);
+	meta_str(out, "method", "per sample: best of tries for N and 2N ops; "
+		 "(t2N - tN) / N; TSC to ns with tsc_hz; cycles from "
+		 "cycles_source");
+	meta_str(out, "build_flags", PCPU_BUILD_FLAGS);
+	meta_str(out, "cc", PCPU_CC_VERSION);
+
+	maxpts = o.nstrat * 2 * o.nop * o.nmode * o.nvars * o.npressure;
+	cyc4k = calloc(maxpts ? maxpts : 1, sizeof(*cyc4k));
+	if (!cyc4k) {
+		ret = EXIT_FAIL;
+		goto done;
+	}
+	t_start = pt_now();
+	for (pl = 0; pl < o.nplacement; pl++) {
+		for (i = 0; i < maxpts; i++) {
+			free(cyc4k[i]);
+			cyc4k[i] = NULL;
+		}
+		for (pg = 0; pg < o.npage; pg++) {
+			struct config_run cr = {
+				.page_name = o.page[pg] == PAGE_4K ? "4k" : "2m",
+				.page = o.page[pg],
+				.placement = o.placement[pl],
+			};
+
+			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
+				       &progress);
+			if (r) {
+				fprintf(stderr, "pcpubench access: %s\n",
+					strerror(-r));
+				ret = EXIT_FAIL;
+				goto done;
+			}
+		}
+	}
+	if (progress)
+		fprintf(stderr, "\r%72s\r", "");
+	r = pout_close(out);
+	out = NULL;
+	if (r) {
+		fprintf(stderr, "pcpubench access: writing output: %s\n",
+			strerror(-r));
+		ret = EXIT_FAIL;
+	}
+done:
+	if (out)
+		pout_abort(out);
+	if (cyc4k)
+		for (i = 0; i < maxpts; i++)
+			free(cyc4k[i]);
+	free(cyc4k);
+	for (i = 0; c.pb && i < o.npressure; i++)
+		pressure_free(&c.pb[i]);
+	free(c.pb);
+	free(c.vs);
+	pcnt_close(c.cs);
+	return ret;
 }

@@ -1,11 +1,554 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd-info.c - placeholder until the info command lands. */
+/*
+ * cmd-info.c - `pcpubench info`: what this machine is and can measure.
+ *
+ * CPU identity and microcode, TSC and core clocks (measured), cache and
+ * TLB geometry from CPUID ("not reported" where the CPU, or the VM, says
+ * nothing), TLB figures calibrated by `pcpubench tlb` when present, the
+ * hwloc topology, possible/present/online CPUs, THP and hugetlb, FSGSBASE,
+ * rseq, the kernel and its command line, perf_event_paranoid, every
+ * default counter event (available, or why not) and every strategy.
+ * --format json gives the same as one object, for results' meta.json.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "pcpu.h"
+#include "pcpu-counters.h"
+#include "pcpu-cpuid.h"
+#include "pcpu-sysinfo.h"
+#include "pcpu-timing.h"
+#include "pcpu-tlb.h"
 #include "pcpubench.h"
+
+#ifndef PCPU_GIT_REV
+#define PCPU_GIT_REV "unknown"
+#endif
+#ifndef PCPU_BUILD_FLAGS
+#define PCPU_BUILD_FLAGS "unknown"
+#endif
+#ifndef PCPU_CC_VERSION
+#define PCPU_CC_VERSION "unknown"
+#endif
+
+/* ---- a tiny emitter: text "key: value" lines or one JSON object ------- */
+
+struct em {
+	FILE *f;
+	int json;
+	int depth;
+	int first[8];
+};
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void em_sep(struct em *e)
+{
+	if (!e->first[e->depth])
+		fputc(',', e->f);
+	e->first[e->depth] = 0;
+	fprintf(e->f, "\n%*s", 2 * e->depth, "");
+}
+
+static void em_begin(struct em *e, const char *key, int array)
+{
+	if (e->json) {
+		if (e->depth >= 0 && key) {
+			em_sep(e);
+			json_str(e->f, key);
+			fputs(": ", e->f);
+		} else if (e->depth >= 0) {
+			em_sep(e);
+		}
+		fputc(array ? '[' : '{', e->f);
+		e->depth++;
+		e->first[e->depth] = 1;
+	} else if (key) {
+		if (e->depth <= 0)
+			fprintf(e->f, "\n%s\n", key);
+		else
+			fprintf(e->f, "  %s:\n", key);
+		e->depth++;
+	}
+}
+
+static void em_end(struct em *e, int array)
+{
+	if (e->json) {
+		e->depth--;
+		fprintf(e->f, "\n%*s%c", 2 * (e->depth + 1) - 2 < 0 ? 0 :
+			2 * e->depth, "", array ? ']' : '}');
+	} else {
+		e->depth--;
+	}
+}
+
+static void em_str(struct em *e, const char *key, const char *v)
+{
+	if (e->json) {
+		em_sep(e);
+		if (key) {
+			json_str(e->f, key);
+			fputs(": ", e->f);
+		}
+		json_str(e->f, v);
+	} else {
+		if (key)
+			fprintf(e->f, "  %-26s %s\n", key, v);
+		else
+			fprintf(e->f, "    - %s\n", v);
+	}
+}
+
+static void em_num(struct em *e, const char *key, double v, const char *fmt)
+{
+	char b[64];
+
+	if (!isfinite(v)) {
+		if (e->json) {
+			em_sep(e);
+			json_str(e->f, key);
+			fputs(": null", e->f);
+		} else {
+			em_str(e, key, "unknown");
+		}
+		return;
+	}
+	snprintf(b, sizeof(b), fmt, v);
+	if (e->json) {
+		em_sep(e);
+		json_str(e->f, key);
+		fprintf(e->f, ": %s", b);
+	} else {
+		em_str(e, key, b);
+	}
+}
+
+static void em_bool(struct em *e, const char *key, int v, const char *why)
+{
+	char b[256];
+
+	if (e->json) {
+		em_sep(e);
+		json_str(e->f, key);
+		fputs(v ? ": true" : ": false", e->f);
+		return;
+	}
+	snprintf(b, sizeof(b), "%s%s%s", v ? "yes" : "no", why ? ", " : "",
+		 why ? why : "");
+	em_str(e, key, b);
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static void sec_cpu(struct em *e, const struct pcpu_sysinfo *si)
+{
+	struct pcpu_cpuid_info ci;
+	char b[64];
+	unsigned i;
+
+	em_begin(e, "cpu", 0);
+	em_str(e, "vendor", si->vendor);
+	em_str(e, "model_name", si->model_name);
+	em_num(e, "family", si->family, "%.0f");
+	em_num(e, "model", si->model, "%.0f");
+	em_num(e, "stepping", si->stepping, "%.0f");
+	em_str(e, "microcode", si->microcode);
+	em_bool(e, "hypervisor", si->hypervisor, NULL);
+	if (!pcpu_cpuid_read(&ci)) {
+		em_str(e, "cpuid_vendor", ci.vendor);
+		em_str(e, "cpuid_brand", ci.brand[0] ? ci.brand : "not reported");
+		if (ci.hypervisor)
+			em_str(e, "hypervisor_vendor", ci.hypervisor_vendor);
+		em_begin(e, "caches (cpuid)", 1);
+		if (!ci.nr_cache)
+			em_str(e, NULL, "not reported");
+		for (i = 0; i < ci.nr_cache; i++) {
+			char line[128];
+
+			snprintf(line, sizeof(line), "L%u %s %u KiB, %u-way, "
+				 "%u B lines", ci.cache[i].level, ci.cache[i].type,
+				 ci.cache[i].size_kb, ci.cache[i].ways,
+				 ci.cache[i].line);
+			if (!ci.cache[i].ways)
+				snprintf(line, sizeof(line), "L%u %s %u KiB, fully "
+					 "associative, %u B lines",
+					 ci.cache[i].level, ci.cache[i].type,
+					 ci.cache[i].size_kb, ci.cache[i].line);
+			em_str(e, NULL, line);
+		}
+		em_end(e, 1);
+		snprintf(b, sizeof(b), "tlbs (%s)",
+			 ci.tlb_source ? ci.tlb_source : "cpuid");
+		em_begin(e, e->json ? "tlbs" : b, 1);
+		if (!ci.nr_tlb)
+			em_str(e, NULL, "not reported (CPUID gives no TLB "
+			       "geometry here; see tlb_calibration)");
+		for (i = 0; i < ci.nr_tlb; i++) {
+			char line[128];
+
+			snprintf(line, sizeof(line), "%s %s %u KiB pages: %u "
+				 "entries, %s%u%s", ci.tlb[i].level, ci.tlb[i].kind,
+				 ci.tlb[i].page_kb, ci.tlb[i].entries,
+				 ci.tlb[i].ways ? "" : "fully associative",
+				 ci.tlb[i].ways, ci.tlb[i].ways ? "-way" : "");
+			if (!ci.tlb[i].ways)
+				snprintf(line, sizeof(line), "%s %s %u KiB pages: "
+					 "%u entries, fully associative",
+					 ci.tlb[i].level, ci.tlb[i].kind,
+					 ci.tlb[i].page_kb, ci.tlb[i].entries);
+			em_str(e, NULL, line);
+		}
+		em_end(e, 1);
+		if (e->json)
+			em_str(e, "tlb_source", ci.tlb_source ? ci.tlb_source :
+			       "not reported");
+	} else {
+		em_str(e, "cpuid", "not available on this architecture");
+	}
+	em_end(e, 0);
+}
+
+static void sec_tlbcal(struct em *e)
+{
+	const char *path = pcpu_tlbcal_default_path();
+	struct pcpu_tlbcal cal;
+	int b, f, r;
+
+	em_begin(e, "tlb_calibration", 0);
+	if (!path) {
+		em_str(e, "status", "no calibration path ($HOME unset)");
+		em_end(e, 0);
+		return;
+	}
+	em_str(e, "path", path);
+	r = pcpu_tlbcal_load(path, &cal);
+	if (r) {
+		em_str(e, "status", r == -ENOENT ?
+		       "not calibrated (run: pcpubench tlb --calibrate)" :
+		       "unreadable calibration file");
+		em_end(e, 0);
+		return;
+	}
+	em_str(e, "status", "calibrated");
+	em_str(e, "date", cal.date);
+	em_str(e, "method", cal.method);
+	for (b = 0; b < PCPU_TLB_NR_BACKINGS; b++) {
+		const struct pcpu_tlbcal_backing *cb = &cal.b[b];
+
+		if (!cb->valid)
+			continue;
+		em_begin(e, pcpu_tlb_backing_name((enum pcpu_tlb_backing)b), 0);
+		em_str(e, "obtained", cb->obtained);
+		for (f = 0; f < PCPU_TLBCAL_NR; f++) {
+			const char *name = pcpu_tlbcal_figure_name(
+				(enum pcpu_tlbcal_figure)f);
+
+			if (cb->found[f]) {
+				em_num(e, name, cb->value[f], "%.4g");
+			} else {
+				char w[96];
+
+				snprintf(w, sizeof(w), "not found (%s)",
+					 cb->why[f][0] ? cb->why[f] : "no step");
+				em_str(e, name, w);
+			}
+		}
+		em_end(e, 0);
+	}
+	em_end(e, 0);
+}
+
+static void sec_clocks(struct em *e, int cpu)
+{
+	double tsc = NAN, known = NAN, core = NAN;
+
+	em_begin(e, "clocks", 0);
+	if (cpu >= 0)
+		pt_pin_self(cpu);
+	if (pt_tsc_hz(&tsc))
+		tsc = NAN;
+	if (pt_tsc_known_hz(&known))
+		known = NAN;
+	if (pt_core_hz_calibrate(&core))
+		core = NAN;
+	em_num(e, "tsc_hz_measured", tsc, "%.0f");
+	if (isfinite(known))
+		em_num(e, "tsc_hz_kernel", known, "%.0f");
+	else
+		em_str(e, "tsc_hz_kernel", "not exposed (no tsc_freq_khz)");
+	em_num(e, "core_hz_measured", core, "%.0f");
+	em_str(e, "core_clock_method", "dependent imul r64 chain, 3 cycles "
+	       "each, timed with the TSC");
+	em_end(e, 0);
+}
+
+static void sec_topology(struct em *e, const struct pcpu_sysinfo *si)
+{
+	struct pcpu_topo t;
+	char err[256], b[64];
+	int r;
+
+	em_begin(e, "topology", 0);
+	em_str(e, "cpus_possible", si->cpus_possible);
+	em_str(e, "cpus_present", si->cpus_present);
+	em_str(e, "cpus_online", si->cpus_online);
+	em_str(e, "nodes_online", si->nodes_online);
+	memset(&t, 0, sizeof(t));
+	r = pcpu_topo_load(&t, NULL, err, sizeof(err));
+	if (r) {
+		char m[300];
+
+		snprintf(m, sizeof(m), "unavailable: %s", err[0] ? err :
+			 strerror(-r));
+		em_str(e, "hwloc", m);
+	} else {
+#ifdef HAVE_HWLOC
+		em_str(e, "source", "hwloc (host)");
+#else
+		em_str(e, "source", "sysfs (built without hwloc)");
+#endif
+		em_num(e, "pus", t.nr_pus, "%.0f");
+		em_num(e, "numa_nodes", t.nr_nodes, "%.0f");
+		em_num(e, "usable_host_cpus", t.nr_host_cpus, "%.0f");
+		snprintf(b, sizeof(b), "%u", t.nr_host_nodes);
+		em_str(e, "host_nodes_with_memory", b);
+		pcpu_topo_free(&t);
+	}
+	em_end(e, 0);
+}
+
+static void sec_memory(struct em *e, const struct pcpu_sysinfo *si)
+{
+	em_begin(e, "memory", 0);
+	em_str(e, "thp_enabled", si->thp_enabled);
+	em_str(e, "thp_defrag", si->thp_defrag);
+	em_num(e, "hugetlb_2m_nr", si->hugetlb_2m_nr >= 0 ?
+	       (double)si->hugetlb_2m_nr : NAN, "%.0f");
+	em_num(e, "hugetlb_2m_free", si->hugetlb_2m_free >= 0 ?
+	       (double)si->hugetlb_2m_free : NAN, "%.0f");
+	em_end(e, 0);
+}
+
+static void sec_features(struct em *e, const struct pcpu_sysinfo *si)
+{
+	char b[96];
+
+	em_begin(e, "features", 0);
+	em_bool(e, "fsgsbase", si->fsgsbase, si->fsgsbase ?
+		"AT_HWCAP2 FSGSBASE: wrgsbase usable from user space" :
+		(si->fsgsbase_cpu ? "CPU has it but the kernel does not "
+		 "enable it (AT_HWCAP2)" : "not in CPU flags"));
+	em_bool(e, "rseq", si->rseq_registered, si->rseq_registered ?
+		"glibc registered rseq; cpu_id read from its area" :
+		"not registered: sched_getcpu() is the fallback");
+	if (e->json) {
+		em_num(e, "rseq_offset", (double)si->rseq_offset, "%.0f");
+		em_num(e, "rseq_size", si->rseq_size, "%.0f");
+	} else {
+		snprintf(b, sizeof(b), "offset %ld, size %u", si->rseq_offset,
+			 si->rseq_size);
+		em_str(e, "rseq_area", b);
+	}
+	em_end(e, 0);
+}
+
+static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
+{
+	em_begin(e, "kernel", 0);
+	em_str(e, "release", si->kernel_release);
+	em_str(e, "version", si->kernel_version);
+	em_str(e, "machine", si->machine);
+	em_str(e, "hostname", si->hostname);
+	em_str(e, "cmdline", si->cmdline);
+	em_num(e, "perf_event_paranoid", si->perf_event_paranoid == -99 ?
+	       NAN : si->perf_event_paranoid, "%.0f");
+	em_end(e, 0);
+}
+
+static void sec_counters(struct em *e)
+{
+	struct pcnt_spec spec;
+	struct pcnt_session *ss = NULL;
+	char err[256];
+	size_t i;
+
+	em_begin(e, "counters", 0);
+	em_str(e, "libpfm4_pmu", pcnt_pfm_pmu());
+	if (pcnt_spec_parse(&spec, "default", err, sizeof(err)) ||
+	    pcnt_open(&ss, &spec, 0, -1)) {
+		em_str(e, "status", "perf_event_open unusable");
+		em_end(e, 0);
+		return;
+	}
+	pt_cycles_source_set_pmu(pcnt_has_cycles(ss, NULL));
+	em_str(e, "cycles_source", pt_cycles_source());
+	em_begin(e, "events", 0);
+	for (i = 0; i < pcnt_count(ss); i++) {
+		const char *st = pcnt_open_status(ss, i);
+
+		em_str(e, pcnt_event(ss, i)->name,
+		       !strcmp(st, "ok") ? "available" : st);
+	}
+	em_end(e, 0);
+	pcnt_close(ss);
+	em_end(e, 0);
+}
+
+static void sec_strategies(struct em *e)
+{
+	int i;
+
+	em_begin(e, "strategies", 0);
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
+		const char *why = pcpu_strategy_unavailable(
+			(enum pcpu_strategy_id)i);
+		char b[256];
+
+		snprintf(b, sizeof(b), "%s%s", why ? "unavailable: " : "available",
+			 why ? why : "");
+		em_str(e, pcpu_strategy_name((enum pcpu_strategy_id)i), b);
+	}
+	em_end(e, 0);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: pcpubench info [--format text|json] [--cpu N] [-o FILE]\n"
+"\n"
+"This machine: CPU identity and microcode, measured TSC and core clocks,\n"
+"caches and TLBs from CPUID (\"not reported\" where CPUID says nothing),\n"
+"TLB calibration from `pcpubench tlb`, topology, possible/present/online\n"
+"CPUs, THP and hugetlb, FSGSBASE, rseq, kernel and command line,\n"
+"perf_event_paranoid, each default counter event (available, or why not)\n"
+"and each strategy (available, or why not).\n"
+"\n"
+"  --format F   text (default) or json (one object, for meta.json)\n"
+"  --cpu N      host CPU to measure the clocks on (default: current)\n"
+"  -o FILE      write there instead of stdout\n"
+"  -h, --help   this text\n");
+}
 
 int cmd_info(int argc, char **argv)
 {
-	fprintf(stderr, "pcpubench info: not implemented yet\n");
-	return EXIT_SKIP;
+	static const struct option lo[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pcpu_sysinfo si;
+	struct em e;
+	const char *out = NULL;
+	char *end, *tmp = NULL;
+	int c, json = 0, cpu = -1, ret = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				json = 1;
+			else if (strcmp(optarg, "text")) {
+				fprintf(stderr, "pcpubench info: bad --format "
+					"'%s' (text, json)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			cpu = (int)strtol(optarg, &end, 10);
+			if (*end || cpu < 0) {
+				fprintf(stderr, "pcpubench info: bad --cpu\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pcpubench info: unexpected argument '%s'\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	memset(&e, 0, sizeof(e));
+	e.json = json;
+	e.depth = -1;
+	e.f = stdout;
+	if (out && strcmp(out, "-")) {
+		if (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0)
+			return EXIT_FAIL;
+		e.f = fopen(tmp, "w");
+		if (!e.f) {
+			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
+				out, strerror(errno));
+			free(tmp);
+			return EXIT_FAIL;
+		}
+	}
+	if (!json)
+		e.depth = 0;
+	pcpu_sysinfo_read(&si);
+	if (json) {
+		em_begin(&e, NULL, 0);
+		em_num(&e, "schema_version", 1, "%.0f");
+	} else {
+		fprintf(e.f, "pcpubench info\n");
+	}
+	em_str(&e, "tool_version", PCPU_GIT_REV);
+	em_str(&e, "cc", PCPU_CC_VERSION);
+	em_str(&e, "build_flags", PCPU_BUILD_FLAGS);
+	sec_cpu(&e, &si);
+	sec_clocks(&e, cpu);
+	sec_tlbcal(&e);
+	sec_topology(&e, &si);
+	sec_memory(&e, &si);
+	sec_features(&e, &si);
+	sec_kernel(&e, &si);
+	sec_counters(&e);
+	sec_strategies(&e);
+	if (json) {
+		em_end(&e, 0);
+		fputc('\n', e.f);
+	}
+	if (e.f != stdout) {
+		if (fclose(e.f) || rename(tmp, out)) {
+			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
+				out, strerror(errno));
+			unlink(tmp);
+			ret = EXIT_FAIL;
+		}
+	} else if (fflush(stdout)) {
+		ret = EXIT_FAIL;
+	}
+	free(tmp);
+	return ret;
 }

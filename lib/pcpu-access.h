@@ -70,11 +70,34 @@ static inline unsigned int pcpu_cpuid_getcpu(void)
 		  (uintptr_t)(off)))
 #define PCPU_PTR_TLS(off) ((void *)(pcpu_tls_block + (uintptr_t)(off)))
 
-#if defined(__x86_64__) && defined(__SEG_GS)
+#if defined(__x86_64__)
 #define PCPU_HAVE_SEGMENT 1
-/* An lvalue for the uint64_t at GS base + off: one %gs: instruction. */
-#define PCPU_SEG_U64(off) (*(volatile __seg_gs uint64_t *)(uintptr_t)(off))
-#define PCPU_SEG_U64_NV(off) (*(__seg_gs uint64_t *)(uintptr_t)(off))
+/*
+ * One %gs:-prefixed instruction each, in inline assembly as the kernel's
+ * this_cpu ops are. (gcc's __seg_gs would also do, but the sanitizers
+ * take such an access for one at the bare offset: ThreadSanitizer then
+ * sees every thread's GS-relative copy as one shared address.)
+ */
+static inline uint64_t pcpu_seg_read_u64(uintptr_t off)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
+	return v;
+}
+
+static inline void pcpu_seg_write_u64(uintptr_t off, uint64_t v)
+{
+	__asm__ __volatile__("movq %1, %%gs:(%0)" : : "r"(off), "r"(v) : "memory");
+}
+
+static inline void pcpu_seg_inc_u64(uintptr_t off)
+{
+	__asm__ __volatile__("addq $1, %%gs:(%0)" : : "r"(off) : "memory");
+}
+
+/* The uint64_t at GS base + off, as an rvalue. */
+#define PCPU_SEG_U64(off) pcpu_seg_read_u64((uintptr_t)(off))
 #else
 #define PCPU_HAVE_SEGMENT 0
 #endif

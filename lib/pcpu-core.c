@@ -67,10 +67,12 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-static void relax(void)
+/* Wait a little, longer each time: 10 us doubling up to 1 ms. */
+static void relax(unsigned *spins)
 {
-	struct timespec ts = { 0, 20000 };
+	struct timespec ts = { 0, 10000L << (*spins < 7 ? *spins : 7) };
 
+	(*spins)++;
 	nanosleep(&ts, NULL);
 }
 
@@ -377,6 +379,7 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu)
 {
 	struct pcpu_cpu *c = &rt->cpus[cpu];
 	int expect = CPU_ONLINE;
+	unsigned spins = 0;
 
 	if (!atomic_compare_exchange_strong(&c->state, &expect, CPU_GOING_OFFLINE))
 		return -EINVAL;
@@ -386,7 +389,7 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu)
 	}
 	atomic_store(&c->kick, 1);
 	while (atomic_load(&c->holder))
-		relax();
+		relax(&spins);
 	atomic_store(&c->kick, 0);
 	fold_locked(rt, cpu);
 	rt->ops->publish(rt, cpu, false);

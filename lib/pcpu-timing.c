@@ -154,29 +154,31 @@ static __attribute__((noinline)) uint64_t imul_chain(uint64_t n)
  */
 int pt_core_hz_calibrate(double *hz)
 {
-	/* 2 x 80k imuls = 240k cycles ~ 80 us at 3 GHz; best of 7 pairs. */
-	const uint64_t n = 80000;
-	double best = 0, tsc;
+	/*
+	 * 40k and 80k imuls (~30 and ~60 us at 4 GHz), best of 9 each: the
+	 * minimum of each length drops interrupted runs, and the difference
+	 * of the two minima cancels the stamps' fixed cost.
+	 */
+	const uint64_t n = 40000;
+	uint64_t mina = UINT64_MAX, minb = UINT64_MAX;
+	double tsc;
 	int i, ret;
 
 	ret = pt_tsc_hz(&tsc);
 	if (ret)
 		return ret;
-	imul_chain(n);	/* warm up the frequency and the loop */
-	for (i = 0; i < 7; i++) {
+	imul_chain(4 * n);	/* let the clock settle; warm the loop */
+	for (i = 0; i < 9; i++) {
 		uint64_t a = imul_chain(n), b = imul_chain(2 * n);
-		double hzv;
 
-		/* N and 2N cancel the fixed overhead of the stamps. */
-		if (b <= a)
-			continue;
-		hzv = (double)n * PT_IMUL_LATENCY / (double)(b - a) * tsc;
-		if (hzv > best)
-			best = hzv;	/* interrupts only make it look slower */
+		if (a < mina)
+			mina = a;
+		if (b < minb)
+			minb = b;
 	}
-	if (best <= 0)
+	if (minb <= mina)
 		return -EIO;
-	*hz = best;
+	*hz = (double)n * PT_IMUL_LATENCY / (double)(minb - mina) * tsc;
 	return 0;
 }
 

@@ -340,43 +340,42 @@ static double median_of(const double *v, size_t lo, size_t hi, double *tmp)
 
 struct step_eval {
 	double lower, upper, height, z, ramp, pages, half;
-	size_t onset, cross;
 };
 
 /*
- * Describe the rise between plateau [a0, k) and plateau [k, b1): levels,
- * z, the onset (last point still near the lower level before the crossing
- * of half height) and the 10%-90% ramp in pages.
+ * Describe the rise from plateau [a0, a1) to plateau [b0, b1), with the
+ * points [a1, b0) (possibly none) on a ramp between them: levels, z, the
+ * onset (last point still near the lower level before the curve first
+ * crosses half height), the half-height crossing and the 10%-90% ramp.
  */
-static void eval_step(const double *x, const double *y, size_t a0, size_t k,
-		      size_t b1, double sigma, double *tmp,
+static void eval_step(const double *x, const double *y, size_t a0, size_t a1,
+		      size_t b0, size_t b1, double sigma, double *tmp,
 		      struct step_eval *e)
 {
 	double L, U, h, half, lo_thr, hi_thr, se;
 	size_t c, o, u;
 
-	L = median_of(y, a0, k, tmp);
-	U = median_of(y, k, b1, tmp);
+	L = median_of(y, a0, a1, tmp);
+	U = median_of(y, b0, b1, tmp);
 	h = U - L;
 	e->lower = L;
 	e->upper = U;
 	e->height = h;
-	se = 1.2533 * sigma * sqrt(1.0 / (k - a0) + 1.0 / (b1 - k));
+	se = 1.2533 * sigma * sqrt(1.0 / (a1 - a0) + 1.0 / (b1 - b0));
 	e->z = h / se;
 	half = L + 0.5 * h;
-	/* First point above half height, searched from the split. */
-	c = k;
+	/* First point above half height, searched from the end of the lower
+	 * plateau: back over high points, then forward over low ones. */
+	c = a1;
 	while (c > a0 + 1 && y[c - 1] > half)
 		c--;
 	while (c < b1 - 1 && y[c] <= half)
 		c++;
-	e->cross = c;
 	lo_thr = L + fmax(0.1 * h, 2 * sigma);
 	hi_thr = U - fmax(0.1 * h, 2 * sigma);
 	o = c > a0 ? c - 1 : a0;
 	while (o > a0 && y[o] > lo_thr)
 		o--;
-	e->onset = o;
 	e->pages = x[o];
 	u = c;
 	while (u < b1 - 1 && y[u] < hi_thr)
@@ -417,14 +416,33 @@ static double sse(const double *y, size_t lo, size_t hi)
 	return s;
 }
 
+#define MAX_SPLITS 16
+
+struct seg {
+	size_t lo, hi;
+	bool ramp;
+};
+
+/* Plateau indices of @sg (ramps skipped) into @pl. Return: count. */
+static size_t plateaus(const struct seg *sg, size_t ns, size_t *pl)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ns; i++)
+		if (!sg[i].ramp)
+			pl[k++] = i;
+	return k;
+}
+
 int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 		    size_t n, const struct pcpu_tlb_detect_params *pp,
 		    struct pcpu_tlb_fit *fit)
 {
 	struct pcpu_tlb_detect_params p;
-	size_t bnd[PCPU_TLB_MAX_STEPS + 2], nb = 2, i, j;
+	size_t bnd[MAX_SPLITS + 2], nb = 2, i, j, ns, npl, pl[MAX_SPLITS + 1];
+	struct seg sg[MAX_SPLITS + 1];
 	double *tmp, *d, sigma, sn = 0, mean = 0, sst = 0, ssr = 0;
-	int ret = 0;
+	bool changed;
 
 	if (!pages || !y || !fit || n < 2)
 		return -EINVAL;
@@ -440,10 +458,10 @@ int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 	if (p.min_plateau < 2)
 		p.min_plateau = 2;
 	memset(fit, 0, sizeof(*fit));
-	fit->method = "binary segmentation of chase-minus-control cycles "
-		      "over log2(pages); plateaus = medians; step kept if "
-		      "height >= max(min_height, min_sigmas*noise), "
-		      "z >= min_z, 10-90% ramp <= max_ramp";
+	fit->method = "binary segmentation over log2(pages), plateaus = "
+		      "medians, climbing segments = ramps; step kept if "
+		      "height >= max(min_height; min_sigmas*noise), z >= min_z, "
+		      "10-90% ramp <= max_ramp";
 	tmp = malloc(2 * n * sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;
@@ -463,9 +481,10 @@ int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 		sigma = 1e-9 * (1 + fabs(y[n - 1]));
 	fit->noise = sigma;
 
+	/* 1. Greedy binary segmentation: split where the SSE drops most. */
 	bnd[0] = 0;
 	bnd[1] = n;
-	while (nb - 2 < PCPU_TLB_MAX_STEPS) {
+	while (nb < MAX_SPLITS + 2) {
 		double best_gain = 0;
 		size_t best_k = 0, best_seg = 0;
 
@@ -482,12 +501,8 @@ int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 
 				if (gain <= best_gain)
 					continue;
-				eval_step(pages, y, lo, k, hi, sigma, tmp, &e);
+				eval_step(pages, y, lo, k, k, hi, sigma, tmp, &e);
 				if (!step_ok(&e, sigma, &p, false)) {
-#ifdef TLB_DEBUG
-					if (pages[k] > 80 && pages[k] < 120)
-						fprintf(stderr, "rej k=%zu x=%g h=%g z=%g ramp=%g L=%g U=%g\n", k, pages[k], e.height, e.z, e.ramp, e.lower, e.upper);
-#endif
 					fit->rejected++;
 					continue;
 				}
@@ -498,83 +513,124 @@ int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 		}
 		if (!best_k)
 			break;
-#ifdef TLB_DEBUG
-		fprintf(stderr, "split seg %zu at %zu (x=%g) gain %g\n", best_seg, best_k, pages[best_k], best_gain);
-#endif
 		memmove(&bnd[best_seg + 2], &bnd[best_seg + 1],
 			(nb - best_seg - 1) * sizeof(bnd[0]));
 		bnd[best_seg + 1] = best_k;
 		nb++;
 	}
+	ns = nb - 1;
+	for (j = 0; j < ns; j++) {
+		sg[j].lo = bnd[j];
+		sg[j].hi = bnd[j + 1];
+		sg[j].ramp = false;
+	}
 
 	/*
-	 * A plateau between two steps that itself climbs (median of its last
-	 * third minus median of its first third) by a quarter of the rise
-	 * across it is part of a ramp: merge its two steps into one.
+	 * 2. An inner segment that itself climbs (median of its last third
+	 * minus median of its first third) by more than min_sigmas x noise
+	 * and a tenth of the rise across it is a ramp, not a plateau: its
+	 * points belong to no level.
 	 */
-	for (j = 1; j + 2 < nb;) {
-		size_t a = bnd[j], b = bnd[j + 1], t = (b - a) / 3;
-		double lo_l = median_of(y, bnd[j - 1], a, tmp);
-		double hi_l = median_of(y, b, bnd[j + 2], tmp);
+	for (j = 1; j + 1 < ns; j++) {
+		size_t a = sg[j].lo, b = sg[j].hi, t = (b - a) / 3;
+		double rise = median_of(y, sg[j + 1].lo, sg[j + 1].hi, tmp) -
+			      median_of(y, sg[j - 1].lo, sg[j - 1].hi, tmp);
 		double drift;
 
 		if (!t)
 			t = 1;
 		drift = median_of(y, b - t, b, tmp) - median_of(y, a, a + t, tmp);
-		if (drift > 0.25 * (hi_l - lo_l) && drift > p.min_sigmas * sigma) {
-			/* keep the lower boundary: the onset of the rise */
-			memmove(&bnd[j + 1], &bnd[j + 2],
-				(nb - j - 2) * sizeof(bnd[0]));
-			nb--;
-			fit->rejected++;
-			j = 1;
-			continue;
-		}
-		j++;
+		if (drift > 0.1 * rise && drift > p.min_sigmas * sigma)
+			sg[j].ramp = true;
 	}
 
-	/* Final plateaus and steps; drop any step that no longer passes. */
-	for (j = 1; j + 1 < nb;) {
-		struct step_eval e;
+	/* A short flat stretch between two ramps is part of one long ramp. */
+	for (j = 1; j + 1 < ns; j++)
+		if (!sg[j].ramp && sg[j - 1].ramp && sg[j + 1].ramp &&
+		    sg[j].hi - sg[j].lo < 2 * p.min_plateau)
+			sg[j].ramp = true;
 
-		eval_step(pages, y, bnd[j - 1], bnd[j], bnd[j + 1], sigma, tmp, &e);
-		if (!step_ok(&e, sigma, &p, true)) {
-			memmove(&bnd[j], &bnd[j + 1], (nb - j - 1) * sizeof(bnd[0]));
-			nb--;
+	/*
+	 * 3. Steps between consecutive plateaus; one that fails the final
+	 * test is no step: the two plateaus and the ramp between become one.
+	 */
+	do {
+		changed = false;
+		npl = plateaus(sg, ns, pl);
+		for (j = 0; j + 1 < npl; j++) {
+			struct seg *A = &sg[pl[j]], *B = &sg[pl[j + 1]];
+			struct step_eval e;
+
+			eval_step(pages, y, A->lo, A->hi, B->lo, B->hi, sigma,
+				  tmp, &e);
+			if (step_ok(&e, sigma, &p, true))
+				continue;
+			A->hi = B->hi;
+			memmove(&sg[pl[j] + 1], &sg[pl[j + 1] + 1],
+				(ns - pl[j + 1] - 1) * sizeof(sg[0]));
+			ns -= pl[j + 1] - pl[j];
 			fit->rejected++;
-			j = 1;
-			continue;
+			changed = true;
+			break;
 		}
-		j++;
-	}
-	fit->nsteps = nb - 2;
-	for (j = 0; j + 1 < nb; j++)
-		fit->level[j] = median_of(y, bnd[j], bnd[j + 1], tmp);
-	for (j = 1; j + 1 < nb; j++) {
-		struct step_eval e;
-		struct pcpu_tlb_step *s = &fit->step[j - 1];
+	} while (changed);
 
-		eval_step(pages, y, bnd[j - 1], bnd[j], bnd[j + 1], sigma, tmp, &e);
+	npl = plateaus(sg, ns, pl);
+	if (npl > PCPU_TLB_MAX_STEPS + 1)
+		npl = PCPU_TLB_MAX_STEPS + 1;	/* cannot happen: MAX_SPLITS */
+	for (j = 0; j < npl; j++)
+		fit->level[j] = median_of(y, sg[pl[j]].lo, sg[pl[j]].hi, tmp);
+	fit->nsteps = npl - 1;
+	fit->pages_max = pages[n - 1];
+	for (j = 0; j + 1 < npl; j++) {
+		struct seg *A = &sg[pl[j]], *B = &sg[pl[j + 1]];
+		struct pcpu_tlb_step *s = &fit->step[j];
+		struct step_eval e;
+
+		eval_step(pages, y, A->lo, A->hi, B->lo, B->hi, sigma, tmp, &e);
 		s->pages = e.pages;
 		s->pages_half = e.half;
 		s->height = e.height;
 		s->z = e.z;
 		s->ramp = e.ramp;
-		s->idx = bnd[j];
+		s->idx = B->lo;
 	}
+
+	/* 4. Quality: plateaus at their level, ramps interpolated in log2. */
 	for (i = 0; i < n; i++)
 		mean += y[i];
 	mean /= n;
-	for (j = 0; j + 1 < nb; j++) {
-		for (i = bnd[j]; i < bnd[j + 1]; i++) {
-			ssr += (y[i] - fit->level[j]) * (y[i] - fit->level[j]);
+	for (j = 0; j < ns; j++) {
+		for (i = sg[j].lo; i < sg[j].hi; i++) {
+			double m;
+
+			if (!sg[j].ramp) {
+				m = median_of(y, sg[j].lo, sg[j].hi, tmp);
+			} else {
+				/* neighbours are plateaus after step 3's merges,
+				 * or ramps whose ends bound this one */
+				size_t a = j, b = j;
+				double la, lb, xa, xb;
+
+				while (a > 0 && sg[a].ramp)
+					a--;
+				while (b + 1 < ns && sg[b].ramp)
+					b++;
+				la = median_of(y, sg[a].lo, sg[a].hi, tmp);
+				lb = median_of(y, sg[b].lo, sg[b].hi, tmp);
+				xa = log2(pages[sg[a].hi - 1]);
+				xb = log2(pages[sg[b].lo]);
+				m = xb > xa ? la + (lb - la) * (log2(pages[i]) - xa) /
+						(xb - xa) : la;
+			}
+			ssr += (y[i] - m) * (y[i] - m);
 			sst += (y[i] - mean) * (y[i] - mean);
 		}
 	}
 	fit->rms_resid = sqrt(ssr / n);
 	fit->r2 = sst > 0 ? 1 - ssr / sst : 1.0;
 	free(tmp);
-	return ret;
+	return 0;
 }
 
 /* ---- calibration ------------------------------------------------------ */
@@ -613,7 +669,8 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 			  const struct pcpu_tlb_fit *fit)
 {
 	const struct pcpu_tlb_step *s = fit->step;
-	unsigned k = fit->nsteps;
+	unsigned k = fit->nsteps, i, l2 = 0, walk = 0;
+	double best_len = -INFINITY;
 
 	cb->valid = true;
 	if (k >= 1) {
@@ -624,20 +681,52 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, false, 0, "no-step-in-range");
 		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, false, 0, "no-step-in-range");
 	}
-	if (k >= 2) {
-		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, true, s[1].pages, NULL);
-		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, true,
-			fit->level[2] - fit->level[0], NULL);
-	} else {
+	/*
+	 * The second-level reach is the first later rise at least as large as
+	 * an L2 hit (a walk costs more than a second-level hit); failing
+	 * that, the largest later rise.
+	 */
+	for (i = 1; i < k && !l2; i++)
+		if (s[i].height >= s[0].height)
+			l2 = i;
+	if (!l2)
+		for (i = 1; i < k; i++)
+			if (!l2 || s[i].height > s[l2].height)
+				l2 = i;
+	cb->half[0] = k >= 1 ? s[0].pages_half : NAN;
+	cb->half[1] = l2 ? s[l2].pages_half : NAN;
+	if (!l2) {
 		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, false, 0, "no-second-step-in-range");
 		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, false, 0, "no-second-step-in-range");
+		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0,
+			"no-second-step-in-range");
+		return;
 	}
-	if (k >= 3)
+	cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, true, s[l2].pages, NULL);
+	/*
+	 * The walk with page tables in cache is the longest plateau (in
+	 * octaves, half-height to half-height) after the L2 reach; the last
+	 * plateau, when it comes after that one, is the walk beyond.
+	 */
+	for (i = l2; i < k; i++) {
+		double end = i + 1 < k ? s[i + 1].pages_half : fit->pages_max;
+		double len = log2(end / s[i].pages_half);
+
+		if (i + 1 == k && i > l2)
+			continue;
+		if (len > best_len) {
+			best_len = len;
+			walk = i;
+		}
+	}
+	cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, true,
+		fit->level[walk + 1] - fit->level[0], NULL);
+	if (walk + 1 < k)
 		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, true,
 			fit->level[k] - fit->level[0], NULL);
 	else
 		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0,
-			"no-third-step-in-range");
+			"no-step-beyond-walk-plateau");
 }
 
 const char *pcpu_tlbcal_default_path(void)

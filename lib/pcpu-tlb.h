@@ -143,6 +143,7 @@ struct pcpu_tlb_fit {
 	double rms_resid;	/* of the piecewise-constant fit */
 	double r2;		/* of the piecewise-constant fit */
 	unsigned rejected;	/* candidate splits refused (too small, etc.) */
+	double pages_max;	/* last x of the curve */
 	const char *method;
 };
 
@@ -196,6 +197,9 @@ struct pcpu_tlbcal_backing {
 	double value[PCPU_TLBCAL_NR];
 	bool found[PCPU_TLBCAL_NR];
 	char why[PCPU_TLBCAL_NR][64];	/* reason when not found */
+	/* Half-height crossings of the L1 and L2 steps (pages); NaN when not
+	 * found. Reported, not saved. */
+	double half[2];
 };
 
 struct pcpu_tlbcal {
@@ -207,8 +211,12 @@ struct pcpu_tlbcal {
 
 /**
  * pcpu_tlbcal_from_fit() - turn a detector result into figures.
- * Steps in order: first = L1 dTLB reach (height = L2 hit), second = L2
- * reach (level above it minus base = walk), third = walk beyond cache.
+ * The first step is the L1 dTLB reach (the plateau after it, minus the
+ * base, is the L2 hit); the first later step at least as high as that is
+ * the second-level reach (else the highest later step). The longest
+ * plateau after it (in octaves), minus the base, is a walk with the page
+ * tables in cache; the last plateau, when it comes after that one, is the
+ * walk beyond. Smaller steps in between stay in the fit, not the figures.
  */
 void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 			  const struct pcpu_tlb_fit *fit);

@@ -8,8 +8,8 @@
 # xticsdef (a "set xtics (...)" command) marks (set arrow/label commands).
 if (!exists("marks")) marks = ""
 if (term eq "dumb") {
-	set terminal dumb size 72,24 noenhanced
-	set key top left Left reverse samplen 1
+	set terminal dumb size 72,28 noenhanced
+	set key outside below Left reverse samplen 1 maxrows 3
 } else {
 	eval sprintf("set terminal %s size 1100,650 noenhanced", term)
 	set key outside right top
@@ -26,8 +26,9 @@ set offsets 0.5, 0.5, graph 0.05, 0
 eval xticsdef
 eval marks
 if (term eq "dumb") {
-	plot for [i=0:nseries-1] datafile index i using 1:2:3:4 \
-		with yerrorbars title word(titles, i+1)
+	unset xlabel
+	plot for [i=0:nseries-1] datafile index i using 1:2 \
+		with points title word(titles, i+1)
 } else {
 	set style fill solid 0.35 border
 	set boxwidth bw absolute

@@ -10,8 +10,8 @@
 if (!exists("marks")) marks = ""
 if (!exists("logx")) logx = 0
 if (term eq "dumb") {
-	set terminal dumb size 72,24 noenhanced
-	set key top left Left reverse samplen 1
+	set terminal dumb size 72,28 noenhanced
+	set key outside below Left reverse samplen 1 maxrows 3
 } else {
 	eval sprintf("set terminal %s size 1100,650 noenhanced", term)
 	set key outside right top

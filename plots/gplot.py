@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 
-from pcpu_results import Stats, fmt, num_key, subtitle
+from pcpu_results import Stats, fmt, num_key, subtitle, wrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TERM = None
@@ -114,12 +114,13 @@ def draw(fig, outdir):
     else:
         def tics(n):
             return ""
-    marks = []
+    marks, arrows = [], []
     for k, (x, lab) in enumerate(fig.get("marks", [])):
-        marks.append("set arrow from %g, graph 0 to %g, graph 1 nohead "
-                     "dt 2 lc rgb 'gray40'" % (x, x))
+        arrows.append("set arrow from %g, graph 0 to %g, graph 1 nohead "
+                      "dt 2 lc rgb 'gray40'" % (x, x))
         marks.append("set label %d %s at %g, graph %.2f left offset 0.5,0"
                      % (k + 10, gq(lab), x, 0.95 - 0.06 * k))
+    marks = arrows + marks
     script = os.path.join(HERE, "cat.gp" if fig["kind"] == "cat"
                           else "curve.gp")
     common = {"datafile": dat, "nseries": len(fig["series"]),
@@ -130,7 +131,7 @@ def draw(fig, outdir):
     msg = "ok"
     runs = [(png, png_term(), fig["title"] + "\n" + fig["sub"],
              tics(40), "; ".join(marks)),
-            (txt, "dumb", fig["title"][:70], tics(10), "; ".join(marks))]
+            (txt, "dumb", fig["title"][:70], tics(10), "; ".join(arrows))]
     for out, term, ttl, xt, mk in runs:
         v = dict(common, outfile=out + ".tmp", term=term, ttl=ttl,
                  foot=fig["foot"], xticsdef=xt, marks=mk)
@@ -158,7 +159,12 @@ def draw(fig, outdir):
                 lines.pop(0)
             while lines and not lines[-1]:
                 lines.pop()
-            lines.append(("  " + fig["sub"])[:72] if fig["sub"] else "")
+            if fig.get("marks"):
+                lines += wrap("| marks: " + ", ".join(
+                    "%s=%s" % (lab, fmt(x)) for x, lab in fig["marks"]),
+                    "  ")
+            if fig["sub"]:
+                lines += wrap(fig["sub"], "  ")
             lines.append(("  " + fig["foot"])[:72])
             with open(out + ".tmp", "w") as f:
                 f.write("\n".join(l for l in lines) + "\n")

@@ -25,14 +25,12 @@ TAIL = ("rep", "metric", "value", "unit", "status")
 BENCH = {
     "access": {
         "baseline": ("strategy", "offset-array"),
-        "primary": ["cycles_per_op", "ns_per_op", "tlb_cost"],
+        "primary": [("cycles_per_op", "ns_per_op"), "tlb_cost"],
     },
     "churn": {
         "baseline": ("strategy", "offset-array"),
         "primary": ["ops_per_sec", "ops_rel_no_churn",
-                    "online_latency_ns_p50", "offline_latency_ns_p50",
-                    "online_latency_ns_p99", "offline_latency_ns_p99",
-                    "lost_updates"],
+                    "online_latency_ns_p50", "offline_latency_ns_p50"],
     },
     "tlb": {
         "baseline": ("page", "4k"),
@@ -40,10 +38,12 @@ BENCH = {
                     "l2_hit_cycles", "walk_cycles"],
         # the chase/control curves are plotted, not tabled
         "table_filter": ("pattern", "summary"),
+        "combine": True,
     },
     "numa": {
         "baseline": ("strategy", "offset-array"),
-        "primary": ["local_fraction", "pages_local", "pages_remote"],
+        "primary": ["local_fraction", "pages_remote"],
+        "pool": ["cpu"],
     },
     "mem": {
         "baseline": ("strategy", "offset-array"),
@@ -52,8 +52,13 @@ BENCH = {
 }
 STATUS_RE = re.compile(r"ok|multiplexed|estimated|derived|na:.+|flagged:.+")
 ORDER = ["access", "tlb", "churn", "numa", "mem"]
+# Canonical order of values (the design's order, baseline first).
+CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid", "tls"],
+         "op": ["read", "write", "inc"], "mode": ["latency", "throughput"],
+         "page": ["4k", "2m", "thp", "hugetlb"],
+         "pattern": ["chase", "control", "summary"]}
 # Preferred value of a parameter when a plot has to hold it fixed.
-PREFER = {"op": ["read"], "mode": ["latency"], "page": ["4k"],
+PREFER = {"op": ["read"], "cpuid": ["rseq"], "mode": ["latency"], "page": ["4k"],
           "placement": ["local"], "backend": ["sim"],
           "pattern": ["chase", "random"], "phase": ["boot", "start"]}
 
@@ -81,6 +86,12 @@ def num_key(s):
         except ValueError:
             pass
     return (1, 0, str(s))
+
+
+def vkey(param, value):
+    """Sort key for a parameter's values: canonical order, then num_key."""
+    c = CANON.get(param, [])
+    return (c.index(value) if value in c else len(c), num_key(value))
 
 
 class Bench:
@@ -127,7 +138,7 @@ class Bench:
     def values(self, param):
         i = self.params.index(param)
         vals = {p[i] for p, _ in self.samples}
-        return sorted(vals, key=num_key)
+        return sorted(vals, key=lambda v: vkey(param, v))
 
     def varying(self, metric=None, where=None):
         out = []
@@ -142,7 +153,8 @@ class Bench:
     def points(self, metric, where=None):
         pts = [pt for pt, m in self.samples
                if m == metric and match(self, pt, where)]
-        return sorted(pts, key=lambda pt: [num_key(x) for x in pt])
+        return sorted(pts, key=lambda pt: [vkey(p, x) for p, x in
+                                           zip(self.params, pt)])
 
 
 def match(bench, point, where):
@@ -249,15 +261,19 @@ class Run:
         cpu = re.sub(r"\((R|TM)\)|CPU |Processor", "", cpu)
         cpu = re.sub(r"\s+", " ", cpu).strip()
         parts = [self.host() + ":", cpu + ",",
-                 "%s CPUs," % h.get("cpus_online", "?"),
-                 "%s node%s," % (h.get("numa_nodes", "?"),
-                                 "" if h.get("numa_nodes") == 1 else "s"),
-                 "Linux %s," % self.kernel(), "rev %s" % self.rev()]
+                 "%s CPUs/%s node%s," % (h.get("cpus_online", "?"),
+                                         h.get("numa_nodes", "?"),
+                                         "" if h.get("numa_nodes") == 1
+                                         else "s"),
+                 "%s," % self.kernel(),
+                 "rev %s" % self.rev().replace("-dirty", "+")]
         line = " ".join(parts)
         if len(line) > WIDTH:
-            room = WIDTH - (len(line) - len(cpu)) - 1
-            cpu = cpu[:max(room, 8)].rstrip() + "~"
-            parts[1] = cpu + ","
+            room = WIDTH - (len(line) - len(cpu))
+            if room < 8:
+                parts.pop(1)
+            else:
+                parts[1] = cpu[:room - 2].rstrip() + "~,"
             line = " ".join(parts)[:WIDTH]
         return line
 
@@ -375,10 +391,11 @@ def _exact_counts(m, n):
 def mann_whitney(a, b):
     """Two-sided Mann-Whitney U test.
 
-    Returns (U, p, method) or None when a side has no values. Exact
-    distribution when there are no ties and both sides have at most 30
-    values; otherwise the normal approximation with tie and continuity
-    correction.
+    Returns (U, p, method) or None when a side has no values. Exact:
+    with ties, the permutation distribution of the tied ranks when there
+    are at most 60000 arrangements (9 vs 9 is 48620); without ties, the
+    U distribution for up to 30 per side. Otherwise the normal
+    approximation with tie and continuity correction.
     """
     n1, n2 = len(a), len(b)
     if n1 == 0 or n2 == 0:
@@ -387,6 +404,19 @@ def mann_whitney(a, b):
     r1 = sum(ranks[:n1])
     u1 = r1 - n1 * (n1 + 1) / 2.0
     u = min(u1, n1 * n2 - u1)
+    if ties and math.comb(n1 + n2, n1) <= 60000:
+        # exact permutation distribution of the tied ranks
+        import itertools
+        tot = sum(ranks)
+        mean = n1 * (n1 + n2 + 1) / 2.0
+        dev = abs(r1 - mean) - 1e-9
+        hits = total = 0
+        for c in itertools.combinations(ranks, n1):
+            total += 1
+            if abs(sum(c) - mean) >= dev:
+                hits += 1
+        del tot
+        return u, min(1.0, hits / float(total)), "exact"
     if not ties and n1 <= 30 and n2 <= 30:
         counts = _exact_counts(n1, n2)
         total = sum(counts)
@@ -478,37 +508,48 @@ def pick_metric(bench, candidates, where=None):
     return bench.metrics[0] if bench.metrics else None
 
 
-def default_value(bench, param, metric, where=None):
-    vals = sorted({pt[bench.params.index(param)]
-                   for pt in bench.points(metric, where)}, key=num_key)
-    for pref in PREFER.get(param, []):
-        if pref in vals:
-            return pref
-    return vals[0] if vals else ""
+def prefer_key(param, value):
+    """Sort key: the preferred values of a parameter first, then order."""
+    pref = PREFER.get(param, [])
+    return (pref.index(value) if value in pref else len(pref),
+            num_key(value))
 
 
 def resolve(bench, spec):
-    """Fill a plot spec: fix every parameter that is not x, series or
-    pooled; collect samples per (series, x). Returns None when empty."""
+    """Fill a plot spec: hold every parameter that is not x, series or
+    pooled at one value (the preferred one, chosen per x value when a
+    parameter depends on x, like cpuid on strategy); collect samples per
+    (series, x). Returns None when nothing is left."""
     metric = spec["metric"]
     where = dict(spec.get("where", {}))
     free = set([spec["x"]] + spec.get("series", []) + spec.get("pool", []))
-    fixed = {}
-    for p in bench.params:
-        if p in free or p in where:
-            continue
-        vals = bench.values(p)
-        if len(vals) > 1:
-            fixed[p] = default_value(bench, p, metric, where)
-    where.update(fixed)
     pts = bench.points(metric, where)
     if not pts:
         return None
     xi = bench.params.index(spec["x"])
     si = [bench.params.index(s) for s in spec.get("series", [])]
-    xs = sorted({pt[xi] for pt in pts}, key=num_key)
+
+    def xs_key(pt):
+        return (pt[xi],) + tuple(pt[i] for i in si)
+    fixed = {}
+    for pi, p in enumerate(bench.params):
+        if p in free:
+            continue
+        if len({pt[pi] for pt in pts}) <= 1:
+            continue
+        per_x = {}
+        for pt in pts:
+            per_x.setdefault(xs_key(pt), set()).add(pt[pi])
+        choice = {x: min(vs, key=lambda v, p=p: prefer_key(p, v))
+                  for x, vs in per_x.items()}
+        pts = [pt for pt in pts if pt[pi] == choice[xs_key(pt)]]
+        cv = sorted(set(choice.values()), key=num_key)
+        fixed[p] = cv[0] if len(cv) == 1 else "|".join(cv)
+    si = [bench.params.index(s) for s in spec.get("series", [])]
+    xs = sorted({pt[xi] for pt in pts}, key=lambda v: vkey(spec["x"], v))
     series = sorted({tuple(pt[i] for i in si) for pt in pts},
-                    key=lambda t: [num_key(x) for x in t])
+                    key=lambda t: [vkey(bench.params[i], x)
+                                   for i, x in zip(si, t)])
     data = {}
     for pt in pts:
         k = (tuple(pt[i] for i in si), pt[xi])
@@ -549,13 +590,19 @@ def plot_specs(bench):
                 st = Stats(b.samples[(pt, mm)])
                 if st.n and st.median > 0:
                     pg = pt[P.index("page")] if "page" in P else ""
-                    marks.append((st.median, "%s %s" % (
-                        pg, "L1" if mm.startswith("l1") else "L2")))
+                    marks.append((st.median, pg,
+                                  "L1" if mm.startswith("l1") else "L2"))
+        merged = {}
+        for x, pg, lvl in sorted(set(marks)):
+            merged.setdefault((x, lvl), []).append(pg)
+        marks = [(x, "%s %s" % ("/".join(sorted(pgs, key=lambda v:
+                                                 vkey("page", v))), lvl))
+                 for (x, lvl), pgs in sorted(merged.items())]
         if m:
             ser = [p for p in ("page", "pattern") if p in P]
             spec = {"name": "tlb-curve", "kind": "curve", "x": "pages",
                     "series": ser, "metric": m, "xmode": "log",
-                    "marks": sorted(set(marks)), "exclude": ("pattern",
+                    "marks": marks, "exclude": ("pattern",
                                                            "summary"),
                     "title": "tlb: %s vs pages touched" % m}
             specs.append(spec)

@@ -20,11 +20,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gplot  # noqa: E402
-from pcpu_results import (BENCH, WIDTH, Run, Stats, fmt, fmt_pct,  # noqa
-                          mann_whitney, num_key, plot_specs, shell_wrap,
+from pcpu_results import (BENCH, WIDTH, prefer_key, Run, Stats, fmt, fmt_pct,  # noqa
+                          mann_whitney, num_key, pick_metric, vkey, plot_specs, shell_wrap,
                           short_status, wrap)
 
-LABEL_W = 30
+LABEL_W = 34
 
 
 def min_exact_p(n1, n2):
@@ -52,83 +52,154 @@ def na_line(label, n_na, reasons):
     return out
 
 
-def metric_table(bench, metric, where, baseline, notes):
-    """Lines for one metric: a row per parameter point."""
-    pts = bench.points(metric, where)
-    if not pts:
-        return []
+def pooled_samples(bench, metric, where, pool):
+    """{point: samples}, pooled parameters replaced by '*'."""
+    pidx = [bench.params.index(p) for p in pool if p in bench.params]
+    out = {}
+    for pt in bench.points(metric, where):
+        q = tuple("*" if i in pidx else v for i, v in enumerate(pt))
+        out.setdefault(q, []).extend(bench.samples[(pt, metric)])
+    return out
+
+
+def match_baseline(P, vary, bi, bv, bases, pt):
+    """The baseline point for pt: equal in every varying parameter
+    whose value the baseline has at all (a parameter that only other
+    strategies use, like cpuid '-', is not matched); ties broken by the
+    preferred value (e.g. cpuid=rseq)."""
+    basevals = {i: {b[i] for b in bases} for i in vary}
+    best, bkey = None, None
+    for b in bases:
+        ok, exact = True, 0
+        for i in vary:
+            if i == bi:
+                continue
+            if b[i] == pt[i]:
+                exact += 1
+            elif pt[i] in basevals[i]:
+                ok = False
+                break
+        if not ok:
+            continue
+        k = (-exact, [prefer_key(P[i], b[i]) for i in vary])
+        if bkey is None or k < bkey:
+            best, bkey = b, k
+    return best
+
+
+def metric_table(bench, metrics, where, baseline, notes, pool=()):
+    """Lines for one or more metrics: a row per (metric,) point."""
     P = bench.params
-    vary = [i for i, p in enumerate(P) if len({pt[i] for pt in pts}) > 1]
-    fixed = ["%s=%s" % (P[i], pts[0][i]) for i in range(len(P))
-             if i not in vary and pts[0][i] != ""]
-    unit = bench.units.get(metric, "")
-    out = ["", "-- %s: %s%s" % (bench.name, metric,
-                                " (%s)" % unit if unit else "")]
+    per = {m: pooled_samples(bench, m, where, pool) for m in metrics}
+    per = {m: d for m, d in per.items() if d}
+    if not per:
+        return []
+    allpts = [pt for d in per.values() for pt in d]
+    vary = [i for i in range(len(P)) if len({pt[i] for pt in allpts}) > 1]
+    fixed = ["%s=%s" % (P[i], allpts[0][i]) for i in range(len(P))
+             if i not in vary and allpts[0][i] not in ("", "*")]
+    multi = len(per) > 1
+    out = [""]
+    if multi:
+        out += wrap("-- %s: %s" % (bench.name, ", ".join(per)))
+    else:
+        m = list(per)[0]
+        unit = bench.units.get(m, "")
+        out.append("-- %s: %s%s" % (bench.name, m,
+                                    " (%s)" % unit if unit else ""))
     if fixed:
         out += wrap("fixed: " + " ".join(fixed))
+    if pool:
+        out += wrap("pooled over: " + ", ".join(pool))
     bp, bv = baseline if baseline else (None, None)
     bi = P.index(bp) if bp in P and P.index(bp) in vary else None
-    if bi is not None and not any(pt[bi] == bv for pt in pts):
+    if bi is not None and not any(pt[bi] == bv for pt in allpts):
         bi = None
-    stats = {pt: Stats(bench.samples[(pt, metric)]) for pt in pts}
-
-    def gkey(pt):
-        return tuple(pt[i] for i in vary if i != bi)
-
-    def order(pt):
-        k = [num_key(pt[i]) for i in vary if i != bi]
-        if bi is not None:
-            k.append((0,) if pt[bi] == bv else (1, num_key(pt[bi])))
-        return k
-    base = {}
     if bi is not None:
-        for pt in pts:
-            if pt[bi] == bv:
-                base[gkey(pt)] = stats[pt]
-        out.append("vs base: against %s=%s at the same point; "
-                   "* p<0.05 (U test)" % (bp, bv) if len(
-                       "vs base: against %s=%s at the same point; "
-                       "* p<0.05 (U test)" % (bp, bv)) <= WIDTH
-                   else "vs base: against %s=%s; * p<0.05" % (bp, bv))
+        t = "vs base: against %s=%s, same point; * U test p<0.05" % (bp, bv)
+        out.append(t if len(t) <= WIDTH else "vs base: %s=%s" % (bp, bv))
+    names = (["metric"] if multi else []) + [P[i] for i in vary]
+    out += wrap("point = " + " ".join(names))
     out.append("%-*s %3s %9s %6s %8s" % (LABEL_W, "point", "n", "median",
                                          "rCV%", "vs base"))
-    prev = None
-    for pt in sorted(pts, key=order):
-        st = stats[pt]
-        g = gkey(pt)
-        if prev is not None and g != prev and len(vary) > 1 and bi is not None:
+    first_metric = True
+    for m, d in per.items():
+        if multi and not first_metric:
             out.append("")
-        prev = g
-        label = " ".join(pt[i] for i in vary) or "(all)"
-        if st.n == 0:
-            out += na_line(label, st.n_na, st.na_reasons)
-            notes["na"] += 1
-            continue
-        pct, sig = "", ""
-        b = base.get(g)
-        if bi is not None and pt[bi] == bv:
-            pct = "base"
-        elif b is not None and b.n and st.n:
-            if b.median:
-                pct = fmt_pct((st.median - b.median) / abs(b.median) * 100)
-            else:
-                pct = "-"
-            t = mann_whitney(b.vals, st.vals)
-            if t and t[1] < 0.05:
-                sig = " *"
-            notes["minn"] = min(notes["minn"], b.n, st.n)
-            notes["pairs"].add((b.n, st.n))
-        elif bi is not None:
-            pct = "no base"
-        flags = "".join(sorted({short_status(f) for f in st.flags}))
-        if st.n_na:
-            flags += " %dNA" % st.n_na
-            notes["partial"].update(st.na_reasons)
-        if st.flags:
-            notes["flags"].update(st.flags)
-        rcv = "%.1f" % st.rcv if st.rcv is not None else "-"
-        out += row_line(label, st.n, fmt(st.median), rcv, pct, sig,
-                        (" " + flags) if flags else "")
+        first_metric = False
+        stats = {pt: Stats(s) for pt, s in d.items()}
+        bases = [pt for pt in d if bi is not None and pt[bi] == bv]
+        match = {pt: (pt if pt in bases else
+                      match_baseline(P, vary, bi, bv, bases, pt))
+                 for pt in d} if bi is not None else {pt: None for pt in d}
+
+        def order(pt):
+            b = match[pt]
+            k = [(1,)] if b is None else \
+                [(0,)] + [vkey(P[i], b[i]) for i in vary if i != bi]
+            k += [(0,) if pt == b else (1,)]
+            k += [vkey(P[i], pt[i]) for i in vary]
+            return k
+        prev = "start"
+        groups = {}
+        for pt in d:
+            groups.setdefault(match[pt], []).append(pt)
+        collapsed = set()
+        for b, g in groups.items():
+            rs = {r for pt in g for r in stats[pt].na_reasons}
+            if len(g) > 1 and all(stats[pt].n == 0 for pt in g) \
+                    and len(rs) == 1:
+                collapsed.add(b)
+        for pt in sorted(d, key=order):
+            st = stats[pt]
+            b = match[pt]
+            if b in collapsed:
+                if b != prev:
+                    if prev != "start":
+                        out.append("")
+                    gl = " ".join("%s=%s" % (P[i], b[i]) for i in vary
+                                  if i != bi)
+                    out += wrap("%s: all %d NA, %s" % (
+                        (("%s " % m) if multi else "") + (gl or "all"),
+                        len(groups[b]),
+                        list(stats[pt].na_reasons)[0]))
+                    notes["na"] += 1
+                prev = b
+                continue
+            if bi is not None and prev != "start" and b != prev \
+                    and len(d) > len(bases) + 1:
+                out.append("")
+            prev = b
+            label = " ".join(pt[i] for i in vary) or "(all)"
+            if multi:
+                label = ("%s %s" % (m, label)).strip()
+            if st.n == 0:
+                out += na_line(label, st.n_na, st.na_reasons)
+                notes["na"] += 1
+                continue
+            pct, sig = "", ""
+            bst = stats.get(b) if b is not None else None
+            if b is not None and pt == b:
+                pct = "base"
+            elif bst is not None and bst.n:
+                pct = fmt_pct((st.median - bst.median) / abs(bst.median)
+                              * 100) if bst.median else "-"
+                t = mann_whitney(bst.vals, st.vals)
+                if t and t[1] < 0.05:
+                    sig = " *"
+                notes["minn"] = min(notes["minn"], bst.n, st.n)
+                notes["pairs"].add((bst.n, st.n))
+            elif bi is not None:
+                pct = "no base"
+            flags = "".join(sorted({short_status(f) for f in st.flags}))
+            if st.n_na:
+                flags += " %dNA" % st.n_na
+                notes["partial"].update(st.na_reasons)
+            if st.flags:
+                notes["flags"].update(st.flags)
+            rcv = "%.1f" % st.rcv if st.rcv is not None else "-"
+            out += row_line(label, st.n, fmt(st.median), rcv, pct, sig,
+                            (" " + flags) if flags else "")
     return out
 
 
@@ -270,18 +341,25 @@ def build_report(run, baselines, do_plots):
         where = None
         if cfg.get("table_filter") and cfg["table_filter"][0] in bench.params:
             where = {cfg["table_filter"][0]: cfg["table_filter"][1]}
-        prim = [m for m in cfg.get("primary", []) if m in bench.metrics]
+        prim = []
+        for m in cfg.get("primary", []):
+            alts = m if isinstance(m, tuple) else (m,)
+            alts = [a for a in alts if a in bench.metrics]
+            if alts:
+                prim.append(pick_metric(bench, alts, where))
         if not prim:
             prim = bench.metrics[:2]
         baseline = baselines.get(name, cfg.get("baseline"))
         notes = {"na": 0, "minn": 10 ** 9, "pairs": set(),
                  "partial": set(), "flags": set()}
         shown = []
-        for m in prim:
-            t = metric_table(bench, m, where, baseline, notes)
+        groups = [prim] if cfg.get("combine") else [[m] for m in prim]
+        for g in groups:
+            t = metric_table(bench, g, where, baseline, notes,
+                             cfg.get("pool", ()))
             if t:
                 out += t
-                shown.append(m)
+                shown += g
         if notes["minn"] < 9:
             worst = min(notes["pairs"], key=lambda p: min_exact_p(*p))
             out += wrap("note: fewer than 9 repetitions (smallest n=%d): "
@@ -294,7 +372,7 @@ def build_report(run, baselines, do_plots):
                         "f flagged (%s)" % ", ".join(sorted(notes["flags"])))
         if notes["partial"]:
             out += wrap("NA reps: " + "; ".join(sorted(notes["partial"])))
-        out += other_metrics(bench, shown if where is None else [])
+        out += other_metrics(bench, shown)
         if "lost_updates" in bench.metrics:
             lost = [s["value"] for v in
                     (bench.samples[k] for k in bench.samples
@@ -304,20 +382,23 @@ def build_report(run, baselines, do_plots):
                 "NONE (invariant held)" if not lost else
                 "FAILED: %d rep(s) lost updates" % len(lost)))
         if do_plots:
-            first = True
+            first, made = True, []
             for spec in plot_specs(bench):
                 fig = gplot.from_spec(spec, run)
                 png, txt, msg = gplot.draw(fig, pdir)
-                figures.append((spec, fig))
                 if txt and first:
                     out += text_plot(txt)
                     first = False
-                elif not txt:
+                if txt or png:
+                    made.append(spec["name"])
+                else:
                     out += wrap("plot %s: %s" % (spec["name"], msg))
-                if txt and not first and spec is not None:
-                    out.append("(plots/%s.png, plots/%s.txt)" % (
-                        spec["name"], spec["name"]))
-    if do_plots:
+            if made:
+                out += wrap("plots (.png, .txt in plots/): " +
+                            ", ".join(made))
+    if do_plots and os.environ.get("PCPU_NO_FIGURES") == "1":
+        out += ["", "matplotlib figures: skipped (PCPU_NO_FIGURES=1)"]
+    elif do_plots:
         try:
             import figures as mfig
             msg = mfig.make_figures(run, pdir)

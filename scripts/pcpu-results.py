@@ -211,13 +211,20 @@ def meta(d, root, binary):
     if isinstance(info, dict):
         # what the benchmark knows beats what this script guesses
         for key, paths in (
-                ("cpu_model", ("cpu.model", "cpu.model_name", "cpu_model")),
-                ("numa_nodes", ("topology.nodes", "numa.nodes", "nodes")),
-                ("cpus_online", ("topology.cpus_online", "cpus.online")),
-                ("cpus_possible", ("topology.cpus_possible",
-                                   "cpus.possible"))):
+                ("cpu_model", ("cpu.model_name", "cpu.cpuid_brand",
+                               "cpu.brand")),
+                ("numa_nodes", ("topology.numa_nodes", "topology.nodes")),
+                ("cpus_online", ("topology.cpus_online",)),
+                ("cpus_possible", ("topology.cpus_possible",))):
             v = pick(info, *paths)
-            if isinstance(v, (str, int, float)):
+            if key.startswith("cpus_") and isinstance(v, str):
+                try:
+                    v = cpulist_count(v)
+                except ValueError:
+                    v = None
+            if key == "cpu_model" and not isinstance(v, str):
+                v = None
+            if isinstance(v, (str, int, float)) and v != "":
                 host[key] = v
     lines = []
     for ln in (read(os.path.join(d, "profile")) or "").splitlines():
@@ -241,8 +248,10 @@ def meta(d, root, binary):
         "build": build_facts(root, binary),
         "git": git_facts(root),
         "counters": pick(info, "counters", "events") or unknown,
-        "calibration": pick(info, "calibration", "clocks", "clock")
-        or unknown,
+        "calibration": ({k: info[k] for k in ("clocks", "tlb_calibration",
+                                               "calibration")
+                         if isinstance(info, dict) and k in info}
+                        or unknown),
         "tools": {"python": platform.python_version(),
                   "gnuplot": sh(["gnuplot", "--version"]),
                   "hwloc": sh(["lstopo-no-graphics", "--version"])},

@@ -63,7 +63,7 @@ static void hot_write(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t of
 {
 #if PCPU_HAVE_SEGMENT
 	if (s == PCPU_S_SEGMENT) {
-		PCPU_SEG_U64(off) = v;
+		pcpu_seg_write_u64(off, v);
 		return;
 	}
 #endif
@@ -74,7 +74,7 @@ static void hot_inc(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t off)
 {
 #if PCPU_HAVE_SEGMENT
 	if (s == PCPU_S_SEGMENT) {
-		PCPU_SEG_U64_NV(off) += 1;
+		pcpu_seg_inc_u64(off);
 		return;
 	}
 #endif

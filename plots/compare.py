@@ -1,0 +1,342 @@
+#!/usr/bin/python3
+"""compare.py - compare pcpubench results directories, mmtests style.
+
+usage: /usr/bin/python3 plots/compare.py DIR DIR... [--baseline N|DIR]
+           [--out OUTDIR] [--metric M]... [--no-plots]
+
+Rows are matched by their parameters. A parameter that is fixed within
+each directory but differs between them (page=4k in one, page=2m in the
+other; a new parameter column one side lacks) is left out of the match
+and named above the table. Per metric: a row per point, the baseline
+directory's median, then for each other directory its median and the
+ratio to the baseline, '*' when a two-sided Mann-Whitney U test gives
+p<0.05; a warning when fewer than 9 repetitions make the test weak.
+At most 72 columns. Reads only the directories' files, so results
+copied from other machines work.
+
+Writes OUTDIR/compare.txt and overlay plots OUTDIR/overlay-BENCH.png and
+.txt (default OUTDIR: results/compare_<UTC time>, never overwritten);
+prints the text. Exit: 0 ok, 2 usage error.
+"""
+
+import datetime
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gplot  # noqa: E402
+from pcpu_results import (BENCH, WIDTH, Run, Stats, fmt, mann_whitney,  # noqa
+                          plot_specs, vkey, wrap)
+
+LABEL_W = 26
+PER_TABLE = 2          # other directories per table (72 columns)
+
+
+def letters(i):
+    return chr(ord("A") + i) if i < 26 else "Z%d" % i
+
+
+def match_keys(runs, bench):
+    """Parameters to match on, and the ones that differ between runs."""
+    params = []
+    for r in runs:
+        b = r.benches.get(bench)
+        if b:
+            for p in b.params:
+                if p not in params:
+                    params.append(p)
+    single = []
+    for r in runs:
+        b = r.benches.get(bench)
+        d = {}
+        if b:
+            for p in params:
+                vals = set(b.values(p)) if p in b.params else {""}
+                d[p] = vals.pop() if len(vals) == 1 else None
+        single.append(d)
+    differs = {}
+    for p in params:
+        vs = [s.get(p) for s in single if s]
+        if vs and all(v is not None for v in vs) and len(set(vs)) > 1:
+            differs[p] = vs
+    keys = [p for p in params if p not in differs]
+    return keys, differs
+
+
+def samples_by_key(run, bench, metric, keys):
+    b = run.benches.get(bench)
+    out = {}
+    if not b or metric not in b.metrics:
+        return out
+    idx = {p: b.params.index(p) for p in b.params}
+    for pt in b.points(metric):
+        k = tuple(pt[idx[p]] if p in idx else "" for p in keys)
+        out.setdefault(k, []).extend(b.samples[(pt, metric)])
+    return out
+
+
+def table(runs, bench, metric, keys, differs, notes):
+    per = [samples_by_key(r, bench, metric, keys) for r in runs]
+    allk = set()
+    for d in per:
+        allk |= set(d)
+    if not allk:
+        return []
+    vary = [i for i, p in enumerate(keys)
+            if len({k[i] for k in allk}) > 1]
+    ks = sorted(allk, key=lambda k: [vkey(keys[i], k[i]) for i in vary])
+    unit = ""
+    for r in runs:
+        b = r.benches.get(bench)
+        if b and metric in b.units:
+            unit = b.units[metric]
+            break
+    out = [""]
+    out += wrap("== %s %s%s ==" % (bench, metric,
+                                  " (%s)" % unit if unit else ""))
+    fixed = ["%s=%s" % (keys[i], ks[0][i]) for i in range(len(keys))
+             if i not in vary and ks[0][i] != ""]
+    if fixed:
+        out += wrap("fixed: " + " ".join(fixed))
+    for p, vs in differs.items():
+        out += wrap("differs: %s %s" % (p, " ".join(
+            "%s=%s" % (letters(i), v) for i, v in enumerate(vs))))
+    out += wrap("point = " + (" ".join(keys[i] for i in vary) or "(all)"))
+    others = list(range(1, len(runs)))
+    chunks = [others[i:i + PER_TABLE]
+              for i in range(0, len(others), PER_TABLE)] or [[]]
+    for ci, chunk in enumerate(chunks):
+        if ci:
+            out.append("")
+        LABEL_W = WIDTH - 10 - 18 * len(chunk) - 1
+        h1 = "%-*s %9s" % (LABEL_W, "", letters(0))
+        h2 = "%-*s %9s" % (LABEL_W, "point", "median")
+        for j in chunk:
+            h1 += " %9s %6s " % (letters(j), "")
+            h2 += " %9s %6s " % ("median", "ratio")
+        out += [h1.rstrip(), h2.rstrip()]
+        for k in ks:
+            label = " ".join(k[i] for i in vary) or "(all)"
+            base = Stats(per[0].get(k, []))
+            cells = "%9s" % (fmt(base.median) if per[0].get(k) else "-")
+            reasons = set(base.na_reasons) if not base.n else set()
+            for j in chunk:
+                d = per[j].get(k)
+                if d is None:
+                    cells += " %9s %6s " % ("-", "")
+                    continue
+                st = Stats(d)
+                if not st.n:
+                    reasons |= set(st.na_reasons)
+                ratio, sig = "", " "
+                if st.n and base.n and base.median:
+                    ratio = "%.3f" % (st.median / base.median)
+                    if abs(st.median / base.median) >= 100:
+                        ratio = "%.0f" % (st.median / base.median)
+                    t = mann_whitney(base.vals, st.vals)
+                    if t and t[1] < 0.05:
+                        sig = "*"
+                    notes["minn"] = min(notes["minn"], base.n, st.n)
+                    notes["tests"] += 1
+                elif st.n and base.n:
+                    ratio = "-"
+                cells += " %9s %6s%s" % (fmt(st.median), ratio, sig)
+            if len(label) > LABEL_W:
+                out += wrap(label)
+                label = ""
+            out.append(("%-*s %s" % (LABEL_W, label, cells)).rstrip())
+            if reasons:
+                notes["na"] |= reasons
+    return out
+
+
+def header(runs, base_note):
+    out = ["pcpubench compare: %d result directories; baseline %s%s"
+           % (len(runs), letters(0), base_note)]
+    for i, r in enumerate(runs):
+        out += wrap("%s %s" % (letters(i), r.name), "")
+        out.append(r.summary_line())
+        st = r.state
+        if st["exists"] and st.get("status") != "complete":
+            out += wrap("WARNING: %s is INCOMPLETE (%s, %d of %s steps)"
+                        % (letters(i), st.get("status", "?"),
+                           len(st["steps"]), st["total"]), "    ")
+        for w in r.warnings:
+            out += wrap("warning: " + w, "    ")
+    out += wrap("ratio = median / median of %s; * = Mann-Whitney U "
+                "p<0.05 (two-sided); - = no such point" % letters(0))
+    return out
+
+
+def overlay(runs, bench, outdir):
+    """One plot: the bench's first plot spec, one series per run."""
+    base_specs = [s for s in (plot_specs(r.benches[bench])
+                              if bench in r.benches else [] for r in runs)]
+    first = next((s[0] for s in base_specs if s), None)
+    if first is None:
+        return None, None, "no plot"
+    xs, series, stat = [], [], {}
+    for i, specs in enumerate(base_specs):
+        spec = next((s for s in specs if s["name"] == first["name"]), None)
+        if spec is None:
+            continue
+        ser = spec["series"][:max(1, 8 // len(runs))]
+        for s in ser:
+            name = "%s:%s" % (letters(i), "/".join(s) if s else
+                              spec["metric"])
+            si = len(series)
+            series.append(name)
+            for x in spec["xs"]:
+                if x not in xs:
+                    xs.append(x)
+            for x in spec["xs"]:
+                d = spec["data"].get((s, x))
+                if d:
+                    stat[(si, xs.index(x))] = Stats(d)
+    if first["kind"] == "curve" and first.get("xmode") == "log":
+        order = sorted(range(len(xs)), key=lambda i: vkey("", xs[i]))
+    else:
+        order = sorted(range(len(xs)), key=lambda i: vkey(first["x"],
+                                                          xs[i]))
+    remap = {old: new for new, old in enumerate(order)}
+    xs = [xs[i] for i in order]
+    stat = {(si, remap[xi]): v for (si, xi), v in stat.items()}
+    fig = {"name": "overlay-" + bench, "kind": first["kind"], "xs": xs,
+           "series": series, "stat": stat,
+           "title": "compare: " + first["title"],
+           "sub": " ".join("%s=%s" % (letters(i), r.name)
+                           for i, r in enumerate(runs))[:120],
+           "foot": " | ".join("%s: %s" % (letters(i), r.footer())
+                              for i, r in enumerate(runs))[:200],
+           "ylab": first["metric"], "xlab": first["x"],
+           "xmode": first.get("xmode", "index"), "marks": []}
+    return gplot.draw(fig, outdir)
+
+
+def new_outdir(root):
+    base = os.path.join(root, "results", "compare_" +
+                        datetime.datetime.utcnow().strftime(
+                            "%Y-%m-%dT%H%M%S"))
+    d, n = base, 1
+    while True:
+        try:
+            os.makedirs(d)
+            return d
+        except FileExistsError:
+            n += 1
+            d = "%s-%d" % (base, n)
+
+
+def main(argv):
+    args = argv[1:]
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if args else 2
+    dirs, base, outdir, metrics, do_plots = [], None, None, [], True
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--baseline", "--out", "--metric"):
+            if i + 1 >= len(args):
+                print("compare: %s needs a value" % a, file=sys.stderr)
+                return 2
+            v = args[i + 1]
+            if a == "--baseline":
+                base = v
+            elif a == "--out":
+                outdir = v
+            else:
+                metrics.append(v)
+            i += 2
+            continue
+        if a == "--no-plots":
+            do_plots = False
+        elif a.startswith("-"):
+            print("compare: unknown option '%s'" % a, file=sys.stderr)
+            return 2
+        else:
+            dirs.append(a)
+        i += 1
+    if len(dirs) < 2:
+        print("compare: give at least two results directories",
+              file=sys.stderr)
+        return 2
+    for d in dirs:
+        if not os.path.isdir(d):
+            print("compare: no directory '%s'" % d, file=sys.stderr)
+            return 2
+    bi = 0
+    if base is not None:
+        if base.isdigit() and 1 <= int(base) <= len(dirs):
+            bi = int(base) - 1
+        else:
+            ab = [os.path.abspath(d) for d in dirs]
+            if os.path.abspath(base) not in ab:
+                print("compare: --baseline wants a number 1..%d or one of "
+                      "the directories" % len(dirs), file=sys.stderr)
+                return 2
+            bi = ab.index(os.path.abspath(base))
+    dirs = [dirs[bi]] + dirs[:bi] + dirs[bi + 1:]
+    runs = [Run(d) for d in dirs]
+    lines = header(runs, "" if bi == 0 else " (--baseline)")
+    notes = {"minn": 10 ** 9, "tests": 0, "na": set()}
+    benches = []
+    for r in runs:
+        for b in r.bench_names():
+            if b not in benches:
+                benches.append(b)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if do_plots and outdir is None:
+        outdir = new_outdir(root)
+    elif outdir:
+        os.makedirs(outdir, exist_ok=True)
+    for b in benches:
+        keys, differs = match_keys(runs, b)
+        cfg = BENCH.get(b, {})
+        ms = metrics or []
+        if not ms:
+            for m in cfg.get("primary", []):
+                alts = m if isinstance(m, tuple) else (m,)
+                ms += [a for a in alts if any(
+                    a in r.benches[b].metrics for r in runs
+                    if b in r.benches)][:1]
+        if not ms:
+            ms = runs[0].benches[b].metrics[:2] if b in runs[0].benches \
+                else []
+        missing = [letters(i) for i, r in enumerate(runs)
+                   if b not in r.benches]
+        for m in ms:
+            t = table(runs, b, m, keys, differs, notes)
+            lines += t
+        if missing and ms:
+            lines += wrap("%s: no data in %s" % (b, ", ".join(missing)))
+        if do_plots:
+            png, txt, msg = overlay(runs, b, outdir)
+            if txt:
+                lines += [""] + txt
+    lines.append("")
+    if notes["minn"] < 9:
+        n = notes["minn"]
+        lines += wrap("warning: fewer than 9 repetitions (smallest n=%d): "
+                      "the U test is weak; at n=%d vs %d no difference "
+                      "can reach p<0.05 below p=%.3f." % (
+                          n, n, n, min(1.0, 2.0 / math.comb(2 * n, n))))
+    if notes["na"]:
+        lines += wrap("NA: " + "; ".join(sorted(notes["na"])))
+    if notes["tests"] == 0:
+        lines.append("no point was present in both the baseline and "
+                     "another directory")
+    text = "\n".join(ln.rstrip()[:WIDTH] for ln in lines) + "\n"
+    sys.stdout.write(text)
+    if outdir:
+        path = os.path.join(outdir, "compare.txt")
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)
+        print("compare: wrote %s" % outdir, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

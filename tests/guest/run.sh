@@ -1,0 +1,115 @@
+#!/bin/sh
+# run.sh - boot the test guest under qemu (TCG) and collect its checks.
+#
+# Usage: tests/guest/run.sh [CHECK,...]    (default: every check)
+#
+# Gets a Debian kernel (kernel.sh), builds the initramfs (mkinitrd.sh, with
+# build/pcpubench when built), boots it with 2 NUMA nodes x 2 CPUs and two
+# empty vCPU slots, serves the guest's hot-add requests over QMP (qmp.py),
+# and turns the GUEST-TEST lines of the serial log into a summary.
+#
+# Output: $PCPU_GUEST_OUT (default build/guest/): serial.log, qemu.log,
+# qmp.log, summary.txt (one line per check, then a totals line).
+# Environment: PCPU_GUEST_TIMEOUT (s, default 240), PCPU_GUEST_KERNEL,
+# PCPU_GUEST_CACHE, PCPU_BENCH, PCPU_GUEST_STRATEGIES (see the scripts).
+#
+# Exit: 0 every check passed or skipped; 1 a check failed, or the guest did
+# not finish; 77 skipped: no qemu, no kernel, no busybox-static ... (the
+# message says which). Never touches the host's CPUs.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=${PCPU_GUEST_OUT:-$top/build/guest}
+timeout_s=${PCPU_GUEST_TIMEOUT:-240}
+checks=${1:-}
+QEMU=${QEMU:-qemu-system-x86_64}
+PY=/usr/bin/python3
+
+skip() {
+	echo "guest: SKIP: $*" >&2
+	exit 77
+}
+
+command -v "$QEMU" >/dev/null 2>&1 || skip "$QEMU not found (install qemu-system-x86)"
+[ -x "$PY" ] || skip "$PY not found (the QMP driver needs it)"
+
+mkdir -p "$out" || skip "cannot create $out"
+rm -f "$out/serial.log" "$out/qemu.log" "$out/qmp.log" "$out/summary.txt" \
+	"$out/qmp.sock"
+
+kernel=$("$here/kernel.sh")
+rc=$?
+[ $rc = 77 ] && skip "no kernel for the guest (see kernel.sh message above)"
+[ $rc = 0 ] || { echo "guest: kernel.sh failed ($rc)" >&2; exit 1; }
+
+"$here/mkinitrd.sh" "$out/initrd.gz"
+rc=$?
+[ $rc = 77 ] && skip "cannot build the initramfs (see message above)"
+[ $rc = 0 ] || { echo "guest: mkinitrd.sh failed ($rc)" >&2; exit 1; }
+
+append="console=ttyS0 ${PCPU_GUEST_KARGS:-quiet} panic=-1"
+[ -n "$checks" ] && append="$append pcpu.checks=$checks"
+
+# CPUs 0-1 node 0, 2-3 node 1; slots core 4 (node 0) and core 5 (node 1)
+# are empty at boot for QMP device_add.
+set -- -accel "${PCPU_GUEST_ACCEL:-tcg}" -machine q35 -m 1G -nodefaults -nographic -no-reboot \
+	-smp 4,maxcpus=6,sockets=1,cores=6,threads=1 \
+	-object memory-backend-ram,id=m0,size=512M \
+	-object memory-backend-ram,id=m1,size=512M \
+	-numa node,nodeid=0,memdev=m0 -numa node,nodeid=1,memdev=m1 \
+	-numa cpu,node-id=0,socket-id=0,core-id=0,thread-id=0 \
+	-numa cpu,node-id=0,socket-id=0,core-id=1,thread-id=0 \
+	-numa cpu,node-id=1,socket-id=0,core-id=2,thread-id=0 \
+	-numa cpu,node-id=1,socket-id=0,core-id=3,thread-id=0 \
+	-numa cpu,node-id=0,socket-id=0,core-id=4,thread-id=0 \
+	-numa cpu,node-id=1,socket-id=0,core-id=5,thread-id=0 \
+	-kernel "$kernel" -initrd "$out/initrd.gz" -append "$append" \
+	-serial "file:$out/serial.log" -monitor none \
+	-qmp "unix:$out/qmp.sock,server=on,wait=off"
+echo "$QEMU $*" >"$out/qemu.cmd"
+
+t0=$(date +%s)
+"$QEMU" "$@" >"$out/qemu.log" 2>&1 &
+qpid=$!
+"$PY" "$here/qmp.py" --qmp "$out/qmp.sock" --serial "$out/serial.log" \
+	--timeout "$timeout_s" 2>"$out/qmp.log" &
+dpid=$!
+
+# Bound the whole run even if qemu hangs with QMP unresponsive.
+(
+	sleep $((timeout_s + 30))
+	kill "$qpid" 2>/dev/null
+) &
+wpid=$!
+wait "$qpid"
+qrc=$?
+kill "$wpid" 2>/dev/null
+wait "$dpid"
+t1=$(date +%s)
+# The watchdog's sleep is orphaned by its subshell's death; let it go.
+
+if ! grep -q 'GUEST-START' "$out/serial.log" 2>/dev/null; then
+	if grep -q . "$out/serial.log" 2>/dev/null; then
+		echo "guest: FAIL: the guest booted but never started its checks; see $out/serial.log" >&2
+		exit 1
+	fi
+	skip "qemu could not run a guest here (exit $qrc): $(head -n 3 "$out/qemu.log" | tr '\n' ' ')"
+fi
+
+tr -d '\r' <"$out/serial.log" | sed -n 's/.*\(GUEST-TEST .*\)/\1/p' |
+	sed 's/^GUEST-TEST //' >"$out/summary.txt"
+np=$(grep -c '^[^ ]* PASS' "$out/summary.txt")
+nf=$(grep -c '^[^ ]* FAIL' "$out/summary.txt")
+ns=$(grep -c '^[^ ]* SKIP' "$out/summary.txt")
+done_line=$(tr -d '\r' <"$out/serial.log" | grep -o 'GUEST-DONE.*' | head -n 1)
+boot=$(tr -d '\r' <"$out/serial.log" | sed -n 's/.*GUEST-START uptime=\([0-9.]*\).*/\1/p')
+if [ -z "$done_line" ]; then
+	nf=$((nf + 1))
+	echo "guest-done FAIL the guest did not finish (timeout ${timeout_s}s or crash); see $out/serial.log" >>"$out/summary.txt"
+fi
+echo "total: $np pass, $nf fail, $ns skip; guest boot ${boot:-?} s (uptime at first check), wall $((t1 - t0)) s" >>"$out/summary.txt"
+
+sed 's/^/guest: /' "$out/summary.txt"
+[ "$nf" = 0 ] || exit 1
+exit 0

@@ -1,0 +1,76 @@
+#!/bin/bash
+# Churn and NUMA, behaviour only (no timings): every strategy under
+# simulated hotplug loses no update, with the plain, the ASan+UBSan and the
+# ThreadSanitizer binaries; the CSV has every metric; numa with the local
+# policy finds every page on its CPU's node, including a CPU onlined late.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run() {
+	local name=$1; shift
+	if "$@" >"$tmp/$name.csv" 2>"$tmp/$name.err"; then
+		echo "ok: $name"
+	else
+		echo "FAIL: $name (exit $?)"; sed 's/^/  | /' "$tmp/$name.err" | tail -20
+		fails=$((fails + 1))
+	fi
+	if grep -q 'Sanitizer' "$tmp/$name.err"; then
+		echo "FAIL: $name: sanitizer report"; sed 's/^/  | /' "$tmp/$name.err" | head -30
+		fails=$((fails + 1))
+	fi
+}
+
+args=(churn --strategy all --possible 64 --online 4 --rate 0,2000
+      --pattern random,round-robin,burst --duration 0.3 --format csv -q)
+run plain build/pcpubench "${args[@]}"
+[ -x build/asan/pcpubench ] && run asan build/asan/pcpubench "${args[@]}"
+[ -x build/tsan/pcpubench ] && run tsan build/tsan/pcpubench "${args[@]}" --events sw
+
+# Every run: lost_updates 0, and every metric present with a value or NA.
+for f in "$tmp"/*.csv; do
+	[ -s "$f" ] || continue
+	n=$(grep -c ',lost_updates,' "$f")
+	bad=$(grep ',lost_updates,' "$f" | grep -vc ',lost_updates,0,ops,ok$')
+	if [ "$n" -ne 30 ] || [ "$bad" -ne 0 ]; then
+		echo "FAIL: $(basename "$f"): $n lost_updates rows, $bad non-zero"
+		fails=$((fails + 1))
+	fi
+	for m in ops_per_sec ops_rel_no_churn online_latency_ns_p50 online_latency_ns_p99 \
+		 offline_latency_ns_max page_faults cpu_migrations context_switches \
+		 dTLB_load_misses numa_local_fraction_min committed_bytes reserved_bytes; do
+		if [ "$(basename "$f")" = tsan.csv ] && [ "$m" = dTLB_load_misses ]; then
+			continue
+		fi
+		if ! grep -q ",$m," "$f"; then
+			echo "FAIL: $(basename "$f"): no $m"; fails=$((fails + 1))
+		fi
+	done
+	if awk -F, 'NR > 1 && $(NF-2) == "NA" && $NF !~ /^na:/ { exit 1 }
+		    NR > 1 && $(NF-2) != "NA" && $NF ~ /^na:/ { exit 1 }' "$f"; then
+		:
+	else
+		echo "FAIL: $(basename "$f"): NA value without na: status or the reverse"
+		fails=$((fails + 1))
+	fi
+done
+# At rate 2000 the driver did hotplug something.
+if ! awk -F, '$5 == 2000 && $10 == "hotplug_events" && $11 > 0 { found = 1 }
+	      END { exit !found }' "$tmp/plain.csv"; then
+	echo "FAIL: no hotplug event at rate 2000"; fails=$((fails + 1))
+fi
+
+# NUMA: local placement keeps every page local, boot and late CPUs alike.
+run numa build/pcpubench numa --strategy all --placement local --possible 4 \
+	--online 3 --late 1 --matrix off --format csv
+if grep -E ',local_fraction,' "$tmp/numa.csv" | grep -vq ',1,ratio,ok$'; then
+	echo "FAIL: numa: a local unit has a remote page"; fails=$((fails + 1))
+fi
+if ! grep -q ',late,0,local_fraction,1,ratio,ok' "$tmp/numa.csv"; then
+	echo "FAIL: numa: no late CPU reported"; fails=$((fails + 1))
+fi
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,226 @@
+#!/bin/bash
+# t-report.sh - tests of run.sh, the report, compare and the plots, over
+# the fixture results directories in tests/fixtures/ and with the fake
+# benchmark (tests/fake-pcpubench), so they never run a real benchmark
+# and take seconds. Prints one line per check.
+# Exit: 0 pass, 77 skip (no /usr/bin/python3), 1 fail.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PY=/usr/bin/python3
+FIX=$ROOT/tests/fixtures
+[ -x "$PY" ] || { echo "SKIP: $PY not found"; exit 77; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok   $*"; }
+no() { echo "FAIL $*"; fails=$((fails + 1)); }
+check() {
+	# check DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$d"; else no "$d"; fi
+}
+width_ok() {
+	# every line of every file given is at most 72 columns
+	local f bad=0
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if awk 'length($0) > 72 { exit 1 }' "$f"; then :; else
+			echo "     too wide: $f: $(awk 'length($0) > 72' "$f" | head -1)"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+export PCPUBENCH=$ROOT/tests/fake-pcpubench PCPU_SKIP_DEPS=1 \
+	PCPU_RESULTS=$T/results PCPU_NO_FIGURES=1
+
+# ---------------------------------------------------------- statistics
+check "Mann-Whitney U: exact p, normal with ties" "$PY" - <<EOF
+import sys; sys.path.insert(0, "$ROOT/plots")
+from pcpu_results import mann_whitney, quantile, Stats
+u, p, m = mann_whitney([1, 2, 3], [4, 5, 6])
+assert m == "exact" and abs(p - 0.1) < 1e-12, p
+u, p, m = mann_whitney(list(range(9)), list(range(10, 19)))
+assert abs(p - 2 / 48620) < 1e-12, p
+u, p, m = mann_whitney([1, 2, 3, 4], [1, 2, 3, 4])
+assert p > 0.9, p
+u, p, m = mann_whitney([1, 1, 2, 2, 3, 3] * 2, [5, 5, 6, 6, 7, 7] * 2)
+assert m == "normal" and p < 0.001, (m, p)
+assert quantile([1, 2, 3, 4], 0.5) == 2.5
+s = Stats([{"value": None, "status": "na:x", "rep": "1"}])
+assert s.n == 0 and s.na_reasons == ["na:x"]
+EOF
+
+# ------------------------------------------------------ fixture reports
+for f in na-vm two-node interrupted; do
+	cp -r "$FIX/$f" "$T/$f"
+	if "$PY" "$ROOT/plots/report.py" "$T/$f" >"$T/$f.out" 2>&1 &&
+	   [ -s "$T/$f/report.txt" ]; then
+		ok "report: $f written"
+	else
+		no "report: $f ($(tail -1 "$T/$f.out"))"
+	fi
+	check "report: $f: every line <= 72 columns (report, text plots)" \
+		width_ok "$T/$f/report.txt" "$T"/$f/plots/*.txt
+done
+R=$T/na-vm/report.txt
+check "report: one-line machine summary with kernel and rev" \
+	grep -Eq '^vm-na: .*Linux .*, rev ' "$R"
+check "report: access table present (header and baseline)" \
+	grep -q '^-- access: cycles_per_op' "$R"
+check "report: rows against offset-array with % and base" \
+	grep -Eq '^offset-array .* base$' "$R"
+check "report: % against the baseline" grep -Eq '[+-][0-9]+\.[0-9]%' "$R"
+check "report: NA counters shown with their reason" \
+	grep -q 'NA, na:perf_event_open ENOENT' "$R"
+check "report: NA rows in a table shown with reason" \
+	grep -Eq 'NA.*na:no hotplug at rate 0' "$R"
+check "report: skipped benchmark shown with its message" \
+	grep -q 'mem .*skipped: pcpubench mem: not implemented yet' "$R"
+check "report: U test note below 9 repetitions" \
+	grep -q 'fewer than 9 repetitions' "$R"
+check "report: plain-text plot included" grep -q '^plot:' "$R"
+check "report: command to reproduce" grep -q 'build/pcpubench access' "$R"
+check "report: tlb summary table" grep -q '^l2_tlb_entries 4k' "$R"
+check "plots: PNG and text per benchmark" test -s \
+	"$T/na-vm/plots/access-strategies.png" -a -s \
+	"$T/na-vm/plots/tlb-curve.txt" -a -s "$T/na-vm/plots/churn-rate.png"
+check "plots: footer carries host, kernel, rev" \
+	grep -q 'vm-na, Linux .*, rev ' "$T/na-vm/plots/tlb-curve.txt"
+R2=$T/two-node/report.txt
+check "report: two-node: significance marked at 9 reps" \
+	grep -Eq '%  *\*' "$R2"
+check "report: two-node: remote pages for a fixed-node placement" \
+	grep -Eq '^(offset-array|vm-area|hybrid) node0 .* 0\.5|node0' "$R2"
+check "report: two-node: multiplexed counter flagged" \
+	grep -q 'multiplexed' "$R2"
+R3=$T/interrupted/report.txt
+check "report: interrupted dir reported INCOMPLETE" \
+	grep -q 'INCOMPLETE (interrupted): 2 of 5' "$R3"
+check "report: interrupted dir says how to resume" \
+	grep -q -- '--resume' "$R3"
+check "report: interrupted: missing benchmarks absent, not invented" \
+	sh -c "! grep -q '^== churn ==' '$R3'"
+
+# --------------------------------------------------------------- compare
+C=$T/cmp.txt
+if "$ROOT/run.sh" compare "$T/na-vm" "$T/two-node" "$T/interrupted" \
+	--out "$T/cmp" >"$C" 2>"$T/cmp.err"; then
+	ok "compare: exit 0 on three dirs"
+else
+	no "compare: exit status ($(tail -1 "$T/cmp.err"))"
+fi
+check "compare: every line <= 72 columns" width_ok "$C" "$T"/cmp/*.txt
+check "compare: ratio column and values" grep -Eq 'ratio' "$C"
+check "compare: ratios printed" grep -Eq ' [0-9]+\.[0-9]{3}[* ]?' "$C"
+check "compare: U-test warning below 9 reps" \
+	grep -q 'warning: fewer than 9 repetitions' "$C"
+check "compare: incomplete dir flagged" grep -q 'C is INCOMPLETE' "$C"
+check "compare: table per metric" grep -q '^== access cycles_per_op' "$C"
+check "compare: overlay plot PNG and text" test -s \
+	"$T/cmp/overlay-access.png" -a -s "$T/cmp/overlay-access.txt"
+"$ROOT/run.sh" compare "$T/na-vm" "$T/two-node" --baseline 2 --no-plots \
+	>"$T/cmp2.txt" 2>&1
+check "compare: --baseline 2 puts two-node first" \
+	grep -q '^A two-node' "$T/cmp2.txt"
+check "compare: fewer than two dirs is a usage error (exit 2)" \
+	sh -c "'$ROOT/run.sh' compare '$T/na-vm' >/dev/null 2>&1; [ \$? = 2 ]"
+
+# ------------------------------------------------------------- run.sh
+check "run.sh --help describes compare, report, resume" sh -c \
+	"'$ROOT/run.sh' --help | grep -q compare && '$ROOT/run.sh' --help | grep -q -- --resume"
+check "run.sh: unknown option is exit 2" \
+	sh -c "'$ROOT/run.sh' --bogus >/dev/null 2>&1; [ \$? = 2 ]"
+
+FAKE_SKIP=tlb "$ROOT/run.sh" "$FIX/profile-small" --label t1 \
+	>"$T/r1.out" 2>&1
+rc=$?
+D1=$(ls -d "$T"/results/*_t1 2>/dev/null | head -1)
+check "run: exit 0 when a benchmark exits 4 (rc=$rc)" test "$rc" = 0
+check "run: results dir holds meta.json, CSVs, topology, report" test \
+	-s "$D1/meta.json" -a -s "$D1/access.csv" -a -s "$D1/report.txt" \
+	-a -s "$D1/plots/access-strategies.png"
+check "run: exit 4 recorded as skipped with the message" \
+	grep -q '^step 2 skipped tlb pcpubench tlb: not implemented yet' \
+	"$D1/state"
+check "run: meta.json has machine, build, git, profile" "$PY" -c "
+import json; m = json.load(open('$D1/meta.json'))
+assert m['schema'] and m['host']['kernel'] and m['git']['revision']
+assert m['profile']['name'] == 'profile-small' and m['build']['compiler']
+assert m['status'] == 'complete'"
+check "run: one header per merged CSV" \
+	test "$(grep -c '^bench,' "$D1/access.csv")" = 1
+FAKE_SKIP=tlb "$ROOT/run.sh" "$FIX/profile-small" --label t1 >/dev/null 2>&1
+check "run: never reuses a results dir (suffix -2)" \
+	test -d "${D1}-2" -a -s "$D1/report.txt"
+
+FAKE_FAIL=churn "$ROOT/run.sh" "$FIX/profile-small" --label t2 \
+	>/dev/null 2>&1
+rc=$?
+D2=$(ls -d "$T"/results/*_t2 | head -1)
+check "run: failing benchmark gives exit 1 (rc=$rc)" test "$rc" = 1
+check "run: report still written after a failure" \
+	grep -q 'churn .*failed: check failed' "$D2/report.txt"
+
+printf 'churn --strategy offset-array --backend sysfs --rate 10\n' \
+	>"$T/prof-sysfs"
+"$ROOT/run.sh" "$T/prof-sysfs" --label t3 >/dev/null 2>&1
+rc=$?
+check "run: sysfs backend skipped without --allow-hotplug (rc=$rc)" \
+	sh -c "[ $rc = 0 ] && grep -q 'needs --allow-hotplug' $T/results/*_t3/state"
+
+# resume of the checked-in interrupted fixture: only steps 3-5 run
+cp -r "$FIX/interrupted" "$T/resume"
+FAKE_LOG=$T/fake.log "$ROOT/run.sh" --resume "$T/resume" >/dev/null 2>&1
+rc=$?
+check "resume: exit 0 (rc=$rc)" test "$rc" = 0
+check "resume: ran only the remaining steps" \
+	test "$(grep -Ec '^(access|tlb|churn|numa|mem) ' "$T/fake.log")" = 3 \
+	-a "$(grep -c '^access ' "$T/fake.log")" = 0
+check "resume: state complete, all CSVs" sh -c \
+	"grep -q '^status complete' '$T/resume/state' && ls '$T/resume/'churn.csv '$T/resume/'access.csv"
+check "resume: completed points kept (access rows intact)" \
+	cmp -s "$FIX/interrupted/access.csv" "$T/resume/access.csv"
+
+# a real interruption: SIGTERM during the slow third step
+FAKE_SLEEP=churn:30 "$ROOT/run.sh" "$FIX/profile-small" --label t4 \
+	>/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+	grep -qs '^step 2 ' "$T"/results/*_t4/state && break
+	sleep 0.1
+done
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+D4=$(ls -d "$T"/results/*_t4 | head -1)
+check "interrupt: exit 130 (rc=$rc)" test "$rc" = 130
+check "interrupt: completed steps kept, interrupted one not" sh -c \
+	"grep -q '^status interrupted' '$D4/state' && grep -q '^step 2 ok' '$D4/state' && ! grep -q '^step 3' '$D4/state' && test -s '$D4/tlb.csv' && ! test -e '$D4/churn.csv'"
+check "interrupt: no temporary files left" \
+	sh -c "! ls '$D4'/*.tmp '$D4'/raw/*.tmp 2>/dev/null | grep -q ."
+"$ROOT/run.sh" --resume "$D4" >/dev/null 2>&1
+rc=$?
+check "interrupt: --resume finishes it (rc=$rc)" \
+	sh -c "[ $rc = 0 ] && grep -q '^status complete' '$D4/state' && test -s '$D4/churn.csv'"
+
+# matplotlib figure set, once
+PCPU_NO_FIGURES=0 "$PY" "$ROOT/plots/report.py" "$T/two-node" >/dev/null 2>&1
+if "$PY" -c 'import matplotlib' 2>/dev/null; then
+	check "figures: matplotlib multi-panel PNG and PDF" test -s \
+		"$T/two-node/plots/figures.png" -a -s "$T/two-node/plots/figures.pdf"
+else
+	check "figures: skipped with a message without matplotlib" \
+		grep -q 'matplotlib figures: skipped' "$T/two-node/report.txt"
+fi
+
+if [ "$fails" = 0 ]; then
+	echo "t-report: all checks passed"
+	exit 0
+fi
+echo "t-report: $fails check(s) failed"
+exit 1

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-out.c - the tidy row writer: CSV header and column count on every
+ * line, RFC 4180 quoting, NA values, integers exact, status vocabulary
+ * enforced, JSON well formed (checked with /usr/bin/python3 -m json.tool
+ * when present) with meta before rows, TEXT aggregation, and the atomic
+ * file write (nothing at the path until close; nothing left after abort).
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pcpu-out.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test-out.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Count CSV fields of one line, honouring quotes. */
+static int csv_fields(const char *line, const char **end)
+{
+	int n = 1, q = 0;
+	const char *p;
+
+	for (p = line; *p && (q || *p != '\n'); p++) {
+		if (*p == '"')
+			q = !q;
+		else if (*p == ',' && !q)
+			n++;
+	}
+	*end = *p ? p + 1 : p;
+	return n;
+}
+
+static const char *const params[] = { "strategy", "op" };
+
+static void test_status_vocabulary(void **state)
+{
+	assert_true(pout_status_valid("ok"));
+	assert_true(pout_status_valid("derived"));
+	assert_true(pout_status_valid("estimated"));
+	assert_true(pout_status_valid("multiplexed"));
+	assert_true(pout_status_valid("na:no-pmu(ENOENT: none)"));
+	assert_true(pout_status_valid("flagged:misses-gt-loads"));
+	assert_false(pout_status_valid("na:"));
+	assert_false(pout_status_valid("flagged:"));
+	assert_false(pout_status_valid("good"));
+	assert_false(pout_status_valid("OK"));
+	assert_false(pout_status_valid(""));
+	assert_false(pout_status_valid(NULL));
+	assert_false(pout_status_valid("na:a,b"));
+	assert_false(pout_status_valid("na:a\nb"));
+}
+
+static void test_csv(void **state)
+{
+	char path[128];
+	struct pout *o;
+	const char *pv[] = { "seg,ment", "re\"ad" }, *pv2[] = { "tls", "inc" };
+	char *txt;
+	const char *p, *e;
+	int lines = 0;
+
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "access", params, 2), 0);
+	assert_int_equal(pout_meta(o, "seed", "1"), 0);
+	assert_int_equal(pout_row(o, pv, 0, "cycles_per_op", 1.5, "cycles",
+				  "ok"), 0);
+	assert_int_equal(pout_row(o, pv2, 1, "batch_ops", 12345678901.0, "ops",
+				  "ok"), 0);
+	assert_int_equal(pout_row(o, pv2, 2, "dTLB-loads_per_op", 0,
+				  "events/op", "na:no-pmu(ENOENT: none here)"), 0);
+	assert_int_equal(pout_row(o, pv2, -1, "x", 0.1, "u", "derived"), 0);
+	/* Refused: vocabulary, commas in status, non-finite ok values. */
+	assert_int_equal(pout_row(o, pv2, 0, "m", 1, "u", "great"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "m", 1, "u", "na:a,b"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "m", NAN, "u", "ok"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "m,x", 1, "u", "ok"), -EINVAL);
+	/* Atomic: nothing at the path before close. */
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(pout_close(o), 0);
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_true(!strncmp(txt, "bench,strategy,op,rep,metric,value,unit,"
+			     "status\n", 47));
+	for (p = txt; *p; p = e) {
+		assert_int_equal(csv_fields(p, &e), 8);
+		lines++;
+	}
+	assert_int_equal(lines, 5);
+	assert_non_null(strstr(txt, "access,\"seg,ment\",\"re\"\"ad\",0,"
+			       "cycles_per_op,1.5,cycles,ok\n"));
+	assert_non_null(strstr(txt, ",12345678901,ops,ok\n"));
+	assert_non_null(strstr(txt, ",NA,events/op,na:no-pmu(ENOENT: none "
+			       "here)\n"));
+	assert_non_null(strstr(txt, "access,tls,inc,,x,0.1,u,derived\n"));
+	assert_null(strstr(txt, "seed"));	/* CSV: meta elsewhere */
+	free(txt);
+}
+
+static void test_json(void **state)
+{
+	char path[128], cmd[300];
+	struct pout *o;
+	const char *pv[] = { "segment", "read\"q" };
+	char *txt;
+
+	snprintf(path, sizeof(path), "%s/a.json", dir);
+	assert_int_equal(pout_open(&o, POUT_JSON, path, "access", params, 2), 0);
+	assert_int_equal(pout_meta(o, "seed", "42"), 0);
+	assert_int_equal(pout_meta(o, "note", "tab\there \"quoted\""), 0);
+	assert_int_equal(pout_row(o, pv, 0, "ns_per_op", 0.25, "ns", "ok"), 0);
+	assert_int_equal(pout_row(o, pv, 1, "ns_per_op", 1, "ns",
+				  "na:gone(why)"), 0);
+	assert_int_equal(pout_meta(o, "late", "x"), -EALREADY);
+	assert_int_equal(pout_close(o), 0);
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\"schema_version\": 1"));
+	assert_non_null(strstr(txt, "\"meta\""));
+	assert_non_null(strstr(txt, "\"rows\""));
+	assert_true(strstr(txt, "\"meta\"") < strstr(txt, "\"rows\""));
+	assert_non_null(strstr(txt, "\"seed\": \"42\""));
+	assert_non_null(strstr(txt, "\"version\""));
+	assert_non_null(strstr(txt, "\"kernel\""));
+	assert_non_null(strstr(txt, "\"value\": null"));
+	assert_non_null(strstr(txt, "\"value\": 0.25"));
+	free(txt);
+	if (access("/usr/bin/python3", X_OK) == 0) {
+		snprintf(cmd, sizeof(cmd), "/usr/bin/python3 -m json.tool %s "
+			 ">/dev/null 2>&1", path);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+static void test_json_empty(void **state)
+{
+	char path[128], cmd[300];
+	struct pout *o;
+
+	snprintf(path, sizeof(path), "%s/e.json", dir);
+	assert_int_equal(pout_open(&o, POUT_JSON, path, "x", NULL, 0), 0);
+	assert_int_equal(pout_close(o), 0);
+	if (access("/usr/bin/python3", X_OK) == 0) {
+		snprintf(cmd, sizeof(cmd), "/usr/bin/python3 -m json.tool %s "
+			 ">/dev/null 2>&1", path);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+static void test_text(void **state)
+{
+	char path[128];
+	struct pout *o;
+	const char *pv[] = { "segment", "read" };
+	char *txt;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	assert_int_equal(pout_open(&o, POUT_TEXT, path, "access", params, 2), 0);
+	assert_int_equal(pout_meta(o, "seed", "7"), 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(pout_row(o, pv, i, "cycles_per_op", i + 1,
+					  "cycles", "ok"), 0);
+	assert_int_equal(pout_row(o, pv, 0, "pmu_cycles_per_op", 0, "events/op",
+				  "na:no-pmu(ENOENT)"), 0);
+	assert_int_equal(pout_close(o), 0);
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "# seed: 7"));
+	assert_non_null(strstr(txt, "median"));
+	assert_non_null(strstr(txt, "rcv%"));
+	/* median of 1..5 is 3, n 5 */
+	assert_non_null(strstr(txt, "cycles_per_op"));
+	assert_non_null(strstr(txt, " 3 "));
+	assert_non_null(strstr(txt, "na:no-pmu(ENOENT)"));
+	free(txt);
+}
+
+static void test_abort_and_bad_open(void **state)
+{
+	char path[128];
+	struct pout *o;
+	const char *bad[] = { "a,b" };
+	enum pout_format f;
+
+	snprintf(path, sizeof(path), "%s/ab.csv", dir);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0), 0);
+	assert_int_equal(pout_row(o, NULL, 0, "m", 1, "u", "ok"), 0);
+	pout_abort(o);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", bad, 1), -EINVAL);
+	assert_int_equal(pout_open(&o, POUT_CSV, "/nonexistent/dir/x.csv",
+				   "x", NULL, 0) < 0, 1);
+	assert_int_equal(pout_format_parse("csv", &f), 0);
+	assert_int_equal(f, POUT_CSV);
+	assert_int_equal(pout_format_parse("json", &f), 0);
+	assert_int_equal(f, POUT_JSON);
+	assert_int_equal(pout_format_parse("text", &f), 0);
+	assert_int_equal(pout_format_parse("xml", &f), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_vocabulary),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_empty),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_abort_and_bad_open),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

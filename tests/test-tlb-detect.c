@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-tlb-detect.c - the TLB step detector on synthetic latency curves
+ * (clean steps, noisy steps, a single step, no step, a smooth drift), the
+ * figures drawn from a fit, the calibration store round trip, and the
+ * CPUID decoders on synthetic register values. No timing is asserted.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pcpu-cpuid.h"
+#include "pcpu-tlb.h"
+
+#define NPTS 105
+
+static double xs[NPTS];
+
+static size_t make_x(void)
+{
+	size_t n = 0;
+	int k;
+
+	for (k = 24; k <= 128 && n < NPTS; k++) {	/* 8..65536, 8 per octave */
+		double v = round(exp2(k / 8.0));
+
+		if (!n || v > xs[n - 1])
+			xs[n++] = v;
+	}
+	return n;
+}
+
+/* Deterministic Gaussian noise (Box-Muller over an LCG). */
+static uint64_t lcg = 12345;
+
+static double unif(void)
+{
+	lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	return ((lcg >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double gauss(void)
+{
+	return sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
+}
+
+/* base 0, +7 after 96 pages, +60 after 2048, +100 after 32768 */
+static double curve3(double x)
+{
+	return (x > 96 ? 7 : 0) + (x > 2048 ? 53 : 0) + (x > 32768 ? 40 : 0);
+}
+
+static void test_clean_steps(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	struct pcpu_tlbcal_backing cb;
+	double y[NPTS];
+	size_t n = make_x(), i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		y[i] = curve3(xs[i]);
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_int_equal(fit.nsteps, 3);
+	assert_true(fit.step[0].pages <= 96 && fit.step[0].pages > 80);
+	assert_true(fit.step[1].pages <= 2048 && fit.step[1].pages > 1700);
+	assert_true(fit.step[2].pages <= 32768 && fit.step[2].pages > 28000);
+	assert_true(fabs(fit.step[0].height - 7) < 1e-9);
+	assert_true(fit.r2 > 0.999);
+	assert_non_null(fit.method);
+
+	memset(&cb, 0, sizeof(cb));
+	pcpu_tlbcal_from_fit(&cb, &fit);
+	assert_true(cb.found[PCPU_TLBCAL_L1_ENTRIES]);
+	assert_true(cb.found[PCPU_TLBCAL_L2_ENTRIES]);
+	assert_true(cb.found[PCPU_TLBCAL_WALK_FAR_CYCLES]);
+	assert_true(fabs(cb.value[PCPU_TLBCAL_L2_HIT_CYCLES] - 7) < 1e-9);
+	assert_true(fabs(cb.value[PCPU_TLBCAL_WALK_CYCLES] - 60) < 1e-9);
+	assert_true(fabs(cb.value[PCPU_TLBCAL_WALK_FAR_CYCLES] - 100) < 1e-9);
+}
+
+static void test_noisy_steps(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	struct pcpu_tlbcal_backing cb;
+	double y[NPTS], noise[NPTS];
+	size_t n = make_x(), i;
+	int trial;
+
+	(void)state;
+	for (trial = 0; trial < 20; trial++) {
+		for (i = 0; i < n; i++) {
+			y[i] = 4 + curve3(xs[i]) + 0.5 * gauss();
+			noise[i] = 0.5;
+		}
+		assert_int_equal(pcpu_tlb_detect(xs, y, noise, n, NULL, &fit), 0);
+		memset(&cb, 0, sizeof(cb));
+		pcpu_tlbcal_from_fit(&cb, &fit);
+		assert_true(cb.found[PCPU_TLBCAL_L1_ENTRIES]);
+		assert_true(cb.value[PCPU_TLBCAL_L1_ENTRIES] > 70 &&
+			    cb.value[PCPU_TLBCAL_L1_ENTRIES] <= 96);
+		assert_true(cb.found[PCPU_TLBCAL_L2_ENTRIES]);
+		assert_true(cb.value[PCPU_TLBCAL_L2_ENTRIES] > 1500 &&
+			    cb.value[PCPU_TLBCAL_L2_ENTRIES] <= 2048);
+		assert_true(fabs(cb.value[PCPU_TLBCAL_L2_HIT_CYCLES] - 7) < 1);
+		assert_true(fabs(cb.value[PCPU_TLBCAL_WALK_CYCLES] - 60) < 2);
+		assert_true(fit.noise > 0.3 && fit.noise < 1);
+	}
+}
+
+/* A step whose rise spreads over an octave, as a set-associative TLB gives. */
+static void test_ramped_step(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	double y[NPTS];
+	size_t n = make_x(), i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		double x = xs[i], r = 0;
+
+		if (x > 2048)
+			r = fmin(1, log2(x / 2048) / 2);	/* over 2 octaves */
+		y[i] = (x > 96 ? 7 : 0) + 70 * r + 0.3 * gauss();
+	}
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_true(fit.nsteps >= 2);
+	assert_true(fit.step[0].pages <= 96 && fit.step[0].pages > 70);
+	assert_true(fit.step[1].pages <= 2400 && fit.step[1].pages >= 1500);
+	assert_true(fit.level[fit.nsteps] > 70);
+}
+
+static void test_single_step(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	struct pcpu_tlbcal_backing cb;
+	double y[NPTS];
+	size_t n = make_x(), i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		y[i] = (xs[i] > 512 ? 25 : 3) + 0.2 * gauss();
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_int_equal(fit.nsteps, 1);
+	assert_true(fit.step[0].pages <= 512 && fit.step[0].pages > 400);
+	assert_true(fabs(fit.step[0].height - 22) < 0.5);
+	memset(&cb, 0, sizeof(cb));
+	pcpu_tlbcal_from_fit(&cb, &fit);
+	assert_true(cb.found[PCPU_TLBCAL_L1_ENTRIES]);
+	assert_false(cb.found[PCPU_TLBCAL_L2_ENTRIES]);
+	assert_false(cb.found[PCPU_TLBCAL_WALK_CYCLES]);
+	assert_false(cb.found[PCPU_TLBCAL_WALK_FAR_CYCLES]);
+	assert_true(isnan(cb.value[PCPU_TLBCAL_L2_ENTRIES]));
+	assert_true(strlen(cb.why[PCPU_TLBCAL_L2_ENTRIES]) > 0);
+}
+
+static void test_no_step(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	struct pcpu_tlbcal_backing cb;
+	double y[NPTS], noise[NPTS];
+	size_t n = make_x(), i;
+	int trial;
+
+	(void)state;
+	for (trial = 0; trial < 50; trial++) {
+		for (i = 0; i < n; i++) {
+			y[i] = 10 + 1.0 * gauss();
+			noise[i] = 0.3;	/* understated: the curve's own spread wins */
+		}
+		assert_int_equal(pcpu_tlb_detect(xs, y, noise, n, NULL, &fit), 0);
+		assert_int_equal(fit.nsteps, 0);
+		memset(&cb, 0, sizeof(cb));
+		pcpu_tlbcal_from_fit(&cb, &fit);
+		assert_false(cb.found[PCPU_TLBCAL_L1_ENTRIES]);
+		assert_false(cb.found[PCPU_TLBCAL_L2_ENTRIES]);
+	}
+	/* perfectly flat */
+	for (i = 0; i < n; i++)
+		y[i] = 4;
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_int_equal(fit.nsteps, 0);
+}
+
+/* A small but clean rise below min_height is no TLB step. */
+static void test_tiny_step_ignored(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	double y[NPTS];
+	size_t n = make_x(), i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		y[i] = xs[i] > 300 ? 0.5 : 0;
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_int_equal(fit.nsteps, 0);
+}
+
+/* A smooth drift over the whole range is no step either. */
+static void test_smooth_drift(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	double y[NPTS];
+	size_t n = make_x(), i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		y[i] = 2 * log2(xs[i]) + 0.3 * gauss();
+	assert_int_equal(pcpu_tlb_detect(xs, y, NULL, n, NULL, &fit), 0);
+	assert_int_equal(fit.nsteps, 0);
+}
+
+static void test_bad_args(void **state)
+{
+	struct pcpu_tlb_fit fit;
+	double x[3] = { 8, 4, 16 }, y[3] = { 1, 2, 3 };
+
+	(void)state;
+	assert_int_equal(pcpu_tlb_detect(x, y, NULL, 3, NULL, &fit), -EINVAL);
+	assert_int_equal(pcpu_tlb_detect(NULL, y, NULL, 3, NULL, &fit), -EINVAL);
+	x[1] = 12;
+	y[1] = NAN;
+	assert_int_equal(pcpu_tlb_detect(x, y, NULL, 3, NULL, &fit), -EINVAL);
+}
+
+static void test_cal_roundtrip(void **state)
+{
+	struct pcpu_tlbcal a, b;
+	char path[] = "/tmp/test-tlbcal-XXXXXX";
+	char file[64];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(file, sizeof(file), "%s/sub/cal.csv", path);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.host, sizeof(a.host), "box");
+	snprintf(a.date, sizeof(a.date), "2026-01-01T00:00:00Z");
+	snprintf(a.method, sizeof(a.method), "synthetic, with a comma");
+	a.b[PCPU_TLB_4K].valid = true;
+	snprintf(a.b[PCPU_TLB_4K].obtained, sizeof(a.b[0].obtained), "4k");
+	a.b[PCPU_TLB_4K].found[PCPU_TLBCAL_L1_ENTRIES] = true;
+	a.b[PCPU_TLB_4K].value[PCPU_TLBCAL_L1_ENTRIES] = 96;
+	a.b[PCPU_TLB_4K].found[PCPU_TLBCAL_L2_HIT_CYCLES] = true;
+	a.b[PCPU_TLB_4K].value[PCPU_TLBCAL_L2_HIT_CYCLES] = 7.25;
+	snprintf(a.b[PCPU_TLB_4K].why[PCPU_TLBCAL_L2_ENTRIES], 64, "no-second-step-in-range");
+	assert_int_equal(pcpu_tlbcal_save(file, &a), 0);
+	assert_int_equal(pcpu_tlbcal_load(file, &b), 0);
+	assert_string_equal(b.host, "box");
+	assert_true(b.b[PCPU_TLB_4K].valid);
+	assert_false(b.b[PCPU_TLB_2M].valid);
+	assert_string_equal(b.b[PCPU_TLB_4K].obtained, "4k");
+	assert_true(b.b[PCPU_TLB_4K].found[PCPU_TLBCAL_L1_ENTRIES]);
+	assert_true(fabs(b.b[PCPU_TLB_4K].value[PCPU_TLBCAL_L2_HIT_CYCLES] - 7.25) < 1e-9);
+	assert_false(b.b[PCPU_TLB_4K].found[PCPU_TLBCAL_L2_ENTRIES]);
+	assert_string_equal(b.b[PCPU_TLB_4K].why[PCPU_TLBCAL_L2_ENTRIES],
+			    "no-second-step-in-range");
+	assert_int_equal(pcpu_tlbcal_load("/nonexistent/x.csv", &b), -ENOENT);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/sub", path);
+	rmdir(file);
+	rmdir(path);
+}
+
+static void test_default_path(void **state)
+{
+	(void)state;
+	setenv("PCPU_CALIBRATION", "/tmp/x.csv", 1);
+	assert_string_equal(pcpu_tlbcal_default_path(), "/tmp/x.csv");
+	unsetenv("PCPU_CALIBRATION");
+	setenv("XDG_CACHE_HOME", "/c", 1);
+	assert_string_equal(pcpu_tlbcal_default_path(),
+			    "/c/pcpubench/tlb-calibration.csv");
+	unsetenv("XDG_CACHE_HOME");
+	setenv("HOME", "/h", 1);
+	assert_string_equal(pcpu_tlbcal_default_path(),
+			    "/h/.cache/pcpubench/tlb-calibration.csv");
+}
+
+/* ---- CPUID decoders --------------------------------------------------- */
+
+static void test_cpuid_amd(void **state)
+{
+	struct pcpu_cpuid_info ci;
+	const struct pcpu_cpuid_tlb *t;
+
+	(void)state;
+	memset(&ci, 0, sizeof(ci));
+	/* Words from this KVM guest ("AMD EPYC") plus a synthetic 1G leaf. */
+	assert_int_equal(pcpu_cpuid_decode_amd_tlb(&ci, 0xff60ff40, 0xff60ff40,
+						   0x40802040, 0x60804040,
+						   0xf040f040, 0x64006400), 12);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 4, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 96);
+	assert_int_equal(t->ways, 0);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 4, false);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 64);
+	t = pcpu_cpuid_find_tlb(&ci, "L2", 4, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 128);
+	assert_int_equal(t->ways, 8);
+	t = pcpu_cpuid_find_tlb(&ci, "L2", 2048, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 128);
+	assert_int_equal(t->ways, 4);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 1048576, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 64);
+	assert_int_equal(t->ways, 0);
+	t = pcpu_cpuid_find_tlb(&ci, "L2", 1048576, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 1024);
+	assert_int_equal(t->ways, 8);
+
+	/* All zeros (a masked VM): nothing, not zero-entry TLBs. */
+	memset(&ci, 0, sizeof(ci));
+	assert_int_equal(pcpu_cpuid_decode_amd_tlb(&ci, 0, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(ci.nr_tlb, 0);
+	assert_null(pcpu_cpuid_find_tlb(&ci, "L1", 4, true));
+
+	assert_int_equal(pcpu_cpuid_amd_l2_ways(0), -1);
+	assert_int_equal(pcpu_cpuid_amd_l2_ways(6), 8);
+	assert_int_equal(pcpu_cpuid_amd_l2_ways(0xf), 0);
+}
+
+static void test_cpuid_intel_18(void **state)
+{
+	struct pcpu_cpuid_info ci;
+	const struct pcpu_cpuid_tlb *t;
+
+	(void)state;
+	memset(&ci, 0, sizeof(ci));
+	/* Load-only L1 dTLB, 4K, 16 sets x 4 ways = 64 entries (subleaf 1 of
+	 * a Golden Cove-like part): EDX type 4 (load), level 1. */
+	assert_int_equal(pcpu_cpuid_decode_intel_18(&ci, 0, (4u << 16) | 1, 16,
+						    (1u << 5) | 4), 1);
+	/* STLB: unified level 2, 4K+2M, 8 ways x 256 sets = 2048. */
+	assert_int_equal(pcpu_cpuid_decode_intel_18(&ci, 0, (8u << 16) | 3, 256,
+						    (2u << 5) | 3), 2);
+	/* Fully associative data TLB for 1G, 8 entries. */
+	assert_int_equal(pcpu_cpuid_decode_intel_18(&ci, 0, (8u << 16) | 8, 1,
+						    (1u << 8) | (1u << 5) | 1), 1);
+	/* Invalid subleaf (type 0) and the all-zero leaf of this VM. */
+	assert_int_equal(pcpu_cpuid_decode_intel_18(&ci, 0, 0xffffffff, 4, 0), 0);
+	assert_int_equal(pcpu_cpuid_decode_intel_18(&ci, 0, 0, 0, 0), 0);
+	assert_int_equal(ci.nr_tlb, 4);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 4, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 64);
+	assert_string_equal(t->kind, "load");
+	t = pcpu_cpuid_find_tlb(&ci, "L2", 2048, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 2048);
+	assert_string_equal(t->kind, "shared");
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 1048576, true);
+	assert_non_null(t);
+	assert_int_equal(t->ways, 0);
+}
+
+static void test_cpuid_intel_leaf2(void **state)
+{
+	struct pcpu_cpuid_info ci;
+	const struct pcpu_cpuid_tlb *t;
+	/* AL=1; descriptors 0x5a (DTLB0 2M 32e 4w), 0x03 (DTLB 4K 64e 4w),
+	 * 0x76 (ITLB 2M), 0xca (STLB 4K 512e 4w); EBX bit 31 = no data. */
+	uint32_t regs[4] = { 0x5a030001, 0x80000000, 0x000000ca, 0x00000076 };
+
+	(void)state;
+	memset(&ci, 0, sizeof(ci));
+	assert_int_equal(pcpu_cpuid_decode_intel_leaf2(&ci, regs), 4);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 4, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 64);
+	t = pcpu_cpuid_find_tlb(&ci, "L2", 4, true);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 512);
+	t = pcpu_cpuid_find_tlb(&ci, "L1", 2048, false);
+	assert_non_null(t);
+	assert_int_equal(t->entries, 8);
+}
+
+static void test_cpuid_cache4(void **state)
+{
+	struct pcpu_cpuid_info ci;
+
+	(void)state;
+	memset(&ci, 0, sizeof(ci));
+	/* This guest's 0x8000001D subleaf 0: L1d 48 KiB, 12 ways, 64 sets. */
+	assert_int_equal(pcpu_cpuid_decode_cache4(&ci, 0x00000121, 0x02c0003f,
+						  0x0000003f, 0), 1);
+	assert_int_equal(ci.cache[0].level, 1);
+	assert_string_equal(ci.cache[0].type, "data");
+	assert_int_equal(ci.cache[0].size_kb, 48);
+	assert_int_equal(ci.cache[0].ways, 12);
+	assert_int_equal(ci.cache[0].line, 64);
+	assert_int_equal(pcpu_cpuid_decode_cache4(&ci, 0, 0, 0, 0), 0);
+}
+
+static void test_cpuid_read(void **state)
+{
+	struct pcpu_cpuid_info ci;
+	int ret;
+
+	(void)state;
+	ret = pcpu_cpuid_read(&ci);
+	if (ret == -ENOTSUP)
+		skip();
+	assert_int_equal(ret, 0);
+	assert_true(strlen(ci.vendor) > 0);
+	assert_true(ci.nr_tlb <= PCPU_CPUID_MAX_TLB);
+	assert_true((ci.nr_tlb == 0) == (ci.tlb_source == NULL));
+	assert_int_equal(pcpu_cpuid_read(NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_steps),
+		cmocka_unit_test(test_noisy_steps),
+		cmocka_unit_test(test_ramped_step),
+		cmocka_unit_test(test_single_step),
+		cmocka_unit_test(test_no_step),
+		cmocka_unit_test(test_tiny_step_ignored),
+		cmocka_unit_test(test_smooth_drift),
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_cal_roundtrip),
+		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_cpuid_amd),
+		cmocka_unit_test(test_cpuid_intel_18),
+		cmocka_unit_test(test_cpuid_intel_leaf2),
+		cmocka_unit_test(test_cpuid_cache4),
+		cmocka_unit_test(test_cpuid_read),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
