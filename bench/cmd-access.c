@@ -75,7 +75,28 @@ struct opts {
 	const char *out;
 	int cpu;
 	int quiet;
+	char *dups[16];		/* list copies the tokens point into */
+	size_t ndups;
 };
+
+static void opts_free(struct opts *o)
+{
+	while (o->ndups)
+		free(o->dups[--o->ndups]);
+}
+
+/* Keep @dup for the life of @o (tokens point into it). */
+static char *opts_keep(struct opts *o, char *dup)
+{
+	if (!dup)
+		return NULL;
+	if (o->ndups >= sizeof(o->dups) / sizeof(o->dups[0])) {
+		free(dup);
+		return NULL;
+	}
+	o->dups[o->ndups++] = dup;
+	return dup;
+}
 
 /* One measured point. */
 struct point {
@@ -271,7 +292,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'S':
-			dup = strdup(optarg);
+			dup = opts_keep(o, strdup(optarg));
 			if (!dup || split(dup, tok, MAX_LIST, &n))
 				goto bad_list;
 			o->nstrat = 0;
@@ -290,7 +311,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'M':
 		case 'C':
 		case 'G':
-			dup = strdup(optarg);
+			dup = opts_keep(o, strdup(optarg));
 			if (!dup || split(dup, tok, MAX_LIST, &n))
 				goto bad_list;
 			if (c == 'O')
@@ -342,7 +363,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -EINVAL;
 			break;
 		case 'L':
-			dup = strdup(optarg);
+			dup = opts_keep(o, strdup(optarg));
 			if (!dup || split(dup, tok, MAX_LIST, &n))
 				goto bad_list;
 			for (i = 0; i < n; i++) {
@@ -613,7 +634,7 @@ static void args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
 
 static uint64_t round_n(uint64_t n, size_t vars)
 {
-	uint64_t q = 4 * vars;
+	uint64_t q = 8 * vars;
 
 	n = (n + q - 1) / q * q;
 	return n ? n : q;
@@ -784,9 +805,10 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 	int ret = 0, rep;
 	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1;
 	struct pcpu_sysinfo si_;
-	char err[256];
+	char err[256], online[32];
 
 	pcpu_sysinfo_read(&si_);
+	snprintf(online, sizeof(online), "%u-%u", c->cpu, c->cpu);
 	memset(srt, 0, sizeof(srt));
 
 	/*
@@ -817,7 +839,8 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 		cfg.strategy = s->id;
 		cfg.possible = si_.cpus_possible;
 		cfg.present = NULL;
-		cfg.online = NULL;
+		/* Only the measuring CPU online (as a cpulist: "N-N"). */
+		cfg.online = online;
 		cfg.dyn_size = DYN_SIZE;
 		cfg.backing = cr->page == PAGE_4K ? PCPU_BACKING_4K :
 			      si_.hugetlb_2m_free >= 4 ? PCPU_BACKING_HUGETLB :
@@ -1179,39 +1202,45 @@ int cmd_access(int argc, char **argv)
 	struct pout *out = NULL;
 	const char *pnames[NCOLS];
 	double **cyc4k = NULL, t_start, known;
-	size_t i, pl, pg, npts_prev = 0, maxpts;
+	size_t i, pl, pg, npts_prev = 0, maxpts = 0;
 	char err[512], cmd[1024], b[128];
 	int r, ret = EXIT_OK, progress = 0;
 	size_t cmdlen = 0;
 
 	r = parse_opts(argc, argv, &o);
-	if (r > 0)
-		return EXIT_OK;
-	if (r < 0)
-		return EXIT_USAGE;
+	if (r) {
+		opts_free(&o);
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	}
 	memset(&c, 0, sizeof(c));
 	c.o = &o;
 	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)default_cpu();
-	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity))
-		return EXIT_FAIL;
+	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity)) {
+		ret = EXIT_FAIL;
+		goto done;
+	}
 	if (pt_pin_self((int)c.cpu)) {
 		fprintf(stderr, "pcpubench access: cannot run on CPU %u (not "
 			"allowed or offline)\n", c.cpu);
-		return o.cpu >= 0 ? EXIT_USAGE : EXIT_SKIP;
+		ret = o.cpu >= 0 ? EXIT_USAGE : EXIT_SKIP;
+		goto done;
 	}
 	if (pt_tsc_hz(&c.tsc_hz)) {
 		fprintf(stderr, "pcpubench access: cannot measure the TSC rate\n");
-		return EXIT_SKIP;
+		ret = EXIT_SKIP;
+		goto done;
 	}
 	err[0] = 0;
 	if (pcnt_spec_parse(&spec, o.events, err, sizeof(err))) {
 		fprintf(stderr, "pcpubench access: --events: %s\n", err);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
+		goto done;
 	}
 	r = pcnt_open(&c.cs, &spec, 0, -1);
 	if (r) {
 		fprintf(stderr, "pcpubench access: counters: %s\n", strerror(-r));
-		return EXIT_FAIL;
+		ret = EXIT_FAIL;
+		goto done;
 	}
 	c.nev = pcnt_count(c.cs);
 	c.pmu_cycles = pcnt_has_cycles(c.cs, &c.cyc_idx);
@@ -1323,5 +1352,6 @@ done:
 	free(c.pb);
 	free(c.vs);
 	pcnt_close(c.cs);
+	opts_free(&o);
 	return ret;
 }

@@ -57,14 +57,14 @@ static const char *const pattern_names[] = { "random", "round-robin", "burst" };
 /* ---- the hot loops: one per strategy, no per-access indirection ---------- */
 
 typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
-				  uint64_t *reads);
+				  uint64_t *reads, unsigned yield_every);
 
 #define CHURN_LOOP(fname, INC, READ)                                          \
 	static uint64_t fname(struct pcpu_rt *rt, _Atomic int *stop,          \
-			      uint64_t *reads)                                \
+			      uint64_t *reads, unsigned yield_every)          \
 	{                                                                     \
 		uint64_t done = 0, rs = 0;                                    \
-		unsigned k;                                                   \
+		unsigned k, b = 0;                                            \
                                                                               \
 		while (!atomic_load_explicit(stop, memory_order_relaxed) &&   \
 		       !pcpu_thread_should_leave(rt)) {                       \
@@ -76,6 +76,10 @@ typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
 				rs += READ(cpu, PCPU_OFF(churn_read) + 8 * (k & 3)); \
 			}                                                     \
 			done += CHURN_BATCH;                                  \
+			if (yield_every && ++b == yield_every) {              \
+				b = 0;                                        \
+				sched_yield();                                \
+			}                                                     \
 		}                                                             \
 		*reads = rs;                                                  \
 		return done;                                                  \
@@ -131,6 +135,7 @@ struct churn_opts {
 	enum pout_format fmt;
 	const char *out;
 	bool quiet;
+	unsigned yield_every;	/* batches between sched_yield(); 0 never */
 };
 
 /* ---- one run -------------------------------------------------------------------- */
@@ -213,7 +218,7 @@ static void *worker_main(void *p)
 	if (!pcnt_open(&ss, &run->spec, 0, -1) && !pcnt_enable(ss) &&
 	    !pcnt_read(ss, &a))
 		counted = true;
-	done = run->loop(run->rt, &run->stop, &reads);
+	done = run->loop(run->rt, &run->stop, &reads, run->o->yield_every);
 	if (counted && (pcnt_disable(ss) || pcnt_read(ss, &b) ||
 			pcnt_delta(ss, &a, &b, res)))
 		counted = false;
@@ -710,6 +715,10 @@ static void usage(FILE *f)
 "  --seed N          seed of the random pattern (default 1)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o FILE           write there (atomically) instead of stdout\n"
+"  --yield N|auto    workers call sched_yield() every N batches of %d\n"
+"                    accesses (0: never). auto (default): 64 when more\n"
+"                    logical CPUs can be online than the host has CPUs, so\n"
+"                    that a worker asked to leave its CPU runs soon; else 0\n"
 "  -q, --quiet       no per-run line on stderr\n"
 "  -h, --help        this text\n\n"
 "Metrics (per strategy, rate, rep): ops_per_sec, ops_rel_no_churn (derived),\n"
@@ -720,7 +729,7 @@ static void usage(FILE *f)
 "(derived from move_pages), and reserved_bytes / committed_bytes every\n"
 "100 ms (column t_ms; 'all' marks whole-run metrics).\n\n"
 "Exit: 0 ok, 1 an update was lost, 2 usage, 4 cannot run here (sysfs\n"
-"backend without root or hotplug).\n");
+"backend without root or hotplug).\n", CHURN_BATCH);
 }
 
 static int read_sysfs_list(const char *name, char *buf, size_t len)
@@ -772,6 +781,7 @@ int cmd_churn(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "yield", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -789,6 +799,7 @@ int cmd_churn(int argc, char **argv)
 	double d, base[64];
 	int c, n, i, j, p, rep, nbase, ret = EXIT_OK, r;
 	struct pcpu_cpuset poss;
+	bool yield_auto = true;
 
 	memset(&o, 0, sizeof(o));
 	o.duration = 3;
@@ -812,6 +823,17 @@ int cmd_churn(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'q': o.quiet = true; break;
+		case 'Y':
+			if (!strcmp(optarg, "auto")) {
+				yield_auto = true;
+			} else if (!bc_ulong(optarg, &v)) {
+				yield_auto = false;
+				o.yield_every = (unsigned)v;
+			} else {
+				fprintf(stderr, "pcpubench churn: --yield N|auto\n");
+				return EXIT_USAGE;
+			}
+			break;
 		case 'd':
 			if (bc_double(optarg, &o.duration) || o.duration <= 0 ||
 			    o.duration > 86400) {
@@ -1002,6 +1024,11 @@ int cmd_churn(int argc, char **argv)
 			backend);
 		return EXIT_USAGE;
 	}
+	if (yield_auto) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		o.yield_every = (long)o.max_online > ncpu ? 64 : 0;
+	}
 	/* Configuration errors show up before any output is opened. */
 	{
 		struct pcpu_config cfg = o.cfg;
@@ -1040,6 +1067,8 @@ int cmd_churn(int argc, char **argv)
 		pout_meta(out, "backend", backend);
 		pout_meta(out, "page", o.page);
 		pout_meta(out, "libpfm_pmu", pcnt_pfm_pmu());
+		snprintf(seed, sizeof(seed), "%u", o.yield_every);
+		pout_meta(out, "worker_yield_batches", seed);
 	}
 	{
 		/*

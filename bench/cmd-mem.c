@@ -35,8 +35,17 @@ static void usage(FILE *f)
 "Exit: 0 ok, 2 usage or configuration error, 4 cannot run here.\n");
 }
 
+struct result {
+	bool ok;
+	struct pcpu_mem m;
+	size_t thp, huge;
+	char obtained[64];
+	char layout[256];
+};
+
 int cmd_mem(int argc, char **argv)
 {
+	struct result results[PCPU_NR_STRATEGIES] = { 0 };
 	static const struct option opts[] = {
 		{ "strategy", required_argument, NULL, 's' },
 		{ "possible", required_argument, NULL, 'p' },
@@ -120,12 +129,14 @@ int cmd_mem(int argc, char **argv)
 		fprintf(stderr, "pcpubench mem: cannot write '%s'\n", out ? out : "-");
 		return EXIT_FAIL;
 	}
+	/* Measure every strategy first: the metadata precedes the rows. */
 	for (i = 0; i < n; i++) {
+		struct result *res = &results[i];
+		struct pcpu_backing_info bi;
+		struct pcpu_cpuset on;
 		struct pcpu_rt *rt;
-		struct pcpu_mem m;
-		char pos[16], onl[16];
-		const char *pv[4];
-		int r;
+		char key[64];
+		int r, cpu;
 
 		cfg.strategy = ids[i];
 		err[0] = '\0';
@@ -141,23 +152,52 @@ int cmd_mem(int argc, char **argv)
 			pout_abort(o);
 			return r == -ENOTSUP ? EXIT_SKIP : EXIT_USAGE;
 		}
-		pcpu_mem_account(rt, &m);
-		snprintf(pos, sizeof(pos), "%u", m.nr_possible);
-		snprintf(onl, sizeof(onl), "%u", m.nr_online);
+		res->ok = true;
+		pcpu_mem_account(rt, &res->m);
+		/* What really backs the online units, from smaps. */
+		pcpu_rt_online_set(rt, &on);
+		pcpu_for_each_cpu(cpu, &on) {
+			if (pcpu_cpu_backing(rt, (unsigned)cpu, &bi))
+				continue;
+			res->thp += bi.thp_bytes;
+			res->huge += bi.hugetlb_bytes;
+			if (!strstr(res->obtained, bi.obtained))
+				snprintf(res->obtained + strlen(res->obtained),
+					 sizeof(res->obtained) - strlen(res->obtained),
+					 "%s%s", res->obtained[0] ? "+" : "", bi.obtained);
+		}
+		snprintf(key, sizeof(key), "backing_obtained.%s", pcpu_strategy_name(ids[i]));
+		pout_meta(o, key, res->obtained);
+		pcpu_rt_describe(rt, res->layout, sizeof(res->layout));
+		snprintf(key, sizeof(key), "layout.%s", pcpu_strategy_name(ids[i]));
+		pout_meta(o, key, res->layout);
+		pcpu_rt_fini(rt);
+	}
+	for (i = 0; i < n; i++) {
+		const struct result *res = &results[i];
+		const struct pcpu_mem *m = &res->m;
+		char pos[16], onl[16];
+		const char *pv[4];
+
+		if (!res->ok)
+			continue;
+		snprintf(pos, sizeof(pos), "%u", m->nr_possible);
+		snprintf(onl, sizeof(onl), "%u", m->nr_online);
 		pv[0] = pcpu_strategy_name(ids[i]);
 		pv[1] = pos;
 		pv[2] = onl;
 		pv[3] = page;
-		pout_row(o, pv, 0, "unit_bytes", (double)m.unit_size, "bytes", "ok");
-		pout_row(o, pv, 0, "reserved_bytes", (double)m.reserved_bytes, "bytes", "ok");
-		pout_row(o, pv, 0, "committed_bytes", (double)m.committed_bytes, "bytes", "ok");
+		pout_row(o, pv, 0, "unit_bytes", (double)m->unit_size, "bytes", "ok");
+		pout_row(o, pv, 0, "reserved_bytes", (double)m->reserved_bytes, "bytes", "ok");
+		pout_row(o, pv, 0, "committed_bytes", (double)m->committed_bytes, "bytes", "ok");
 		pout_row(o, pv, 0, "committed_online_bytes",
-			 (double)m.committed_online_bytes, "bytes", "ok");
-		pout_row(o, pv, 0, "bookkeeping_bytes", (double)m.bookkeeping_bytes,
+			 (double)m->committed_online_bytes, "bytes", "ok");
+		pout_row(o, pv, 0, "thp_bytes", (double)res->thp, "bytes", "ok");
+		pout_row(o, pv, 0, "hugetlb_bytes", (double)res->huge, "bytes", "ok");
+		pout_row(o, pv, 0, "bookkeeping_bytes", (double)m->bookkeeping_bytes,
 			 "bytes", "derived");
-		pout_row(o, pv, 0, "all_possible_bytes", (double)m.all_possible_bytes,
+		pout_row(o, pv, 0, "all_possible_bytes", (double)m->all_possible_bytes,
 			 "bytes", "derived");
-		pcpu_rt_fini(rt);
 	}
 	if (pout_close(o))
 		ret = EXIT_FAIL;

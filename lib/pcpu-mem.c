@@ -209,6 +209,7 @@ int pcpu_cpu_backing(struct pcpu_rt *rt, unsigned cpu,
 		     struct pcpu_backing_info *bi)
 {
 	uintptr_t lo, hi, ulo, uhi;
+	double share = 0;
 	char line[512];
 	bool in = false;
 	size_t kb;
@@ -224,22 +225,27 @@ int pcpu_cpu_backing(struct pcpu_rt *rt, unsigned cpu,
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') &&
-		    line[0] != ' ') {
+		if (line[0] != ' ' && sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
 			in = lo < uhi && hi > ulo;
+			/*
+			 * A mapping shared by several units (the embedded
+			 * block) is counted in proportion to the overlap:
+			 * smaps gives huge pages per mapping, not per page.
+			 */
+			if (in)
+				share = (double)((hi < uhi ? hi : uhi) - (lo > ulo ? lo : ulo)) /
+					(double)(hi - lo);
 			continue;
 		}
 		if (!in)
 			continue;
-		/* A mapping larger than the unit (an embedded block) is
-		 * counted whole: huge pages are per mapping. */
 		if (sscanf(line, "Rss: %zu kB", &kb) == 1)
-			bi->rss_bytes += kb * 1024;
+			bi->rss_bytes += (size_t)(kb * 1024 * share);
 		else if (sscanf(line, "AnonHugePages: %zu kB", &kb) == 1)
-			bi->thp_bytes += kb * 1024;
+			bi->thp_bytes += (size_t)(kb * 1024 * share);
 		else if (sscanf(line, "Private_Hugetlb: %zu kB", &kb) == 1 ||
 			 sscanf(line, "Shared_Hugetlb: %zu kB", &kb) == 1)
-			bi->hugetlb_bytes += kb * 1024;
+			bi->hugetlb_bytes += (size_t)(kb * 1024 * share);
 	}
 	fclose(f);
 	if (bi->hugetlb_bytes)

@@ -226,9 +226,9 @@ static void vmarea_free(struct pcpu_rt *rt, unsigned cpu)
 
 static void vmarea_describe(struct pcpu_rt *rt, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu bytes reserved at %p for %d CPU ids; unit = "
-		 "base + (cpu << %u), committed on online", rt->vm_len,
-		 (void *)rt->vm_base, rt->max_possible + 1, rt->unit_shift);
+	snprintf(buf, len, "%zu bytes reserved for %d CPU ids; unit = base + "
+		 "(cpu << %u), committed on online", rt->vm_len,
+		 rt->max_possible + 1, rt->unit_shift);
 }
 
 static const struct pcpu_strategy_ops vmarea_ops = {
@@ -262,7 +262,10 @@ static int hybrid_init(struct pcpu_rt *rt, char *err, size_t errlen)
 		 * unless hugetlb was requested. */
 		if (want == PCPU_BACKING_4K)
 			rt->cfg.backing = PCPU_BACKING_THP;
-		rt->embed_len = (size_t)nb * rt->unit_size;
+		/* Rounded up to whole huge pages so THP can back it all, as
+		 * the kernel's linear map backs its first chunk. */
+		rt->embed_len = ((size_t)nb * rt->unit_size + PCPU_HUGE_SIZE - 1) &
+				~(PCPU_HUGE_SIZE - 1);
 		ret = pcpu_mem_map(rt, rt->embed_len, rt->topo.host_nodes[0],
 				   &rt->embed_map, &rt->embed_map_len, &rt->embed);
 		rt->cfg.backing = want;

@@ -91,10 +91,10 @@ check_smoke() {
 	nn=$(cat $NODES/online)
 	d="possible=$poss online=$onl nodes=$nn node0=$n0 node1=$n1"
 	if [ "$onl" = 0-3 ] && [ "$nn" = 0-1 ] && [ "$n0" = 0-1 ] &&
-	   [ "$n1" = 2-3 ] && [ "$poss" = 0-5 ]; then
+	   [ "$n1" = 2-3 ] && [ "$poss" = 0-7 ]; then
 		result PASS "$d"
 	else
-		result FAIL "$d (want online=0-3 nodes=0-1 node0=0-1 node1=2-3 possible=0-5)"
+		result FAIL "$d (want online=0-3 nodes=0-1 node0=0-1 node1=2-3 possible=0-7)"
 	fi
 }
 

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * access-refloop.c - hand-written minimal loops, to check the figures of
+ * `pcpubench access` by an independent method. Standalone: no libpcpu
+ * code, no runtime: the GS base is pointed at a private buffer with
+ * wrgsbase, the offset table and the rseq CPU id are read directly.
+ *
+ * Differences from pcpubench on purpose: inline-asm loops (8 accesses per
+ * iteration), time from clock_gettime(CLOCK_MONOTONIC) over a fixed
+ * operation count per run (no rdtsc, no N/2N difference), best of 300
+ * short runs (short, so that some run is never preempted), core
+ * cycles from its own imul chain timed with clock_gettime. Run it under
+ * `perf stat -e task-clock` too: task-clock / ops is a third figure.
+ *
+ *   cc -O2 -mfsgsbase -o build/access-refloop tests/access-refloop.c
+ *   build/access-refloop [ops-per-run [seg-lat|seg-tput|oa-lat]]
+ *                                     (default 400000 ops, 300 runs)
+ *   perf stat -e task-clock build/access-refloop 400000 seg-lat
+ *
+ * Not a unit test (it times things); not built by `make`.
+ */
+#define _GNU_SOURCE
+#include <immintrin.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <time.h>
+
+extern const long __rseq_offset __attribute__((weak));
+extern const unsigned int __rseq_size __attribute__((weak));
+
+static uint64_t tbl[64];
+static unsigned char *area;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static __attribute__((noinline)) void seg_lat(uint64_t off, uint64_t n)
+{
+	__asm__ __volatile__(
+		"1:\n\t"
+		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
+		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
+		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
+		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(off), "+r"(n) : : "cc", "memory");
+}
+
+/* Eight independent loads per iteration, into four accumulators. */
+static __attribute__((noinline)) void seg_tput(uint64_t off, uint64_t n)
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+
+	__asm__ __volatile__(
+		"1:\n\t"
+		"add %%gs:(%4), %0\n\tadd %%gs:(%4), %1\n\t"
+		"add %%gs:(%4), %2\n\tadd %%gs:(%4), %3\n\t"
+		"add %%gs:(%4), %0\n\tadd %%gs:(%4), %1\n\t"
+		"add %%gs:(%4), %2\n\tadd %%gs:(%4), %3\n\t"
+		"sub $8, %5\n\tjnz 1b"
+		: "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(off), "+r"(n)
+		: : "cc", "memory");
+}
+
+/*
+ * Offset array, CPU id from glibc's rseq area (cpu_id at +4); the shape
+ * gcc gives pcpubench's loop: table load, add, load.
+ */
+static __attribute__((noinline)) void oa_lat(uint64_t off, uint64_t n,
+					     long rseq_cpu_off)
+{
+	/* The thread's rseq cpu_id field: thread pointer + offset. */
+	const volatile uint32_t *rseq_cpu = (const volatile uint32_t *)
+		((char *)__builtin_thread_pointer() + rseq_cpu_off);
+	uint64_t cpu, base;
+
+#define OA_STEP                                                               \
+	"movl (%4), %k2\n\t"                                             \
+	"mov (%5,%2,8), %3\n\t"                                               \
+	"add %0, %3\n\t"                                                       \
+	"mov (%3), %0\n\t"
+	__asm__ __volatile__(
+		"1:\n\t" OA_STEP OA_STEP OA_STEP OA_STEP
+		OA_STEP OA_STEP OA_STEP OA_STEP
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(off), "+r"(n), "=&r"(cpu), "=&r"(base)
+		: "r"(rseq_cpu), "r"(tbl) : "cc", "memory");
+}
+
+static __attribute__((noinline)) void imul_chain(uint64_t n)
+{
+	uint64_t x = 3;
+
+	__asm__ __volatile__("1:\n\t"
+		"imul %0, %0\n\timul %0, %0\n\timul %0, %0\n\timul %0, %0\n\t"
+		"sub $4, %1\n\tjnz 1b" : "+r"(x), "+r"(n) : : "cc");
+}
+
+static double best_ns(int which, uint64_t off, uint64_t n, long rc)
+{
+	double best = 1e30;
+	int r;
+
+	for (r = 0; r < 300; r++) {
+		double t0 = now(), t;
+
+		if (which == 0)
+			seg_lat(off, n);
+		else if (which == 1)
+			seg_tput(off, n);
+		else if (which == 2)
+			oa_lat(off, n, rc);
+		else
+			imul_chain(n);
+		t = (now() - t0) * 1e9 / n;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 400000ULL;
+	const char *only = argc > 2 ? argv[2] : NULL;
+	uint64_t off = 4096 + 64;
+	double ghz;
+	long rc;
+	int cpu;
+
+	n &= ~7ULL;
+	if (!(getauxval(AT_HWCAP2) & 2)) {
+		fprintf(stderr, "FSGSBASE not enabled\n");
+		return 4;
+	}
+	if (!&__rseq_size || __rseq_size < 8) {
+		fprintf(stderr, "rseq not registered by glibc\n");
+		return 4;
+	}
+	rc = __rseq_offset + 4;
+	area = aligned_alloc(4096, 65536);
+	memset(area, 0, 65536);
+	*(uint64_t *)(area + off) = off;	/* the chain points to itself */
+	for (cpu = 0; cpu < 64; cpu++)
+		tbl[cpu] = (uint64_t)area;	/* every CPU: the same unit */
+	_writegsbase_u64((uint64_t)area);
+	/* best_ns() gives ns per imul; 3 cycles each */
+	ghz = 3.0 / best_ns(3, 0, n, 0);
+	if (!only || !strcmp(only, "seg-lat")) {
+		double t = best_ns(0, off, n, rc);
+
+		printf("segment read latency:    %.4f ns/op  %.3f cycles/op\n",
+		       t, t * ghz);
+	}
+	if (!only || !strcmp(only, "seg-tput")) {
+		double t = best_ns(1, off, n, rc);
+
+		printf("segment read throughput: %.4f ns/op  %.3f cycles/op\n",
+		       t, t * ghz);
+	}
+	if (!only || !strcmp(only, "oa-lat")) {
+		double t = best_ns(2, off, n, rc);
+
+		printf("offset-array (rseq) read latency: %.4f ns/op  %.3f "
+		       "cycles/op\n", t, t * ghz);
+	}
+	printf("core clock (own imul chain): %.3f GHz; ops per run %llu\n",
+	       ghz, (unsigned long long)n);
+	return 0;
+}
