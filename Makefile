@@ -104,3 +104,9 @@ check: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# The independent TLB pointer chase used to cross-check `pcpubench tlb`
+# (a different method on purpose; see tests/tlb-refchase.c).
+$(BUILD)/tlb-refchase: tests/tlb-refchase.c | $(BUILD)/tests
+	$(CC) -O2 -Wall -o $@ $< -lm
+tests: $(BUILD)/tlb-refchase

@@ -111,13 +111,31 @@ static int map_cpus(struct pcpu_rt *rt)
 		c->host_cpu = t->host_cpus[k % t->nr_host_cpus];
 		c->host_node = t->host_cpu_node[k % t->nr_host_cpus];
 		if (t->is_host) {
-			for (i = 0; i < t->nr_host_cpus; i++) {
-				if ((unsigned)t->host_cpus[i] == pu->os_index) {
-					c->host_cpu = t->host_cpus[i];
-					break;
+			bool found = false;
+			int sn;
+
+			/* A possible id that is a host CPU maps onto itself,
+			 * online or not (real hotplug); others wrap round. */
+			for (i = 0; i < t->nr_pus && !found; i++) {
+				if (t->pus[i].os_index == (unsigned)cpu) {
+					c->host_cpu = cpu;
+					c->node = c->host_node = t->pus[i].node;
+					found = true;
 				}
 			}
-			c->host_node = pu->node;
+			sn = found ? -1 : pcpu_topo_sysfs_cpu_node((unsigned)cpu);
+			if (sn >= 0) {
+				c->host_cpu = cpu;
+				c->node = c->host_node = sn;
+			} else if (!found) {
+				for (i = 0; i < t->nr_host_cpus; i++) {
+					if ((unsigned)t->host_cpus[i] == pu->os_index) {
+						c->host_cpu = t->host_cpus[i];
+						break;
+					}
+				}
+				c->host_node = pu->node;
+			}
 		} else {
 			/* Topology node n maps onto the host's nodes in turn. */
 			for (i = 0; i < t->nr_nodes; i++)

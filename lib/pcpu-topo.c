@@ -8,6 +8,7 @@
  * their nodes, the nodes with memory), which affinity and memory placement
  * must use whatever the topology says.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -147,6 +148,30 @@ static int topo_from_hwloc(struct pcpu_topo *t, hwloc_topology_t topo)
 	return 0;
 }
 #endif
+
+/**
+ * pcpu_topo_sysfs_cpu_node() - the node of host CPU @cpu from the
+ * /sys/devices/system/cpu/cpuN/nodeM link, which a present CPU keeps while
+ * offline (hwloc and libnuma only see online CPUs).
+ * Return: the node; -ENOENT no such CPU or no node link.
+ */
+int pcpu_topo_sysfs_cpu_node(unsigned cpu)
+{
+	char path[64];
+	struct dirent *de;
+	int node = -ENOENT;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u", cpu);
+	d = opendir(path);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "node%d", &node) == 1)
+			break;
+	closedir(d);
+	return node;
+}
 
 /**
  * pcpu_topo_load() - read the topology logical CPUs follow, and the host.

@@ -152,6 +152,8 @@ struct pcpu_topo {
  */
 int pcpu_topo_load(struct pcpu_topo *t, const char *spec, char *err, size_t errlen);
 void pcpu_topo_free(struct pcpu_topo *t);
+/* Node of host CPU @cpu from sysfs, online or not; -ENOENT. */
+int pcpu_topo_sysfs_cpu_node(unsigned cpu);
 
 /* ---- runtime ------------------------------------------------------------ */
 
