@@ -21,7 +21,7 @@ BUILD   ?= build
 OPT     ?= -O2
 CFLAGS_BASE := -std=gnu11 -g $(OPT) -Wall -Wextra -Wno-unused-parameter \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-	-fno-omit-frame-pointer -Ilib
+	-fno-omit-frame-pointer -falign-loops=32 -Ilib
 LDLIBS_BASE := -lpthread -lm -ldl
 
 HAVE_HWLOC := $(shell pkg-config --exists hwloc && echo 1)

@@ -32,6 +32,7 @@
 #include "pcpu-stats.h"
 #include "pcpu-sysinfo.h"
 #include "pcpu-timing.h"
+#include "pcpu-tlb.h"
 #include "pcpubench.h"
 #include "access.h"
 
@@ -168,7 +169,9 @@ static void usage(FILE *f)
 "\n"
 "Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n"
 "huge_page_fraction, numa_local_fraction and remote_accesses_per_op\n"
-"(derived), tlb_cost. A value that cannot be had is NA with the reason.\n"
+"(derived), tlb_cost (4k minus 2m, measured) and dtlb_misses_per_op_est\n"
+"(tlb_cost over the calibrated walk penalty of `pcpubench tlb`,\n"
+"estimated). A value that cannot be had is NA with the reason.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
 "Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
@@ -230,6 +233,22 @@ static int lookup_name(const char *t, const char *const *names, size_t n)
 		if (!strcmp(t, names[i]))
 			return (int)i;
 	return -1;
+}
+
+/* True when this machine has memory node @node. */
+static bool host_has_node(int node)
+{
+	struct pcpu_topo t;
+	bool found = false;
+	unsigned i;
+
+	if (pcpu_topo_load(&t, NULL, NULL, 0))
+		return true;	/* cannot tell: let the runtime decide */
+	for (i = 0; i < t.nr_host_nodes; i++)
+		if (t.host_nodes[i] == node)
+			found = true;
+	pcpu_topo_free(&t);
+	return found;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -373,6 +392,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					fprintf(stderr, "pcpubench access: bad "
 						"placement '%s' (local, "
 						"interleave, node:N)\n", tok[i]);
+					return -EINVAL;
+				}
+				if (p.kind == PCPU_PLACE_NODE && !host_has_node(p.node)) {
+					fprintf(stderr, "pcpubench access: placement "
+						"'%s': no such node with memory on "
+						"this machine\n", tok[i]);
 					return -EINVAL;
 				}
 				o->placement[i] = tok[i];
@@ -616,7 +641,30 @@ struct run_ctx {
 	struct pressure_buf *pb;	/* per pressure index */
 	struct strat_rt *srt;
 	volatile uintptr_t zero;
+	double walk_cycles;	/* calibrated 4k miss penalty; 0: none */
+	char walk_why[PCNT_STATUS_LEN];
 };
+
+/* The 4k page-walk penalty from the TLB calibration store, if any. */
+static void load_walk_penalty(struct run_ctx *c)
+{
+	const char *path = pcpu_tlbcal_default_path();
+	struct pcpu_tlbcal cal;
+	const struct pcpu_tlbcal_backing *b = &cal.b[PCPU_TLB_4K];
+
+	c->walk_cycles = 0;
+	snprintf(c->walk_why, sizeof(c->walk_why), "na:no-calibration(run "
+		 "pcpubench tlb --calibrate to get the miss penalty)");
+	if (!path || pcpu_tlbcal_load(path, &cal))
+		return;
+	if (!b->valid || !b->found[PCPU_TLBCAL_WALK_CYCLES] ||
+	    !(b->value[PCPU_TLBCAL_WALK_CYCLES] > 0)) {
+		snprintf(c->walk_why, sizeof(c->walk_why), "na:no-walk-penalty("
+			 "the calibration found no 4k page-walk step)");
+		return;
+	}
+	c->walk_cycles = b->value[PCPU_TLBCAL_WALK_CYCLES];
+}
 
 static void args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
 		     struct al_args *a)
@@ -1160,6 +1208,22 @@ drop:
 					   "cycles", st);
 				if (ret)
 					goto out;
+				/*
+				 * Estimated dTLB misses per op: the measured
+				 * cost over the calibrated miss penalty (the
+				 * walk), from `pcpubench tlb --calibrate`.
+				 */
+				if (POUT_IS_NA(st))
+					;
+				else if (c->walk_cycles > 0)
+					snprintf(st, sizeof(st), "estimated");
+				else
+					snprintf(st, sizeof(st), "%s",
+						 c->walk_why);
+				ret = emit(out, &rc, rep, "dtlb_misses_per_op_est",
+					   v / c->walk_cycles, "events/op", st);
+				if (ret)
+					goto out;
 			}
 		}
 	}
@@ -1244,6 +1308,7 @@ int cmd_access(int argc, char **argv)
 	}
 	c.nev = pcnt_count(c.cs);
 	c.pmu_cycles = pcnt_has_cycles(c.cs, &c.cyc_idx);
+	load_walk_penalty(&c);
 	pt_cycles_source_set_pmu(c.pmu_cycles);
 	pcnt_enable(c.cs);
 	c.vs = calloc(o.nvars, sizeof(*c.vs));

@@ -54,6 +54,21 @@ struct pout {
 	size_t ntrows, captrows;
 };
 
+/*
+ * A number for the text table: whole numbers (counts, bytes, ns above a
+ * few thousand) exactly, up to 15 digits; others with 4 significant
+ * digits.
+ */
+static void text_num(char *b, size_t len, double v)
+{
+	if (v == (double)(long long)v && fabs(v) < 1e15)
+		snprintf(b, len, "%lld", (long long)v);
+	else if (fabs(v) >= 1e4 && fabs(v) < 1e15)
+		snprintf(b, len, "%.0f", v);
+	else
+		snprintf(b, len, "%.4g", v);
+}
+
 static const char *const fmt_names[] = { "text", "csv", "json" };
 
 int pout_format_parse(const char *s, enum pout_format *f)
@@ -497,13 +512,13 @@ static void text_table(struct pout *o)
 			c[j] = xstrdup(g[0]->params[j]);
 		c[o->np] = xstrdup(g[0]->metric);
 		if (nv && !pstats_compute(v, nv, &st)) {
-			snprintf(b, sizeof(b), "%.4g", st.median);
+			text_num(b, sizeof(b), st.median);
 			c[o->np + 1] = xstrdup(b);
-			snprintf(b, sizeof(b), "%.4g", st.min);
+			text_num(b, sizeof(b), st.min);
 			c[o->np + 2] = xstrdup(b);
-			snprintf(b, sizeof(b), "%.4g", st.q1);
+			text_num(b, sizeof(b), st.q1);
 			c[o->np + 3] = xstrdup(b);
-			snprintf(b, sizeof(b), "%.4g", st.q3);
+			text_num(b, sizeof(b), st.q3);
 			c[o->np + 4] = xstrdup(b);
 			snprintf(b, sizeof(b), "%.2f", 100 * st.rcv);
 			c[o->np + 5] = xstrdup(b);

@@ -9,7 +9,9 @@
  * iteration), time from clock_gettime(CLOCK_MONOTONIC) over a fixed
  * operation count per run (no rdtsc, no N/2N difference), best of 300
  * short runs (short, so that some run is never preempted), core
- * cycles from its own imul chain timed with clock_gettime. Run it under
+ * cycles from its own imul chain timed with clock_gettime. Loops are
+ * aligned to 32 bytes: on this core (AMD family 0x1a) the throughput
+ * loop runs at 0.50 cycles/op unaligned and 0.29 aligned. Run it under
  * `perf stat -e task-clock` too: task-clock / ops is a third figure.
  *
  *   cc -O2 -mfsgsbase -o build/access-refloop tests/access-refloop.c
@@ -46,7 +48,7 @@ static double now(void)
 static __attribute__((noinline)) void seg_lat(uint64_t off, uint64_t n)
 {
 	__asm__ __volatile__(
-		"1:\n\t"
+		".p2align 5\n\t1:\n\t"
 		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
 		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
 		"mov %%gs:(%0), %0\n\tmov %%gs:(%0), %0\n\t"
@@ -55,19 +57,26 @@ static __attribute__((noinline)) void seg_lat(uint64_t off, uint64_t n)
 		: "+r"(off), "+r"(n) : : "cc", "memory");
 }
 
-/* Eight independent loads per iteration, into four accumulators. */
+/*
+ * Eight independent loads per iteration into four accumulators, in the
+ * instruction shape gcc gives pcpubench's loop (loads into scratch
+ * registers, pairwise adds), so the two measure the same code.
+ */
 static __attribute__((noinline)) void seg_tput(uint64_t off, uint64_t n)
 {
-	uint64_t a = 0, b = 0, c = 0, d = 0;
+	uint64_t a = 0, b = 0, c = 0, d = 0, t0, t1, t2, t3, t4;
 
 	__asm__ __volatile__(
-		"1:\n\t"
-		"add %%gs:(%4), %0\n\tadd %%gs:(%4), %1\n\t"
-		"add %%gs:(%4), %2\n\tadd %%gs:(%4), %3\n\t"
-		"add %%gs:(%4), %0\n\tadd %%gs:(%4), %1\n\t"
-		"add %%gs:(%4), %2\n\tadd %%gs:(%4), %3\n\t"
+		".p2align 5\n\t1:\n\t"
+		"mov %%gs:(%4), %6\n\tmov %%gs:(%4), %7\n\t"
+		"mov %%gs:(%4), %8\n\tmov %%gs:(%4), %9\n\t"
+		"mov %%gs:(%4), %10\n\tadd %6, %10\n\tadd %10, %0\n\t"
+		"mov %%gs:(%4), %10\n\tadd %7, %10\n\tadd %10, %1\n\t"
+		"mov %%gs:(%4), %10\n\tadd %8, %10\n\tadd %10, %2\n\t"
+		"mov %%gs:(%4), %10\n\tadd %9, %10\n\tadd %10, %3\n\t"
 		"sub $8, %5\n\tjnz 1b"
-		: "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(off), "+r"(n)
+		: "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(off), "+r"(n),
+		  "=&r"(t0), "=&r"(t1), "=&r"(t2), "=&r"(t3), "=&r"(t4)
 		: : "cc", "memory");
 }
 
@@ -89,7 +98,7 @@ static __attribute__((noinline)) void oa_lat(uint64_t off, uint64_t n,
 	"add %0, %3\n\t"                                                       \
 	"mov (%3), %0\n\t"
 	__asm__ __volatile__(
-		"1:\n\t" OA_STEP OA_STEP OA_STEP OA_STEP
+		".p2align 5\n\t1:\n\t" OA_STEP OA_STEP OA_STEP OA_STEP
 		OA_STEP OA_STEP OA_STEP OA_STEP
 		"sub $8, %1\n\tjnz 1b"
 		: "+r"(off), "+r"(n), "=&r"(cpu), "=&r"(base)
@@ -100,7 +109,7 @@ static __attribute__((noinline)) void imul_chain(uint64_t n)
 {
 	uint64_t x = 3;
 
-	__asm__ __volatile__("1:\n\t"
+	__asm__ __volatile__(".p2align 5\n\t1:\n\t"
 		"imul %0, %0\n\timul %0, %0\n\timul %0, %0\n\timul %0, %0\n\t"
 		"sub $4, %1\n\tjnz 1b" : "+r"(x), "+r"(n) : : "cc");
 }

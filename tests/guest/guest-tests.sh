@@ -32,7 +32,7 @@ M_LOST=lost_updates
 M_LOCAL=pages_local
 M_REMOTE=pages_remote
 
-CHECKS="smoke offline_online hotadd guardian_sigkill guardian_sigterm
+CHECKS="smoke offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
 churn churn_sigkill numa_local numa_node0 all_online"
 
 HOTADD_CPU=
@@ -152,6 +152,27 @@ check_hotadd() {
 		result PASS "cpu$c appeared (online=$st0 at arrival), onlined, node $node; online=$(online_list) present=$(cat $SYS/present)"
 	else
 		result FAIL "cpu$c state=$st node=$node (want 1, node 1)"
+	fi
+}
+
+# Every online CPU runs a task (a hot-added vCPU that never schedules
+# would hang the next stop_machine).
+check_cpus_run() {
+	bad=
+	ran=
+	for d in "$SYS"/cpu[0-9]*; do
+		c=${d##*/cpu}
+		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
+		if timeout 10 taskset -c "$c" sh -c 'cat /proc/self/stat >/dev/null'; then
+			ran="$ran $c"
+		else
+			bad="$bad $c"
+		fi
+	done
+	if [ -z "$bad" ]; then
+		result PASS "ran a task on CPUs$ran"
+	else
+		result FAIL "no task ran within 10 s on CPUs$bad (ok:$ran)"
 	fi
 }
 
