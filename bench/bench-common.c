@@ -39,10 +39,11 @@ int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 	char names[BC_MAX_LIST][64];
 	int n, i;
 
-	if (s && !strcmp(s, "all")) {
-		for (i = 0; i < PCPU_NR_STRATEGIES && (size_t)i < max; i++)
-			ids[i] = (enum pcpu_strategy_id)i;
-		return i;
+	if (!s || !strcmp(s, "all")) {
+		for (i = 0, n = 0; i < PCPU_NR_STRATEGIES && (size_t)n < max; i++)
+			if (!pcpu_strategy_unavailable((enum pcpu_strategy_id)i))
+				ids[n++] = (enum pcpu_strategy_id)i;
+		return n;
 	}
 	n = bc_split(s, names, BC_MAX_LIST);
 	if (n < 0 || (size_t)n > max) {
@@ -80,6 +81,16 @@ int bc_ulong(const char *s, unsigned long *v)
 	errno = 0;
 	*v = strtoul(s, &end, 0);
 	return errno || *end ? -EINVAL : 0;
+}
+
+int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_)
+{
+	if (optind_ < argc) {
+		fprintf(stderr, "pcpubench %s: unexpected argument '%s'\n", cmd,
+			argv[optind_]);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 enum pout_format bc_default_format(const char *path)

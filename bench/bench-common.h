@@ -14,13 +14,16 @@
 
 /* Split a comma list in place-independent copies. Return: count, -EINVAL. */
 int bc_split(const char *s, char out[][64], size_t max);
-/* "all" or a comma list of strategy names. Return: count; -EINVAL (message
- * in err names the unknown strategy). */
+/* NULL or "all" (every strategy available here) or a comma list of
+ * strategy names. Return: count; -EINVAL (message in err names the
+ * unknown strategy). */
 int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 		  char *err, size_t errlen);
 /* Parse a double/unsigned option value; -EINVAL on junk. */
 int bc_double(const char *s, double *v);
 int bc_ulong(const char *s, unsigned long *v);
+/* Complain (exit-2 style) about arguments left after the options. */
+int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
 

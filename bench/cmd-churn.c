@@ -557,13 +557,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	/* ---- rows ---- */
 	snprintf(rc.rate, sizeof(rc.rate), "%g", rate);
 	snprintf(rc.pos, sizeof(rc.pos), "%u", pcpu_cpuset_count(pcpu_rt_possible(run->rt)));
-	snprintf(rc.onl, sizeof(rc.onl), "%u", hp ? 0 : o->online);
-	if (hp) {
-		struct pcpu_cpuset on;
-
-		pcpu_rt_online_set(run->rt, &on);
-		snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
-	}
+	snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
 	rc.pv[0] = pcpu_strategy_name(s);
 	rc.pv[1] = hp ? "sysfs" : "sim";
 	rc.pv[2] = pattern_names[pat];
@@ -599,8 +593,12 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	emit(&rc, "counter_folded", (double)folded, "ops", "ok");
 	emit(&rc, "lost_updates", (double)run->done - (double)sum, "ops",
 	     run->done == sum ? "ok" : "flagged:invariant-violated");
-	emit(&rc, "read_errors", (double)(run->reads - run->read_expect) != 0 ? 1 : 0,
-	     "runs", run->reads == run->read_expect ? "ok" : "flagged:stale-read");
+	/* Every read returns its template value: a stale or foreign unit
+	 * would change the sum of the reads. */
+	emit(&rc, "read_sum_mismatch",
+	     run->reads > run->read_expect ? (double)(run->reads - run->read_expect)
+					   : (double)(run->read_expect - run->reads),
+	     "value", run->reads == run->read_expect ? "ok" : "flagged:stale-read");
 	emit(&rc, "worker_enter_misses", (double)run->enter_fail, "events", "ok");
 	emit(&rc, "page_faults_rusage",
 	     (double)(ru1.ru_minflt - ru0.ru_minflt + ru1.ru_majflt - ru0.ru_majflt),
@@ -723,7 +721,7 @@ static void usage(FILE *f)
 "  -h, --help        this text\n\n"
 "Metrics (per strategy, rate, rep): ops_per_sec, ops_rel_no_churn (derived),\n"
 "online_latency_ns_{p50,p99,max}, offline_latency_ns_{p50,p99,max},\n"
-"hotplug_events, lost_updates, read_errors, counter_sum, page faults and\n"
+"hotplug_events, lost_updates, read_sum_mismatch, counter_sum, page faults and\n"
 "context switches (rusage), each --events counter (NA with reason where\n"
 "it cannot be read), numa_local_fraction_min and remote_accesses_per_op\n"
 "(derived from move_pages), and reserved_bytes / committed_bytes every\n"
@@ -876,21 +874,13 @@ int cmd_churn(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench churn: unexpected argument '%s'\n", argv[optind]);
+	if (bc_no_extra_args("churn", argc, argv, optind))
 		return EXIT_USAGE;
-	}
-	if (!strategies) {
-		for (i = 0; i < PCPU_NR_STRATEGIES; i++)
-			if (!pcpu_strategy_unavailable((enum pcpu_strategy_id)i))
-				o.strat[o.nstrat++] = (enum pcpu_strategy_id)i;
-	} else {
-		o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
-					 err, sizeof(err));
-		if (o.nstrat < 0) {
-			fprintf(stderr, "pcpubench churn: %s\n", err);
-			return EXIT_USAGE;
-		}
+	o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
+				 err, sizeof(err));
+	if (o.nstrat < 0) {
+		fprintf(stderr, "pcpubench churn: %s\n", err);
+		return EXIT_USAGE;
 	}
 	n = bc_split(rates, list, MAX_RATES);
 	for (i = 0; i < n; i++) {

@@ -102,10 +102,8 @@ int cmd_mem(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench mem: unexpected argument '%s'\n", argv[optind]);
+	if (bc_no_extra_args("mem", argc, argv, optind))
 		return EXIT_USAGE;
-	}
 	n = bc_strategies(strategies, ids, PCPU_NR_STRATEGIES, err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "pcpubench mem: %s\n", err);

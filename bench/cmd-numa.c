@@ -324,21 +324,13 @@ int cmd_numa(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench numa: unexpected argument '%s'\n", argv[optind]);
+	if (bc_no_extra_args("numa", argc, argv, optind))
 		return EXIT_USAGE;
-	}
-	if (!strategies) {
-		for (i = 0; i < PCPU_NR_STRATEGIES; i++)
-			if (!pcpu_strategy_unavailable((enum pcpu_strategy_id)i))
-				o.strat[o.nstrat++] = (enum pcpu_strategy_id)i;
-	} else {
-		o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
-					 err, sizeof(err));
-		if (o.nstrat < 0) {
-			fprintf(stderr, "pcpubench numa: %s\n", err);
-			return EXIT_USAGE;
-		}
+	o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
+				 err, sizeof(err));
+	if (o.nstrat < 0) {
+		fprintf(stderr, "pcpubench numa: %s\n", err);
+		return EXIT_USAGE;
 	}
 	n = bc_split(places, list, MAX_PLACEMENTS);
 	if (n <= 0) {

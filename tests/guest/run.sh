@@ -56,12 +56,13 @@ append="console=ttyS0 ${PCPU_GUEST_KARGS:-quiet} panic=-1"
 # device_add. (One package spanning two nodes trips the kernel's
 # topology_sane() warning.)
 set -- -accel "${PCPU_GUEST_ACCEL:-tcg}" -cpu "${PCPU_GUEST_CPU:-qemu64}" -machine q35 -m 1G -nodefaults -nographic -no-reboot \
-	-smp 4,maxcpus=8,sockets=4,cores=2,threads=1 \
+	-smp 4,maxcpus=10,sockets=5,cores=2,threads=1 \
 	-object memory-backend-ram,id=m0,size=512M \
 	-object memory-backend-ram,id=m1,size=512M \
 	-numa node,nodeid=0,memdev=m0 -numa node,nodeid=1,memdev=m1 \
 	-numa cpu,node-id=0,socket-id=0 -numa cpu,node-id=1,socket-id=1 \
 	-numa cpu,node-id=0,socket-id=2 -numa cpu,node-id=1,socket-id=3 \
+	-numa cpu,node-id=0,socket-id=4 \
 	-kernel "$kernel" -initrd "$out/initrd.gz" -append "$append" \
 	-serial "file:$out/serial.log" -monitor none \
 	-qmp "unix:$out/qmp.sock,server=on,wait=off"
