@@ -48,6 +48,30 @@ static _Atomic unsigned rt_gen;
 static __thread int tl_held[PCPU_NR_STRATEGIES];
 static __thread unsigned tl_gen[PCPU_NR_STRATEGIES];
 
+/*
+ * A thread that exits while holding a CPU leaves it (the tls strategy's
+ * live copy is in that thread's block, which exit frees).
+ */
+static pthread_key_t exit_key;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+static void thread_exit_leave(void *arg)
+{
+	unsigned s;
+
+	for (s = 0; s < PCPU_NR_STRATEGIES; s++) {
+		struct pcpu_rt *rt = atomic_load(&live_rt[s]);
+
+		if (rt && tl_held[s] && tl_gen[s] == rt->gen)
+			pcpu_thread_leave(rt);
+	}
+}
+
+static void exit_key_init(void)
+{
+	pthread_key_create(&exit_key, thread_exit_leave);
+}
+
 static void seterr(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -657,6 +681,8 @@ int pcpu_thread_enter(struct pcpu_rt *rt, unsigned cpu)
 	tl_held[rt->strategy] = (int)cpu + 1;
 	tl_gen[rt->strategy] = rt->gen;
 	pcpu_tls_cpu = cpu;
+	pthread_once(&exit_once, exit_key_init);
+	pthread_setspecific(exit_key, (void *)1);
 	return 0;
 }
 

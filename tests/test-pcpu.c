@@ -271,6 +271,34 @@ static void dynamic_survives_hotplug(void **state)
 	assert_int_equal(pcpu_alloc(ts->rt, 8, 3, NULL, false, &c), -EINVAL);
 }
 
+static void *enter_and_exit(void *p)
+{
+	struct tstate *ts = p;
+
+	if (pcpu_thread_enter(ts->rt, 2))
+		return (void *)1;
+	hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 77);
+	return NULL;	/* exits holding CPU 2 */
+}
+
+static void thread_exit_leaves(void **state)
+{
+	struct tstate *ts = *state;
+	pthread_t th;
+	void *ret;
+
+	ts->rt = mkrt(ts->s, "4", "4");
+	assert_int_equal(pthread_create(&th, NULL, enter_and_exit, ts), 0);
+	assert_int_equal(pthread_join(th, &ret), 0);
+	assert_null(ret);
+	/* The CPU is free again and kept what the thread wrote. */
+	assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 2, PCPU_OFF(t_value)), 77);
+	assert_int_equal(pcpu_thread_enter(ts->rt, 2), 0);
+	assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 77);
+	pcpu_thread_leave(ts->rt);
+	assert_int_equal(pcpu_cpu_offline(ts->rt, 2), 0);
+}
+
 /* ---- stress ----------------------------------------------------------------- */
 
 #define STRESS_CPUS 64
@@ -544,6 +572,7 @@ int main(void)
 		PER_STRATEGY(moved_thread_reaches_new_copy),
 		PER_STRATEGY(increments_sum_exactly),
 		PER_STRATEGY(dynamic_survives_hotplug),
+		PER_STRATEGY(thread_exit_leaves),
 		PER_STRATEGY(stress_hotplug),
 		PER_STRATEGY(memory_accounting),
 		cmocka_unit_test(topology_synthetic),
