@@ -20,8 +20,10 @@ if (term eq "dumb") {
 set output outfile
 set title ttl
 set ylabel ylab
+if (exists("yfmt") && yfmt ne "") { set format y yfmt }
 set xlabel xlab
-set yrange [0:*]
+if (!exists("yzero")) yzero = 1
+if (yzero) { set yrange [0:*] } else { set yrange [*:*]; set xzeroaxis lt -1 }
 set offsets 0.5, 0.5, graph 0.05, 0
 eval xticsdef
 eval marks

@@ -26,8 +26,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gplot  # noqa: E402
-from pcpu_results import (BENCH, WIDTH, Run, Stats, fmt, mann_whitney,  # noqa
-                          plot_specs, vkey, wrap)
+from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
+                          fmt_diff, is_difference, mann_whitney,
+                          plot_specs, vkey, wrap, xlabel)
 
 LABEL_W = 26
 PER_TABLE = 2          # other directories per table (72 columns)
@@ -38,13 +39,15 @@ def letters(i):
 
 
 def match_keys(runs, bench):
-    """Parameters to match on, and the ones that differ between runs."""
+    """Parameters to match on, and the ones that differ between runs.
+    Outcome columns (OUTCOME, the backing obtained) are never matched
+    on; samples_by_key() reports them per row."""
     params = []
     for r in runs:
         b = r.benches.get(bench)
         if b:
             for p in b.params:
-                if p not in params:
+                if p not in params and p not in OUTCOME:
                     params.append(p)
     single = []
     for r in runs:
@@ -64,20 +67,28 @@ def match_keys(runs, bench):
     return keys, differs
 
 
-def samples_by_key(run, bench, metric, keys):
+def samples_by_key(run, bench, metric, keys, outcomes=None):
+    """{key: samples}; outcomes[key] collects the outcome values."""
     b = run.benches.get(bench)
     out = {}
     if not b or metric not in b.metrics:
         return out
     idx = {p: b.params.index(p) for p in b.params}
+    oi = [idx[p] for p in OUTCOME if p in idx]
     for pt in b.points(metric):
         k = tuple(pt[idx[p]] if p in idx else "" for p in keys)
         out.setdefault(k, []).extend(b.samples[(pt, metric)])
+        if outcomes is not None and oi:
+            outcomes.setdefault(k, set()).add(
+                "/".join(pt[i] or "-" for i in oi))
     return out
 
 
 def table(runs, bench, metric, keys, differs, notes):
-    per = [samples_by_key(r, bench, metric, keys) for r in runs]
+    outs = [{} for _ in runs]
+    per = [samples_by_key(r, bench, metric, keys, o)
+           for r, o in zip(runs, outs)]
+    diff = is_difference(metric)
     allk = set()
     for d in per:
         allk |= set(d)
@@ -102,7 +113,23 @@ def table(runs, bench, metric, keys, differs, notes):
     for p, vs in differs.items():
         out += wrap("differs: %s %s" % (p, " ".join(
             "%s=%s" % (letters(i), v) for i, v in enumerate(vs))))
-    out += wrap("point = " + (" ".join(keys[i] for i in vary) or "(all)"))
+    if any(outs):
+        onames = [p for p in OUTCOME if any(
+            p in r.benches[bench].params for r in runs
+            if bench in r.benches)]
+        out += wrap("point = " + (" ".join(keys[i] for i in vary)
+                                  or "(all)") + " [%s]" % "/".join(onames))
+        out += wrap("[%s] is what was obtained, not matched on; A|B.. "
+                    "where the directories got different ones (the "
+                    "comparison crosses them)" % "/".join(onames))
+    else:
+        out += wrap("point = " + (" ".join(keys[i] for i in vary)
+                                  or "(all)"))
+    if diff:
+        out += wrap("%s is a difference (near 0 or below): diff = median "
+                    "minus %s's median%s, not a ratio" % (
+                        metric, letters(0), " in %s" % unit if unit
+                        else ""))
     others = list(range(1, len(runs)))
     chunks = [others[i:i + PER_TABLE]
               for i in range(0, len(others), PER_TABLE)] or [[]]
@@ -114,10 +141,17 @@ def table(runs, bench, metric, keys, differs, notes):
         h2 = "%-*s %9s" % (LABEL_W, "point", "median")
         for j in chunk:
             h1 += " %9s %6s " % (letters(j), "")
-            h2 += " %9s %6s " % ("median", "ratio")
+            h2 += " %9s %6s " % ("median", "diff" if diff else "ratio")
         out += [h1.rstrip(), h2.rstrip()]
         for k in ks:
             label = " ".join(k[i] for i in vary) or "(all)"
+            got = [",".join(sorted(o.get(k, ()))) or "-" for o in outs]
+            present = [g for g in got if g != "-"]
+            if present:
+                label += " [%s]" % (present[0] if len(set(present)) == 1
+                                    else "|".join(got))
+                if len(set(present)) > 1:
+                    notes["crossed"] = notes.get("crossed", 0) + 1
             base = Stats(per[0].get(k, []))
             cells = "%9s" % (fmt(base.median) if per[0].get(k) else "-")
             reasons = set(base.na_reasons) if not base.n else set()
@@ -130,7 +164,14 @@ def table(runs, bench, metric, keys, differs, notes):
                 if not st.n:
                     reasons |= set(st.na_reasons)
                 ratio, sig = "", " "
-                if st.n and base.n and base.median:
+                if st.n and base.n and diff:
+                    ratio = fmt_diff(st.median - base.median, 6)
+                    t = mann_whitney(base.vals, st.vals)
+                    if t and t[1] < 0.05:
+                        sig = "*"
+                    notes["minn"] = min(notes["minn"], base.n, st.n)
+                    notes["tests"] += 1
+                elif st.n and base.n and base.median:
                     ratio = "%.3f" % (st.median / base.median)
                     if abs(st.median / base.median) >= 100:
                         ratio = "%.0f" % (st.median / base.median)
@@ -162,6 +203,10 @@ def header(runs, base_note):
             out += wrap("WARNING: %s is INCOMPLETE (%s, %d of %s steps)"
                         % (letters(i), st.get("status", "?"),
                            len(st["steps"]), st["total"]), "    ")
+        nf = sum(1 for s in st.get("steps", []) if s["status"] == "failed")
+        if nf:
+            out += wrap("WARNING: %s had %d failed step(s)"
+                        % (letters(i), nf), "    ")
         for w in r.warnings:
             out += wrap("warning: " + w, "    ")
     out += wrap("ratio = median / median of %s; * = Mann-Whitney U "
@@ -209,7 +254,9 @@ def overlay(runs, bench, outdir):
                            for i, r in enumerate(runs))[:120],
            "foot": " | ".join("%s: %s" % (letters(i), r.footer())
                               for i, r in enumerate(runs))[:200],
-           "ylab": first["metric"], "xlab": first["x"],
+           "ylab": "%s (%s)" % (first["metric"], first["unit"])
+           if first.get("unit") else first["metric"],
+           "xlab": xlabel(first["x"]),
            "xmode": first.get("xmode", "index"), "marks": []}
     return gplot.draw(fig, outdir)
 

@@ -16,7 +16,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcpu_results import Run, Stats, num_key, plot_specs, subtitle  # noqa
+from pcpu_results import (Run, Stats, num_key, plot_specs,  # noqa
+                          series_names, subtitle, wrap, xlabel)
+from gplot import yscale  # noqa: E402
 
 
 def make_figures(run, outdir):
@@ -32,19 +34,26 @@ def make_figures(run, outdir):
     if not specs:
         return "no data to plot (every benchmark skipped or NA)"
     n = len(specs)
-    cols = 2 if n > 1 else 1
+    # one column: every panel keeps its legend outside, to the right
+    cols = 1
     rows = int(math.ceil(n / float(cols)))
     plt.rcParams.update({"font.size": 9, "axes.titlesize": 10,
                          "axes.spines.top": False,
                          "axes.spines.right": False})
-    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.6 * rows),
+    fig, axes = plt.subplots(rows, cols, figsize=(10.5, 3.7 * rows),
                              squeeze=False)
+    from matplotlib.ticker import EngFormatter
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for k, spec in enumerate(specs):
         ax = axes[k // cols][k % cols]
-        names = ["/".join(s) if s else spec["metric"]
-                 for s in spec["series"]]
+        names = series_names(spec)
         ns = len(spec["series"])
+        top = max([abs(v) for d in spec["data"].values()
+                   for v in Stats(d).vals] or [0])
+        div, unit = yscale(spec.get("unit") or "", top)
+
+        def sc(vals):
+            return [v / float(div) for v in vals]
         if spec["kind"] == "cat":
             w = min(0.8 / max(ns, 1), 0.3)
             for si, ser in enumerate(spec["series"]):
@@ -53,7 +62,7 @@ def make_figures(run, outdir):
                     st = Stats(spec["data"].get((ser, x), []))
                     if st.n:
                         pos.append(xi + (si - (ns - 1) / 2.0) * w)
-                        data.append(st.vals)
+                        data.append(sc(st.vals))
                 if not data:
                     continue
                 bp = ax.boxplot(data, positions=pos, widths=w * 0.85,
@@ -79,9 +88,9 @@ def make_figures(run, outdir):
                     if not st.n:
                         continue
                     xs.append(num_key(x)[1] if logx else xi)
-                    med.append(st.median)
-                    lo.append(st.q1)
-                    hi.append(st.q3)
+                    med.append(st.median / float(div))
+                    lo.append(st.q1 / float(div))
+                    hi.append(st.q3 / float(div))
                 if not xs:
                     continue
                 c = colors[si % len(colors)]
@@ -93,22 +102,31 @@ def make_figures(run, outdir):
             else:
                 ax.set_xticks(range(len(spec["xs"])))
                 ax.set_xticklabels(spec["xs"])
-            for x, lab in spec.get("marks", []):
+            for j, (x, lab) in enumerate(spec.get("marks", [])):
                 ax.axvline(x, ls="--", lw=0.8, color="gray")
-                ax.annotate(lab, (x, 1), xycoords=("data", "axes fraction"),
-                            xytext=(3, -10), textcoords="offset points",
-                            fontsize=7, color="gray")
-        ax.set_ylim(bottom=0)
-        unit = spec.get("unit")
+                ax.annotate("%s = %g" % (lab, x), (x, 1),
+                            xycoords=("data", "axes fraction"),
+                            xytext=(3, -10 - 10 * j),
+                            textcoords="offset points",
+                            fontsize=7, color="#444444")
+        lows = [v for d in spec["data"].values() for v in Stats(d).vals]
+        if lows and min(lows) >= 0:
+            ax.set_ylim(bottom=0)
+        else:
+            ax.axhline(0, color="black", lw=0.6)
+        if div == 1 and top >= 1e5:
+            ax.yaxis.set_major_formatter(EngFormatter(sep=""))
         ax.set_ylabel(spec["metric"] + (" (%s)" % unit if unit else ""))
-        ax.set_xlabel(spec["x"])
-        sub = subtitle(spec)
+        ax.set_xlabel(xlabel(spec["x"]))
+        sub = "\n".join(wrap(subtitle(spec), width=95))
         ax.set_title("(%s) %s%s" % (chr(ord("a") + k), spec["title"],
-                                    "\n" + sub if sub else ""), loc="left")
+                                    "\n" + sub if sub else ""), loc="left",
+                     fontsize=9)
         ax.grid(axis="y", color="#e5e5e5", lw=0.6)
         ax.set_axisbelow(True)
         if ns > 1 or spec["kind"] == "curve":
-            ax.legend(fontsize=7, frameon=False, ncol=2 if ns > 4 else 1)
+            ax.legend(fontsize=7, frameon=False, loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0))
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].axis("off")
     skipped = [s for s in run.state.get("steps", [])
@@ -117,10 +135,11 @@ def make_figures(run, outdir):
     if skipped:
         foot += "   not run: " + ", ".join(
             "%s (%s)" % (s["bench"], s["status"]) for s in skipped)
-    fig.suptitle("pcpubench %s" % run.name, fontsize=11, x=0.01,
-                 ha="left")
-    fig.text(0.01, 0.005, foot, fontsize=7, color="#555555")
-    fig.tight_layout(rect=(0, 0.02, 1, 0.97))
+    fig.suptitle("pcpubench %s: %s" % (run.name, run.footer()),
+                 fontsize=11, x=0.01, ha="left")
+    fig.text(0.01, 0.004, "\n".join(wrap(foot, width=150)), fontsize=7,
+             color="#555555")
+    fig.tight_layout(rect=(0, 0.012, 1, 0.985))
     os.makedirs(outdir, exist_ok=True)
     for ext, kw in (("png", {"dpi": 200}), ("pdf", {})):
         path = os.path.join(outdir, "figures." + ext)

@@ -11,7 +11,8 @@ import re
 import shutil
 import subprocess
 
-from pcpu_results import Stats, fmt, num_key, subtitle, wrap
+from pcpu_results import (Stats, fmt, num_key, series_names, subtitle,
+                          wrap, xlabel)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TERM = None
@@ -47,7 +48,7 @@ def gq(s):
 
 def from_spec(spec, run):
     """Turn a resolved plot spec (pcpu_results.resolve) into a figure."""
-    names = ["/".join(s) if s else spec["metric"] for s in spec["series"]]
+    names = series_names(spec)
     stat = {}
     for si, s in enumerate(spec["series"]):
         for xi, x in enumerate(spec["xs"]):
@@ -55,13 +56,27 @@ def from_spec(spec, run):
             if d:
                 stat[(si, xi)] = Stats(d)
     unit = spec.get("unit") or ""
+    top = max([abs(st.median) for st in stat.values()
+               if st.median is not None] or [0])
+    scale, unit = yscale(unit, top)
     return {"name": spec["name"], "kind": spec["kind"], "xs": spec["xs"],
             "series": names, "stat": stat, "title": spec["title"],
             "sub": subtitle(spec), "foot": run.footer() if run else "",
             "ylab": "%s (%s)" % (spec["metric"], unit) if unit
-            else spec["metric"],
-            "xlab": spec["x"], "xmode": spec.get("xmode", "index"),
+            else spec["metric"], "yscale": scale,
+            "yfmt": "%.1s%c" if scale == 1 and top >= 1e5 else "",
+            "xlab": xlabel(spec["x"]), "xmode": spec.get("xmode", "index"),
             "marks": spec.get("marks", [])}
+
+
+def yscale(unit, top):
+    """(divisor, unit) so that bytes read as KiB/MiB/GiB."""
+    if unit == "bytes":
+        for div, name in ((1 << 30, "GiB"), (1 << 20, "MiB"),
+                          (1 << 10, "KiB")):
+            if top >= 2 * div:
+                return div, name
+    return 1, unit
 
 
 def xpos(fig, xi):
@@ -84,8 +99,9 @@ def write_data(fig, path):
                 pos = xpos(fig, xi)
                 if fig["kind"] == "cat":
                     pos += (si - (ns - 1) / 2.0) * bw
-                f.write("%.6g %.6g %.6g %.6g\n" % (pos, st.median, st.q1,
-                                                    st.q3))
+                k = float(fig.get("yscale", 1))
+                f.write("%.6g %.6g %.6g %.6g\n" % (pos, st.median / k,
+                                                    st.q1 / k, st.q3 / k))
             f.write("\n\n")
     os.replace(path + ".tmp", path)
     return bw
@@ -123,13 +139,18 @@ def draw(fig, outdir):
     marks = arrows + marks
     script = os.path.join(HERE, "cat.gp" if fig["kind"] == "cat"
                           else "curve.gp")
-    common = {"datafile": dat, "nseries": len(fig["series"]),
+    # a zero baseline unless a value is negative (difference metrics)
+    lows = [v for st in fig["stat"].values() if st.median is not None
+            for v in (st.median, st.q1)]
+    common = {"datafile": dat, "yzero": 1 if min(lows) >= 0 else 0, "nseries": len(fig["series"]),
               "titles": titles, "ylab": fig["ylab"], "xlab": fig["xlab"],
-              "logx": 1 if fig["xmode"] == "log" else 0, "bw": bw}
+              "logx": 1 if fig["xmode"] == "log" else 0, "bw": bw,
+              "yfmt": fig.get("yfmt", "")}
     png = os.path.join(outdir, fig["name"] + ".png")
     txt = os.path.join(outdir, fig["name"] + ".txt")
     msg = "ok"
-    runs = [(png, png_term(), fig["title"] + "\n" + fig["sub"],
+    sub = "\n".join(wrap(fig["sub"], width=110)) if fig["sub"] else ""
+    runs = [(png, png_term(), fig["title"] + ("\n" + sub if sub else ""),
              tics(40), "; ".join(marks)),
             (txt, "dumb", fig["title"][:70], tics(10), "; ".join(arrows))]
     for out, term, ttl, xt, mk in runs:

@@ -30,7 +30,10 @@ BENCH = {
     "churn": {
         "baseline": ("strategy", "offset-array"),
         "primary": ["ops_per_sec", "ops_rel_no_churn",
-                    "online_latency_ns_p50", "offline_latency_ns_p50"],
+                    "online_latency_ns_p50", "online_latency_ns_p99",
+                    "offline_latency_ns_p50", "offline_latency_ns_p99"],
+        # invariants: a count that must be 0, tabled per strategy
+        "must_be_zero": ["lost_updates", "read_errors"],
     },
     "tlb": {
         "baseline": ("page", "4k"),
@@ -50,6 +53,34 @@ BENCH = {
         "primary": ["reserved_bytes", "committed_bytes"],
     },
 }
+# Outcome columns: what a run OBTAINED (access/tlb: the backing actually
+# got, 4k, thp, hugetlb, tls-block, none), not what was asked for. They
+# are shown with a row but never part of the key that matches a row to
+# its baseline (report) or to another directory's row (compare); a row
+# whose outcome differs from its match's is flagged.
+OUTCOME = ("backing",)
+# Difference metrics: a difference of two measurements (tlb_cost = 4k
+# minus 2m cycles), an excess over a control, or an estimate from one;
+# near zero or negative by nature, so a percentage or ratio against a
+# base and a robust CV (IQR / median) mean nothing. Shown as the
+# absolute difference to the base in the metric's unit, with the IQR.
+DIFF_METRICS = ("tlb_cost", "tlb_excess_cycles")
+DIFF_SUFFIXES = ("_est", "_diff", "_delta", "_excess", "_excess_cycles")
+
+
+def is_difference(metric):
+    """True for a metric that is a difference (see DIFF_METRICS)."""
+    return metric in DIFF_METRICS or metric.endswith(DIFF_SUFFIXES)
+
+
+def rev_clean(rev):
+    """(clean revision, dirty?) from a recorded revision 'abc123-dirty'."""
+    rev = str(rev)
+    if rev.endswith("-dirty"):
+        return rev[:-len("-dirty")], True
+    return rev, False
+
+
 STATUS_RE = re.compile(r"ok|multiplexed|estimated|derived|na:.+|flagged:.+")
 ORDER = ["access", "tlb", "churn", "numa", "mem"]
 # Canonical order of values (the design's order, baseline first).
@@ -57,6 +88,19 @@ CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid", "tls"],
          "op": ["read", "write", "inc"], "mode": ["latency", "throughput"],
          "page": ["4k", "2m", "thp", "hugetlb"],
          "pattern": ["chase", "control", "summary"]}
+# Axis label (with its unit) of a parameter plotted along x.
+XLABEL = {"pressure": "competing working set (4 KiB pages touched "
+                      "between accesses)",
+          "pages": "pages touched (4 KiB pages, log2 scale)",
+          "rate": "hotplug rate (events/s)",
+          "possible": "possible CPUs", "online": "online CPUs",
+          "vars": "per-CPU variables cycled through"}
+
+
+def xlabel(param):
+    return XLABEL.get(param, param)
+
+
 # Preferred value of a parameter when a plot has to hold it fixed.
 PREFER = {"op": ["read"], "cpuid": ["rseq"], "mode": ["latency"], "page": ["4k"],
           "placement": ["local"], "backend": ["sim"],
@@ -457,6 +501,28 @@ def fmt(v, width=0):
     return s.rjust(width) if width else s
 
 
+def fmt_n(v, n):
+    """fmt(v) in at most n characters (fewer digits, then exponent)."""
+    s = fmt(v)
+    if len(s) <= n or v is None:
+        return s
+    for prec in (3, 2, 1):
+        s = "%.*g" % (prec, v)
+        if len(s) <= n:
+            return s
+    return "%.0e" % v
+
+
+def fmt_diff(d, n=8):
+    """A signed absolute difference in at most n characters."""
+    if d is None:
+        return "-"
+    if d == 0:
+        return "+0"
+    s = fmt_n(d, n - 1)
+    return s if s.startswith("-") else "+" + s
+
+
 def fmt_pct(p):
     if p is None:
         return "-"
@@ -533,7 +599,7 @@ def resolve(bench, spec):
         return (pt[xi],) + tuple(pt[i] for i in si)
     fixed = {}
     for pi, p in enumerate(bench.params):
-        if p in free:
+        if p in free or p in OUTCOME:
             continue
         if len({pt[pi] for pt in pts}) <= 1:
             continue
@@ -545,7 +611,37 @@ def resolve(bench, spec):
         pts = [pt for pt in pts if pt[pi] == choice[xs_key(pt)]]
         cv = sorted(set(choice.values()), key=num_key)
         fixed[p] = cv[0] if len(cv) == 1 else "|".join(cv)
-    si = [bench.params.index(s) for s in spec.get("series", [])]
+    # outcome columns (the backing obtained) follow from the requested
+    # parameters: never held fixed, named in the subtitle instead
+    outcome, snote, snp = {}, {}, []
+    for pi, p in enumerate(bench.params):
+        if p not in OUTCOME or p in free:
+            continue
+        vals, per_s = {}, {}
+        for pt in pts:
+            if pt[pi] != "":
+                vals.setdefault(pt[pi], set()).add(pt[xi])
+                per_s.setdefault(tuple(pt[i] for i in si),
+                                 set()).add(pt[pi])
+        if len(vals) == 1:
+            fixed[p] = list(vals)[0]
+        elif vals and len(per_s) > 1 and \
+                all(len(v) == 1 for v in per_s.values()):
+            # one outcome per series (backing by page): in the legend
+            for k, v in per_s.items():
+                snote.setdefault(k, []).append(list(v)[0])
+            snp.append(p)
+        elif vals:
+            outcome[p] = vals
+    # parameters with a single value in the whole plot: named too, so
+    # that a reader a year later knows the conditions (online=2 ...)
+    const = {}
+    for pi, p in enumerate(bench.params):
+        if p in free or p in fixed or p in outcome:
+            continue
+        vs = {pt[pi] for pt in pts}
+        if len(vs) == 1 and list(vs)[0] not in ("", "-", "*"):
+            const[p] = list(vs)[0]
     xs = sorted({pt[xi] for pt in pts}, key=lambda v: vkey(spec["x"], v))
     series = sorted({tuple(pt[i] for i in si) for pt in pts},
                     key=lambda t: [vkey(bench.params[i], x)
@@ -555,7 +651,10 @@ def resolve(bench, spec):
         k = (tuple(pt[i] for i in si), pt[xi])
         data.setdefault(k, []).extend(bench.samples[(pt, metric)])
     out = dict(spec)
+    out["series_params"] = list(spec.get("series", []))
     out.update(xs=xs, series=series, data=data, fixed=fixed,
+               outcome=outcome, const=const, snote_params=snp,
+               snote={k: "/".join(v) for k, v in snote.items()},
                unit=bench.units.get(metric, ""))
     return out
 
@@ -565,7 +664,7 @@ def plot_specs(bench):
     b, P = bench, bench.params
     specs = []
     if b.name == "access" and "strategy" in P:
-        m = pick_metric(b, BENCH["access"]["primary"][:2])
+        m = pick_metric(b, list(BENCH["access"]["primary"][0]))
         ser = [p for p in ("op", "mode") if p in P and len(b.values(p)) > 1]
         specs.append({"name": "access-strategies", "kind": "cat",
                       "x": "strategy", "series": ser, "metric": m,
@@ -613,13 +712,16 @@ def plot_specs(bench):
                           "x": "rate", "series": ["strategy"], "metric": m,
                           "xmode": "index",
                           "title": "churn: %s vs hotplug rate (1/s)" % m})
-        lm = pick_metric(b, ["online_latency_ns_p50",
-                             "offline_latency_ns_p50"])
-        if lm and lm.endswith("_p50"):
+        lms = [m for m in ("online_latency_ns_p50", "online_latency_ns_p99",
+                           "offline_latency_ns_p50",
+                           "offline_latency_ns_p99") if m in b.metrics]
+        if lms:
             specs.append({"name": "churn-latency", "kind": "cat",
-                          "x": "strategy", "series": [], "metric": lm,
+                          "x": "strategy", "series": [], "metric": lms[0],
+                          "metrics": lms, "label": "hotplug latency",
                           "pool": ["rate"],
-                          "title": "churn: %s by strategy" % lm})
+                          "title": "churn: CPU online/offline latency "
+                                   "(p50, p99 of each run) by strategy"})
     elif b.name == "numa" and "strategy" in P:
         m = pick_metric(b, BENCH["numa"]["primary"])
         ser = [p for p in ("placement", "phase") if p in P
@@ -651,9 +753,35 @@ def plot_specs(bench):
     return out
 
 
+def resolve_metrics(bench, spec):
+    """resolve() for each of spec['metrics'], one series per metric
+    (named without the common prefix); None when none has points."""
+    parts = [(m, resolve(bench, dict(spec, metric=m)))
+             for m in spec["metrics"]]
+    parts = [(m, r) for m, r in parts if r]
+    if not parts:
+        return None
+    out = dict(parts[0][1])
+    xs, series, data = [], [], {}
+    for m, r in parts:
+        name = (m.replace("_latency_ns_", " ")
+                if "_latency_ns_" in m else m,)
+        series.append(name)
+        for x in r["xs"]:
+            if x not in xs:
+                xs.append(x)
+        for (_, x), d in r["data"].items():
+            data.setdefault((name, x), []).extend(d)
+    out.update(xs=sorted(xs, key=lambda v: vkey(spec["x"], v)),
+               series=series, data=data, metric=spec["label"],
+               series_params=["metric"])
+    return out
+
+
 def resolve_excluding(bench, spec):
     """resolve(), dropping points whose param equals spec['exclude']."""
-    r = resolve(bench, spec)
+    r = resolve_metrics(bench, spec) if spec.get("metrics") \
+        else resolve(bench, spec)
     if r and spec.get("exclude"):
         p, v = spec["exclude"]
         if p in spec.get("series", []):
@@ -665,8 +793,36 @@ def resolve_excluding(bench, spec):
     return r
 
 
+def series_names(spec):
+    """Legend names: the series' values joined by '/', the outcome
+    obtained in parentheses when it differs by series (hybrid/4k(thp));
+    the metric when there is one unnamed series."""
+    out = []
+    sp = spec.get("series_params", [])
+    for s in spec["series"]:
+        # a bare number says nothing in a legend: online=2, not 2
+        vals = ["%s=%s" % (sp[i], v) if i < len(sp) and
+                re.fullmatch(r"[0-9.]+", v) else v
+                for i, v in enumerate(s)]
+        n = "/".join(vals) if s else spec.get("label") or spec["metric"]
+        note = spec.get("snote", {}).get(s)
+        out.append("%s(%s)" % (n, note) if note else n)
+    return out
+
+
 def subtitle(spec):
-    bits = ["%s=%s" % kv for kv in sorted(spec.get("fixed", {}).items())]
+    bits = ["%s=%s" % kv for kv in sorted(spec.get("const", {}).items())]
+    bits += ["%s=%s" % kv for kv in sorted(spec.get("fixed", {}).items())]
+    xname = spec.get("x", "")
+    for p, vals in sorted(spec.get("outcome", {}).items()):
+        # the most common value, then the exceptions by x value
+        common = max(vals, key=lambda v: (len(vals[v]), v))
+        rest = ["%s %s" % ("/".join(sorted(vals[v], key=lambda x:
+                                           vkey(xname, x))), v)
+                for v in sorted(vals) if v != common]
+        bits.append("%s=%s (%s)" % (p, common, ", ".join(rest)))
+    if spec.get("snote_params"):
+        bits.append("(...) = %s obtained" % "/".join(spec["snote_params"]))
     if spec.get("pool"):
         bits.append("pooled over " + ",".join(spec["pool"]))
     return " ".join(bits)

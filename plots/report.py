@@ -20,9 +20,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gplot  # noqa: E402
-from pcpu_results import (BENCH, WIDTH, prefer_key, Run, Stats, fmt, fmt_pct,  # noqa
-                          mann_whitney, num_key, pick_metric, vkey, plot_specs, shell_wrap,
-                          short_status, wrap)
+from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
+                          fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
+                          mann_whitney, num_key, pick_metric, vkey,
+                          plot_specs, rev_clean, shell_wrap, short_status,
+                          wrap)
 
 LABEL_W = 34
 
@@ -62,11 +64,13 @@ def pooled_samples(bench, metric, where, pool):
     return out
 
 
-def match_baseline(P, vary, bi, bv, bases, pt):
-    """The baseline point for pt: equal in every varying parameter
-    whose value the baseline has at all (a parameter that only other
-    strategies use, like cpuid '-', is not matched); ties broken by the
-    preferred value (e.g. cpuid=rseq)."""
+def match_baseline(P, vary, bi, bv, bases, pt, outc=()):
+    """The baseline point for pt: equal in every varying requested
+    parameter (vary) whose value the baseline has at all (a parameter
+    that only other strategies use, like cpuid '-', is not matched);
+    ties broken by the same outcome (outc: the backing obtained, never
+    a reason to refuse a match), then by the preferred value (e.g.
+    cpuid=rseq)."""
     basevals = {i: {b[i] for b in bases} for i in vary}
     best, bkey = None, None
     for b in bases:
@@ -81,14 +85,21 @@ def match_baseline(P, vary, bi, bv, bases, pt):
                 break
         if not ok:
             continue
-        k = (-exact, [prefer_key(P[i], b[i]) for i in vary])
+        same = sum(1 for i in outc if b[i] == pt[i])
+        k = (-exact, -same, [prefer_key(P[i], b[i]) for i in vary])
         if bkey is None or k < bkey:
             best, bkey = b, k
     return best
 
 
 def metric_table(bench, metrics, where, baseline, notes, pool=()):
-    """Lines for one or more metrics: a row per (metric,) point."""
+    """Lines for one or more metrics: a row per (metric,) point.
+
+    Rows are matched to the baseline on the requested parameters only;
+    outcome columns (OUTCOME: the backing obtained) are shown in the
+    label in [brackets] and flagged 'b' where they differ from the base
+    row's. Difference metrics (is_difference) show the IQR instead of
+    the rCV and the absolute difference to the base instead of a %."""
     P = bench.params
     per = {m: pooled_samples(bench, m, where, pool) for m in metrics}
     per = {m: d for m, d in per.items() if d}
@@ -96,9 +107,12 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
         return []
     allpts = [pt for d in per.values() for pt in d]
     vary = [i for i in range(len(P)) if len({pt[i] for pt in allpts}) > 1]
+    outc = [i for i in vary if P[i] in OUTCOME]
+    mvary = [i for i in vary if i not in outc]
     fixed = ["%s=%s" % (P[i], allpts[0][i]) for i in range(len(P))
              if i not in vary and allpts[0][i] not in ("", "*")]
     multi = len(per) > 1
+    diffs = [m for m in per if is_difference(m)]
     out = [""]
     if multi:
         out += wrap("-- %s: %s" % (bench.name, ", ".join(per)))
@@ -112,25 +126,40 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
     if pool:
         out += wrap("pooled over: " + ", ".join(pool))
     bp, bv = baseline if baseline else (None, None)
-    bi = P.index(bp) if bp in P and P.index(bp) in vary else None
+    bi = P.index(bp) if bp in P and P.index(bp) in mvary else None
     if bi is not None and not any(pt[bi] == bv for pt in allpts):
         bi = None
     if bi is not None:
         t = "vs base: against %s=%s, same point; * U test p<0.05" % (bp, bv)
         out.append(t if len(t) <= WIDTH else "vs base: %s=%s" % (bp, bv))
-    names = (["metric"] if multi else []) + [P[i] for i in vary]
+    if diffs:
+        u = bench.units.get(diffs[0], "")
+        out += wrap("%s: a difference (near 0 or below by nature): vs "
+                    "base is median minus base median%s, and IQR "
+                    "replaces rCV%%" % (", ".join(diffs),
+                                        " in %s" % u if u else ""))
+    names = (["metric"] if multi else []) + [P[i] for i in mvary]
+    if outc:
+        names.append("[%s]" % " ".join(P[i] for i in outc))
     out += wrap("point = " + " ".join(names))
+    if outc:
+        out += wrap("[%s] is what was obtained, not asked for: not "
+                    "matched on; b = differs from its base row's"
+                    % "/".join(P[i] for i in outc))
+    spread = "IQR" if len(diffs) == len(per) else \
+        "rCV%" if not diffs else "rCV/IQR"
     out.append("%-*s %3s %9s %6s %8s" % (LABEL_W, "point", "n", "median",
-                                         "rCV%", "vs base"))
+                                         spread, "vs base"))
     first_metric = True
     for m, d in per.items():
+        diff = is_difference(m)
         if multi and not first_metric:
             out.append("")
         first_metric = False
         stats = {pt: Stats(s) for pt, s in d.items()}
         bases = [pt for pt in d if bi is not None and pt[bi] == bv]
         match = {pt: (pt if pt in bases else
-                      match_baseline(P, vary, bi, bv, bases, pt))
+                      match_baseline(P, mvary, bi, bv, bases, pt, outc))
                  for pt in d} if bi is not None else {pt: None for pt in d}
 
         def order(pt):
@@ -157,7 +186,7 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                 if b != prev:
                     if prev != "start":
                         out.append("")
-                    gl = " ".join("%s=%s" % (P[i], b[i]) for i in vary
+                    gl = " ".join("%s=%s" % (P[i], b[i]) for i in mvary
                                   if i != bi)
                     out += wrap("%s: all %d NA, %s" % (
                         (("%s " % m) if multi else "") + (gl or "all"),
@@ -170,7 +199,9 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                     and len(d) > len(bases) + 1:
                 out.append("")
             prev = b
-            label = " ".join(pt[i] for i in vary) or "(all)"
+            label = " ".join(pt[i] for i in mvary) or "(all)"
+            if outc:
+                label += " [%s]" % "/".join(pt[i] or "-" for i in outc)
             if multi:
                 label = ("%s %s" % (m, label)).strip()
             if st.n == 0:
@@ -182,8 +213,12 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
             if b is not None and pt == b:
                 pct = "base"
             elif bst is not None and bst.n:
-                pct = fmt_pct((st.median - bst.median) / abs(bst.median)
-                              * 100) if bst.median else "-"
+                if diff:
+                    pct = fmt_diff(st.median - bst.median)
+                else:
+                    pct = fmt_pct((st.median - bst.median) /
+                                  abs(bst.median) * 100) \
+                        if bst.median else "-"
                 t = mann_whitney(bst.vals, st.vals)
                 if t and t[1] < 0.05:
                     sig = " *"
@@ -192,14 +227,52 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
             elif bi is not None:
                 pct = "no base"
             flags = "".join(sorted({short_status(f) for f in st.flags}))
+            if b is not None and pt != b and \
+                    any(pt[i] != b[i] for i in outc):
+                flags += "b"
+                notes["crossed"].add(
+                    "%s %s vs %s" % (pt[bi] if bi is not None else "",
+                                     "/".join(pt[i] for i in outc),
+                                     "/".join(b[i] for i in outc)))
             if st.n_na:
                 flags += " %dNA" % st.n_na
                 notes["partial"].update(st.na_reasons)
             if st.flags:
                 notes["flags"].update(st.flags)
-            rcv = "%.1f" % st.rcv if st.rcv is not None else "-"
+            if diff:
+                rcv = fmt_n(st.iqr, 6)
+            else:
+                rcv = "%.1f" % st.rcv if st.rcv is not None else "-"
+                if len(rcv) > 6:
+                    rcv = "%.0f" % st.rcv
             out += row_line(label, st.n, fmt(st.median), rcv, pct, sig,
                             (" " + flags) if flags else "")
+    return out
+
+
+def zero_table(bench, metric):
+    """An invariant that must be 0 (lost_updates): per strategy, the
+    runs, the sum and the largest value over every point and rep, and
+    the runs where it could not be read."""
+    unit = bench.units.get(metric, "")
+    by = "strategy" if "strategy" in bench.params else None
+    rows = {}
+    for pt in bench.points(metric):
+        k = pt[bench.params.index(by)] if by else "(all)"
+        rows.setdefault(k, []).extend(bench.samples[(pt, metric)])
+    out = ["", "-- %s: %s%s, must be 0" % (
+        bench.name, metric, " (%s)" % unit if unit else ""),
+        "every point and repetition; NA = runs it could not be read",
+        "%-*s %5s %9s %9s %4s  %s" % (LABEL_W - 10, by or "", "runs",
+                                      "sum", "max", "NA", "")]
+    for k in sorted(rows, key=lambda v: vkey(by or "", v)):
+        st = Stats(rows[k])
+        tot = sum(st.vals) if st.n else None
+        mx = max(st.vals) if st.n else None
+        verdict = "" if not st.n else ("ok" if not mx else "NOT 0")
+        out.append("%-*s %5d %9s %9s %4d  %s" % (
+            LABEL_W - 10, k, len(rows[k]), fmt(tot), fmt(mx), st.n_na,
+            verdict))
     return out
 
 
@@ -245,7 +318,11 @@ def steps_block(run):
     for s in steps:
         counts[s["status"]] = counts.get(s["status"], 0) + 1
     summ = ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))
-    if st.get("status") == "complete":
+    nfail = counts.get("failed", 0)
+    if st.get("status") == "complete" and nfail:
+        out += wrap("run: complete with failures (%d failed), %d step(s): "
+                    "%s" % (nfail, done, summ))
+    elif st.get("status") == "complete":
         out.append("run: complete, %d step(s): %s" % (done, summ or "none"))
     else:
         out += wrap("run: INCOMPLETE (%s): %d of %s step(s) done%s" % (
@@ -266,15 +343,26 @@ def steps_block(run):
 
 def reproduce_block(run):
     out = ["", "== reproduce =="]
-    rev = run.rev()
+    rev, dirty = rev_clean(run.rev())
     prof = run.m("profile", "name")
     label = run.m("label", default="")
     cmd = "./run.sh %s%s" % (prof, " --label %s" % label if label else "")
-    out.append("  git checkout %s && %s" % (rev, cmd)
-               if len("  git checkout %s && %s" % (rev, cmd)) <= WIDTH
-               else "  git checkout %s" % rev)
-    if len("  git checkout %s && %s" % (rev, cmd)) > WIDTH:
-        out.append("  " + cmd)
+    line = "  git checkout %s && %s" % (rev, cmd)
+    if len(line) <= WIDTH:
+        out.append(line)
+    else:
+        out += ["  git checkout %s" % rev, "  " + cmd]
+    if dirty:
+        files = run.m("git", "dirty_files", default=[])
+        out += wrap("note: the run had uncommitted changes on top of %s%s;"
+                    " the checkout above lacks them%s." % (
+                        rev, " (%s)" % ", ".join(files[:6]) +
+                        (" ..." if len(files) > 6 else "")
+                        if isinstance(files, list) and files else "",
+                        ", see git.diff in the results directory"
+                        if os.path.exists(os.path.join(run.path,
+                                                       "git.diff"))
+                        else ""))
     lines = []
     try:
         with open(os.path.join(run.path, "profile")) as f:
@@ -351,7 +439,7 @@ def build_report(run, baselines, do_plots):
             prim = bench.metrics[:2]
         baseline = baselines.get(name, cfg.get("baseline"))
         notes = {"na": 0, "minn": 10 ** 9, "pairs": set(),
-                 "partial": set(), "flags": set()}
+                 "partial": set(), "flags": set(), "crossed": set()}
         shown = []
         groups = [prim] if cfg.get("combine") else [[m] for m in prim]
         for g in groups:
@@ -370,8 +458,18 @@ def build_report(run, baselines, do_plots):
         if notes["flags"]:
             out += wrap("flags: m multiplexed, e estimated, d derived, "
                         "f flagged (%s)" % ", ".join(sorted(notes["flags"])))
+        if notes["crossed"]:
+            out += wrap("b: the backing obtained differs from the base "
+                        "row's (%s): the comparison crosses backings."
+                        % ", ".join(sorted(c.strip() for c in
+                                           notes["crossed"])))
         if notes["partial"]:
             out += wrap("NA reps: " + "; ".join(sorted(notes["partial"])))
+        zero = [m for m in cfg.get("must_be_zero", [])
+                if m in bench.metrics]
+        for m in zero:
+            out += zero_table(bench, m)
+        shown += zero
         out += other_metrics(bench, shown)
         if "lost_updates" in bench.metrics:
             lost = [s["value"] for v in

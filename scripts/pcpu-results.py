@@ -11,7 +11,8 @@ merge: concatenate DIR/raw/*.csv into one tidy CSV per benchmark
 meta:  write DIR/meta.json from `pcpubench info --format json` (kept
        whole under "info"), DIR/state and what this script can see:
        uname, /proc/cmdline, CPU model, NUMA nodes, THP, perf paranoia,
-       compiler and flags (from the Makefile), git revision, tools.
+       compiler and flags (from the Makefile), git revision, tools;
+       with uncommitted changes, the changed files and DIR/git.diff.
 Both write atomically (temporary file + rename). Standard library only.
 """
 
@@ -164,6 +165,13 @@ def git_facts(root):
                         cwd=root),
          "branch": sh(["git", "rev-parse", "--abbrev-ref", "HEAD"],
                       cwd=root)}
+    # a dirty tree cannot be checked out again: keep the clean commit,
+    # the changed files and (written by meta()) the diff itself
+    g["commit"] = rev
+    g["dirty"] = bool(rev and dirty)
+    if rev and dirty:
+        g["dirty_files"] = [ln.split(None, 1)[1] for ln in
+                            dirty.splitlines() if len(ln.split()) > 1][:50]
     return g
 
 
@@ -259,6 +267,11 @@ def meta(d, root, binary):
     }
     if info is None:
         m["info_text"] = read(os.path.join(d, "info.txt"))
+    if m["git"].get("dirty"):
+        # the uncommitted changes the run was built with (tracked files)
+        diff = sh(["git", "diff", "HEAD"], cwd=root)
+        if diff:
+            atomic_write(os.path.join(d, "git.diff"), diff + "\n")
     atomic_write(os.path.join(d, "meta.json"),
                  json.dumps(m, indent=2, sort_keys=False) + "\n")
     return 0

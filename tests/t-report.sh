@@ -97,6 +97,60 @@ check "report: two-node: remote pages for a fixed-node placement" \
 	grep -Eq '^(offset-array|vm-area|hybrid) node0 .* 0\.5|node0' "$R2"
 check "report: two-node: multiplexed counter flagged" \
 	grep -q 'multiplexed' "$R2"
+# outcome columns (backing) are shown, not matched on
+check "report: outcome list and difference list in one place each" \
+	"$PY" - <<EOF2
+import sys; sys.path.insert(0, "$ROOT/plots")
+from pcpu_results import OUTCOME, is_difference
+assert "backing" in OUTCOME
+assert is_difference("tlb_cost") and is_difference("tlb_excess_cycles")
+assert is_difference("dtlb_misses_per_op_est")
+assert not is_difference("cycles_per_op")
+EOF2
+check "report: hybrid at page=4k (backing thp) has a base" \
+	grep -Eq '^hybrid rseq read 4k \[thp\] .*%.* b$' "$R"
+check "report: no 'no base' row in the access tables" \
+	sh -c "! sed -n '/^== access/,/^== tlb/p' '$R' | grep -q 'no base'"
+check "report: backing shown in the label, the crossing explained" \
+	sh -c "grep -q '^point = strategy cpuid op page \[backing\]' '$R' && grep -q 'comparison crosses backings' '$R'"
+check "report: same backing as the base is not flagged" \
+	grep -Eq '^vm-area rseq read 2m \[thp\] .*%( \*)?$' "$R"
+# difference metrics: absolute difference and IQR, no % and no rCV
+sed -n '/^-- access: tlb_cost/,/^$/p' "$R" >"$T/tlbc.txt"
+check "report: tlb_cost shows IQR, not rCV%" \
+	grep -Eq '^point +n +median +IQR +vs base' "$T/tlbc.txt"
+check "report: tlb_cost vs base is a signed difference" \
+	grep -Eq '^(segment|vm-area) .* [+-]0\.[0-9]+( \*)?$' "$T/tlbc.txt"
+check "report: tlb_cost: no % against the base" \
+	sh -c "! grep -E '^(offset-array|segment|vm-area|hybrid|tls) ' '$T/tlbc.txt' | grep -q '%'"
+check "report: tlb_cost rows below zero kept (not clipped)" \
+	grep -Eq '^[a-z-]+ .* +5 +-0\.[0-9]' "$T/tlbc.txt"
+# churn: p99 latencies and lost_updates per strategy
+check "report: churn p99 latency tables (online and offline)" \
+	sh -c "grep -q '^-- churn: online_latency_ns_p99' '$R' && grep -q '^-- churn: offline_latency_ns_p99' '$R'"
+check "report: lost_updates tabled per strategy, 0 shown" \
+	sh -c "sed -n '/^-- churn: lost_updates/,/^\$/p' '$R' | grep -Ec '^(offset-array|segment|vm-area|hybrid) +[0-9]+ +0 +0 +0 +ok\$' | grep -qx 4"
+# reproduce: a dirty revision cannot be checked out
+cp -r "$FIX/na-vm" "$T/dirty"
+"$PY" - "$T/dirty/meta.json" <<'EOF2'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["git"]["revision"] = "7f7bb1b9f0b1-dirty"
+m["git"]["dirty_files"] = ["lib/pcpu-core.c"]
+json.dump(m, open(sys.argv[1], "w"))
+EOF2
+"$PY" "$ROOT/plots/report.py" "$T/dirty" --no-plots >/dev/null 2>&1
+check "report: dirty rev: checkout of the clean revision" \
+	grep -q '^  git checkout 7f7bb1b9f0b1 && ./run.sh' "$T/dirty/report.txt"
+check "report: dirty rev: says the run had uncommitted changes" \
+	sh -c "grep -q 'uncommitted changes' '$T/dirty/report.txt' && ! grep -q 'checkout [0-9a-f]*-dirty' '$T/dirty/report.txt'"
+# plots: backing in the subtitle, axis label with unit
+check "plots: backing obtained named under the title" \
+	grep -q 'backing=4k (hybrid thp' "$T/na-vm/plots/access-strategies.txt"
+check "plots: x axis labelled with its unit" \
+	grep -q 'hotplug rate (events/s)' "$T/na-vm/plots/churn-rate.txt"
+check "plots: NA points absent from the data, not zeros" \
+	sh -c "! grep -Eq '^[-0-9.e]+ 0 0 0\$' '$T'/na-vm/plots/data/*.dat"
 R3=$T/interrupted/report.txt
 check "report: interrupted dir reported INCOMPLETE" \
 	grep -q 'INCOMPLETE (interrupted): 2 of 5' "$R3"
@@ -120,6 +174,10 @@ check "compare: U-test warning below 9 reps" \
 	grep -q 'warning: fewer than 9 repetitions' "$C"
 check "compare: incomplete dir flagged" grep -q 'C is INCOMPLETE' "$C"
 check "compare: table per metric" grep -q '^== access cycles_per_op' "$C"
+check "compare: backing not matched on, shown in the label" \
+	sh -c "! grep -q 'differs: backing' '$C' && grep -Eq '^hybrid rseq read 4k \[thp\]' '$C'"
+check "compare: tlb_cost as a difference, not a ratio" \
+	sh -c "sed -n '/^== access tlb_cost/,/^==/p' '$C' | grep -q ' diff'"
 check "compare: overlay plot PNG and text" test -s \
 	"$T/cmp/overlay-access.png" -a -s "$T/cmp/overlay-access.txt"
 "$ROOT/run.sh" compare "$T/na-vm" "$T/two-node" --baseline 2 --no-plots \
@@ -164,6 +222,37 @@ D2=$(ls -d "$T"/results/*_t2 | head -1)
 check "run: failing benchmark gives exit 1 (rc=$rc)" test "$rc" = 1
 check "run: report still written after a failure" \
 	grep -q 'churn .*failed: check failed' "$D2/report.txt"
+check "run: a failed step: 'complete with failures (1 failed)'" \
+	sh -c "grep -q '^run: complete with failures (1 failed)' '$D2/report.txt' && ! grep -q '^run: complete,' '$D2/report.txt'"
+
+# mem at two online counts (one line each): both in report and plot
+printf '%s\n' "mem --strategy offset-array,vm-area --possible 1024 --online 2" \
+	"mem --strategy offset-array,vm-area --possible 1024 --online 16" \
+	>"$T/prof-mem"
+"$ROOT/run.sh" "$T/prof-mem" --label t5 >/dev/null 2>&1
+D5=$(ls -d "$T"/results/*_t5 | head -1)
+check "mem: report rows at online 2 and online 16" sh -c \
+	"grep -Eq '^vm-area 2 ' '$D5/report.txt' && grep -Eq '^vm-area 16 ' '$D5/report.txt'"
+check "mem: plot has one series per online count" \
+	test "$(grep -c '^# series' "$D5/plots/data/mem.dat")" = 2
+# profiles: mem/churn counts are single (a list would be a cpulist),
+# and every option exists in the real binary's --help (when built)
+check "profiles: mem --possible/--online never a list" sh -c \
+	"! grep -Eh '^mem ' '$ROOT'/profiles/* | grep -Eq -- '--(online|possible) [0-9]+,'"
+if [ -x "$ROOT/build/pcpubench" ]; then
+	bad=
+	for f in "$ROOT"/profiles/*; do
+		while read -r cmd rest; do
+			case "$cmd" in ''|'#'*|@*) continue ;; esac
+			h=$("$ROOT/build/pcpubench" "$cmd" --help 2>&1)
+			for o in $(echo "$rest" | grep -Eo -- '--[a-z-]+'); do
+				echo "$h" | grep -q -- "$o" || bad="$bad $(basename "$f"):$cmd$o"
+			done
+		done <"$f"
+	done
+	check "profiles: every option in pcpubench <cmd> --help${bad:+ (not:$bad)}" \
+		test -z "$bad"
+fi
 
 printf 'churn --strategy offset-array --backend sysfs --rate 10\n' \
 	>"$T/prof-sysfs"

@@ -19,8 +19,9 @@
 # (static), /bin/pcpubench if it was built (+ its shared libraries),
 # /etc/pcpu-strategies (one name a line, from lib/pcpu.h).
 #
-# Topology (tests/guest/run.sh): CPUs 0-1 on node 0, 2-3 on node 1, two
-# empty slots (core 4 on node 0, core 5 on node 1) for hot-add.
+# Topology (tests/guest/run.sh): CPUs 0-1 on node 0 (socket 0), 2-3 on
+# node 1 (socket 1); empty sockets 2 (node 0), 3 (node 1), 4 (node 0) for
+# hot-add; 10 possible CPUs (more than 8: see run.sh).
 
 SYS=/sys/devices/system/cpu
 NODES=/sys/devices/system/node
@@ -344,35 +345,55 @@ numa_check() {
 	4) result SKIP "numa exits 4: $(head -n 1 /tmp/numa.err)"; return ;;
 	*) result FAIL "rc=$nrc: $(head -n 2 /tmp/numa.err | tr '\n' ' ')"; return ;;
 	esac
-	csv_metric /tmp/numa.csv $M_LOCAL >/tmp/numa.local
-	csv_metric /tmp/numa.csv $M_REMOTE >/tmp/numa.remote
-	if [ ! -s /tmp/numa.local ] || [ ! -s /tmp/numa.remote ]; then
+	# One line per (strategy, placement, cpu, phase): the row key, the
+	# host CPU, pages local, pages remote, the phase.
+	awk -F, -v ml="$M_LOCAL" -v mr="$M_REMOTE" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{
+			k = $col["strategy"] "/" $col["placement"] "/cpu" $col["cpu"] "/" $col["phase"]
+			if (!(k in seen)) { seen[k] = 1; order[n++] = k; ph[k] = $col["phase"]; hc[k] = $col["cpu"] }
+			m = $col["metric"]
+			if (m == "host_cpu") hc[k] = $col["value"]
+			else if (m == ml) loc[k] = $col["value"]
+			else if (m == mr) rem[k] = $col["value"]
+		}
+		END {
+			for (i = 0; i < n; i++) {
+				k = order[i]
+				if (k in loc || k in rem)
+					print k, hc[k], (k in loc ? loc[k] : "NA"), (k in rem ? rem[k] : "NA"), ph[k]
+			}
+		}' /tmp/numa.csv >/tmp/numa.rows
+	if [ ! -s /tmp/numa.rows ]; then
 		result FAIL "no $M_LOCAL/$M_REMOTE rows in the CSV"
 		return
 	fi
 	bad=
-	seen=
-	while read -r c loc; do
-		rem=$(awk -v c="$c" '$1 == c { print $2; exit }' /tmp/numa.remote)
-		n=$(node_of "$c")
+	hosts=
+	nrows=0
+	nlate=0
+	while read -r k hcpu loc rem phase; do
+		n=$(node_of "$hcpu")
 		case $pl in
 		local) expect_remote=0 ;;
 		node:*) if [ "$n" = "${pl#node:}" ]; then expect_remote=0; else expect_remote=all; fi ;;
 		esac
 		if [ "$expect_remote" = 0 ]; then
-			want_ok=$([ "$rem" = 0 ] && [ "$loc" != 0 ] && echo y)
+			ok=$([ "$rem" = 0 ] && [ "$loc" != 0 ] && [ "$loc" != NA ] && echo y)
 		else
-			want_ok=$([ "$loc" = 0 ] && [ "$rem" != 0 ] && echo y)
+			ok=$([ "$loc" = 0 ] && [ "$rem" != 0 ] && [ "$rem" != NA ] && echo y)
 		fi
-		[ -n "$want_ok" ] || bad="$bad cpu$c(node$n):local=$loc,remote=$rem"
-		seen="$seen $c"
-	done </tmp/numa.local
-	case " $seen " in *" 3 "*) ;; *) bad="$bad no-row-for-cpu3" ;; esac
+		[ -n "$ok" ] || bad="$bad $k(host cpu$hcpu node$n):local=$loc,remote=$rem"
+		case " $hosts " in *" $hcpu "*) ;; *) hosts="$hosts $hcpu" ;; esac
+		nrows=$((nrows + 1))
+		[ "$phase" = late ] && nlate=$((nlate + 1))
+	done </tmp/numa.rows
+	[ "$nlate" -gt 0 ] || bad="$bad no-row-for-a-CPU-onlined-after-start(phase=late)"
 	if [ -n "$HOTADD_CPU" ]; then
-		case " $seen " in *" $HOTADD_CPU "*) ;; *) bad="$bad no-row-for-hot-added-cpu$HOTADD_CPU" ;; esac
+		case " $hosts " in *" $HOTADD_CPU "*) ;; *) bad="$bad no-row-for-hot-added-cpu$HOTADD_CPU" ;; esac
 	fi
 	if [ -z "$bad" ]; then
-		result PASS "placement $pl: CPUs$seen as expected"
+		result PASS "placement $pl: $nrows rows ($nlate late), host CPUs$hosts as expected"
 	else
 		result FAIL "placement $pl:$bad"
 	fi
