@@ -45,7 +45,12 @@ A results directory holds:
   raw/ logs/       each step's CSV; stdout/stderr of every step
   report.txt       <= 72 columns: machine summary, per benchmark tables
                    (median, rCV%, % against the baseline strategy,
-                   * = Mann-Whitney U p<0.05), plain-text plot, command
+                   * = Mann-Whitney U p<0.05; for difference metrics
+                   such as tlb_cost the signed difference and the IQR
+                   instead), plain-text plot, command to reproduce.
+                   Rows match their baseline on the requested
+                   parameters; what a run obtained (backing) is shown
+                   as [thp] and flagged b when it differs from the base
   plots/           NAME.png (gnuplot), NAME.txt (dumb terminal, 72
                    columns), figures.png/.pdf (matplotlib), data/
 
