@@ -51,8 +51,9 @@ DEFINE_PCPU(uint64_t, churn_read[4]) = { 1, 2, 3, 4 };
 /* Expected sum of the reads in one batch: CHURN_BATCH / 4 * (1+2+3+4). */
 #define CHURN_READ_PER_BATCH ((uint64_t)CHURN_BATCH / 4 * 10)
 
-enum pattern { PAT_RANDOM, PAT_ROUND_ROBIN, PAT_BURST };
-static const char *const pattern_names[] = { "random", "round-robin", "burst" };
+/* PAT_NONE: the rate-0 baseline, where no hotplug happens. */
+enum pattern { PAT_RANDOM, PAT_ROUND_ROBIN, PAT_BURST, PAT_NONE };
+static const char *const pattern_names[] = { "random", "round-robin", "burst", "none" };
 
 /* ---- the hot loops: one per strategy, no per-access indirection ---------- */
 
@@ -692,7 +693,8 @@ static void usage(FILE *f)
 "non-zero value fails the run with exit 1).\n\n"
 "  --strategy LIST   comma list or 'all' (default: all available)\n"
 "  --rate LIST       hotplug events per second; 0 = no churn, the baseline\n"
-"                    for ops_rel_no_churn (default 0,100,1000)\n"
+"                    for ops_rel_no_churn, run once per strategy with\n"
+"                    pattern 'none' (default 0,100,1000)\n"
 "  --pattern LIST    random, round-robin, burst (bursts of 10) (default random)\n"
 "  --duration S      seconds per run (default 3)\n"
 "  --possible N|LIST possible logical CPUs (default 256; sim backend)\n"
@@ -1073,28 +1075,33 @@ int cmd_churn(int argc, char **argv)
 			  "SCHED_OTHER (SCHED_FIFO refused)" : "SCHED_FIFO 1");
 	}
 	for (i = 0; i < o.nstrat; i++) {
+		bool want_base = false;
+
+		/*
+		 * Rate 0 (no hotplug, so no pattern: "none") runs once per
+		 * strategy, first, and is the baseline of ops_rel_no_churn for
+		 * every pattern.
+		 */
+		nbase = 0;
+		for (j = 0; j < o.nrates; j++)
+			want_base |= o.rates[j] == 0;
+		for (rep = 0; want_base && rep < (int)o.repeat; rep++) {
+			r = run_one(&o, o.strat[i], 0, PAT_NONE, rep, out, hp, hpsets,
+				    base, &nbase);
+			if (r < 0) {
+				ret = EXIT_FAIL;
+				goto done;
+			}
+			if (r > 0)
+				ret = EXIT_FAIL;
+		}
 		for (p = 0; p < o.npats; p++) {
-			nbase = 0;
-			/* Rate 0 first so the baseline exists for the others. */
-			for (j = -1; j < o.nrates; j++) {
-				double rate;
-
-				if (j < 0) {
-					int z;
-
-					for (z = 0; z < o.nrates && o.rates[z] != 0; z++)
-						;
-					if (z == o.nrates)
-						continue;
-					rate = 0;
-				} else if (o.rates[j] == 0) {
+			for (j = 0; j < o.nrates; j++) {
+				if (o.rates[j] == 0)
 					continue;
-				} else {
-					rate = o.rates[j];
-				}
 				for (rep = 0; rep < (int)o.repeat; rep++) {
-					r = run_one(&o, o.strat[i], rate, o.pats[p], rep,
-						    out, hp, hpsets, base, &nbase);
+					r = run_one(&o, o.strat[i], o.rates[j], o.pats[p],
+						    rep, out, hp, hpsets, base, &nbase);
 					if (r < 0) {
 						ret = EXIT_FAIL;
 						goto done;

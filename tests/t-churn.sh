@@ -34,7 +34,7 @@ for f in "$tmp"/*.csv; do
 	[ -s "$f" ] || continue
 	n=$(grep -c ',lost_updates,' "$f")
 	bad=$(grep ',lost_updates,' "$f" | grep -vc ',lost_updates,0,ops,ok$')
-	if [ "$n" -ne 30 ] || [ "$bad" -ne 0 ]; then
+	if [ "$n" -ne 20 ] || [ "$bad" -ne 0 ]; then
 		echo "FAIL: $(basename "$f"): $n lost_updates rows, $bad non-zero"
 		fails=$((fails + 1))
 	fi
