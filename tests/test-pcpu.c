@@ -465,6 +465,42 @@ static void topology_synthetic(void **state)
 					sizeof(err)), -EINVAL);
 }
 
+#ifdef HAVE_HWLOC
+#include <hwloc.h>
+#include <unistd.h>
+
+/* hwloc's XML format: export a synthetic 2-node topology, load it back. */
+static void topology_xml(void **state)
+{
+	char path[] = "/tmp/pcpu-topo-XXXXXX", spec[64], err[256];
+	hwloc_topology_t topo;
+	struct pcpu_topo t;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(hwloc_topology_init(&topo), 0);
+	assert_int_equal(hwloc_topology_set_synthetic(topo, "pack:2 numa:1 pu:3"), 0);
+	assert_int_equal(hwloc_topology_load(topo), 0);
+	assert_int_equal(hwloc_topology_export_xml(topo, path, 0), 0);
+	hwloc_topology_destroy(topo);
+	snprintf(spec, sizeof(spec), "xml:%s", path);
+	assert_int_equal(pcpu_topo_load(&t, spec, err, sizeof(err)), 0);
+	assert_int_equal(t.nr_pus, 6);
+	assert_int_equal(t.nr_nodes, 2);
+	assert_int_equal(t.pus[4].node, 1);
+	pcpu_topo_free(&t);
+	unlink(path);
+	assert_int_equal(pcpu_topo_load(&t, "xml:/nonexistent.xml", err, sizeof(err)),
+			 -EINVAL);
+}
+#else
+static void topology_xml(void **state)
+{
+	skip();
+}
+#endif
+
 static void topology_sparse_runtime(void **state)
 {
 	struct pcpu_config cfg = { .strategy = PCPU_S_VM_AREA };
@@ -576,6 +612,7 @@ int main(void)
 		PER_STRATEGY(stress_hotplug),
 		PER_STRATEGY(memory_accounting),
 		cmocka_unit_test(topology_synthetic),
+		cmocka_unit_test(topology_xml),
 		cmocka_unit_test(topology_sparse_runtime),
 		cmocka_unit_test(cpuset_parse_format),
 		cmocka_unit_test(bad_config),
