@@ -1034,6 +1034,16 @@ int cmd_churn(int argc, char **argv)
 			cfg.strategy = o.strat[i];
 			err[0] = '\0';
 			r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
+			if (r == -ENOTSUP && o.nstrat > 1) {
+				/* One of several cannot run so: skip it, say why. */
+				fprintf(stderr, "pcpubench churn: %s: skipped: %s\n",
+					pcpu_strategy_name(o.strat[i]), err);
+				memmove(&o.strat[i], &o.strat[i + 1],
+					(size_t)(o.nstrat - i - 1) * sizeof(o.strat[0]));
+				o.nstrat--;
+				i--;
+				continue;
+			}
 			if (r) {
 				fprintf(stderr, "pcpubench churn: %s: %s\n",
 					pcpu_strategy_name(o.strat[i]),

@@ -397,6 +397,11 @@ int cmd_numa(int argc, char **argv)
 			}
 			r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
 init_fail:
+			if (r == -ENOTSUP && o.nstrat > 1) {
+				fprintf(stderr, "pcpubench numa: %s: skipped: %s\n",
+					pcpu_strategy_name(o.strat[i]), err);
+				break;
+			}
 			if (r) {
 				fprintf(stderr, "pcpubench numa: %s %s: %s\n",
 					pcpu_strategy_name(o.strat[i]), o.place_name[p],

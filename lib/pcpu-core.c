@@ -304,6 +304,12 @@ static int size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 		       "64 TiB of address space", u, rt->max_possible + 1);
 		return -E2BIG;
 	}
+	if (cfg->strategy == PCPU_S_TLS && cfg->backing != PCPU_BACKING_4K) {
+		seterr(err, errlen, "the tls strategy has no %s backing: its "
+		       "units live in each thread's __thread block",
+		       pcpu_backing_name(cfg->backing));
+		return -ENOTSUP;
+	}
 	if (cfg->strategy == PCPU_S_TLS && u > PCPU_TLS_MAX) {
 		seterr(err, errlen, "unit size %zu is too large for the tls "
 		       "strategy's __thread block (%d bytes)", u, PCPU_TLS_MAX);

@@ -192,8 +192,9 @@ struct pcpu_rt;
  *
  * Context: process context; takes no locks a thread may hold.
  * Return: 0; -EINVAL bad config (message in @err); -EBUSY a runtime for
- * that strategy is live; -ENOTSUP strategy unavailable here; -E2BIG unit
- * too large; -ENOMEM, including hugetlb requested with none reserved.
+ * that strategy is live; -ENOTSUP strategy unavailable here, or not with
+ * that backing (tls has only 4k); -E2BIG unit too large; -ENOMEM,
+ * including hugetlb requested with none reserved.
  */
 int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 		 char *err, size_t errlen);
