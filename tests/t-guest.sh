@@ -18,6 +18,18 @@ if ! command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1; then
 fi
 "$here/guest/run.sh" "$@"
 rc=$?
+# A guest whose kernel locked up (soft lockup or RCU stall in its log: the
+# emulator lost a vCPU during hotplug, not a check that failed) is booted
+# once more, and the summary says so. A check that fails is never retried.
+out=${PCPU_GUEST_OUT:-$here/../build/guest}
+if [ "$rc" = 1 ] && grep -qE 'soft lockup|rcu_preempt detected stalls|rcu: INFO' \
+	"$out/serial.log" 2>/dev/null; then
+	echo "t-guest: the guest kernel locked up (see $out/serial.log.hang); booting once more" >&2
+	cp "$out/serial.log" "$out/serial.log.hang"
+	"$here/guest/run.sh" "$@"
+	rc=$?
+	echo "guest: note: second boot after a guest kernel lockup: exit $rc" >>"$out/summary.txt"
+fi
 case $rc in
 0|77) exit $rc ;;
 *) echo "t-guest: FAIL: see build/guest/summary.txt and build/guest/serial.log" >&2; exit 1 ;;

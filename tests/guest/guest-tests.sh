@@ -243,6 +243,34 @@ bench_available() {
 	echo "ok"
 }
 
+# run_watched SECONDS OUT ERR CMD...: run CMD, output to OUT/ERR; if it is
+# still running after SECONDS, print where each of its threads waits (to
+# the serial log, for the host's summary) and kill it. Sets rc (137 and
+# hung=1 when it had to be killed).
+run_watched() {
+	limit=$1 o=$2 e=$3
+	shift 3
+	"$@" >"$o" 2>"$e" &
+	wpid=$!
+	hung=0
+	i=0
+	while [ -d "/proc/$wpid" ] && [ $i -lt $((limit * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -d "/proc/$wpid" ] && ! grep -q '^State:.*Z' "/proc/$wpid/status" 2>/dev/null; then
+		hung=1
+		echo "GUEST-INFO hung after ${limit}s: online=$(online_list)"
+		for t in "/proc/$wpid/task/"*; do
+			echo "GUEST-INFO  task ${t##*/} $(cut -d' ' -f3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)"
+			sed 's/^/GUEST-INFO    /' "$t/stack" 2>/dev/null | head -12
+		done
+		kill -9 "$wpid" 2>/dev/null
+	fi
+	wait "$wpid"
+	rc=$?
+}
+
 check_churn() {
 	if [ "$(bench_available)" = none ]; then
 		result SKIP "build/pcpubench was not built when the initramfs was made"
@@ -254,9 +282,12 @@ check_churn() {
 		cur=churn_$s
 		want=$(all_up)
 		# shellcheck disable=SC2086
-		$BENCH churn --strategy "$s" $CHURN_ARGS >/tmp/churn.csv 2>/tmp/churn.err
-		rc=$?
+		run_watched 40 /tmp/churn.csv /tmp/churn.err $BENCH churn --strategy "$s" $CHURN_ARGS
 		e=$(head -n 3 /tmp/churn.err | tr '\n' ' ')
+		if [ "$hung" = 1 ]; then
+			result FAIL "hung: killed after 40 s: $e"
+			continue
+		fi
 		case $rc in
 		4)
 			result SKIP "churn exits 4 (cannot run here): $e"
@@ -392,6 +423,10 @@ numa_check() {
 	if [ -n "$HOTADD_CPU" ]; then
 		case " $hosts " in *" $HOTADD_CPU "*) ;; *) bad="$bad no-row-for-hot-added-cpu$HOTADD_CPU" ;; esac
 	fi
+	# Two nodes: the node x node latency matrix is there, every cell
+	# measured (timings under TCG mean nothing; their presence does).
+	nmat=$(grep -c ',matrix,0,latency_ns_from_node[0-9]*,[0-9.e+]*,ns,ok$' /tmp/numa.csv)
+	[ "$nmat" -eq 4 ] || bad="$bad matrix-cells=$nmat(want-4)"
 	if [ -z "$bad" ]; then
 		result PASS "placement $pl: $nrows rows ($nlate late), host CPUs$hosts as expected"
 	else
