@@ -39,6 +39,7 @@
 #include "pcpu-counters.h"
 #include "pcpu-hotplug.h"
 #include "pcpu-stats.h"
+#include "pcpu-sysinfo.h"
 #include "pcpubench.h"
 
 #define CHURN_BATCH 256
@@ -732,29 +733,23 @@ static void usage(FILE *f)
 "backend without root or hotplug).\n", CHURN_BATCH);
 }
 
+/* A cpulist from /sys/devices/system/cpu/NAME, as a pcpu_config string. */
 static int read_sysfs_list(const char *name, char *buf, size_t len)
 {
 	char path[128];
-	FILE *f;
 	size_t n;
+	int ret;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	n = strcspn(buf, "\n");
-	buf[n] = '\0';
+	ret = pcpu_sysfs_read_str(path, buf, len);
+	if (ret)
+		return ret;
+	n = strlen(buf);
 	/* A single id ("0") would read as a count: make it a range. */
-	if (!strpbrk(buf, ",-") && n + 4 < len) {
-		char id[32];
-
-		snprintf(id, sizeof(id), "%s", buf);
-		snprintf(buf, len, "%s-%s", id, id);
+	if (!strpbrk(buf, ",-") && 2 * n + 2 <= len) {
+		buf[n] = '-';
+		memcpy(buf + n + 1, buf, n);
+		buf[2 * n + 1] = '\0';
 	}
 	return 0;
 }
