@@ -445,7 +445,7 @@ static void usage(FILE *f)
 "\n"
 "  --format F   text (default) or json (one object, for meta.json)\n"
 "  --cpu N      host CPU to measure the clocks on (default: current)\n"
-"  -o FILE      write there instead of stdout\n"
+"  -o, --output FILE  write there instead of stdout\n"
 "  -h, --help   this text\n");
 }
 

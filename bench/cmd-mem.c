@@ -30,7 +30,7 @@ static void usage(FILE *f)
 "  --placement P     local, interleave, node:N (default local)\n"
 "  --topology T      host, synthetic:<hwloc>, xml:<file> (default host)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o FILE           write there (atomically) instead of stdout\n"
+"  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
 "Exit: 0 ok, 2 usage or configuration error, 4 cannot run here.\n");
 }

@@ -243,7 +243,7 @@ static void usage(FILE *f)
 "  --matrix on|off|auto  the latency matrix (default auto: >1 node)\n"
 "  --matrix-bytes B  unit walked by the matrix (default 64 MiB)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o FILE           write there (atomically) instead of stdout\n"
+"  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
 "Metrics per CPU: host_cpu, cpu_node, pages, pages_local, pages_remote,\n"
 "pages_not_resident, local_fraction, policy_fraction (pages on the node\n"

@@ -87,7 +87,7 @@ static void usage(FILE *f)
 "                     default 8-65536\n"
 "  --repeat N         repetitions (default %d)\n"
 "  --format F         text (default on a terminal), csv, json\n"
-"  -o FILE            write there instead of stdout\n"
+"  -o, --output FILE  write there instead of stdout\n"
 "  --save-calibration PATH   where the figures go (default\n"
 "                     $PCPU_CALIBRATION or ~/.cache/pcpubench/tlb-calibration.csv)\n"
 "  --no-save          do not write the calibration\n"

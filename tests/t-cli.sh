@@ -45,6 +45,17 @@ done
 check 0 "" list --help
 check 0 "" mem --help
 
+# --help is complete: every long option a command accepts is in its help.
+for cmd in list info access tlb churn numa mem; do
+	help=$("${bins[0]}" $cmd --help 2>&1)
+	for o in $(grep -oE '\{ *"[a-z0-9-]+", *(required|no|optional)_argument' \
+			"bench/cmd-$cmd.c" | grep -oE '"[a-z0-9-]+"' | tr -d '"'); do
+		if ! grep -q -- "--$o" <<<"$help"; then
+			echo "FAIL: $cmd --help does not mention --$o"; fails=$((fails + 1))
+		fi
+	done
+done
+
 # list names every strategy.
 for s in offset-array segment vm-area hybrid tls; do
 	if ! "${bins[0]}" list | grep -q "^  $s "; then
