@@ -46,9 +46,16 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* getopt names argv[0] in its messages: "pcpubench access". */
+			static char prog[64];
+
+			snprintf(prog, sizeof(prog), "pcpubench %s", commands[i].name);
+			argv[1] = prog;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "pcpubench: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
