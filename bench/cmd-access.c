@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-access.h"
 #include "pcpu-counters.h"
@@ -36,12 +37,6 @@
 #include "pcpubench.h"
 #include "access.h"
 
-#ifndef PCPU_BUILD_FLAGS
-#define PCPU_BUILD_FLAGS "unknown"
-#endif
-#ifndef PCPU_CC_VERSION
-#define PCPU_CC_VERSION "unknown"
-#endif
 
 #define MAX_LIST 32
 #define REGION_SIZE (64 * 1024)	/* per-CPU area the variables spread over */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
 #include "pcpu-cpuid.h"
@@ -26,15 +27,6 @@
 #include "pcpu-tlb.h"
 #include "pcpubench.h"
 
-#ifndef PCPU_GIT_REV
-#define PCPU_GIT_REV "unknown"
-#endif
-#ifndef PCPU_BUILD_FLAGS
-#define PCPU_BUILD_FLAGS "unknown"
-#endif
-#ifndef PCPU_CC_VERSION
-#define PCPU_CC_VERSION "unknown"
-#endif
 
 /* ---- a tiny emitter: text "key: value" lines or one JSON object ------- */
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pcpu-version.h"
 #include "pcpubench.h"
 
 struct command {
@@ -23,7 +24,8 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: pcpubench COMMAND [OPTIONS]   (pcpubench COMMAND --help)\n\n"
+	fprintf(f, "usage: pcpubench COMMAND [OPTIONS]   (pcpubench COMMAND --help)\n"
+		   "       pcpubench --version | --help\n\n"
 		   "Measures what it costs to reach this CPU's copy of a per-CPU\n"
 		   "variable, strategy by strategy, and what CPU hotplug does to\n"
 		   "that cost, to the TLB and to NUMA locality.\n\ncommands:\n");
@@ -40,6 +42,11 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("pcpubench %s\ncompiler: %s\nflags: %s\n", PCPU_GIT_REV,
+		       PCPU_CC_VERSION, PCPU_BUILD_FLAGS);
+		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {

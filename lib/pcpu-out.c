@@ -19,12 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pcpu-version.h"
 #include "pcpu-out.h"
 #include "pcpu-stats.h"
 
-#ifndef PCPU_GIT_REV
-#define PCPU_GIT_REV "unknown"
-#endif
 
 struct pout_kv {
 	char *key, *value;
