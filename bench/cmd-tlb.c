@@ -774,12 +774,15 @@ static void text_report(FILE *f, const struct tlb_opts *o, struct tlb_run *runs,
 				"2 MiB pages extend TLB reach");
 			if (a->found[PCPU_TLBCAL_WALK_CYCLES] &&
 			    b->found[PCPU_TLBCAL_WALK_CYCLES])
-				fprintf(f, "walk: %.1f cycles with 2m vs %.1f with 4k (%+.0f%%): "
-					"the guest walk is one level shorter\n",
+				fprintf(f, "walk: %.1f cycles with 2m vs %.1f with 4k (%+.0f%%): %s\n",
 					b->value[PCPU_TLBCAL_WALK_CYCLES],
 					a->value[PCPU_TLBCAL_WALK_CYCLES],
 					100 * (b->value[PCPU_TLBCAL_WALK_CYCLES] /
-					       a->value[PCPU_TLBCAL_WALK_CYCLES] - 1));
+					       a->value[PCPU_TLBCAL_WALK_CYCLES] - 1),
+					b->value[PCPU_TLBCAL_WALK_CYCLES] <
+					0.9 * a->value[PCPU_TLBCAL_WALK_CYCLES] ?
+					"cheaper walks with 2 MiB guest pages (one level "
+					"shorter)" : "no cheaper walk measured with 2 MiB pages");
 		}
 	}
 }
