@@ -83,6 +83,15 @@ int bc_ulong(const char *s, unsigned long *v)
 	return errno || *end ? -EINVAL : 0;
 }
 
+int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p)
+{
+	if (!pcpu_placement_parse(s, p))
+		return 0;
+	fprintf(stderr, "pcpubench %s: unknown placement '%s' (local, interleave, "
+		"node:N)\n", cmd, s);
+	return -EINVAL;
+}
+
 int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_)
 {
 	if (optind_ < argc) {

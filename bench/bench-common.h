@@ -22,6 +22,8 @@ int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 /* Parse a double/unsigned option value; -EINVAL on junk. */
 int bc_double(const char *s, double *v);
 int bc_ulong(const char *s, unsigned long *v);
+/* Parse a placement; on error say so on stderr. Return: 0; -EINVAL. */
+int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p);
 /* Complain (exit-2 style) about arguments left after the options. */
 int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_);
 /* Default output format: text on a terminal, csv otherwise. */

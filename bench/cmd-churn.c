@@ -859,11 +859,8 @@ int cmd_churn(int argc, char **argv)
 				unit = v;
 			break;
 		case 'l':
-			if (pcpu_placement_parse(optarg, &o.cfg.placement)) {
-				fprintf(stderr, "pcpubench churn: unknown placement '%s' "
-					"(local, interleave, node:N)\n", optarg);
+			if (bc_placement("churn", optarg, &o.cfg.placement))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

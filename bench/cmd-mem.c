@@ -88,11 +88,8 @@ int cmd_mem(int argc, char **argv)
 			}
 			break;
 		case 'l':
-			if (pcpu_placement_parse(optarg, &cfg.placement)) {
-				fprintf(stderr, "pcpubench mem: unknown placement '%s' "
-					"(local, interleave, node:N)\n", optarg);
+			if (bc_placement("mem", optarg, &cfg.placement))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

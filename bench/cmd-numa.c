@@ -338,11 +338,8 @@ int cmd_numa(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < n; i++) {
-		if (pcpu_placement_parse(list[i], &o.place[i])) {
-			fprintf(stderr, "pcpubench numa: unknown placement '%s' (local, "
-				"interleave, node:N)\n", list[i]);
+		if (bc_placement("numa", list[i], &o.place[i]))
 			return EXIT_USAGE;
-		}
 		pcpu_placement_format(&o.place[i], o.place_name[i], sizeof(o.place_name[i]));
 	}
 	o.nplace = n;
