@@ -447,6 +447,9 @@ check_all_online() {
 	fi
 }
 
+# The kernel-module checks (kmod-tests.sh) run last.
+[ -f /kmod-tests.sh ] && . /kmod-tests.sh && CHECKS="$CHECKS $KMOD_CHECKS"
+
 # ---- driver ---------------------------------------------------------------
 
 pick=$(sed -n 's/.*pcpu\.checks=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
