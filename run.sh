@@ -14,7 +14,7 @@ PROG=./run.sh
 
 usage() {
 	cat <<EOF
-usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug]
+usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug] [--kernel]
        $PROG --resume DIR
        $PROG report DIR [--baseline BENCH:PARAM=VALUE]
        $PROG compare DIR DIR... [--baseline N|DIR] [--out DIR]
@@ -80,6 +80,10 @@ compare DIR... match the runs' rows by parameters (parameters that are
 
 Hotplug: profiles must not take host CPUs offline. A line using
 '--backend sysfs' is skipped unless --allow-hotplug is given (root).
+Kernel module: --kernel appends profiles/kernel (pcpubench kernel access,
+numa: loads bench/kmod/ into the running kernel; root, built with make
+kmod); a 'kernel' line is skipped unless --kernel is given. Never by
+default.
 
 Environment: PCPUBENCH=PATH uses that binary and skips make (tests use a
 fake); PCPU_RESULTS=DIR instead of results/; PCPU_SKIP_DEPS=1;
@@ -210,7 +214,7 @@ new_results_dir() {
 }
 
 do_run() {
-	local profile=quick label= resume= dry=0 allow_hp=0 results
+	local profile=quick label= resume= dry=0 allow_hp=0 kernel=0 results
 	results=${PCPU_RESULTS:-$ROOT/results}
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -224,6 +228,7 @@ do_run() {
 			results=$2; shift ;;
 		--dry-run) dry=1 ;;
 		--allow-hotplug) allow_hp=1 ;;
+		--kernel) kernel=1 ;;
 		--list) ls "$ROOT/profiles"; exit 0 ;;
 		-*) die_usage "unknown option '$1'" ;;
 		*) profile=$1 ;;
@@ -247,12 +252,18 @@ do_run() {
 		case "$label" in
 		*[!A-Za-z0-9._-]*) die_usage "--label: use letters, digits, . _ -" ;;
 		esac
+		if [ "$kernel" = 1 ] && [ "$profile" != kernel ]; then
+			KPROF=$(mktemp "${TMPDIR:-/tmp}/pcpu-profile.XXXXXX") || exit 1
+			cat "$PROFILE_FILE" "$ROOT/profiles/kernel" >"$KPROF"
+			PROFILE_FILE=$KPROF
+		fi
 	fi
 
 	if [ "$dry" = 1 ]; then
 		parse_profile "$PROFILE_FILE" | while IFS=$'\t' read -r t args; do
 			echo "build/pcpubench $args --format csv -o FILE  (timeout ${t}s)"
 		done
+		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		exit 0
 	fi
 
@@ -264,6 +275,7 @@ do_run() {
 			|| { echo "run.sh: cannot create a directory under $results" >&2; exit 1; }
 		mkdir -p "$DIR/logs" "$DIR/raw"
 		cp "$PROFILE_FILE" "$DIR/profile.tmp" && atomic_mv "$DIR/profile.tmp" "$DIR/profile"
+		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		PROFILE_FILE=$DIR/profile
 		{ echo "# pcpubench run state (run.sh); do not edit"
 		  echo "profile $profile"; echo "label $label"
@@ -361,6 +373,12 @@ do_run() {
 		bench=${args%% *}
 		case "$bench" in *[!a-z0-9_-]*|"") bench=unknown ;; esac
 		step=$(printf '%02d-%s' "$n" "$bench")
+		if [ "$bench" = kernel ] && [ "$kernel" != 1 ]; then
+			state_step "$n" skipped "$bench" "loads a kernel module; needs --kernel"
+			log "step $step: skipped: a kernel module step needs --kernel"
+			done_now=$((done_now + 1))
+			continue
+		fi
 		case " $args " in
 		*" --backend sysfs "*|*" --backend=sysfs "*|*",sysfs,"*|*" sysfs,"*|*",sysfs "*)
 			if [ "$allow_hp" != 1 ]; then

@@ -247,10 +247,12 @@ static int can_run(const char *mod)
 	}
 	if (strcmp(rel, u.release)) {
 		fprintf(stderr, CMD ": %s was built for kernel %s, this kernel is "
-			"%s%s; not loaded\n", mod, rel, u.release,
+			"%s%s%s%s; not loaded\n", mod, rel, u.release,
 			file_exists(hdr) ? " (rebuild: make kmod)" :
-			", and there are no headers for it (/lib/modules/<release>/build "
-			"is missing): no module can be built for this kernel");
+			", and there are no headers for it (/lib/modules/",
+			file_exists(hdr) ? "" : u.release,
+			file_exists(hdr) ? "" : "/build is missing): no module can be "
+			"built for this kernel");
 		return EXIT_SKIP;
 	}
 	if (!pcpu_sysfs_read_str("/proc/sys/kernel/modules_disabled", s, sizeof(s)) &&
@@ -461,6 +463,22 @@ static void meta_common(struct pout *o, const struct kinfo *ki, const char *mod)
 	pout_meta(o, "tsc_khz", v);
 }
 
+/* Did the module's PMU cycles counter open on every CPU ("I,pmu,CPU,0")? */
+static bool all_pmu(const char *buf)
+{
+	const char *p;
+	int ok = 0, bad = 0, cpu, err;
+
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "I,pmu,%d,%d", &cpu, &err) == 2) {
+			if (err)
+				bad++;
+			else
+				ok++;
+		}
+	return ok && !bad;
+}
+
 struct calib {
 	int cpu, rep;
 	double ratio;	/* core cycles per TSC tick */
@@ -474,6 +492,7 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 	char cmd[128], *buf = NULL, *line, *save = NULL, *f[16];
 	struct calib *cal = NULL;
 	size_t ncal = 0, capcal = 0, i;
+	bool pmu;
 	struct pout *out;
 	int r, ret = EXIT_OK;
 
@@ -491,6 +510,11 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 		return EXIT_FAIL;
 	}
 	meta_common(out, ki, mod);
+	/* Cycles: the PMU where its counter opened on every CPU, else the
+	 * calibrated core clock (as `pcpubench access`). */
+	pmu = all_pmu(buf);
+	pout_meta(out, "cycles_source", pmu ? "pmu" :
+		  "calibrated core clock (imul chain; no PMU cycles counter)");
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int n = fields(line, f, 16);
 
@@ -517,10 +541,11 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 			pout_row(out, pv, cal[ncal].rep, "core_clock",
 				 cal[ncal].ratio * ki->tsc_khz / 1e6, "GHz", cstat);
 			ncal++;
-		} else if (n == 11 && !strcmp(f[0], "A")) {
+		} else if (n == 13 && !strcmp(f[0], "A")) {
 			const char *pv[6] = { f[1], f[2], f[3], f[4], f[5], f[6] };
 			int cpu = atoi(f[4]), rep = atoi(f[7]);
 			double nops = atof(f[8]), t1 = atof(f[9]), t2 = atof(f[10]);
+			double p1 = atof(f[11]), p2 = atof(f[12]);
 			double tpo = (t2 - t1) / nops, ratio = 0;
 			/* Emulated figures are not timings, whatever their sign. */
 			const char *s = ki->emulated || t2 > t1 ? st :
@@ -530,7 +555,13 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 				if (cal[i].cpu == cpu && cal[i].rep == rep)
 					ratio = cal[i].ratio;
 			pout_row(out, pv, rep, "tsc_per_op", tpo, "ticks", s);
-			if (ratio > 0)
+			if (pmu && p1 >= 0 && p2 >= 0)
+				pout_row(out, pv, rep, "cycles_per_op", (p2 - p1) / nops, "cycles",
+					 ki->emulated || p2 > p1 ? st : "flagged:nonpositive-delta");
+			else if (pmu)
+				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",
+					 "na:pmu-read-failed");
+			else if (ratio > 0)
 				pout_row(out, pv, rep, "cycles_per_op", tpo * ratio, "cycles", s);
 			else
 				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",

@@ -57,6 +57,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -509,16 +510,62 @@ static u64 time_imul(unsigned long n, unsigned int tries)
 	return best;
 }
 
+/*
+ * Best of @tries of one batch of @n in PMU core cycles, or -1. The counter
+ * is read (perf_event_read_value() may sleep) just outside the section
+ * with preemption and interrupts off; the N / 2N difference cancels that.
+ */
+static s64 pmu_batch(struct perf_event *ev, kloop_fn fn, unsigned int cpu,
+		     unsigned long n, unsigned int tries)
+{
+	u64 best = U64_MAX, c0, c1, en, run, z;
+	struct krun r = { 0 };
+	unsigned long flags;
+	unsigned int t;
+
+	if (!ev)
+		return -1;
+	for (t = 0; t < tries; t++) {
+		c0 = perf_event_read_value(ev, &en, &run);
+		preempt_disable();
+		local_irq_save(flags);
+		reset_vars(cpu);
+		z = READ_ONCE(k_zero);
+		fn(&r, z, n);
+		local_irq_restore(flags);
+		preempt_enable();
+		c1 = perf_event_read_value(ev, &en, &run);
+		if (c1 - c0 < best)
+			best = c1 - c0;
+	}
+	return best == U64_MAX ? -1 : (s64)best;
+}
+
 static long access_on_cpu(void *p)
 {
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_CPU_CYCLES,
+		.size = sizeof(attr),
+		.pinned = 1,
+	};
 	struct access_arg *a = p;
 	unsigned long n = a->iters;
+	struct perf_event *ev;
 	unsigned int k, m, o;
 	u64 c1, c2;
 
 	if (raw_smp_processor_id() != a->cpu) {
 		a->err = -EAGAIN;
 		return 0;
+	}
+	/* The PMU cycles counter of this CPU, where there is one. */
+	ev = perf_event_create_kernel_counter(&attr, a->cpu, NULL, NULL, NULL);
+	if (IS_ERR(ev)) {
+		kout("I,pmu,%u,%ld\n", a->cpu, PTR_ERR(ev));
+		ev = NULL;
+	} else {
+		kout("I,pmu,%u,0\n", a->cpu);
 	}
 	/* Calibration: 4 imuls (12 cycles) per chain step. */
 	c1 = time_imul(n, a->tries);
@@ -530,12 +577,16 @@ static long access_on_cpu(void *p)
 				kloop_fn fn = kinds[k].fn[m][o];
 				u64 t1 = time_batch(fn, a->cpu, n, a->tries);
 				u64 t2 = time_batch(fn, a->cpu, 2 * n, a->tries);
+				s64 p1 = pmu_batch(ev, fn, a->cpu, n, a->tries);
+				s64 p2 = pmu_batch(ev, fn, a->cpu, 2 * n, a->tries);
 
-				kout("A,%s,%s,%s,%u,%s,%s,%u,%lu,%llu,%llu\n",
+				kout("A,%s,%s,%s,%u,%s,%s,%u,%lu,%llu,%llu,%lld,%lld\n",
 				     kinds[k].strategy, kinds[k].access,
 				     kinds[k].layout, a->cpu, mode_name[m],
-				     op_name[o], a->rep, n, t1, t2);
+				     op_name[o], a->rep, n, t1, t2, p1, p2);
 			}
+	if (ev)
+		perf_event_release_kernel(ev);
 	return 0;
 }
 

@@ -220,10 +220,19 @@ check_kmod_cycle() {
 	kmod_ready || return
 	run_watched 60 /tmp/ky.csv /tmp/ky.err $BENCH kernel numa --module $KMOD --format csv
 	boot=$(awk -F, 'NR > 1 && $2 == "-" && $4 == "boot" && $6 == "online"' /tmp/ky.csv | wc -l)
-	if [ "$rc" = 0 ] && ! kmod_loaded && [ "$boot" -gt 0 ]; then
-		result PASS "numa loaded, ran and unloaded the module; $boot boot CPUs"
+	r1=$rc
+	# JSON, and what the run says about its clock.
+	run_watched 60 /tmp/ky.json /tmp/ky.err $BENCH kernel access --module $KMOD \
+		--iters 64 --tries 1 --repeat 1 --format json
+	for k in hypervisor emulated cycles_source tsc_khz; do
+		echo "GUEST-INFO kmod meta: $k=$(sed -n "s/^ *\"$k\": \"\(.*\)\",*$/\1/p" /tmp/ky.json)"
+	done
+	js=$(grep -c '"bench": "kernel-access".*"metric": "tsc_per_op"' /tmp/ky.json)
+	if [ "$r1" = 0 ] && [ "$rc" = 0 ] && ! kmod_loaded && [ "$boot" -gt 0 ] &&
+	   [ "$js" -gt 0 ] && grep -q '"emulated": "yes' /tmp/ky.json; then
+		result PASS "numa and access (JSON, $js tsc_per_op rows, emulated) each loaded, ran and unloaded the module; $boot boot CPUs"
 	else
-		result FAIL "rc=$rc loaded=$(kmod_loaded && echo yes || echo no) boot=$boot: $(head -n 2 /tmp/ky.err | tr '\n' ' ')"
+		result FAIL "rc=$r1/$rc loaded=$(kmod_loaded && echo yes || echo no) boot=$boot json_rows=$js: $(head -n 2 /tmp/ky.err | tr '\n' ' ')"
 	fi
 }
 
