@@ -479,6 +479,33 @@ static bool all_pmu(const char *buf)
 	return ok && !bad;
 }
 
+/*
+ * Run module command @cmd, then open the output of @bench with the common
+ * metadata. Return: the output (the module's text in *@buf), or NULL with
+ * the message printed and nothing to free.
+ */
+static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
+			  const char *mod, const char *cmd, char **buf,
+			  const char *bench, const char *const *params, size_t np)
+{
+	struct pout *out;
+	int r = kctl(cmd, buf);
+
+	if (r) {
+		fprintf(stderr, CMD " %s: the module's '%s' failed: %s\n", o->sub, cmd,
+			strerror(-r));
+		return NULL;
+	}
+	if (pout_open(&out, o->fmt, o->out, bench, params, np)) {
+		fprintf(stderr, CMD " %s: cannot write '%s'\n", o->sub, o->out ? o->out : "-");
+		free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	meta_common(out, ki, mod);
+	return out;
+}
+
 struct calib {
 	int cpu, rep;
 	double ratio;	/* core cycles per TSC tick */
@@ -494,22 +521,13 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 	size_t ncal = 0, capcal = 0, i;
 	bool pmu;
 	struct pout *out;
-	int r, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
 	snprintf(cmd, sizeof(cmd), "access iters=%lu tries=%lu reps=%lu", o->iters,
 		 o->tries, o->repeat);
-	r = kctl(cmd, &buf);
-	if (r) {
-		fprintf(stderr, CMD " access: the module's access run failed: %s\n",
-			strerror(-r));
+	out = kopen(o, ki, mod, cmd, &buf, "kernel-access", params, 6);
+	if (!out)
 		return EXIT_FAIL;
-	}
-	if (pout_open(&out, o->fmt, o->out, "kernel-access", params, 6)) {
-		fprintf(stderr, CMD " access: cannot write '%s'\n", o->out ? o->out : "-");
-		free(buf);
-		return EXIT_FAIL;
-	}
-	meta_common(out, ki, mod);
 	/* Cycles: the PMU where its counter opened on every CPU, else the
 	 * calibrated core clock (as `pcpubench access`). */
 	pmu = all_pmu(buf);
@@ -619,22 +637,14 @@ static int run_numa(const struct kopts *o, const struct kinfo *ki, const char *m
 	static const char *const params[] = { "memory", "cpu", "phase" };
 	char *buf = NULL, *line, *save = NULL, *f[16], na[80];
 	struct pout *out;
-	int r, ret;
+	int ret;
 
 	ret = replug(o);
 	if (ret)
 		return ret;
-	r = kctl("numa", &buf);
-	if (r) {
-		fprintf(stderr, CMD " numa: the module's numa run failed: %s\n", strerror(-r));
+	out = kopen(o, ki, mod, "numa", &buf, "kernel-numa", params, 3);
+	if (!out)
 		return EXIT_FAIL;
-	}
-	if (pout_open(&out, o->fmt, o->out, "kernel-numa", params, 3)) {
-		fprintf(stderr, CMD " numa: cannot write '%s'\n", o->out ? o->out : "-");
-		free(buf);
-		return EXIT_FAIL;
-	}
-	meta_common(out, ki, mod);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int n = fields(line, f, 16);
 
@@ -748,17 +758,9 @@ static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *
 		ret = EXIT_FAIL;
 	}
 	pcpu_hp_sysfs_close(hp);
-	r = kctl("churn_stop", &buf);
-	if (r) {
-		fprintf(stderr, CMD " churn: cannot stop the workers: %s\n", strerror(-r));
+	out = kopen(o, ki, mod, "churn_stop", &buf, "kernel-churn", params, 1);
+	if (!out)
 		return EXIT_FAIL;
-	}
-	if (pout_open(&out, o->fmt, o->out, "kernel-churn", params, 1)) {
-		fprintf(stderr, CMD " churn: cannot write '%s'\n", o->out ? o->out : "-");
-		free(buf);
-		return EXIT_FAIL;
-	}
-	meta_common(out, ki, mod);
 	{
 		const char *pv[1] = { "-" };
 		char v[32];

@@ -51,6 +51,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/delay.h>
 #include <linux/debugfs.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -337,7 +338,8 @@ typedef void (*kloop_fn)(struct krun *r, u64 z, unsigned long n);
 #define X8(s) s s s s s s s s
 #define X4(s) s s s s
 
-#define GEN_KIND(name, ADDR, LD, ST, INC, XADD)                               \
+/* Throughput: eight independent accesses per step. */
+#define GEN_TPUT(name, ADDR, LD, ST, INC)                                     \
 static noinline void name##_read_tput(struct krun *r, u64 z, unsigned long n) \
 {                                                                             \
 	u64 s0 = 0, s1 = 0;                                                   \
@@ -357,57 +359,46 @@ static noinline void name##_inc_tput(struct krun *r, u64 z, unsigned long n)  \
 	for (; n; n -= 8) {                                                   \
 		X8(INC(ADDR(0));)                                             \
 	}                                                                     \
-}                                                                             \
-static noinline void name##_read_lat(struct krun *r, u64 z, unsigned long n)  \
+}
+
+/*
+ * The chained modes differ only in where the previous value x enters
+ * (HOW): latency adds it to the final address (the data chain), path feeds
+ * it through the opaque zero into the first load of the path.
+ */
+#define LAT_AT(ADDR, x) (ADDR(0) + (x))
+#define PATH_AT(ADDR, x) ADDR((x) & z)
+#define GEN_CHAIN(name, mode, ADDR, HOW, LD, ST, XADD)                        \
+static noinline void name##_read_##mode(struct krun *r, u64 z, unsigned long n)\
 {                                                                             \
 	u64 x = 0;                                                            \
 	for (; n; n -= 4) {                                                   \
-		X4(x = LD(ADDR(0) + x);)                                      \
+		X4(x = LD(HOW(ADDR, x));)                                     \
 	}                                                                     \
 	r->sink += x;                                                         \
 }                                                                             \
-static noinline void name##_write_lat(struct krun *r, u64 z, unsigned long n) \
+static noinline void name##_write_##mode(struct krun *r, u64 z, unsigned long n)\
 {                                                                             \
 	u64 x = 0;                                                            \
 	for (; n; n -= 4) {                                                   \
-		X4({ typeof(ADDR(0)) a_ = ADDR(0) + x;                        \
+		X4({ typeof(HOW(ADDR, 0)) a_ = HOW(ADDR, x);                  \
 		     ST(a_, x); x = LD(a_); })                                \
 	}                                                                     \
 	r->sink += x;                                                         \
 }                                                                             \
-static noinline void name##_inc_lat(struct krun *r, u64 z, unsigned long n)   \
+static noinline void name##_inc_##mode(struct krun *r, u64 z, unsigned long n)\
 {                                                                             \
 	u64 x = 0;                                                            \
 	for (; n; n -= 4) {                                                   \
-		X4(x = XADD(ADDR(0) + x) & z;)                                \
-	}                                                                     \
-	r->sink += x;                                                         \
-}                                                                             \
-static noinline void name##_read_path(struct krun *r, u64 z, unsigned long n) \
-{                                                                             \
-	u64 x = 0;                                                            \
-	for (; n; n -= 4) {                                                   \
-		X4(x = LD(ADDR(x & z));)                                      \
-	}                                                                     \
-	r->sink += x;                                                         \
-}                                                                             \
-static noinline void name##_write_path(struct krun *r, u64 z, unsigned long n)\
-{                                                                             \
-	u64 x = 0;                                                            \
-	for (; n; n -= 4) {                                                   \
-		X4({ typeof(ADDR(0)) a_ = ADDR(x & z);                        \
-		     ST(a_, x); x = LD(a_); })                                \
-	}                                                                     \
-	r->sink += x;                                                         \
-}                                                                             \
-static noinline void name##_inc_path(struct krun *r, u64 z, unsigned long n)  \
-{                                                                             \
-	u64 x = 0;                                                            \
-	for (; n; n -= 4) {                                                   \
-		X4(x = XADD(ADDR(x & z));)                                    \
+		X4(x = XADD(HOW(ADDR, x)) & z;)                               \
 	}                                                                     \
 	r->sink += x;                                                         \
 }
+
+#define GEN_KIND(name, ADDR, LD, ST, INC, XADD)                               \
+	GEN_TPUT(name, ADDR, LD, ST, INC)                                     \
+	GEN_CHAIN(name, lat, ADDR, LAT_AT, LD, ST, XADD)                      \
+	GEN_CHAIN(name, path, ADDR, PATH_AT, LD, ST, XADD)
 
 GEN_KIND(seg, SEG_ADDR, SEG_LD, SEG_ST, SEG_INC, SEG_XADD)
 GEN_KIND(off, OFF_ADDR, PTR_LD, PTR_ST, PTR_INC, PTR_XADD)
@@ -571,6 +562,13 @@ static long access_on_cpu(void *p)
 	c1 = time_imul(n, a->tries);
 	c2 = time_imul(2 * n, a->tries);
 	kout("C,%u,%u,%lu,%llu,%llu\n", a->cpu, a->rep, 12 * n, c1, c2);
+	/* Every online CPU has its unit and hybrid slot; never assume it. */
+	if (!vm_live[a->cpu] || !hyb_tab[a->cpu]) {
+		kout("E,cpu%u,no-unit\n", a->cpu);
+		if (ev)
+			perf_event_release_kernel(ev);
+		return 0;
+	}
 	for (k = 0; k < ARRAY_SIZE(kinds); k++)
 		for (m = 0; m < NR_MODES; m++)
 			for (o = 0; o < NR_OPS; o++) {
@@ -746,7 +744,8 @@ static int worker_fn(void *p)
 			}
 			preempt_enable();
 		}
-		cond_resched();
+		/* Leave the hotplug driver some CPU (one emulated CPU runs all). */
+		usleep_range(20, 50);
 	}
 	return 0;
 }
