@@ -58,7 +58,7 @@ struct kopts {
 	double duration, rate;
 	int replug[MAX_CPUS_ARG], nreplug;
 	int cpus[MAX_CPUS_ARG], ncpus;
-	bool emulated;
+	bool emulated, no_fold;
 	enum pout_format fmt;
 	const char *out;
 };
@@ -111,6 +111,9 @@ static void usage(FILE *f)
 "  --duration S      churn: seconds of hotplug churn (default 2)\n"
 "  --rate R          churn: hotplug operations per second (default 20)\n"
 "  --cpus LIST       churn: CPUs to churn (default: every hotpluggable one)\n"
+"  --no-fold         churn: free VM units without folding their counters\n"
+"                    first, to test the check: lost_updates must be > 0\n"
+"                    (exit 1)\n"
 "  --emulated        label the timings emulated (automatic under QEMU TCG)\n"
 "  --format F        text, csv, json (default: text on a terminal, else csv)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
@@ -716,7 +719,7 @@ static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *
 		pcpu_hp_sysfs_close(hp);
 		return EXIT_SKIP;
 	}
-	r = kctl("churn_start", &buf);
+	r = kctl(o->no_fold ? "churn_start fold=0" : "churn_start fold=1", &buf);
 	free(buf);
 	buf = NULL;
 	if (r) {
@@ -819,6 +822,7 @@ int cmd_kernel(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'a' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "emulated", no_argument, NULL, 'E' },
+		{ "no-fold", no_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -899,6 +903,9 @@ int cmd_kernel(int argc, char **argv)
 			break;
 		case 'E':
 			o.emulated = true;
+			break;
+		case 'F':
+			o.no_fold = true;
 			break;
 		case 'f':
 			fmt = optarg;

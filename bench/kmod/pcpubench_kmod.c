@@ -44,7 +44,9 @@
  *
  * Interface: debugfs pcpubench/ctl (write a command) and pcpubench/out
  * (read its rows). Commands: "info", "access iters=N tries=T reps=R",
- * "numa", "churn_start", "churn_stop". Output lines are comma separated,
+ * "numa", "churn_start [fold=0]" (fold=0: units are freed without their
+ * counters folded, to show that churn's check catches the loss),
+ * "churn_stop". Output lines are comma separated,
  * first field the record type (I info, C calibration, A access, P
  * placement, H churn, E error); bench/cmd-kernel.c turns them into the
  * tidy rows of the other benchmarks.
@@ -114,6 +116,8 @@ static int hp_state = -1;
 static u64 folded_vm, folded_hyb;
 static u64 tmpl_ok, tmpl_bad, nr_online_cb, nr_offline_cb, cb_off_cpu;
 static u64 map_fail;
+/* Off only to test the test: churn's lost_updates must then be > 0. */
+static bool fold_on_offline = true;
 
 static DEFINE_MUTEX(k_lock);		/* ctl/out, the workers */
 static char *outbuf;
@@ -294,11 +298,12 @@ static int k_offline(unsigned int cpu)
 	if (hyb_late[cpu])
 		WRITE_ONCE(hyb_tab[cpu], NULL);
 	synchronize_rcu();
-	folded_vm += u->vm.cnt;
-	if (hyb_late[cpu]) {
-		folded_hyb += u->hyb.cnt;
-		hyb_late[cpu] = false;
+	if (READ_ONCE(fold_on_offline)) {
+		folded_vm += u->vm.cnt;
+		if (hyb_late[cpu])
+			folded_hyb += u->hyb.cnt;
 	}
+	hyb_late[cpu] = false;
 	vm_unmap_unit(cpu);
 	nr_offline_cb++;
 	return 0;
@@ -768,12 +773,13 @@ static void counters_zero(void)
 
 static u64 stat0_ok, stat0_bad, stat0_on, stat0_off;
 
-static int cmd_churn_start(void)
+static int cmd_churn_start(bool fold)
 {
 	unsigned int i, cpu;
 
 	if (workers)
 		return -EBUSY;
+	WRITE_ONCE(fold_on_offline, fold);
 	cpus_read_lock();
 	nworkers = num_online_cpus();
 	workers = kcalloc(nworkers, sizeof(*workers), GFP_KERNEL);
@@ -849,6 +855,8 @@ static int cmd_churn_stop(void)
 	kout("H,-,offlines,%llu\n", nr_offline_cb - stat0_off);
 	kout("H,-,template_ok,%llu\n", tmpl_ok - stat0_ok);
 	kout("H,-,template_bad,%llu\n", tmpl_bad - stat0_bad);
+	kout("H,-,fold,%d\n", READ_ONCE(fold_on_offline) ? 1 : 0);
+	WRITE_ONCE(fold_on_offline, true);
 	kfree(workers);
 	workers = NULL;
 	nworkers = 0;
@@ -912,7 +920,7 @@ static ssize_t ctl_write(struct file *f, const char __user *ubuf, size_t len,
 	else if (!strncmp(cmd, "numa", 4))
 		r = cmd_numa();
 	else if (!strncmp(cmd, "churn_start", 11))
-		r = cmd_churn_start();
+		r = cmd_churn_start(arg_ul(cmd, "fold=", 1) != 0);
 	else if (!strncmp(cmd, "churn_stop", 10))
 		r = cmd_churn_stop();
 	else

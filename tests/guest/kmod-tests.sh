@@ -19,8 +19,8 @@
 # placement table and the churn figures for the summary.
 
 KMOD=/lib/pcpubench_kmod.ko
-KMOD_CHECKS="kmod_load kmod_hotadd kmod_numa kmod_churn kmod_access kmod_unload
-kmod_cycle kmod_dmesg"
+KMOD_CHECKS="kmod_load kmod_hotadd kmod_numa kmod_churn kmod_churn_nofold
+kmod_access kmod_unload kmod_cycle kmod_dmesg"
 KMOD_DMESG0=0
 KMOD_HOTADD=
 
@@ -179,6 +179,23 @@ check_kmod_churn() {
 	fi
 }
 
+# The check has teeth: without the fold on offline, updates are lost.
+check_kmod_churn_nofold() {
+	kmod_ready || return
+	kmod_loaded || { result FAIL "module not loaded"; return; }
+	want=$(online_list)
+	run_watched 60 /tmp/kf.csv /tmp/kf.err $BENCH kernel churn --module $KMOD \
+		--cpus 3,1 --duration 2 --rate 20 --no-fold --format csv
+	lv=$(awk -F, 'NR > 1 && $2 == "vm_area" && $4 == "lost_updates" { print $5 }' /tmp/kf.csv)
+	ls=$(awk -F, 'NR > 1 && $2 == "static" && $4 == "lost_updates" { print $5 }' /tmp/kf.csv)
+	if [ "$rc" = 1 ] && [ "${lv:-0}" -gt 0 ] && [ "$ls" = 0 ] &&
+	   [ "$(online_list)" = "$want" ]; then
+		result PASS "with --no-fold: exit 1, vm_area lost_updates=$lv, static lost_updates=$ls"
+	else
+		result FAIL "with --no-fold: rc=$rc (want 1) vm_area lost=$lv static lost=$ls online=$(online_list): $(head -n 2 /tmp/kf.err | tr '\n' ' ')"
+	fi
+}
+
 check_kmod_access() {
 	kmod_ready || return
 	kmod_loaded || { result FAIL "module not loaded"; return; }
@@ -241,6 +258,8 @@ check_kmod_dmesg() {
 	dmesg | tail -n +"$((KMOD_DMESG0 + 1))" >/tmp/kd.log
 	bad=$(grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|RIP:' /tmp/kd.log | head -n 3 | tr '\n' ' ')
 	n=$(grep -c 'pcpubench: ' /tmp/kd.log)
+	grep -v -e 'smpboot' -e 'CPU[0-9]* is now offline' -e 'Booting Node' /tmp/kd.log |
+		head -n 20 | sed 's/^/GUEST-INFO kmod dmesg: /' 
 	if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
 		result PASS "no WARN/BUG/Oops in $(wc -l </tmp/kd.log) kernel log lines since the load ($n from the module)"
 	else
