@@ -54,33 +54,16 @@ check_kmod_load() {
 
 kmod_loaded() { [ -d /sys/module/pcpubench_kmod ]; }
 
+# guest-tests.sh's check_hotadd (a vCPU on node 1 over QMP, onlined),
+# now with the module loaded; HOTADD_CPU keeps the first hot-added CPU.
 check_kmod_hotadd() {
 	kmod_ready || return
 	kmod_loaded || { result FAIL "module not loaded"; return; }
-	before=$(echo "$SYS"/cpu[0-9]*)
-	echo "GUEST-REQ hotadd node=1"
-	i=0
-	new=
-	while [ $i -lt 300 ]; do
-		for d in "$SYS"/cpu[0-9]*; do
-			case " $before " in *" $d "*) ;; *) new=$d ;; esac
-		done
-		[ -n "$new" ] && [ -e "$new/online" ] && break
-		i=$((i + 1))
-		sleep 0.1
-	done
-	if [ -z "$new" ]; then
-		result FAIL "no new cpuN 30 s after GUEST-REQ hotadd"
-		return
-	fi
-	c=${new##*/cpu}
-	[ "$(cpu_state "$c")" = 1 ] || echo 1 >"$new/online"
-	if [ "$(cpu_state "$c")" = 1 ] && [ "$(node_of "$c")" = 1 ]; then
-		KMOD_HOTADD=$c
-		result PASS "cpu$c hot-added on node 1 with the module loaded, onlined; online=$(online_list)"
-	else
-		result FAIL "cpu$c state=$(cpu_state "$c") node=$(node_of "$c") (want 1, node 1)"
-	fi
+	prev=$HOTADD_CPU
+	HOTADD_CPU=
+	check_hotadd
+	KMOD_HOTADD=$HOTADD_CPU
+	HOTADD_CPU=$prev
 }
 
 # The placement table: one GUEST-INFO line per possible CPU.
