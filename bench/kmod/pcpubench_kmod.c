@@ -601,8 +601,9 @@ static int cmd_access(unsigned long iters, unsigned int tries, unsigned int reps
 	iters = clamp(round_up(iters, 8), 8UL, MAX_ITERS);
 	a.iters = iters;
 	a.tries = clamp(tries, 1U, 100U);
+	reps = clamp(reps, 1U, 1000U);
 	cpus_read_lock();
-	for (rep = 0; rep < reps; rep++)
+	for (rep = 0; rep < reps && !outover; rep++)
 		for_each_online_cpu(cpu) {
 			a.cpu = cpu;
 			a.rep = rep;

@@ -205,6 +205,8 @@ check_kmod_access() {
 
 check_kmod_unload() {
 	kmod_ready || return
+	# The runs since kmod_load used the loaded module and left it loaded.
+	kmod_loaded || { result FAIL "not loaded any more: a run unloaded a module it had not loaded"; return; }
 	$BENCH kernel unload >/tmp/ku.out 2>/tmp/ku.err
 	rc=$?
 	if [ $rc = 0 ] && ! kmod_loaded; then
