@@ -40,8 +40,9 @@ ver_str=$(dd if="$vmlinuz" bs=1 skip=$((ptr + 512)) count=256 2>/dev/null |
 	tr '\0' '\n' | head -n 1)
 release=${ver_str%% *}
 debver=$(echo "$ver_str" | sed -n 's/.* Debian \([^ ]*\) .*/\1/p')
-[ -n "$release" ] && [ -n "$debver" ] ||
+if [ -z "$release" ] || [ -z "$debver" ]; then
 	skip "$vmlinuz: cannot read its release and Debian version ('$ver_str')"
+fi
 case $release in
 *-amd64) ;;
 *) skip "$vmlinuz: release $release is not a Debian -amd64 kernel" ;;

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2034,SC2154,SC2086  # sourced: shares guest-tests.sh's names
 # kmod-tests.sh - the kernel-module checks of the test guest (busybox sh),
 # sourced by guest-tests.sh, which runs them after its own checks.
 #
@@ -105,7 +106,7 @@ check_kmod_numa() {
 	nposs=$(wc -l </tmp/kn.table)
 	[ "$nposs" = 10 ] || bad="$bad rows-for-$nposs-cpus(want-10)"
 	# Every online CPU: VM unit on cpu_to_node, all pages, template intact.
-	while read -r cpu ph cn st ap vm hy tm; do
+	while read -r cpu ph cn _ _ vm _ tm; do
 		case $ph in offline) continue ;; esac
 		n=${cn#cpu_to_node=}
 		case $vm in
@@ -188,7 +189,7 @@ check_kmod_access() {
 		result FAIL "rc=$rc hung=$hung: $(head -n 3 /tmp/ka.err | tr '\n' ' ')"
 		return
 	fi
-	non=$(echo "$(online_list)" | awk -F, '{ n = 0; for (i = 1; i <= NF; i++) {
+	non=$(online_list | awk -F, '{ n = 0; for (i = 1; i <= NF; i++) {
 		if (split($i, r, "-") == 2) n += r[2] - r[1] + 1; else n++ } print n }')
 	rows=$(grep -c ',tsc_per_op,' /tmp/ka.csv)
 	emu=$(grep ',tsc_per_op,' /tmp/ka.csv | grep -vc ',flagged:emulated$')
