@@ -56,6 +56,25 @@ static int flush_stdout(int rc)
 	return EXIT_IO;
 }
 
+/*
+ * The commands that stop after their checks in a dry run (each calls
+ * bc_dry_run_stop() or bc_hotplug_gate()). Any other is refused with
+ * --dry-run: it would run for real.
+ */
+static const char *const dry_run_cmds[] = {
+	"list", "info", "access", "tlb", "churn", "numa", "mem", NULL
+};
+
+static int has_dry_run(const char *name)
+{
+	size_t i;
+
+	for (i = 0; dry_run_cmds[i]; i++)
+		if (!strcmp(dry_run_cmds[i], name))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -85,6 +104,11 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
+			if (bc_dry_run && !has_dry_run(commands[i].name)) {
+				fprintf(stderr, "pcpubench: %s has no dry run\n",
+					commands[i].name);
+				return EXIT_SKIP;
+			}
 			/* getopt names argv[0] in its messages: "pcpubench access". */
 			static char prog[64];
 

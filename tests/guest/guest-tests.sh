@@ -27,7 +27,7 @@ SYS=/sys/devices/system/cpu
 NODES=/sys/devices/system/node
 BENCH=/bin/pcpubench
 # Arguments of the churn and numa runs; the CSV metric names they emit.
-CHURN_ARGS="--backend sysfs --duration 2 --rate 20 --format csv"
+CHURN_ARGS="--backend sysfs --allow-hotplug --duration 2 --rate 20 --format csv"
 NUMA_ARGS="--format csv"
 M_LOST=lost_updates
 M_LOCAL=pages_local
@@ -321,7 +321,7 @@ check_churn_sigkill() {
 	fi
 	want=$(all_up)
 	s=$(head -n 1 /etc/pcpu-strategies)
-	$BENCH churn --strategy "$s" --backend sysfs --duration 60 --rate 50 \
+	$BENCH churn --strategy "$s" --backend sysfs --allow-hotplug --duration 60 --rate 50 \
 		>/tmp/ck.out 2>/tmp/ck.err &
 	pid=$!
 	# Wait until it has taken a CPU down (or exited).
