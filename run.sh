@@ -531,15 +531,19 @@ do_run() {
 			done_now=$((done_now + 1))
 			continue
 		fi
+		# "allowed=no": the benchmark would refuse without an opt-in
 		case "$intent" in
 		*hotplug=none*|"") ;;
-		*hotplug=*)
-			if [ "$allow_hp" != 1 ]; then
-				state_step "$n" skipped "$bench" "takes host CPUs offline (${intent##*hotplug=}); needs --allow-hotplug"
-				log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
-				done_now=$((done_now + 1))
-				continue
-			fi ;;
+		*hotplug=*allowed=no*)
+			state_step "$n" skipped "$bench" "takes host CPUs offline (${intent##*hotplug=}); needs --allow-hotplug"
+			log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
+			done_now=$((done_now + 1))
+			continue ;;
+		*allowed=no*)
+			state_step "$n" skipped "$bench" "needs an explicit opt-in (${intent#intent: })"
+			log "step $step: skipped: needs an explicit opt-in (${intent#intent: })"
+			done_now=$((done_now + 1))
+			continue ;;
 		esac
 		rm -f "$out.tmp" "$out.tmp".tmp.*
 		log "step $step: pcpubench $shown"

@@ -894,11 +894,14 @@ int cmd_churn(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'n': case 'm': case 'M': case 'R': case 'S': case 'u':
-			if (bc_ulong(optarg, &v)) {
-				fprintf(stderr, "pcpubench churn: '%s' is not a number\n",
-					optarg);
+			/* no silent truncation to unsigned */
+			if (bc_count("churn", c == 'n' ? "online" : c == 'm' ?
+				     "min-online" : c == 'M' ? "max-online" :
+				     c == 'R' ? "repeat" : c == 'S' ? "seed" : "unit",
+				     optarg, 0, c == 'u' ? 1UL << 30 : c == 'R' ?
+				     100000 : c == 'S' ? 0xffffffffUL : PCPU_NR_CPUS,
+				     &v))
 				return EXIT_USAGE;
-			}
 			if (c == 'n')
 				o.online = (unsigned)v;
 			else if (c == 'm')

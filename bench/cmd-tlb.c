@@ -273,7 +273,12 @@ static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 	};
 	bool fmt_set = false;
 	unsigned long v;
+	/* changes a system setting: never abbreviated */
+	static const char *const exact[] = { "hugetlb-reserve", NULL };
 	int c, i, n;
+
+	if (bc_no_abbrev("tlb", argc, argv, exact))
+		return -EINVAL;
 
 	memset(o, 0, sizeof(*o));
 	o->backing[PCPU_TLB_4K] = o->backing[PCPU_TLB_2M] = true;
