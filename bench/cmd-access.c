@@ -170,7 +170,8 @@ static void usage(FILE *f)
 "estimated). A value that cannot be had is NA with the reason.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
-"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
+"Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
+"run here.\n",
 		pcnt_default_list());
 }
 

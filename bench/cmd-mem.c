@@ -33,7 +33,9 @@ static void usage(FILE *f)
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
-"Exit: 0 ok, 2 usage or configuration error, 4 cannot run here.\n");
+"Exit: 0 ok, 1 failure (out of memory), 2 usage or configuration error,\n"
+"3 output not written (disk full, I/O error), 4 cannot run here (hugetlb\n"
+"pages not reserved).\n");
 }
 
 struct result {

@@ -251,7 +251,8 @@ static void usage(FILE *f)
 "pages_not_resident, local_fraction, policy_fraction (pages on the node\n"
 "the policy asked for), remote_accesses_per_op (derived); per strategy and\n"
 "placement: late_cpus_remote_pages. Exit: 0 ok, 1 a 'local' placement left\n"
-"a page remote, 2 usage, 4 cannot run here (no move_pages).\n");
+"a page remote, 2 usage, 3 output not written, 4 cannot run here (no\n"
+"move_pages).\n");
 }
 
 #define NUMA_MATRIX_MIN (64UL << 10)
