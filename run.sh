@@ -535,7 +535,8 @@ do_run() {
 		case "$intent" in
 		*hotplug=none*|"") ;;
 		*hotplug=*allowed=no*)
-			state_step "$n" skipped "$bench" "takes host CPUs offline (${intent##*hotplug=}); needs --allow-hotplug"
+			msg=${intent##*hotplug=}
+			state_step "$n" skipped "$bench" "takes host CPUs offline (${msg%% *} backend); needs --allow-hotplug"
 			log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
 			done_now=$((done_now + 1))
 			continue ;;
