@@ -182,6 +182,9 @@ static int split(char *s, char **tok, size_t max, size_t *n)
 	char *save = NULL, *t;
 
 	*n = 0;
+	/* One rule with bc_split(): an empty item is an error. */
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
 	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		size_t k;
 

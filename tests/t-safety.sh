@@ -255,6 +255,9 @@ expect 2 "more PUs than" timeout 5 "$BIN" mem --strategy tls --topology 'synthet
 expect 2 "none is created" "$BIN" tlb --save-calibration "$T/nonexistent/dir/x"
 [ ! -e "$T/nonexistent" ] && ok "tlb --save-calibration created no directory" || no "directory created"
 if ! grep -rq 'tlb --calibrate' "$ROOT/bench"; then ok "no message names 'tlb --calibrate'"; else no "'tlb --calibrate' named"; fi
+expect 2 "bad strategy list 'tls,,segment'" "$BIN" mem --strategy tls,,segment
+expect 2 "empty or too long list 'read,,inc'" "$BIN" access --op read,,inc
+expect 2 "unknown command" "$BIN" --dry-run frobnicate
 n=$("$BIN" mem --strategy tls,tls --possible 8 --online 2 --format csv | grep -c ',unit_bytes,')
 [ "$n" = 1 ] && ok "--strategy tls,tls: one tls" || no "--strategy tls,tls: $n rows"
 n=$("$BIN" churn --strategy offset-array --rate 0,0 --duration 0.05 -q --possible 8 --online 2 --format csv | grep -c ',ops_per_sec,')
