@@ -7,7 +7,9 @@
  * real CPU hotplug.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +26,10 @@ int bc_split(const char *s, char out[][64], size_t max)
 	if (!s || !*s)
 		return -EINVAL;
 	for (;;) {
-		q = strchr(p, ',');
-		size_t len = q ? (size_t)(q - p) : strlen(p);
+		size_t len, k;
 
-		size_t k;
+		q = strchr(p, ',');
+		len = q ? (size_t)(q - p) : strlen(p);
 
 		if (!len || len >= 64 || n >= max)
 			return -EINVAL;
@@ -230,13 +232,48 @@ static int out_open_msg(const char *cmd, const char *path, int r)
 	}
 }
 
+/*
+ * The temporary file of the open output, removed when SIGINT, SIGTERM or
+ * SIGHUP ends the program (where the command installed no handler of its
+ * own), so an interrupted run leaves no "x.csv.tmp.XXXXXX" behind.
+ */
+static char out_tmp[PATH_MAX];
+
+static void out_tmp_signal(int sig)
+{
+	if (out_tmp[0])
+		unlink(out_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void out_tmp_watch(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	if (!tmp || strlen(tmp) >= sizeof(out_tmp))
+		return;
+	memcpy(out_tmp, tmp, strlen(tmp) + 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = out_tmp_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams)
 {
 	int r = pout_open(o, f, path, bench, param_names, nparams);
 
-	return r ? out_open_msg(cmd, path, r) : 0;
+	if (r)
+		return out_open_msg(cmd, path, r);
+	out_tmp_watch(pout_tmp_path(*o));
+	return 0;
 }
 
 int bc_out_check(const char *cmd, const char *path)
@@ -251,6 +288,7 @@ int bc_out_close(const char *cmd, struct pout *o)
 	char err[256];
 	int r = pout_close_err(o, err, sizeof(err));
 
+	out_tmp[0] = '\0';
 	if (!r)
 		return 0;
 	if (r == -EINVAL) {

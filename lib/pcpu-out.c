@@ -806,6 +806,11 @@ int pout_close(struct pout *o)
 	return pout_close_err(o, NULL, 0);
 }
 
+const char *pout_tmp_path(const struct pout *o)
+{
+	return o && !o->inplace ? o->tmp : NULL;
+}
+
 void pout_abort(struct pout *o)
 {
 	if (!o)

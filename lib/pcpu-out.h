@@ -107,6 +107,10 @@ int pout_close(struct pout *o);
  */
 int pout_close_err(struct pout *o, char *err, size_t errlen);
 
+/* The temporary file a path output writes until close, or NULL (in
+ * place). For a signal handler that removes it. */
+const char *pout_tmp_path(const struct pout *o);
+
 /* Drop the output (the temporary file is removed). Frees @o. */
 void pout_abort(struct pout *o);
 

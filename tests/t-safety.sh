@@ -138,6 +138,16 @@ expect 2 "not a regular file" "$BIN" mem --strategy tls --possible 8 --online 2 
 expect 2 "no such directory" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$T/no/x.csv"
 n=$("$BIN" mem --strategy tls --possible 8 --online 2 --format csv -o /dev/stdout | grep -c '^mem,tls,')
 [ "$n" -gt 0 ] && ok "-o /dev/stdout writes in place ($n rows)" || no "-o /dev/stdout: no rows"
+# interrupted: the temporary file goes with the program
+mkdir "$T/int"
+"$BIN" churn --strategy offset-array --rate 0 --duration 20 -q --possible 8 \
+	--online 2 -o "$T/int/c.csv" 2>/dev/null &
+p=$!
+for _ in $(seq 50); do ls "$T"/int/c.csv.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+kill -TERM "$p"
+wait "$p" 2>/dev/null
+[ -z "$(ls -A "$T/int")" ] && ok "SIGTERM: no c.csv.tmp.* left, no c.csv" ||
+	no "SIGTERM left: $(ls -A "$T/int")"
 expect 3 "No space left" sh -c "'$BIN' list >/dev/full"
 expect 3 "No space left" sh -c "'$BIN' --help >/dev/full"
 expect 3 "No space left" sh -c "'$BIN' mem --help >/dev/full"
