@@ -386,7 +386,7 @@ do_run() {
 		host=$(hostname -s 2>/dev/null || hostname)
 		host=$(echo "$host" | tr -c 'A-Za-z0-9._\n-' '_')
 		DIR=$(new_results_dir "$results/$(date -u +%Y-%m-%d)_${host}_$label") \
-			|| { echo "run.sh: cannot create a directory under $results" >&2; exit 1; }
+			|| { echo "run.sh: cannot create a directory under $results (read-only, full or not yours?)" >&2; exit 3; }
 		take_lock
 		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
 		{ cp "$PROFILE_FILE" "$DIR/profile.tmp" 2>/dev/null &&

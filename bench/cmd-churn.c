@@ -1036,6 +1036,12 @@ int cmd_churn(int argc, char **argv)
 			o.online = pcpu_cpuset_count(&on);
 			pcpu_cpuset_parse(&poss, hposs);
 		}
+		if (maxon > pcpu_cpuset_count(&poss)) {
+			fprintf(stderr, "pcpubench churn: --max-online %lu exceeds the "
+				"%u possible CPUs\n", maxon, pcpu_cpuset_count(&poss));
+			pcpu_hp_sysfs_close(hp);
+			return EXIT_USAGE;
+		}
 		/* CPU 0 stays up: the floor is 1 CPU. */
 		o.min_online = minon ? (unsigned)minon : 1;
 		o.max_online = maxon ? (unsigned)maxon : pcpu_cpuset_count(&poss);
