@@ -50,6 +50,17 @@ expect() {
 	fi
 }
 
+# children_of PID: the PIDs whose parent is PID (from /proc; no procps)
+children_of() {
+	local f st ppid
+	for f in /proc/[0-9]*/stat; do
+		st=$(cat "$f" 2>/dev/null) || continue
+		ppid=$(echo "${st##*) }" | cut -d' ' -f2)
+		[ "$ppid" = "$1" ] && echo "${st%% *}"
+	done
+	return 0
+}
+
 export PCPU_SKIP_DEPS=1 PCPU_NO_FIGURES=1
 unset PCPU_ALLOW_HOTPLUG
 
@@ -200,7 +211,7 @@ for _ in $(seq 100); do
 done
 expect 1 "in use by another run (PID $first)" "$ROOT/run.sh" --resume "$D"
 # killed hard while its benchmark still runs: the benchmark holds the lock
-kids=$(pgrep -P "$first")
+kids=$(children_of "$first")
 kill -KILL "$first"
 wait "$first" 2>/dev/null
 expect 1 "has ended but a process it started still holds the lock" "$ROOT/run.sh" --resume "$D"
