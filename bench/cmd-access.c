@@ -36,6 +36,7 @@
 #include "pcpu-tlb.h"
 #include "pcpubench.h"
 #include "access.h"
+#include "bench-common.h"
 
 
 #define MAX_LIST 32
@@ -169,7 +170,8 @@ static void usage(FILE *f)
 "estimated). A value that cannot be had is NA with the reason.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
-"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
+"Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
+"run here.\n",
 		pcnt_default_list());
 }
 
@@ -180,8 +182,17 @@ static int split(char *s, char **tok, size_t max, size_t *n)
 	char *save = NULL, *t;
 
 	*n = 0;
+	/* One rule with bc_split(): an empty item is an error. */
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
 	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t k;
+
 		if (!*t)
+			continue;
+		for (k = 0; k < *n && strcmp(tok[k], t); k++)
+			;
+		if (k < *n)	/* a repeated item is kept once */
 			continue;
 		if (*n >= max)
 			return -E2BIG;
@@ -649,7 +660,7 @@ static void load_walk_penalty(struct run_ctx *c)
 
 	c->walk_cycles = 0;
 	snprintf(c->walk_why, sizeof(c->walk_why), "na:no-calibration(run "
-		 "pcpubench tlb --calibrate to get the miss penalty)");
+		 "pcpubench tlb to get the miss penalty)");
 	if (!path || pcpu_tlbcal_load(path, &cal))
 		return;
 	if (!b->valid || !b->found[PCPU_TLBCAL_WALK_CYCLES] ||
@@ -1206,7 +1217,7 @@ drop:
 				/*
 				 * Estimated dTLB misses per op: the measured
 				 * cost over the calibrated miss penalty (the
-				 * walk), from `pcpubench tlb --calibrate`.
+				 * walk), from `pcpubench tlb` (its calibration).
 				 */
 				if (POUT_IS_NA(st))
 					;
@@ -1295,6 +1306,10 @@ int cmd_access(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto done;
 	}
+	if (o.out && (ret = bc_out_check("access", o.out)))
+		goto done;
+	if (bc_dry_run_stop("access"))
+		goto done;
 	r = pcnt_open(&c.cs, &spec, 0, -1);
 	if (r) {
 		fprintf(stderr, "pcpubench access: counters: %s\n", strerror(-r));
@@ -1322,17 +1337,13 @@ int cmd_access(int argc, char **argv)
 
 	for (i = 0; i < NCOLS; i++)
 		pnames[i] = col_names[i];
-	r = pout_open(&out, o.fmt, o.out, "access", pnames, NCOLS);
-	if (r) {
-		fprintf(stderr, "pcpubench access: cannot open output %s: %s\n",
-			o.out ? o.out : "-", strerror(-r));
-		ret = EXIT_FAIL;
+	ret = bc_out_open("access", &out, o.fmt, o.out, "access", pnames, NCOLS);
+	if (ret)
 		goto done;
-	}
+	/* argv[0] is already "pcpubench access" */
 	for (i = 0; i < (size_t)argc && cmdlen < sizeof(cmd) - 2; i++)
 		cmdlen += (size_t)snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
-					   "%s%s", i ? " " : "pcpubench ",
-					   argv[i]);
+					   "%s%s", i ? " " : "", argv[i]);
 	meta_str(out, "command", cmd);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	meta_str(out, "seed", b);
@@ -1393,13 +1404,10 @@ int cmd_access(int argc, char **argv)
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");
-	r = pout_close(out);
+	r = bc_out_close("access", out);
 	out = NULL;
-	if (r) {
-		fprintf(stderr, "pcpubench access: writing output: %s\n",
-			strerror(-r));
-		ret = EXIT_FAIL;
-	}
+	if (r)
+		ret = r;
 done:
 	if (out)
 		pout_abort(out);

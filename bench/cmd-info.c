@@ -11,6 +11,7 @@
  * --format json gives the same as one object, for results' meta.json.
  */
 #include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-common.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
@@ -236,7 +238,7 @@ static void sec_tlbcal(struct em *e)
 	r = pcpu_tlbcal_load(path, &cal);
 	if (r) {
 		em_str(e, "status", r == -ENOENT ?
-		       "not calibrated (run: pcpubench tlb --calibrate)" :
+		       "not calibrated (run: pcpubench tlb)" :
 		       "unreadable calibration file");
 		em_end(e, 0);
 		return;
@@ -468,13 +470,24 @@ int cmd_info(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'c':
+		case 'c': {
+			cpu_set_t may;
+
 			cpu = (int)strtol(optarg, &end, 10);
-			if (*end || cpu < 0) {
-				fprintf(stderr, "pcpubench info: bad --cpu\n");
+			if (*end || end == optarg || cpu < 0) {
+				fprintf(stderr, "pcpubench info: bad --cpu '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			/* Never measured silently on another CPU. */
+			if (sched_getaffinity(0, sizeof(may), &may) ||
+			    cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &may)) {
+				fprintf(stderr, "pcpubench info: --cpu %d: not an "
+					"online CPU this process may run on\n", cpu);
 				return EXIT_USAGE;
 			}
 			break;
+		}
 		case 'o':
 			out = optarg;
 			break;
@@ -491,11 +504,25 @@ int cmd_info(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (bc_dry_run_stop("info"))
+		return EXIT_OK;
 	memset(&e, 0, sizeof(e));
 	e.json = json;
 	e.depth = -1;
 	e.f = stdout;
-	if (out && strcmp(out, "-")) {
+	ret = bc_out_check("info", out);
+	if (ret)
+		return ret;
+	if (out && pout_path_check(out) == 1 && strcmp(out, "-") &&
+	    strcmp(out, "/dev/stdout")) {
+		/* /dev/null, /dev/stderr, /dev/fd/N: in place */
+		e.f = fopen(out, "a");
+		if (!e.f) {
+			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
+				out, strerror(errno));
+			return EXIT_IO;
+		}
+	} else if (out && pout_path_check(out) == 0) {
 		if (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0)
 			return EXIT_FAIL;
 		e.f = fopen(tmp, "w");
@@ -503,7 +530,7 @@ int cmd_info(int argc, char **argv)
 			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
 				out, strerror(errno));
 			free(tmp);
-			return EXIT_FAIL;
+			return EXIT_IO;
 		}
 	}
 	if (!json)
@@ -531,15 +558,25 @@ int cmd_info(int argc, char **argv)
 		em_end(&e, 0);
 		fputc('\n', e.f);
 	}
-	if (e.f != stdout) {
-		if (fclose(e.f) || rename(tmp, out)) {
-			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
-				out, strerror(errno));
-			unlink(tmp);
-			ret = EXIT_FAIL;
+	errno = 0;
+	if (e.f != stdout && !tmp) {
+		if (ferror(e.f) | fclose(e.f)) {
+			fprintf(stderr, "pcpubench info: writing %s: %s\n", out,
+				strerror(errno ? errno : EIO));
+			ret = EXIT_IO;
 		}
-	} else if (fflush(stdout)) {
-		ret = EXIT_FAIL;
+	} else if (e.f != stdout) {
+		if ((ferror(e.f) | fflush(e.f)) || fsync(fileno(e.f)) ||
+		    fclose(e.f) || rename(tmp, out)) {
+			fprintf(stderr, "pcpubench info: writing %s: %s\n",
+				out, strerror(errno ? errno : EIO));
+			unlink(tmp);
+			ret = EXIT_IO;
+		}
+	} else if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "pcpubench info: writing standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		ret = EXIT_IO;
 	}
 	free(tmp);
 	return ret;

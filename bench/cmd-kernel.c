@@ -58,7 +58,7 @@ struct kopts {
 	double duration, rate;
 	int replug[MAX_CPUS_ARG], nreplug;
 	int cpus[MAX_CPUS_ARG], ncpus;
-	bool emulated, no_fold;
+	bool emulated, no_fold, allow_hotplug;
 	enum pout_format fmt;
 	const char *out;
 };
@@ -116,6 +116,9 @@ static void usage(FILE *f)
 "  --no-fold         churn: free VM units without folding their counters\n"
 "                    first, to test the check: lost_updates must be > 0\n"
 "                    (exit 1)\n"
+"  --allow-hotplug   the opt-in that churn and numa --replug need (they take\n"
+"                    real CPUs offline), or PCPU_ALLOW_HOTPLUG=1; never\n"
+"                    abbreviated\n"
 "  --emulated        label the timings emulated (automatic under QEMU TCG)\n"
 "  --format F        text, csv, json (default: text on a terminal, else csv)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
@@ -827,6 +830,7 @@ int cmd_kernel(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "emulated", no_argument, NULL, 'E' },
 		{ "no-fold", no_argument, NULL, 'F' },
+		{ "allow-hotplug", no_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -840,6 +844,7 @@ int cmd_kernel(int argc, char **argv)
 	struct kinfo ki;
 	unsigned long v;
 	int c, ret;
+	static const char *const exact[] = { "allow-hotplug", NULL };
 
 	if (argc < 2) {
 		usage(stderr);
@@ -861,6 +866,8 @@ int cmd_kernel(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
+	if (bc_no_abbrev("kernel", argc, argv, exact))
+		return EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "ho:", lopts, NULL)) != -1) {
 		double d;
 
@@ -911,6 +918,9 @@ int cmd_kernel(int argc, char **argv)
 		case 'F':
 			o.no_fold = true;
 			break;
+		case 'A':
+			o.allow_hotplug = true;
+			break;
 		case 'f':
 			fmt = optarg;
 			break;
@@ -927,6 +937,15 @@ int cmd_kernel(int argc, char **argv)
 	}
 	if (bc_no_extra_args(CMD, argc, argv, optind))
 		return EXIT_USAGE;
+	/* churn takes real CPUs offline: the same opt-in as churn --backend sysfs */
+	if (!strcmp(o.sub, "churn") || o.nreplug) {
+		int g = bc_hotplug_gate("kernel", o.allow_hotplug, "sysfs");
+
+		if (g)
+			return g > 0 ? EXIT_OK : EXIT_USAGE;
+	} else if (bc_dry_run_stop("kernel")) {
+		return EXIT_OK;
+	}
 	o.fmt = bc_default_format(o.out);
 	if (fmt && pout_format_parse(fmt, &o.fmt)) {
 		fprintf(stderr, CMD ": unknown format '%s' (text, csv, json)\n", fmt);

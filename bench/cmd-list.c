@@ -9,6 +9,7 @@
 
 #include "pcpu.h"
 #include "pcpu-counters.h"
+#include "bench-common.h"
 #include "pcpubench.h"
 
 static void usage(FILE *f)
@@ -34,6 +35,8 @@ int cmd_list(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (bc_dry_run_stop("list"))
+		return EXIT_OK;
 	printf("strategies:\n");
 	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
 		const char *why = pcpu_strategy_unavailable((enum pcpu_strategy_id)i);

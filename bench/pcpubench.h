@@ -5,7 +5,8 @@
  * Each command lives in bench/cmd-<name>.c as
  *     int cmd_<name>(int argc, char **argv);
  * argv[0] is the command name; the return value is the exit code:
- * 0 ok, 1 failure (a check failed), 2 usage error, 4 cannot run here.
+ * 0 ok, 1 failure (a check failed), 2 usage error, 3 output not written
+ * (I/O error, disk full), 4 cannot run here. bc_exit_code() maps -errno.
  */
 #ifndef PCPUBENCH_H
 #define PCPUBENCH_H
@@ -28,6 +29,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
+	EXIT_IO = 3,
 	EXIT_SKIP = 4,
 };
 

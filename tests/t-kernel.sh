@@ -56,6 +56,10 @@ check 2 "--rate" kernel churn --rate -1
 check 2 "--duration" kernel churn --duration 0
 check 2 "unknown format" kernel access --format xml
 check 2 "unrecognized option" kernel access --bogus
+# Real hotplug needs the opt-in, in full, before anything else.
+check 2 "allow-hotplug" kernel churn
+check 2 "allow-hotplug" kernel numa --replug 3
+check 2 "never abbreviated" kernel churn --allow
 
 # Cannot run here: exit 4 with the reason, before any load.
 rel=$(uname -r)
@@ -65,7 +69,7 @@ elif [ ! -e "/lib/modules/$rel/build/Makefile" ]; then
 	# This VM: no headers for its kernel.
 	check 4 "no kernel headers for the running kernel $rel" kernel access
 	check 4 "no kernel headers" kernel numa
-	check 4 "no kernel headers" kernel churn
+	check 4 "no kernel headers" kernel churn --allow-hotplug
 	check 4 "no kernel headers" kernel load
 	check 4 "no kernel headers" kernel access --module "$tmp/none.ko"
 fi

@@ -71,7 +71,7 @@ check_kmod_hotadd() {
 check_kmod_numa() {
 	kmod_ready || return
 	kmod_loaded || { result FAIL "module not loaded"; return; }
-	run_watched 60 /tmp/kn.csv /tmp/kn.err $BENCH kernel numa --module $KMOD \
+	run_watched 60 /tmp/kn.csv /tmp/kn.err $BENCH kernel numa --allow-hotplug --module $KMOD \
 		--replug 3 --format csv
 	if [ "$rc" != 0 ]; then
 		result FAIL "rc=$rc hung=$hung: $(head -n 3 /tmp/kn.err | tr '\n' ' ')"
@@ -138,7 +138,7 @@ check_kmod_churn() {
 	# its VM unit and is folded when it goes offline.
 	cl=1,2,3
 	[ -n "$KMOD_HOTADD" ] && cl=$KMOD_HOTADD,3,1
-	run_watched 60 /tmp/kc.csv /tmp/kc.err $BENCH kernel churn --module $KMOD \
+	run_watched 60 /tmp/kc.csv /tmp/kc.err $BENCH kernel churn --allow-hotplug --module $KMOD \
 		--cpus $cl --duration 3 --rate 20 --format csv
 	awk -F, 'NR > 1 { print "GUEST-INFO kmod churn: " $2 " " $4 "=" $5 }' /tmp/kc.csv
 	if [ "$hung" = 1 ] || { [ "$rc" != 0 ] && [ "$rc" != 1 ]; }; then
@@ -168,7 +168,7 @@ check_kmod_churn_nofold() {
 	kmod_ready || return
 	kmod_loaded || { result FAIL "module not loaded"; return; }
 	want=$(online_list)
-	run_watched 60 /tmp/kf.csv /tmp/kf.err $BENCH kernel churn --module $KMOD \
+	run_watched 60 /tmp/kf.csv /tmp/kf.err $BENCH kernel churn --allow-hotplug --module $KMOD \
 		--cpus 3,1 --duration 2 --rate 20 --no-fold --format csv
 	lv=$(awk -F, 'NR > 1 && $2 == "vm_area" && $4 == "lost_updates" { print $5 }' /tmp/kf.csv)
 	ls=$(awk -F, 'NR > 1 && $2 == "static" && $4 == "lost_updates" { print $5 }' /tmp/kf.csv)
