@@ -8,8 +8,8 @@
  * refused with EINVAL as the kernel's validate_group() does, counters
  * held by "another user" make a too-big group never run, a multiplexing
  * fraction scales time_running, chosen encodings fail with a chosen
- * errno, and every read of an enabled group advances each member by its
- * rate. Software events go to the real kernel, so they stay real. The
+ * errno, and every read of an enabled group (and its disable) advances
+ * each member by its rate. Software events go to the real kernel, so they stay real. The
  * fake also sets the CPU identity the event tables are matched against,
  * the counter capacity and whether libpfm4 may be used, so the raw
  * fallback of any family can be exercised on any machine.
@@ -161,24 +161,16 @@ static int f_open(void *priv, struct perf_event_attr *a, pid_t pid, int cpu,
 	return FAKE_FD_BASE + slot;
 }
 
-static ssize_t f_read(void *priv, int fd, void *buf, size_t len)
+/*
+ * One tick of group @lead: every enabled member advances by its rate
+ * (times mux), time_enabled by a tick and time_running by mux of it,
+ * unless the group cannot get its counters. Called with fake_lock held.
+ */
+static void tick(int lead)
 {
-	uint64_t *b = buf;
-	int lead = fd - FAKE_FD_BASE, k, gp = 0;
-	size_t n = 0;
+	int k, gp = 0;
 	bool sched;
 
-	if (fd < FAKE_FD_BASE) {
-		ssize_t r = read(fd, buf, len);
-
-		return r < 0 ? -errno : r;
-	}
-	pthread_mutex_lock(&fake_lock);
-	if (lead < 0 || lead >= FAKE_MAX || !fev[lead].used ||
-	    fev[lead].leader != lead) {
-		pthread_mutex_unlock(&fake_lock);
-		return -EINVAL;
-	}
 	for (k = 0; k < FAKE_MAX; k++)
 		if (fev[k].used && fev[k].leader == lead)
 			gp += fev[k].gp;
@@ -195,6 +187,26 @@ static ssize_t f_read(void *priv, int fd, void *buf, size_t len)
 			e->value += (uint64_t)llround(fcfg.mux * (double)e->rate);
 		}
 	}
+}
+
+static ssize_t f_read(void *priv, int fd, void *buf, size_t len)
+{
+	uint64_t *b = buf;
+	int lead = fd - FAKE_FD_BASE, k;
+	size_t n = 0;
+
+	if (fd < FAKE_FD_BASE) {
+		ssize_t r = read(fd, buf, len);
+
+		return r < 0 ? -errno : r;
+	}
+	pthread_mutex_lock(&fake_lock);
+	if (lead < 0 || lead >= FAKE_MAX || !fev[lead].used ||
+	    fev[lead].leader != lead) {
+		pthread_mutex_unlock(&fake_lock);
+		return -EINVAL;
+	}
+	tick(lead);
 	if (len < 3 * sizeof(uint64_t)) {
 		pthread_mutex_unlock(&fake_lock);
 		return -ENOSPC;
@@ -233,6 +245,9 @@ static int f_ioctl(void *priv, int fd, unsigned long req, unsigned long arg)
 		pthread_mutex_unlock(&fake_lock);
 		return 0;
 	}
+	/* Counting went on until it is stopped: a disable ends with a tick. */
+	if (req == PERF_EVENT_IOC_DISABLE && fev[s].leader == s && fev[s].enabled)
+		tick(s);
 	for (k = 0; k < FAKE_MAX; k++) {
 		struct fake_ev *e = &fev[k];
 
