@@ -92,6 +92,17 @@ check "fake zen5: values ok, not multiplexed" \
 check "fake zen5: timing does not use the fake cycles" \
 	awk -F, '$(NF-3) == "cycles_per_op" && $(NF-2) + 0 <= 0 { exit 1 }' "$T/zen5.csv"
 
+asan=${PCPUBENCH_ASAN:-build/asan/pcpubench}
+if [ -x "$asan" ]; then
+	"$asan" access --strategy segment --op read --mode latency --iters 4096 \
+		--tries 1 --repeat 1 --format csv -q --events default,r0f045 \
+		>/dev/null 2>"$T/asan.err"
+	rc=$?
+	[ $rc -eq 0 ] && ! grep -q Sanitizer "$T/asan.err" &&
+		ok "fake zen5: ASan+UBSan access run clean" ||
+		no "fake zen5: ASan+UBSan access run: exit $rc: $(head -5 "$T/asan.err")"
+fi
+
 # --------------------------------------- fake Granite Rapids, multiplexed
 export PCPU_FAKE_PERF="cpu=GenuineIntel:6:0xad;counters=8;mux=0.5;fail.02d3=EBUSY;fail.012a=EACCES"
 acc --events default -o "$T/gnr.csv" 2>"$T/gnr.err"
