@@ -1379,8 +1379,15 @@ int cmd_access(int argc, char **argv)
 	{
 		char plan[1024];
 
+		struct pcnt_capacity cap;
+
 		pcnt_plan_text(c.cs, plan, sizeof(plan));
 		meta_str(out, "counter_passes", plan);
+		pcnt_capacity(&cap);
+		snprintf(plan, sizeof(plan), "%u general-purpose (%s), %u fixed; "
+			 "NMI watchdog %s", cap.gp, cap.source, cap.fixed,
+			 cap.watchdog ? "holds one" : "holds none");
+		meta_str(out, "counters", plan);
 		for (i = 0; i < c.nev; i++) {
 			char k[PCNT_NAME_LEN + 16];
 

@@ -396,7 +396,6 @@ static int resolve_table(struct pcnt_spec *s, struct pcnt_event_spec *e,
 		snprintf(e->path + l, sizeof(e->path) - l, " config1 0x%llx",
 			 (unsigned long long)e->config1);
 	}
-	no_commas(e->path);
 	return 0;
 bad:
 	snprintf(err, errlen, "event table %s: bad encoding '%s' for %s",

@@ -104,7 +104,7 @@ if [ -x "$asan" ]; then
 fi
 
 # --------------------------------------- fake Granite Rapids, multiplexed
-export PCPU_FAKE_PERF="cpu=GenuineIntel:6:0xad;counters=8;mux=0.5;fail.02d3=EBUSY;fail.012a=EACCES"
+export PCPU_FAKE_PERF="cpu=GenuineIntel:6:0xad;counters=8;mux=0.5;fail.02d3=EBUSY;fail.1001012=EACCES"
 acc --events default -o "$T/gnr.csv" 2>"$T/gnr.err"
 check "fake gnr: access exit 0" test $? -eq 0
 ops=$(( 3 * $(val "$T/gnr.csv" batch_ops) ))
@@ -119,11 +119,11 @@ check "fake gnr: l1_dtlb_misses derived from STLB hits + walks" \
 check "fake gnr: EBUSY reason" \
 	grep -q ',remote_dram_per_op,NA,events/op,na:busy(EBUSY' "$T/gnr.csv"
 check "fake gnr: EACCES reason" \
-	grep -q ',remote_dram_reads_per_op,NA,events/op,na:paranoid(EACCES' "$T/gnr.csv"
+	grep -q ',page_walk_cycles_per_op,NA,events/op,na:paranoid(EACCES' "$T/gnr.csv"
 check "fake gnr: backend in info" \
 	sh -c "'$bin' info | grep -q '^  perf_backend *fake(PCPU_FAKE_PERF='"
 check "fake gnr: raw fallback path in info" \
-	sh -c "'$bin' info | grep -Eq '^  page_walks +raw from table intel-gnr: event=0x12;umask=0x0e = r0e12'"
+	sh -c "'$bin' info | grep -Eq '^  page_walks +raw from table intel-gnr: event=0x12,umask=0x0e = r0e12'"
 
 # ----------------------------------------------------- fake churn, passes
 export PCPU_FAKE_PERF="cpu=AuthenticAMD:0x1a:0x02;counters=6;rate.f045=500;rate.1045=100;rate.4045=50"
@@ -155,7 +155,13 @@ if [ -x /usr/bin/python3 ] && [ -d tests/fixtures/na-vm ]; then
 		r="$T/res/report.txt"
 		[ -f "$r" ] || r="$T/report.out"
 		check "report: an NA counter row with its reason" \
-			grep -q 'na:busy' "$r" "$T/report.out"
+			grep -q 'remote_dram_per_op: NA, na:busy(EBUSY' "$r"
+		check "report: multiplexed counter flagged" \
+			grep -Eq 'page_walks_per_op: .* multiplexed' "$r"
+		check "report: time_running/time_enabled shown" \
+			grep -q 'page_walks_time_running_frac: 0.5' "$r"
+		check "report: passes shown" \
+			grep -q 'remote_dram_reads_pass: 2 pass' "$r"
 	else
 		no "report over the fake GNR access CSV: $(tail -3 "$T/report.out")"
 	fi
