@@ -1067,6 +1067,20 @@ int cmd_churn(int argc, char **argv)
 		pout_meta(out, "backend", backend);
 		pout_meta(out, "page", o.page);
 		pout_meta(out, "libpfm_pmu", pcnt_pfm_pmu());
+		pout_meta(out, "perf_backend", pcnt_backend_name());
+		{
+			/* How each counter event was resolved (info: counters). */
+			struct pcnt_spec sp;
+			char key[PCNT_NAME_LEN + 8];
+			size_t k;
+
+			if (!pcnt_spec_parse(&sp, o.events, NULL, 0))
+				for (k = 0; k < sp.n; k++) {
+					snprintf(key, sizeof(key), "event_%s",
+						 sp.ev[k].name);
+					pout_meta(out, key, sp.ev[k].path);
+				}
+		}
 		snprintf(seed, sizeof(seed), "%u", o.yield_every);
 		pout_meta(out, "worker_yield_batches", seed);
 	}

@@ -1345,6 +1345,14 @@ int pcnt_measure(struct pcnt_session *ss, void (*work)(void *), void *arg,
 			 ss->status[i]);
 	}
 	for (p = 0; p < ss->plan.npasses && !r; p++) {
+		size_t g;
+
+		/* A pass whose events all failed to open needs no run. */
+		for (g = 0; g < ss->ngroups; g++)
+			if (ss->groups[g].pass == (int)p)
+				break;
+		if (p && g == ss->ngroups)
+			continue;
 		pcnt_pass_select(ss, p);
 		r = pcnt_enable(ss);
 		if (!r)
