@@ -389,6 +389,7 @@ static void sec_counters(struct em *e)
 	struct pcnt_session *ss = NULL;
 	struct pcnt_capacity cap;
 	const struct pcnt_table *t;
+	struct pcnt_cpu cpu;
 	char err[512], b[1024];
 	size_t i;
 
@@ -398,8 +399,12 @@ static void sec_counters(struct em *e)
 	em_str(e, "event_tables", pcnt_tables_dir() ? pcnt_tables_dir() :
 	       "none found (events/ next to the program; PCPU_EVENT_DIR)");
 	t = pcnt_table_for_cpu(err, sizeof(err));
+	pcnt_cpu(&cpu);
 	if (t) {
-		snprintf(b, sizeof(b), "%s (%s; %s)", t->id, t->name, t->file);
+		snprintf(b, sizeof(b), "%s (%s; %s)%s", t->id, t->name, t->file,
+			 cpu.hypervisor ? "; picked by the model CPUID gives "
+			 "under a hypervisor: its raw encodings count right only "
+			 "if the host is of that family too" : "");
 		em_str(e, "event_table", b);
 		em_str(e, "event_table_source", t->source);
 	} else {

@@ -266,6 +266,7 @@ void pcnt_cpu(struct pcnt_cpu *c)
 		c->family = ci.family;
 		c->model = ci.model;
 		c->stepping = ci.stepping;
+		c->hypervisor = ci.hypervisor;
 	}
 }
 
@@ -368,10 +369,12 @@ const struct pcnt_table *pcnt_table_for_cpu(char *why, size_t whylen)
 			else if (!r)
 				snprintf(tab_why, sizeof(tab_why),
 					 "no event table for %.16s family 0x%x "
-					 "model 0x%x (tables: %.120s; "
-					 "PCPU_EVENT_TABLE=<id> forces one)",
+					 "model 0x%x (PCPU_EVENT_TABLE=<id> "
+					 "forces one%s)",
 					 c.vendor[0] ? c.vendor : "unknown",
-					 c.family, c.model, m.ids);
+					 c.family, c.model, c.hypervisor ?
+					 "; under a hypervisor the model may "
+					 "not be the host's: pick the host's" : "");
 		}
 		tab_found = r == 1;
 		tab_done = 1;

@@ -474,6 +474,8 @@ static int spec_add(struct pcnt_spec *s, const char *name, char *err,
 			 "table(%.230s)", t ? "this CPU's table lacks it" : why);
 		snprintf(e->path, sizeof(e->path), "none: %s",
 			 t ? "not in this CPU's table" : why);
+		snprintf(e->counts, sizeof(e->counts), "unknown here: no "
+			 "encoding for this CPU");
 		no_commas(e->unresolved);
 		no_commas(e->path);
 		return 0;

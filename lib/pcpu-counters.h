@@ -179,6 +179,7 @@ int pcnt_raw_encode(const char *raw, const char *vendor, uint64_t *config,
 struct pcnt_cpu {
 	char vendor[16];
 	unsigned family, model, stepping;
+	bool hypervisor;	/* CPUID says a hypervisor: the model may be its */
 };
 void pcnt_cpu(struct pcnt_cpu *c);
 
