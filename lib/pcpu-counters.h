@@ -257,7 +257,6 @@ const char *pcnt_backend_name(void);
  *   pfm=0|1                  whether libpfm4 may be used (default 0)
  * Software events go to the kernel, so they stay real.
  */
-struct pcnt_fake_cfg;
 /*
  * pcnt_fake_install() - parse @spec and use the fake backend.
  * Return: 0; -EINVAL (@err says what).

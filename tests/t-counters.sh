@@ -24,6 +24,13 @@ check() {
 # metric value and status of the first row of METRIC in FILE
 val() { awk -F, -v m="$2" '$(NF-3) == m { print $(NF-2); exit }' "$1"; }
 st() { awk -F, -v m="$2" '$(NF-3) == m { print $NF; exit }' "$1"; }
+# per_op FILE METRIC COUNT: METRIC * ops of the run (1 try: 3 x batch_ops)
+# is COUNT, the fake's count per pass
+per_op() {
+	local o=$(( 3 * $(val "$1" batch_ops) ))
+	awk -v v="$(val "$1" "$2")" -v o=$o -v c="$3" \
+		'BEGIN { exit !(v * o > c - 0.001 && v * o < c + 0.001) }'
+}
 # quick access run: one point, fixed batch, one try
 acc() { "$bin" access --strategy segment --op read --mode latency \
 	--iters 4096 --tries 1 --repeat 1 --format csv -q "$@"; }
@@ -76,13 +83,10 @@ ok "bad --events exit 2 with a message"
 export PCPU_FAKE_PERF="cpu=AuthenticAMD:0x1a:0x02;counters=6;rate.f045=250;rate.1045=200;rate.4045=50"
 acc --events default -o "$T/zen5.csv" 2>"$T/zen5.err"
 check "fake zen5: access exit 0" test $? -eq 0
-ops=$(( 3 * $(val "$T/zen5.csv" batch_ops) ))
 check "fake zen5: page_walks_per_op * ops = the fake's 250 per pass" \
-	awk -v v="$(val "$T/zen5.csv" page_walks_per_op)" -v o=$ops \
-	'BEGIN { exit !(v * o > 249.999 && v * o < 250.001) }'
+	per_op "$T/zen5.csv" page_walks_per_op 250
 check "fake zen5: l1_dtlb_misses_per_op * ops = 1000" \
-	awk -v v="$(val "$T/zen5.csv" l1_dtlb_misses_per_op)" -v o=$ops \
-	'BEGIN { exit !(v * o > 999.999 && v * o < 1000.001) }'
+	per_op "$T/zen5.csv" l1_dtlb_misses_per_op 1000
 check "fake zen5: pass of page_walks 1, of remote_dram 2" \
 	test "$(val "$T/zen5.csv" page_walks_pass)/$(val "$T/zen5.csv" remote_dram_pass)" = 1/2
 check "fake zen5: page_walk_cycles NA: AMD has none" \
@@ -107,11 +111,10 @@ fi
 export PCPU_FAKE_PERF="cpu=GenuineIntel:6:0xad;counters=8;mux=0.5;fail.02d3=EBUSY;fail.1001012=EACCES"
 acc --events default -o "$T/gnr.csv" 2>"$T/gnr.err"
 check "fake gnr: access exit 0" test $? -eq 0
-ops=$(( 3 * $(val "$T/gnr.csv" batch_ops) ))
-check "fake gnr: page_walks multiplexed and scaled to 1000 per pass" \
-	awk -v v="$(val "$T/gnr.csv" page_walks_per_op)" -v o=$ops \
-	-v s="$(st "$T/gnr.csv" page_walks_per_op)" \
-	'BEGIN { exit !(s == "multiplexed" && v * o > 999.999 && v * o < 1000.001) }'
+check "fake gnr: page_walks multiplexed" \
+	test "$(st "$T/gnr.csv" page_walks_per_op)" = multiplexed
+check "fake gnr: ... and scaled back to 1000 per pass" \
+	per_op "$T/gnr.csv" page_walks_per_op 1000
 check "fake gnr: time_running/time_enabled given: 0.5" \
 	test "$(val "$T/gnr.csv" page_walks_time_running_frac)" = 0.5
 check "fake gnr: l1_dtlb_misses derived from STLB hits + walks" \
