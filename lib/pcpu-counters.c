@@ -1255,7 +1255,8 @@ static void derive(const struct pcnt_spec *s, struct pcnt_result *res)
 		r->enabled = a->enabled;
 		r->running = a->running;
 		snprintf(r->status, sizeof(r->status), "derived");
-		if (a->pass != b->pass)
+		/* Its pass, when both summands come from the same run. */
+		if (a->pass == b->pass)
 			r->pass = a->pass;
 	}
 }
