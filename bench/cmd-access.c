@@ -156,8 +156,9 @@ static void usage(FILE *f)
 "                    (default: 0.0002; short batches dodge preemption)\n"
 "  --tries N         each sample is the best of N runs of N and 2N (default 5)\n"
 "  --seed N          order of points within repetitions (default: time)\n"
-"  --events LIST     counters: default, native, sw, none, or names\n"
-"                    (default: %s)\n"
+"  --events LIST     counters: default, native, sw, none, no-split, or names:\n"
+"                    event-table keys, rXXXX raw codes, perf-style or\n"
+"                    libpfm4 names (default: %s)\n"
 "  --format F        text, csv, json (default: text on a terminal, else csv)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -q, --quiet       no progress line\n"
@@ -535,18 +536,6 @@ static int default_cpu(void)
 	return last < 0 ? 0 : last;
 }
 
-static void metric_name(char *dst, size_t len, const char *ev)
-{
-	char *p;
-
-	/* The PMU's cycles must not be mistaken for the timed cycles_per_op. */
-	snprintf(dst, len, "%s%s_per_op", !strcmp(ev, "cycles") ? "pmu_" : "",
-		 ev);
-	for (p = dst; *p; p++)
-		if (*p == ':')
-			*p = '.';
-}
-
 /* Write each variable's initial value through the strategy's own view. */
 static void *var_ptr(struct strat_rt *s, unsigned cpu, pcpu_off_t off)
 {
@@ -694,14 +683,32 @@ static uint64_t round_n(uint64_t n, size_t vars)
 	return n ? n : q;
 }
 
+/* The counted workload: what measure() times, without the clock. */
+struct count_work {
+	struct run_ctx *c;
+	struct point *p;
+	struct al_args *a;
+};
+
+static void count_work_run(void *arg)
+{
+	struct count_work *w = arg;
+	int t;
+
+	for (t = 0; t < w->c->o->tries; t++) {
+		w->p->fn(w->a, w->p->n);
+		w->p->fn(w->a, w->p->n * 2);
+	}
+}
+
 /* One sample of a point: best of tries for N and 2N. */
 static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		    double core_hz, int rep)
 {
 	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
 	double bc1 = INFINITY, bc2 = INFINITY;
-	struct pcnt_sample s0, s1, x0, x1;
-	int t, have = c->cs && !pcnt_read(c->cs, &s0);
+	struct pcnt_sample x0, x1;
+	int t;
 	double ticks;
 
 	for (t = 0; t < c->o->tries; t++) {
@@ -736,24 +743,16 @@ static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
 	else
 		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
+	/*
+	 * Counters: the same tries again, once per counter pass (each pass
+	 * one group that fits the PMU: no multiplexing), per operation.
+	 */
 	if (c->nev) {
-		struct pcnt_result *r = &p->ev[(size_t)rep * c->nev];
-		size_t i;
+		struct count_work w = { .c = c, .p = p, .a = a };
 
-		if (have && !pcnt_read(c->cs, &s1)) {
-			double ops = (double)c->o->tries * 3.0 * (double)p->n;
-
-			pcnt_delta(c->cs, &s0, &s1, r);
-			for (i = 0; i < c->nev; i++)
-				r[i].value /= ops;
-		} else {
-			for (i = 0; i < c->nev; i++) {
-				r[i].value = NAN;
-				snprintf(r[i].status, sizeof(r[i].status),
-					 "na:read-failed(could not read the "
-					 "counter group)");
-			}
-		}
+		pcnt_measure(c->cs, count_work_run, &w,
+			     (double)c->o->tries * 3.0 * (double)p->n,
+			     &p->ev[(size_t)rep * c->nev]);
 	}
 }
 
@@ -832,6 +831,35 @@ static int emit(struct pout *out, struct rowctx *rc, int rep, const char *m,
 	}
 	r = pout_row(out, rc->v, rep, m, v, unit, status);
 	return r;
+}
+
+/*
+ * Marks of a counter row: with more than one counter pass, the pass that
+ * counted it (<stem>_pass; values of different passes come from
+ * different runs of the same loop); when the kernel time-shared it,
+ * time_running/time_enabled (<stem>_time_running_frac).
+ */
+static int emit_counter_marks(struct pout *out, struct rowctx *rc, int rep,
+			      const struct pcnt_session *cs, size_t e,
+			      const struct pcnt_result *r)
+{
+	char m[PCNT_NAME_LEN + 32];
+	int ret = 0;
+
+	if (pcnt_npasses(cs) > 1 && r->pass != PCNT_PASS_NONE &&
+	    !POUT_IS_NA(r->status)) {
+		pcnt_metric_name(m, sizeof(m), pcnt_event(cs, e)->name, "_pass");
+		ret = emit(out, rc, rep, m, r->pass < 0 ? 1 : r->pass + 1,
+			   "pass", "ok");
+	}
+	if (!ret && !strcmp(r->status, "multiplexed") && r->enabled) {
+		pcnt_metric_name(m, sizeof(m), pcnt_event(cs, e)->name,
+				 "_time_running_frac");
+		ret = emit(out, rc, rep, m,
+			   (double)r->running / (double)r->enabled, "fraction",
+			   "ok");
+	}
+	return ret;
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -1160,10 +1188,13 @@ drop:
 					&p->ev[(size_t)rep * c->nev + e];
 				char m[PCNT_NAME_LEN + 16];
 
-				metric_name(m, sizeof(m),
-					    pcnt_event(c->cs, e)->name);
+				pcnt_metric_name(m, sizeof(m),
+						 pcnt_event(c->cs, e)->name,
+						 "_per_op");
 				ret = emit(out, &rc, rep, m, r->value,
 					   "events/op", r->status);
+				ret = ret ? ret : emit_counter_marks(out, &rc,
+						rep, c->cs, e, r);
 			}
 			ret = ret ? ret : emit(out, &rc, rep,
 					       "huge_page_fraction",
@@ -1355,6 +1386,26 @@ int cmd_access(int argc, char **argv)
 		meta_str(out, "tsc_known_hz", "not exposed by the kernel");
 	meta_str(out, "pfm_pmu", pcnt_pfm_pmu());
 	meta_str(out, "events", o.events);
+	meta_str(out, "perf_backend", pcnt_backend_name());
+	{
+		char plan[1024];
+
+		struct pcnt_capacity cap;
+
+		pcnt_plan_text(c.cs, plan, sizeof(plan));
+		meta_str(out, "counter_passes", plan);
+		pcnt_capacity(&cap);
+		snprintf(plan, sizeof(plan), "%u general-purpose (%s), %u fixed; "
+			 "NMI watchdog %s", cap.gp, cap.source, cap.fixed,
+			 cap.watchdog ? "holds one" : "holds none");
+		meta_str(out, "counters", plan);
+		for (i = 0; i < c.nev; i++) {
+			char k[PCNT_NAME_LEN + 16];
+
+			snprintf(k, sizeof(k), "event_%s", pcnt_event(c.cs, i)->name);
+			meta_str(out, k, pcnt_event(c.cs, i)->path);
+		}
+	}
 	meta_str(out, "cpuid_sources", "rseq: glibc's rseq area cpu_id; "
 		 "getcpu: sched_getcpu() (rseq not registered); tls: id kept "
 		 "in a thread-local; implicit: none needed (segment, tls)");

@@ -176,6 +176,7 @@ struct churn_run {
 	enum pcpu_strategy_id s;
 	churn_loop_fn loop;
 	struct pcnt_spec spec;
+	int rep;			/* counter pass: rep % passes */
 	_Atomic int stop;
 	struct worker **w;		/* per logical CPU, NULL: none */
 	pthread_mutex_t lock;		/* the totals below */
@@ -217,7 +218,8 @@ static void *worker_main(void *p)
 		pthread_mutex_unlock(&run->lock);
 		return NULL;
 	}
-	if (!pcnt_open(&ss, &run->spec, 0, -1) && !pcnt_enable(ss) &&
+	if (!pcnt_open(&ss, &run->spec, 0, -1) &&
+	    !pcnt_pass_select(ss, (size_t)run->rep) && !pcnt_enable(ss) &&
 	    !pcnt_read(ss, &a))
 		counted = true;
 	done = run->loop(run->rt, &run->stop, &reads, run->o->yield_every);
@@ -476,6 +478,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	run->hp = hp;
 	pthread_mutex_init(&run->lock, NULL);
 	pcnt_spec_parse(&run->spec, o->events, NULL, 0);
+	run->rep = rep;
 	cfg.strategy = s;
 	if (hp) {
 		cfg.possible = hpsets[0];
@@ -760,7 +763,8 @@ static void usage(FILE *f)
 "                    up to a power of two; 2 MiB for huge backings)\n"
 "  --placement P     local, interleave, node:N (default local)\n"
 "  --topology T      host, synthetic:<hwloc>, xml:<file> (default host)\n"
-"  --events LIST     counters per worker (default: 'default'; see list)\n"
+"  --events LIST     counters per worker (default: 'default'; see list);\n"
+"                    rep k counts counter pass k (of `info` default_passes)\n"
 "  --repeat N        runs per point (default 1)\n"
 "  --seed N          seed of the random pattern (default 1)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
@@ -1147,6 +1151,20 @@ int cmd_churn(int argc, char **argv)
 		pout_meta(out, "backend", backend);
 		pout_meta(out, "page", o.page);
 		pout_meta(out, "libpfm_pmu", pcnt_pfm_pmu());
+		pout_meta(out, "perf_backend", pcnt_backend_name());
+		{
+			/* How each counter event was resolved (info: counters). */
+			struct pcnt_spec sp;
+			char key[PCNT_NAME_LEN + 8];
+			size_t k;
+
+			if (!pcnt_spec_parse(&sp, o.events, NULL, 0))
+				for (k = 0; k < sp.n; k++) {
+					snprintf(key, sizeof(key), "event_%s",
+						 sp.ev[k].name);
+					pout_meta(out, key, sp.ev[k].path);
+				}
+		}
 		snprintf(seed, sizeof(seed), "%u", o.yield_every);
 		pout_meta(out, "worker_yield_batches", seed);
 	}

@@ -379,21 +379,55 @@ static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
 	em_end(e, 0);
 }
 
+/*
+ * The counter section: backend, libpfm4, the event table picked for this
+ * CPU and where it was read, the counters and who holds one, the passes
+ * the default events need, and per default event its status (events:)
+ * and how it was resolved and what it counts here (resolution:, counts:).
+ */
 static void sec_counters(struct em *e)
 {
 	struct pcnt_spec spec;
 	struct pcnt_session *ss = NULL;
-	char err[256];
+	struct pcnt_capacity cap;
+	const struct pcnt_table *t;
+	struct pcnt_cpu cpu;
+	char err[512], b[1024];
 	size_t i;
 
 	em_begin(e, "counters", 0);
+	em_str(e, "perf_backend", pcnt_backend_name());
 	em_str(e, "libpfm4_pmu", pcnt_pfm_pmu());
+	em_str(e, "event_tables", pcnt_tables_dir() ? pcnt_tables_dir() :
+	       "none found (events/ next to the program; PCPU_EVENT_DIR)");
+	t = pcnt_table_for_cpu(err, sizeof(err));
+	pcnt_cpu(&cpu);
+	if (t) {
+		snprintf(b, sizeof(b), "%s (%s; %s)%s", t->id, t->name, t->file,
+			 cpu.hypervisor ? "; picked by the model CPUID gives "
+			 "under a hypervisor: its raw encodings count right only "
+			 "if the host is of that family too" : "");
+		em_str(e, "event_table", b);
+		em_str(e, "event_table_source", t->source);
+	} else {
+		snprintf(b, sizeof(b), "none: %s", err);
+		em_str(e, "event_table", b);
+	}
+	pcnt_capacity(&cap);
+	snprintf(b, sizeof(b), "%u (%s)", cap.gp, cap.source);
+	em_str(e, "gp_counters", b);
+	em_num(e, "fixed_counters", cap.fixed, "%.0f");
+	em_str(e, "nmi_watchdog", cap.watchdog ? "1: holds a counter (one "
+	       "fewer for pcpubench)" : "0: holds no counter");
+	em_num(e, "usable_counters", cap.usable, "%.0f");
 	if (pcnt_spec_parse(&spec, "default", err, sizeof(err)) ||
 	    pcnt_open(&ss, &spec, 0, -1)) {
 		em_str(e, "status", "perf_event_open unusable");
 		em_end(e, 0);
 		return;
 	}
+	pcnt_plan_text(ss, b, sizeof(b));
+	em_str(e, "default_passes", b);
 	pt_cycles_source_set_pmu(pcnt_has_cycles(ss, NULL));
 	em_str(e, "cycles_source", pt_cycles_source());
 	em_begin(e, "events", 0);
@@ -403,6 +437,14 @@ static void sec_counters(struct em *e)
 		em_str(e, pcnt_event(ss, i)->name,
 		       !strcmp(st, "ok") ? "available" : st);
 	}
+	em_end(e, 0);
+	em_begin(e, "resolution", 0);
+	for (i = 0; i < pcnt_count(ss); i++)
+		em_str(e, pcnt_event(ss, i)->name, pcnt_event(ss, i)->path);
+	em_end(e, 0);
+	em_begin(e, "counts", 0);
+	for (i = 0; i < pcnt_count(ss); i++)
+		em_str(e, pcnt_event(ss, i)->name, pcnt_event(ss, i)->counts);
 	em_end(e, 0);
 	pcnt_close(ss);
 	em_end(e, 0);

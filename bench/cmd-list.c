@@ -63,6 +63,15 @@ int cmd_list(int argc, char **argv)
 	printf("  default:      %s\n", pcnt_default_list());
 	printf("  native:       %s\n", pcnt_native_list());
 	printf("  libpfm4 PMU:  %s\n", pcnt_pfm_pmu());
-	printf("  (pcpubench info shows which of them can be read here)\n");
+	printf("  also:         sw, none, no-split (one group, must fit), "
+	       "raw rXXXX,\n"
+	       "                perf-style names of the event tables "
+	       "(events/), libpfm4\n"
+	       "                names (upper case), generic cycles, "
+	       "instructions, dTLB-loads,\n"
+	       "                dTLB-load-misses, dTLB-store-misses, "
+	       "node-loads, node-load-misses\n");
+	printf("  (pcpubench info shows which of them can be read here, and "
+	       "how)\n");
 	return EXIT_OK;
 }
