@@ -52,9 +52,15 @@ int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 	}
 	for (i = 0; i < n; i++) {
 		if (pcpu_strategy_lookup(names[i], &ids[i])) {
-			snprintf(err, errlen, "unknown strategy '%s' (known: "
-				 "offset-array, segment, vm-area, hybrid, tls, all)",
-				 names[i]);
+			size_t k, used;
+
+			used = (size_t)snprintf(err, errlen, "unknown strategy '%s' "
+						"(known:", names[i]);
+			for (k = 0; k < PCPU_NR_STRATEGIES && used < errlen; k++)
+				used += (size_t)snprintf(err + used, errlen - used, " %s,",
+					pcpu_strategy_name((enum pcpu_strategy_id)k));
+			if (used < errlen)
+				snprintf(err + used, errlen - used, " all)");
 			return -EINVAL;
 		}
 	}
@@ -107,4 +113,57 @@ enum pout_format bc_default_format(const char *path)
 	if ((!path || !strcmp(path, "-")) && isatty(STDOUT_FILENO))
 		return POUT_TEXT;
 	return POUT_CSV;
+}
+
+int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l)
+{
+	unsigned i;
+
+	if (!pcpu_layout_lookup(s, l))
+		return 0;
+	fprintf(stderr, "pcpubench %s: unknown layout '%s' (", cmd, s);
+	for (i = PCPU_L_DEFAULT + 1; i < PCPU_NR_LAYOUTS; i++)
+		fprintf(stderr, "%s%s", i > PCPU_L_DEFAULT + 1 ? ", " : "",
+			pcpu_layout_name((enum pcpu_layout_id)i));
+	fprintf(stderr, ")\n");
+	return -EINVAL;
+}
+
+int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln)
+{
+	if (!pcpu_late_node_parse(s, ln))
+		return 0;
+	fprintf(stderr, "pcpubench %s: unknown --late-node '%s' (roundrobin, "
+		"topology, boot, node:N)\n", cmd, s);
+	return -EINVAL;
+}
+
+int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
+	     int n, enum pcpu_layout_id layout)
+{
+	bool all = !list || !strcmp(list, "all");
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		enum pcpu_access_id a = pcpu_strategy_access(ids[i]);
+		const char *why = pcpu_pair_invalid(a,
+				pcpu_strategy_layout_with(ids[i], layout));
+
+		if (!why) {
+			ids[k++] = ids[i];
+			continue;
+		}
+		fprintf(stderr, "pcpubench %s: %s%s (access %s) cannot use layout "
+			"%s: %s\n", cmd, all ? "skipped: " : "",
+			pcpu_strategy_name(ids[i]), pcpu_access_name(a),
+			pcpu_layout_name(layout), why);
+		if (!all)
+			return -EINVAL;
+	}
+	if (!k) {
+		fprintf(stderr, "pcpubench %s: no strategy can use layout %s\n", cmd,
+			pcpu_layout_name(layout));
+		return -EINVAL;
+	}
+	return k;
 }

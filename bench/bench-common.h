@@ -5,6 +5,7 @@
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pcpu.h"
@@ -26,6 +27,16 @@ int bc_ulong(const char *s, unsigned long *v);
 int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p);
 /* Complain (exit-2 style) about arguments left after the options. */
 int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_);
+/* --layout and --late-node values; on error say so on stderr.
+ * Return: 0; -EINVAL. */
+int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l);
+int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln);
+/* Keep the strategies of @ids[0..n) that exist over @layout (PCPU_L_DEFAULT:
+ * their own). @list "all"/NULL: the others are skipped with a line on
+ * stderr; an explicit list: the first invalid pair is a usage error.
+ * Return: the count kept; -EINVAL (message printed). */
+int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
+	     int n, enum pcpu_layout_id layout);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
 
