@@ -545,7 +545,7 @@ static int online_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *
 		pcpu_unit_fill(rt, c->base);
 	t1 = pcpu_now_ns();
 	rt->aops->publish(rt, cpu, true);
-	cost->online_ns[PCPU_ON_COPY] = t1 - t0;
+	cost->online_ns[PCPU_ON_COPY] = fill ? t1 - t0 : 0;	/* none done */
 	cost->online_ns[PCPU_ON_PUBLISH] = pcpu_now_ns() - t1;
 	c->onlines++;
 	pcpu_cpuset_set(&rt->online, cpu);
@@ -611,7 +611,7 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost 
 	cost->offline_ns[PCPU_OFF_QUIESCE] = t1 - t0;
 	cost->offline_ns[PCPU_OFF_FOLD] = t2 - t1;
 	cost->offline_ns[PCPU_OFF_UNPUBLISH] = t3 - t2;
-	cost->offline_ns[PCPU_OFF_RELEASE] = pcpu_now_ns() - t3;
+	cost->offline_ns[PCPU_OFF_RELEASE] = c->kept ? 0 : pcpu_now_ns() - t3;
 	return 0;
 }
 

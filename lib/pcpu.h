@@ -263,7 +263,8 @@ struct pcpu_config {
 /*
  * The parts of an online and of an offline, timed by the library
  * (CLOCK_MONOTONIC) for pcpu_cpu_online_cost() / pcpu_cpu_offline_cost().
- * A part a layout does not have costs only the clock reads around it.
+ * A part the layout skips (alloc, place, copy for embed and page, release
+ * for a kept unit) is exactly 0; the others include the clock reads.
  */
 #define PCPU_ONLINE_PARTS(X)                                                  \
 	X(ALLOC, "alloc", "unit memory mapped or committed, pages faulted in") \

@@ -34,13 +34,17 @@ for f in "$tmp"/*.csv; do
 	[ -s "$f" ] || continue
 	n=$(grep -c ',lost_updates,' "$f")
 	bad=$(grep ',lost_updates,' "$f" | grep -vc ',lost_updates,0,ops,ok$')
-	if [ "$n" -ne 20 ] || [ "$bad" -ne 0 ]; then
+	# 6 strategies x (the rate-0 baseline + 3 patterns at rate 2000)
+	if [ "$n" -ne 24 ] || [ "$bad" -ne 0 ]; then
 		echo "FAIL: $(basename "$f"): $n lost_updates rows, $bad non-zero"
 		fails=$((fails + 1))
 	fi
 	for m in ops_per_sec ops_rel_no_churn online_latency_ns_p50 online_latency_ns_p99 \
 		 offline_latency_ns_max page_faults cpu_migrations context_switches \
-		 dTLB_load_misses numa_local_fraction_min committed_bytes reserved_bytes; do
+		 dTLB_load_misses numa_local_fraction_min committed_bytes reserved_bytes \
+		 online_alloc_ns_p50 online_copy_ns_p99 online_place_ns_p50 \
+		 online_publish_ns_p50 online_worker_ns_p99 offline_quiesce_ns_p50 \
+		 offline_fold_ns_p99 offline_unpublish_ns_p50 offline_release_ns_p99; do
 		if [ "$(basename "$f")" = tsan.csv ] && [ "$m" = dTLB_load_misses ]; then
 			continue
 		fi
@@ -57,7 +61,7 @@ for f in "$tmp"/*.csv; do
 	fi
 done
 # At rate 2000 the driver did hotplug something.
-if ! awk -F, '$5 == 2000 && $10 == "hotplug_events" && $11 > 0 { found = 1 }
+if ! awk -F, '$7 == 2000 && $12 == "hotplug_events" && $13 > 0 { found = 1 }
 	      END { exit !found }' "$tmp/plain.csv"; then
 	echo "FAIL: no hotplug event at rate 2000"; fails=$((fails + 1))
 fi
