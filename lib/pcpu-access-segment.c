@@ -6,6 +6,12 @@
  * is enabled, else arch_prctl(ARCH_SET_GS)) and cleared when it leaves;
  * the hot path is one %gs:-prefixed instruction (PCPU_SEGMENT_* in
  * pcpu-access.h). Works over every layout but thread.
+ *
+ * The GS base is one register per thread, shared by every segment
+ * runtime (segment and hybrid-segment may be live at once): the thread
+ * remembers which runtime it points at, a re-enter of a CPU it already
+ * holds points GS back at it, and a leave clears GS only if it was that
+ * runtime's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,14 +67,28 @@ static void seg_publish(struct pcpu_rt *rt, unsigned cpu, bool on)
 {
 }
 
+static __thread const struct pcpu_rt *tl_gs_rt;
+
 static int seg_enter(struct pcpu_rt *rt, unsigned cpu)
 {
-	return set_gs_base((uintptr_t)rt->cpus[cpu].base);
+	int ret = set_gs_base((uintptr_t)rt->cpus[cpu].base);
+
+	if (!ret)
+		tl_gs_rt = rt;
+	return ret;
+}
+
+static int seg_refresh(struct pcpu_rt *rt, unsigned cpu)
+{
+	return tl_gs_rt == rt ? 0 : seg_enter(rt, cpu);
 }
 
 static void seg_leave(struct pcpu_rt *rt, unsigned cpu)
 {
+	if (tl_gs_rt != rt)
+		return;
 	set_gs_base(0);
+	tl_gs_rt = NULL;
 }
 
 static void seg_describe(struct pcpu_rt *rt, char *buf, size_t len)
@@ -84,6 +104,7 @@ const struct pcpu_access_ops pcpu_access_segment = {
 	.fini = seg_fini,
 	.publish = seg_publish,
 	.enter = seg_enter,
+	.refresh = seg_refresh,
 	.leave = seg_leave,
 	.describe = seg_describe,
 };

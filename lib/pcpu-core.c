@@ -909,8 +909,10 @@ int pcpu_thread_enter(struct pcpu_rt *rt, unsigned cpu)
 
 	if (cpu >= PCPU_NR_CPUS)
 		return -ENODEV;
-	if (pcpu_thread_cpu(rt) == (int)cpu)
-		return 0;
+	if (pcpu_thread_cpu(rt) == (int)cpu) {
+		pcpu_tls_cpu = cpu;
+		return rt->aops->refresh ? rt->aops->refresh(rt, cpu) : 0;
+	}
 	pcpu_thread_leave(rt);
 	c = &rt->cpus[cpu];
 	if (atomic_load(&c->state) != CPU_ONLINE)

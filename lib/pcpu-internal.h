@@ -97,6 +97,8 @@ struct pcpu_layout_ops {
  * @publish:     make the accessor find c->base (table entry), or forget
  *               it when @on is false.
  * @enter:       point the calling thread at @cpu's unit.
+ * @refresh:     NULL, or: the thread already holds @cpu; point it at the
+ *               unit again if another runtime took the register (segment).
  * @leave:       undo @enter.
  * @describe:    a line about the access path.
  */
@@ -106,6 +108,7 @@ struct pcpu_access_ops {
 	void (*fini)(struct pcpu_rt *rt);
 	void (*publish)(struct pcpu_rt *rt, unsigned cpu, bool on);
 	int (*enter)(struct pcpu_rt *rt, unsigned cpu);
+	int (*refresh)(struct pcpu_rt *rt, unsigned cpu);
 	void (*leave)(struct pcpu_rt *rt, unsigned cpu);
 	void (*describe)(struct pcpu_rt *rt, char *buf, size_t len);
 };
