@@ -189,7 +189,6 @@ int pcpu_mem_map(struct pcpu_rt *rt, size_t len, int host_node,
 int pcpu_mem_commit_fixed(struct pcpu_rt *rt, unsigned char *addr, size_t len,
 			  int host_node, struct pcpu_hp_cost *cost);
 int pcpu_mem_populate(void *addr, size_t len);
-long pcpu_mem_available(void);
 int pcpu_mem_decommit_fixed(unsigned char *addr, size_t len);
 int pcpu_mem_place(struct pcpu_rt *rt, void *addr, size_t len, int host_node);
 int pcpu_mem_reserve(size_t len, size_t align, void **map_addr,

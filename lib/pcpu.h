@@ -465,6 +465,8 @@ int pcpu_cpu_page_nodes(struct pcpu_rt *rt, unsigned cpu, int *nodes,
 
 /* HugePages_Free from /proc/meminfo: free 2 MiB pages, or -errno. */
 long pcpu_hugetlb_free_pages(void);
+/* MemAvailable from /proc/meminfo in bytes, or -errno. */
+long pcpu_mem_available(void);
 
 /* ---- names -------------------------------------------------------------- */
 
