@@ -34,7 +34,7 @@ M_LOCAL=pages_local
 M_REMOTE=pages_remote
 
 CHECKS="smoke offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
-churn churn_sigkill numa_local numa_node0 all_online"
+churn churn_sigkill numa_local numa_node0 numa_hotadd all_online"
 
 HOTADD_CPU=
 cur=
@@ -436,6 +436,77 @@ numa_check() {
 
 check_numa_local() { numa_check local; }
 check_numa_node0() { numa_check node:0; }
+
+# The QMP hot-added vCPU (node 1), per layout and late-node policy: the
+# runtime's init is replayed as it was before the hot-add (CPUs 0-3
+# present, the hot-added id absent, its node guessed per --late-node),
+# then the CPU arrives (its node read from sysfs now) and comes online.
+# embed and page placed its unit at init: on the guessed node, remote
+# with roundrobin (the guest kernel's own guess for CPU 4 was node 0) and
+# boot (CPU 0's node 0), local with topology; vm and hybrid commit it on
+# online on its real node: always local. Pages are read with move_pages.
+# One GUEST-INFO line per case gives the placement table.
+check_numa_hotadd() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	if [ -z "$HOTADD_CPU" ]; then
+		result SKIP "no hot-added CPU (check hotadd did not run or failed)"
+		return
+	fi
+	c=$HOTADD_CPU
+	real=$(node_of "$c")
+	bad=
+	n=0
+	for lay in embed:offset-array page:offset-array vm:vm-area hybrid:hybrid; do
+		l=${lay%%:*}
+		s=${lay#*:}
+		for ln in roundrobin boot topology; do
+			$BENCH numa --strategy "$s" --layout "$l" --late-node "$ln" \
+				--possible 0-9 --present 0-3 --online 0-3 --late 0 \
+				--hotadd "$c-$c" --placement local --matrix off \
+				--format csv >/tmp/nh.csv 2>/tmp/nh.err
+			rc=$?
+			if [ "$rc" != 0 ]; then
+				bad="$bad $l/$ln:rc=$rc($(head -n 1 /tmp/nh.err))"
+				continue
+			fi
+			set -- $(awk -F, -v c="$c" '
+				NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+				$col["cpu"] == c && $col["phase"] == "hotadded" {
+					v[$col["metric"]] = $col["value"]
+				}
+				END {
+					print (("pages_local" in v) ? v["pages_local"] : "NA"),
+					      (("pages_remote" in v) ? v["pages_remote"] : "NA"),
+					      (("init_node" in v) ? v["init_node"] : "NA"),
+					      (("unit_node" in v) ? v["unit_node"] : "NA")
+				}' /tmp/nh.csv)
+			loc=$1 rem=$2 init=$3 unit=$4
+			case $l/$ln in
+			embed/roundrobin|embed/boot|page/roundrobin|page/boot)
+				want=remote ;;
+			*)	want=local ;;
+			esac
+			if [ "$want" = remote ] && [ "$real" = 0 ]; then
+				want=any	# a guess of node 0 is right for a node-0 CPU
+			fi
+			got=local
+			[ "$rem" != 0 ] && got=remote
+			[ "$loc" = NA ] || [ "$rem" = NA ] && got=none
+			echo "GUEST-INFO placement layout=$l late-node=$ln cpu=$c real_node=$real init_node=$init unit_node=$unit pages_local=$loc pages_remote=$rem -> $got"
+			n=$((n + 1))
+			[ "$want" = any ] && [ "$got" != none ] && continue
+			[ "$got" = "$want" ] || bad="$bad $l/$ln:$got(want $want; local=$loc remote=$rem unit_node=$unit)"
+		done
+	done
+	if [ -z "$bad" ]; then
+		result PASS "cpu$c (node $real): $n cases; embed/page remote with roundrobin and boot, local with topology; vm/hybrid local"
+	else
+		result FAIL "cpu$c (node $real):$bad"
+	fi
+}
 
 check_all_online() {
 	want=$(all_up)
