@@ -466,7 +466,9 @@ static int check_hugetlb(struct pcpu_rt *rt, char *err, size_t errlen)
 	if (rt->cfg.backing != PCPU_BACKING_HUGETLB)
 		return 0;
 	free_pages = pcpu_hugetlb_free_pages();
-	need = pcpu_cpuset_count(&rt->boot) * (unsigned)(rt->unit_size / PCPU_HUGE_SIZE);
+	/* embed and page: every possible CPU's unit at init. */
+	need = (rt->lops->commits_all ? rt->nr_possible : pcpu_cpuset_count(&rt->boot)) *
+	       (unsigned)(rt->unit_size / PCPU_HUGE_SIZE);
 	if (free_pages < 0 || (unsigned long)free_pages < need) {
 		seterr(err, errlen, "hugetlb backing requested but %ld free 2 MiB "
 		       "pages are reserved and %u are needed (as root: echo N > "
