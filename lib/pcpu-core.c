@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -512,6 +513,30 @@ static int collect_static_counters(struct pcpu_rt *rt)
 void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base)
 {
 	memcpy(base, rt->tmpl, rt->hwm);
+}
+
+/**
+ * pcpu_region_release() - unmap a layout's region; the CPUs whose units
+ * were in it have none any more.
+ */
+void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r)
+{
+	int cpu;
+
+	if (r->map)
+		munmap(r->map, r->map_len);
+	if (r->base && rt->cpus) {
+		pcpu_for_each_cpu(cpu, &rt->possible) {
+			struct pcpu_cpu *c = &rt->cpus[cpu];
+
+			if (c->base >= r->base && c->base < r->base + r->len) {
+				c->base = NULL;
+				c->kept = false;
+				c->unit_node = c->unit_host_node = -1;
+			}
+		}
+	}
+	memset(r, 0, sizeof(*r));
 }
 
 /* The unit of @cpu was placed for its init-time node (@init) or its node now. */

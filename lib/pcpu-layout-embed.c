@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "pcpu-internal.h"
 
@@ -109,23 +108,7 @@ err:
  */
 void pcpu_embed_release(struct pcpu_rt *rt)
 {
-	int cpu;
-
-	if (rt->embed.map)
-		munmap(rt->embed.map, rt->embed.map_len);
-	if (rt->embed.base && rt->cpus) {
-		pcpu_for_each_cpu(cpu, &rt->possible) {
-			struct pcpu_cpu *c = &rt->cpus[cpu];
-
-			if (c->base >= rt->embed.base &&
-			    c->base < rt->embed.base + rt->embed.len) {
-				c->base = NULL;
-				c->kept = false;
-				c->unit_node = c->unit_host_node = -1;
-			}
-		}
-	}
-	memset(&rt->embed, 0, sizeof(rt->embed));
+	pcpu_region_release(rt, &rt->embed);
 }
 
 static int embed_init(struct pcpu_rt *rt, char *err, size_t errlen)

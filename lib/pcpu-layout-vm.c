@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "pcpu-internal.h"
 
@@ -44,22 +43,7 @@ int pcpu_vm_reserve(struct pcpu_rt *rt, char *err, size_t errlen)
 
 void pcpu_vm_unreserve(struct pcpu_rt *rt)
 {
-	int cpu;
-
-	if (rt->vm.map)
-		munmap(rt->vm.map, rt->vm.map_len);
-	if (rt->vm.base && rt->cpus) {
-		pcpu_for_each_cpu(cpu, &rt->possible) {
-			struct pcpu_cpu *c = &rt->cpus[cpu];
-
-			if (c->base >= rt->vm.base && c->base < rt->vm.base + rt->vm.len) {
-				c->base = NULL;
-				c->kept = false;
-				c->unit_node = c->unit_host_node = -1;
-			}
-		}
-	}
-	memset(&rt->vm, 0, sizeof(rt->vm));
+	pcpu_region_release(rt, &rt->vm);
 }
 
 /**

@@ -220,9 +220,10 @@ size_t pcpu_mem_resident(const void *addr, size_t len)
 	return n * PCPU_PAGE_SIZE;
 }
 
-/* MemAvailable from /proc/meminfo in bytes, or -errno. */
-long pcpu_mem_available(void)
+/* The number after "@key:" in /proc/meminfo, or -errno. */
+static long meminfo_value(const char *key)
 {
+	size_t kl = strlen(key);
 	char line[256];
 	long v = -ENOENT;
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -230,28 +231,25 @@ long pcpu_mem_available(void)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &v) == 1) {
-			v *= 1024;
+		if (!strncmp(line, key, kl) && line[kl] == ':' &&
+		    sscanf(line + kl + 1, "%ld", &v) == 1)
 			break;
-		}
 	fclose(f);
 	return v;
+}
+
+/* MemAvailable from /proc/meminfo in bytes, or -errno. */
+long pcpu_mem_available(void)
+{
+	long kb = meminfo_value("MemAvailable");
+
+	return kb < 0 ? kb : kb * 1024;
 }
 
 /* HugePages_Free from /proc/meminfo, or -errno. */
 long pcpu_hugetlb_free_pages(void)
 {
-	char line[256];
-	long v = -ENOENT;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HugePages_Free: %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
+	return meminfo_value("HugePages_Free");
 }
 
 /**
