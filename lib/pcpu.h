@@ -360,9 +360,12 @@ bool pcpu_cpu_unit_kept(const struct pcpu_rt *rt, unsigned cpu);
 int pcpu_cpu_hotadd(struct pcpu_rt *rt, unsigned cpu);
 
 /*
- * pcpu_cpu_online() - bring a present, offline CPU online: allocate or
- * commit its unit on its node (per the placement), copy the template and
- * the dynamic allocations' initial values, publish the base.
+ * pcpu_cpu_online() - bring a present, offline CPU online as the layout
+ * does: vm, hybrid (CPUs onlined later), thread: commit its unit on its
+ * node now (per the placement) and copy the template and the dynamic
+ * allocations' initial values; embed, page: nothing, the unit exists from
+ * init (a re-onlined CPU finds its old values, counters zeroed). Then
+ * publish the base.
  * Return: 0; -EINVAL not present; -EEXIST already online; -ENOMEM.
  */
 int pcpu_cpu_online(struct pcpu_rt *rt, unsigned cpu);
@@ -372,7 +375,8 @@ int pcpu_cpu_online_cost(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *
 /*
  * pcpu_cpu_offline() - take a CPU offline: refuse new holders, ask the
  * current holder to leave (it sees pcpu_thread_should_leave()) and wait for
- * it, fold the CPU's counters into the global sums, release the unit.
+ * it, fold the CPU's counters into the global sums (zeroing them in the
+ * unit), unpublish, release the unit (embed, page: kept).
  * Return: 0; -EINVAL not online; -EDEADLK the caller holds that CPU.
  */
 int pcpu_cpu_offline(struct pcpu_rt *rt, unsigned cpu);
@@ -400,8 +404,9 @@ int pcpu_thread_bind(const struct pcpu_rt *rt, unsigned cpu);
 
 /*
  * pcpu_alloc() - a per-CPU object of @size bytes aligned to @align (a power
- * of two up to the page size), in every CPU's unit. Every online CPU's copy
- * and every later-onlined CPU's copy starts as @init (NULL: zeros).
+ * of two up to the page size), in every CPU's unit. Every unit that exists
+ * now (online CPUs'; embed, page: every possible CPU's, as alloc_percpu()
+ * fills them) and every unit made later starts with @init (NULL: zeros).
  * @counter: the object is an array of uint64_t counters, folded on offline
  * and summed by pcpu_counter_sum().
  * Return: 0 and *off; -EINVAL; -ENOMEM the dynamic reserve is full.
