@@ -56,7 +56,7 @@ struct result {
 	struct pcpu_mem m;
 	size_t thp, huge;
 	char obtained[64];
-	char layout[256];
+	char layout[512];
 };
 
 int cmd_mem(int argc, char **argv)
