@@ -277,12 +277,17 @@ check_churn() {
 		return
 	fi
 	pass=0
-	strategies=$(cat /etc/pcpu-strategies)
+	# Every strategy over its own layout, and a few other valid pairs
+	# (strategy@layout: the page and vm layouts under real hotplug).
+	strategies="$(cat /etc/pcpu-strategies) offset-array@page segment@vm vm-area@page"
 	for s in $strategies; do
-		cur=churn_$s
+		lay=
+		case $s in *@*) lay=${s#*@}; s=${s%@*} ;; esac
+		cur=churn_$s${lay:+_$lay}
 		want=$(all_up)
 		# shellcheck disable=SC2086
-		run_watched 40 /tmp/churn.csv /tmp/churn.err $BENCH churn --strategy "$s" $CHURN_ARGS
+		run_watched 40 /tmp/churn.csv /tmp/churn.err $BENCH churn --strategy "$s" \
+			${lay:+--layout $lay} $CHURN_ARGS
 		e=$(head -n 3 /tmp/churn.err | tr '\n' ' ')
 		if [ "$hung" = 1 ]; then
 			result FAIL "hung: killed after 40 s: $e"
