@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "pcpu-sysinfo.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
 {
@@ -166,4 +167,24 @@ int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
 		return -EINVAL;
 	}
 	return k;
+}
+
+int bc_sysfs_cpulist(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	size_t n;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
+	ret = pcpu_sysfs_read_str(path, buf, len);
+	if (ret)
+		return ret;
+	n = strlen(buf);
+	/* A single id ("0") would read as a count: make it a range. */
+	if (!strpbrk(buf, ",-") && 2 * n + 2 <= len) {
+		buf[n] = '-';
+		memcpy(buf + n + 1, buf, n);
+		buf[2 * n + 1] = '\0';
+	}
+	return 0;
 }

@@ -37,6 +37,10 @@ int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln);
  * Return: the count kept; -EINVAL (message printed). */
 int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
 	     int n, enum pcpu_layout_id layout);
+/* A cpulist from /sys/devices/system/cpu/NAME ("possible", "present",
+ * "online") as a pcpu_config string (one id "N" becomes "N-N").
+ * Return: 0; -errno. */
+int bc_sysfs_cpulist(const char *name, char *buf, size_t len);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
 

@@ -784,27 +784,6 @@ static void usage(FILE *f)
 "backend without root or hotplug).\n", CHURN_BATCH);
 }
 
-/* A cpulist from /sys/devices/system/cpu/NAME, as a pcpu_config string. */
-static int read_sysfs_list(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	size_t n;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
-	ret = pcpu_sysfs_read_str(path, buf, len);
-	if (ret)
-		return ret;
-	n = strlen(buf);
-	/* A single id ("0") would read as a count: make it a range. */
-	if (!strpbrk(buf, ",-") && 2 * n + 2 <= len) {
-		buf[n] = '-';
-		memcpy(buf + n + 1, buf, n);
-		buf[2 * n + 1] = '\0';
-	}
-	return 0;
-}
-
 int cmd_churn(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -1018,8 +997,8 @@ int cmd_churn(int argc, char **argv)
 			}
 		}
 		pcpu_hp_sysfs_signals(hp);
-		if (read_sysfs_list("possible", hposs, sizeof(hposs)) ||
-		    read_sysfs_list("online", hon, sizeof(hon))) {
+		if (bc_sysfs_cpulist("possible", hposs, sizeof(hposs)) ||
+		    bc_sysfs_cpulist("online", hon, sizeof(hon))) {
 			fprintf(stderr, "pcpubench churn: cannot read the machine's "
 				"possible/online CPUs\n");
 			pcpu_hp_sysfs_close(hp);

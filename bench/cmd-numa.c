@@ -42,6 +42,8 @@ struct numa_opts {
 	unsigned late;
 	bool late_set;
 	const char *hotadd;	/* NULL: 1 absent CPU if any; "N" or a cpulist */
+	double wait_hotadd;	/* > 0: wait that long for a real hot-add */
+	char sysfs_possible[4096], sysfs_present[4096];
 	int matrix;		/* -1 auto, 0 off, 1 on */
 	size_t matrix_bytes;
 	unsigned repeat;
@@ -274,13 +276,17 @@ static void usage(FILE *f)
 "                    (2 nodes, CPUs 4-9 possible but absent) gave them nodes\n"
 "                    0,1,0,1,0,1 round-robin, and a vCPU hot-added on node 1\n"
 "                    became CPU 4 with its per-CPU memory on node 0; topology\n"
-"                    is firmware that told the truth, boot the 2006 case\n"
-"                    (every absent CPU on the boot CPU's node)\n"
+"                    is firmware that told the truth and predictable ids (the\n"
+"                    host topology has no node for an id absent from sysfs:\n"
+"                    the PU list wraps round, a guess too), boot the 2006\n"
+"                    case (every absent CPU on the boot CPU's node)\n"
 "  --placement LIST  local, interleave, node:N (default local,node:0,interleave)\n"
 "                    local: the node the layout placed the unit for\n"
-"  --possible N|LIST possible CPUs (default: the topology's)\n"
-"  --present N|LIST  CPUs present at start (default: all possible); the\n"
-"                    rest can be hot-added\n"
+"  --possible N|LIST possible CPUs (default: the topology's; 'sysfs': this\n"
+"                    machine's /sys/devices/system/cpu/possible)\n"
+"  --present N|LIST  CPUs present at start (default: all possible; 'sysfs':\n"
+"                    this machine's present CPUs now); the rest can be\n"
+"                    hot-added\n"
 "  --online N|LIST   CPUs online at start (default: all present but --late)\n"
 "  --late N          present CPUs to online after start (default 1 when\n"
 "                    possible)\n"
@@ -290,6 +296,11 @@ static void usage(FILE *f)
 "                    topology the hot-added CPU's node is read from sysfs\n"
 "                    then: a CPU really hot-added (QMP in the guest tests)\n"
 "                    is replayed against what init knew before it came\n"
+"  --wait-hotadd S   instead of --hotadd: after the boot and late phases,\n"
+"                    wait up to S seconds for this machine to gain a CPU\n"
+"                    (sysfs present; QMP device_add in the guest tests),\n"
+"                    then hot-add and online it in the runtime. One\n"
+"                    strategy and one placement; says on stderr when ready\n"
 "  --page P          backing: 4k, thp (2m), hugetlb (default 4k)\n"
 "  --topology T      host, synthetic:<hwloc>, xml:<file> (default host;\n"
 "                    nodes of a synthetic topology map onto the host's)\n"
@@ -309,6 +320,57 @@ static void usage(FILE *f)
 "hotadded_cpus, hotadded_cpus_remote_pages, hotadded_units_remote.\n"
 "Exit: 0 ok, 1 a page is not where the layout and policy put it, 2 usage,\n"
 "4 cannot run here (no move_pages).\n");
+}
+
+/*
+ * --wait-hotadd: poll sysfs until a possible CPU that the runtime does not
+ * have as present appears, then hot-add, online and report it (and any
+ * other that came with it). Return: CPUs hot-added.
+ */
+static unsigned wait_hotadd(const struct numa_opts *o, struct pout *out,
+			    struct pcpu_rt *rt, int p, const char *sname,
+			    const char *aname, const char *lname, int *nodes,
+			    unsigned *miss, unsigned *hot_remote, unsigned *hot_placed)
+{
+	struct timespec ts = { 0, 100000000L };
+	char buf[4096], cpu_s[16], had[4096];
+	double waited = 0;
+	unsigned hot = 0, pr;
+	int cpu;
+
+	pcpu_cpuset_format(pcpu_rt_present(rt), had, sizeof(had));
+	fprintf(stderr, "pcpubench numa: waiting up to %g s for a CPU to be "
+		"hot-added (present at init: %s)\n", o->wait_hotadd, had);
+	fflush(stderr);
+	for (; !hot && waited < o->wait_hotadd; waited += 0.1) {
+		struct pcpu_cpuset now;
+
+		if (!bc_sysfs_cpulist("present", buf, sizeof(buf)) &&
+		    !pcpu_cpuset_parse(&now, buf)) {
+			pcpu_for_each_cpu(cpu, &now) {
+				const char *pv[NPV] = { sname, aname, lname,
+							o->place_name[p], cpu_s, "hotadded" };
+
+				if (!pcpu_cpuset_test(pcpu_rt_possible(rt), (unsigned)cpu) ||
+				    pcpu_cpuset_test(pcpu_rt_present(rt), (unsigned)cpu))
+					continue;
+				if (pcpu_cpu_hotadd(rt, (unsigned)cpu) ||
+				    pcpu_cpu_online(rt, (unsigned)cpu))
+					continue;
+				hot++;
+				snprintf(cpu_s, sizeof(cpu_s), "%d", cpu);
+				*hot_remote += (unsigned)report_cpu(out, rt, pv, (unsigned)cpu,
+								    &o->place[p], nodes, miss, &pr);
+				*hot_placed += pr;
+			}
+		}
+		if (!hot)
+			nanosleep(&ts, NULL);
+	}
+	if (!hot)
+		fprintf(stderr, "pcpubench numa: no CPU was hot-added within %g s\n",
+			o->wait_hotadd);
+	return hot;
 }
 
 /* Parse --hotadd: a count or a cpulist. */
@@ -333,6 +395,7 @@ int cmd_numa(int argc, char **argv)
 		{ "online", required_argument, NULL, 'n' },
 		{ "late", required_argument, NULL, 'L' },
 		{ "hotadd", required_argument, NULL, 'H' },
+		{ "wait-hotadd", required_argument, NULL, 'W' },
 		{ "page", required_argument, NULL, 'g' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "matrix", required_argument, NULL, 'm' },
@@ -378,6 +441,14 @@ int cmd_numa(int argc, char **argv)
 			if (bc_late_node("numa", optarg, &o.cfg.late_node))
 				return EXIT_USAGE;
 			break;
+		case 'W':
+			if (bc_double(optarg, &o.wait_hotadd) || o.wait_hotadd <= 0 ||
+			    o.wait_hotadd > 3600) {
+				fprintf(stderr, "pcpubench numa: --wait-hotadd '%s': want "
+					"seconds > 0\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'H':
 			if (parse_hotadd(optarg, &hot_set, &hot_count)) {
 				fprintf(stderr, "pcpubench numa: --hotadd '%s': want a "
@@ -420,6 +491,22 @@ int cmd_numa(int argc, char **argv)
 	}
 	if (bc_no_extra_args("numa", argc, argv, optind))
 		return EXIT_USAGE;
+	if (o.cfg.possible && !strcmp(o.cfg.possible, "sysfs")) {
+		if (bc_sysfs_cpulist("possible", o.sysfs_possible, sizeof(o.sysfs_possible))) {
+			fprintf(stderr, "pcpubench numa: --possible sysfs: cannot read "
+				"/sys/devices/system/cpu/possible\n");
+			return EXIT_SKIP;
+		}
+		o.cfg.possible = o.sysfs_possible;
+	}
+	if (o.cfg.present && !strcmp(o.cfg.present, "sysfs")) {
+		if (bc_sysfs_cpulist("present", o.sysfs_present, sizeof(o.sysfs_present))) {
+			fprintf(stderr, "pcpubench numa: --present sysfs: cannot read "
+				"/sys/devices/system/cpu/present\n");
+			return EXIT_SKIP;
+		}
+		o.cfg.present = o.sysfs_present;
+	}
 	o.nstrat = bc_strategies(o.strategies, o.strat, PCPU_NR_STRATEGIES,
 				 err, sizeof(err));
 	if (o.nstrat < 0) {
@@ -440,6 +527,11 @@ int cmd_numa(int argc, char **argv)
 		pcpu_placement_format(&o.place[i], o.place_name[i], sizeof(o.place_name[i]));
 	}
 	o.nplace = n;
+	if (o.wait_hotadd > 0 && (o.nstrat != 1 || o.nplace != 1 || o.hotadd)) {
+		fprintf(stderr, "pcpubench numa: --wait-hotadd takes one strategy and "
+			"one placement, and no --hotadd (a real hot-add happens once)\n");
+		return EXIT_USAGE;
+	}
 	if (pcpu_backing_lookup(o.page, &o.cfg.backing)) {
 		fprintf(stderr, "pcpubench numa: unknown page backing '%s'\n", o.page);
 		return EXIT_USAGE;
@@ -540,12 +632,18 @@ init_fail:
 				late_remote += (unsigned)report_cpu(out, rt, pv, (unsigned)cpu,
 								    &o.place[p], nodes, &miss, &pr);
 			}
+			/* A real hot-add, waited for. */
+			if (o.wait_hotadd > 0)
+				hot = wait_hotadd(&o, out, rt, p, sname, aname, lname, nodes,
+						  &miss, &hot_remote, &hot_placed);
 			/* CPUs absent at start: arrive, then online. */
 			pcpu_for_each_cpu(cpu, pcpu_rt_possible(rt)) {
 				const char *pv[NPV] = { sname, aname, lname,
 							o.place_name[p], cpu_s, "hotadded" };
 				bool listed = o.hotadd && !hot_count;
 
+				if (o.wait_hotadd > 0)
+					break;
 				if (pcpu_cpuset_test(pcpu_rt_present(rt), (unsigned)cpu))
 					continue;
 				if (listed ? !pcpu_cpuset_test(&hot_set, (unsigned)cpu) :
