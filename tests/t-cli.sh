@@ -50,6 +50,8 @@ for cmd in mem churn numa; do
 	check 2 "unknown --late-node 'nearest'" $cmd --late-node nearest
 	check 2 "late node node:9" $cmd --strategy vm-area --late-node node:9 --possible 8 --online 2
 done
+check 2 "one strategy" numa --wait-hotadd 1 --matrix off
+check 2 "want a count or a cpulist" numa --hotadd x
 check 4 "MemAvailable" mem --strategy offset-array --possible 16384 --online 2 --unit 134217728
 check 4 "4 KiB" mem --strategy offset-array --layout page --possible 8 --online 2 --page thp
 check 0 "" list --help
