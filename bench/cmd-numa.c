@@ -561,7 +561,7 @@ int cmd_numa(int argc, char **argv)
 			struct pcpu_config cfg = o.cfg;
 			struct pcpu_cpuset on;
 			struct pcpu_rt *rt;
-			unsigned late = 0, miss = 0, late_remote = 0, want_late, pr;
+			unsigned late = 0, miss = 0, late_remote = 0, want_late = 0, pr = 0;
 			unsigned hot = 0, hot_remote = 0, hot_placed = 0;
 			const char *sname = pcpu_strategy_name(o.strat[i]);
 			const char *aname = pcpu_access_name(pcpu_strategy_access(o.strat[i]));
