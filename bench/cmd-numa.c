@@ -373,6 +373,21 @@ static unsigned wait_hotadd(const struct numa_opts *o, struct pout *out,
 	return hot;
 }
 
+/* --possible/--present "sysfs": this machine's list. Return: 0; -errno
+ * (message printed). */
+static int sysfs_set(const char *name, const char **opt, char *buf, size_t len)
+{
+	if (!*opt || strcmp(*opt, "sysfs"))
+		return 0;
+	if (bc_sysfs_cpulist(name, buf, len)) {
+		fprintf(stderr, "pcpubench numa: --%s sysfs: cannot read "
+			"/sys/devices/system/cpu/%s\n", name, name);
+		return -ENOENT;
+	}
+	*opt = buf;
+	return 0;
+}
+
 /* Parse --hotadd: a count or a cpulist. */
 static int parse_hotadd(const char *s, struct pcpu_cpuset *set, unsigned long *count)
 {
@@ -491,22 +506,11 @@ int cmd_numa(int argc, char **argv)
 	}
 	if (bc_no_extra_args("numa", argc, argv, optind))
 		return EXIT_USAGE;
-	if (o.cfg.possible && !strcmp(o.cfg.possible, "sysfs")) {
-		if (bc_sysfs_cpulist("possible", o.sysfs_possible, sizeof(o.sysfs_possible))) {
-			fprintf(stderr, "pcpubench numa: --possible sysfs: cannot read "
-				"/sys/devices/system/cpu/possible\n");
-			return EXIT_SKIP;
-		}
-		o.cfg.possible = o.sysfs_possible;
-	}
-	if (o.cfg.present && !strcmp(o.cfg.present, "sysfs")) {
-		if (bc_sysfs_cpulist("present", o.sysfs_present, sizeof(o.sysfs_present))) {
-			fprintf(stderr, "pcpubench numa: --present sysfs: cannot read "
-				"/sys/devices/system/cpu/present\n");
-			return EXIT_SKIP;
-		}
-		o.cfg.present = o.sysfs_present;
-	}
+	if (sysfs_set("possible", &o.cfg.possible, o.sysfs_possible,
+		      sizeof(o.sysfs_possible)) ||
+	    sysfs_set("present", &o.cfg.present, o.sysfs_present,
+		      sizeof(o.sysfs_present)))
+		return EXIT_SKIP;
 	o.nstrat = bc_strategies(o.strategies, o.strat, PCPU_NR_STRATEGIES,
 				 err, sizeof(err));
 	if (o.nstrat < 0) {
