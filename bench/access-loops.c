@@ -189,6 +189,7 @@ al_fn al_lookup(enum pcpu_strategy_id s, enum al_cpuid c, enum al_op op,
 		    c == AL_CPUID_TLS ? al_table_vm_area_tls : NULL;
 		break;
 	case PCPU_S_SEGMENT:
+	case PCPU_S_HYBRID_SEGMENT:	/* the segment loop over another layout */
 #if PCPU_HAVE_SEGMENT
 		t = c == AL_CPUID_IMPLICIT ? al_table_segment_implicit : NULL;
 #endif

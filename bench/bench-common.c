@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "pcpu-sysinfo.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
 {
@@ -65,9 +66,15 @@ int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 	}
 	for (i = 0; i < n; i++) {
 		if (pcpu_strategy_lookup(names[i], &ids[i])) {
-			snprintf(err, errlen, "unknown strategy '%s' (known: "
-				 "offset-array, segment, vm-area, hybrid, tls, all)",
-				 names[i]);
+			size_t k, used;
+
+			used = (size_t)snprintf(err, errlen, "unknown strategy '%s' "
+						"(known:", names[i]);
+			for (k = 0; k < PCPU_NR_STRATEGIES && used < errlen; k++)
+				used += (size_t)snprintf(err + used, errlen - used, " %s,",
+					pcpu_strategy_name((enum pcpu_strategy_id)k));
+			if (used < errlen)
+				snprintf(err + used, errlen - used, " all)");
 			return -EINVAL;
 		}
 	}
@@ -353,4 +360,76 @@ int bc_hotplug_gate(const char *cmd, bool allow, const char *what)
 		BC_ALLOW_HOTPLUG_ENV "=1, which ./run.sh --allow-hotplug sets)\n",
 		cmd, what);
 	return -EPERM;
+}
+int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l)
+{
+	unsigned i;
+
+	if (!pcpu_layout_lookup(s, l))
+		return 0;
+	fprintf(stderr, "pcpubench %s: unknown layout '%s' (", cmd, s);
+	for (i = PCPU_L_DEFAULT + 1; i < PCPU_NR_LAYOUTS; i++)
+		fprintf(stderr, "%s%s", i > PCPU_L_DEFAULT + 1 ? ", " : "",
+			pcpu_layout_name((enum pcpu_layout_id)i));
+	fprintf(stderr, ")\n");
+	return -EINVAL;
+}
+
+int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln)
+{
+	if (!pcpu_late_node_parse(s, ln))
+		return 0;
+	fprintf(stderr, "pcpubench %s: unknown --late-node '%s' (roundrobin, "
+		"topology, boot, node:N)\n", cmd, s);
+	return -EINVAL;
+}
+
+int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
+	     int n, enum pcpu_layout_id layout)
+{
+	bool all = !list || !strcmp(list, "all");
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		enum pcpu_access_id a = pcpu_strategy_access(ids[i]);
+		const char *why = pcpu_pair_invalid(a,
+				pcpu_strategy_layout_with(ids[i], layout));
+
+		if (!why) {
+			ids[k++] = ids[i];
+			continue;
+		}
+		fprintf(stderr, "pcpubench %s: %s%s (access %s) cannot use layout "
+			"%s: %s\n", cmd, all ? "skipped: " : "",
+			pcpu_strategy_name(ids[i]), pcpu_access_name(a),
+			pcpu_layout_name(layout), why);
+		if (!all)
+			return -EINVAL;
+	}
+	if (!k) {
+		fprintf(stderr, "pcpubench %s: no strategy can use layout %s\n", cmd,
+			pcpu_layout_name(layout));
+		return -EINVAL;
+	}
+	return k;
+}
+
+int bc_sysfs_cpulist(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	size_t n;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
+	ret = pcpu_sysfs_read_str(path, buf, len);
+	if (ret)
+		return ret;
+	n = strlen(buf);
+	/* A single id ("0") would read as a count: make it a range. */
+	if (!strpbrk(buf, ",-") && 2 * n + 2 <= len) {
+		buf[n] = '-';
+		memcpy(buf + n + 1, buf, n);
+		buf[2 * n + 1] = '\0';
+	}
+	return 0;
 }

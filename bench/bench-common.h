@@ -122,6 +122,20 @@ const char *bc_cpuset_param(const struct pcpu_cpuset *s, char *buf, size_t len);
  */
 const char *bc_na_status(char *dst, size_t len, const char *word,
 			 const char *msg);
+/* --layout and --late-node values; on error say so on stderr.
+ * Return: 0; -EINVAL. */
+int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l);
+int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln);
+/* Keep the strategies of @ids[0..n) that exist over @layout (PCPU_L_DEFAULT:
+ * their own). @list "all"/NULL: the others are skipped with a line on
+ * stderr; an explicit list: the first invalid pair is a usage error.
+ * Return: the count kept; -EINVAL (message printed). */
+int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
+	     int n, enum pcpu_layout_id layout);
+/* A cpulist from /sys/devices/system/cpu/NAME ("possible", "present",
+ * "online") as a pcpu_config string (one id "N" becomes "N-N").
+ * Return: 0; -errno. */
+int bc_sysfs_cpulist(const char *name, char *buf, size_t len);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
 

@@ -133,7 +133,8 @@ static void usage(FILE *f)
 "writing or incrementing it, per strategy. Every list option takes a comma\n"
 "list; the product of the lists is measured.\n"
 "\n"
-"  --strategy LIST   offset-array,segment,vm-area,hybrid,tls (default: all)\n"
+"  --strategy LIST   offset-array,segment,vm-area,hybrid,hybrid-segment,tls\n"
+"                    (default: all)\n"
 "  --op LIST         read,write,inc (default: read,write,inc)\n"
 "  --mode LIST       latency (each access depends on the previous one),\n"
 "                    throughput (independent accesses) (default: both)\n"
@@ -995,7 +996,8 @@ drop:
 		size_t ncid = 0, ci;
 		enum pcpu_strategy_id id = o->strat[si];
 
-		if (id == PCPU_S_SEGMENT || id == PCPU_S_TLS) {
+		if (pcpu_strategy_access(id) == PCPU_A_SEGMENT ||
+		    pcpu_strategy_access(id) == PCPU_A_TLS) {
 			cids[ncid++] = AL_CPUID_IMPLICIT;
 		} else {
 			if (o->cpuid_rseq)
@@ -1052,6 +1054,8 @@ drop:
 			;
 		varset_make(&c->vs[vi], srt[p->strat_idx].region, p->vars);
 		varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
+		/* segment and hybrid-segment share the thread's GS base. */
+		pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
 		args_for(c, p, vi, pi, &a);
 		p->n = pick_n(c, p, &a);
 	}
@@ -1083,6 +1087,7 @@ drop:
 			varset_make(&c->vs[vi], srt[p->strat_idx].region,
 				    p->vars);
 			varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
+			pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
 			args_for(c, p, vi, pi, &a);
 			measure(c, p, &a, core_hz, rep);
 		}

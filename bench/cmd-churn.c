@@ -56,26 +56,34 @@ DEFINE_PCPU(uint64_t, churn_read[4]) = { 1, 2, 3, 4 };
 enum pattern { PAT_RANDOM, PAT_ROUND_ROBIN, PAT_BURST, PAT_NONE };
 static const char *const pattern_names[] = { "random", "round-robin", "burst", "none" };
 
-/* ---- the hot loops: one per strategy, no per-access indirection ---------- */
+/* ---- the hot loops: one per access method, no per-access indirection ---- */
 
 typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
 				  uint64_t *reads, unsigned yield_every);
 
-#define CHURN_LOOP(fname, INC, READ)                                          \
-	static uint64_t fname(struct pcpu_rt *rt, _Atomic int *stop,          \
-			      uint64_t *reads, unsigned yield_every)          \
+/*
+ * The accessors are lib/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
+ * the ones tests/test-pcpu.c checks; the context (table, base, shift) is
+ * a constant of the run, kept in registers.
+ */
+#define CHURN_LOOP(M)                                                         \
+	static uint64_t churn_loop_##M(struct pcpu_rt *rt, _Atomic int *stop, \
+				       uint64_t *reads, unsigned yield_every) \
 	{                                                                     \
 		uint64_t done = 0, rs = 0;                                    \
 		unsigned k, b = 0;                                            \
+		struct pcpu_acc_ctx ctx;                                      \
                                                                               \
+		pcpu_rt_acc_ctx(rt, &ctx);                                    \
 		while (!atomic_load_explicit(stop, memory_order_relaxed) &&   \
 		       !pcpu_thread_should_leave(rt)) {                       \
 			unsigned cpu = pcpu_cpuid_tls();                      \
                                                                               \
 			(void)cpu;                                            \
 			for (k = 0; k < CHURN_BATCH; k++) {                   \
-				INC(cpu, PCPU_OFF(churn_ops));                \
-				rs += READ(cpu, PCPU_OFF(churn_read) + 8 * (k & 3)); \
+				PCPU_##M##_INC_U64(ctx, cpu, PCPU_OFF(churn_ops)); \
+				rs += PCPU_##M##_READ_U64(ctx, cpu,           \
+					PCPU_OFF(churn_read) + 8 * (k & 3));  \
 			}                                                     \
 			done += CHURN_BATCH;                                  \
 			if (yield_every && ++b == yield_every) {              \
@@ -87,33 +95,20 @@ typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
 		return done;                                                  \
 	}
 
-#define INC_OFFARR(cpu, off) (PCPU_U64(PCPU_PTR_OFFSET_ARRAY(cpu, off))++)
-#define READ_OFFARR(cpu, off) PCPU_U64(PCPU_PTR_OFFSET_ARRAY(cpu, off))
-#define INC_HYBRID(cpu, off) (PCPU_U64(PCPU_PTR_HYBRID(cpu, off))++)
-#define READ_HYBRID(cpu, off) PCPU_U64(PCPU_PTR_HYBRID(cpu, off))
-#define INC_VMAREA(cpu, off) (PCPU_U64(PCPU_PTR_VM_AREA(cpu, off))++)
-#define READ_VMAREA(cpu, off) PCPU_U64(PCPU_PTR_VM_AREA(cpu, off))
-#define INC_TLS(cpu, off) (PCPU_U64(PCPU_PTR_TLS(off))++)
-#define READ_TLS(cpu, off) PCPU_U64(PCPU_PTR_TLS(off))
-
-CHURN_LOOP(loop_offarr, INC_OFFARR, READ_OFFARR)
-CHURN_LOOP(loop_hybrid, INC_HYBRID, READ_HYBRID)
-CHURN_LOOP(loop_vmarea, INC_VMAREA, READ_VMAREA)
-CHURN_LOOP(loop_tls, INC_TLS, READ_TLS)
+CHURN_LOOP(TABLE)
+CHURN_LOOP(SHIFT)
+CHURN_LOOP(TLS)
 #if PCPU_HAVE_SEGMENT
-#define INC_SEG(cpu, off) pcpu_seg_inc_u64(off)
-#define READ_SEG(cpu, off) PCPU_SEG_U64(off)
-CHURN_LOOP(loop_seg, INC_SEG, READ_SEG)
+CHURN_LOOP(SEGMENT)
 #else
-#define loop_seg NULL
+#define churn_loop_SEGMENT NULL
 #endif
 
-static const churn_loop_fn churn_loops[PCPU_NR_STRATEGIES] = {
-	[PCPU_S_OFFSET_ARRAY] = loop_offarr,
-	[PCPU_S_SEGMENT] = loop_seg,
-	[PCPU_S_VM_AREA] = loop_vmarea,
-	[PCPU_S_HYBRID] = loop_hybrid,
-	[PCPU_S_TLS] = loop_tls,
+static const churn_loop_fn churn_loops[PCPU_NR_ACCESSES] = {
+	[PCPU_A_TABLE] = churn_loop_TABLE,
+	[PCPU_A_SEGMENT] = churn_loop_SEGMENT,
+	[PCPU_A_SHIFT] = churn_loop_SHIFT,
+	[PCPU_A_TLS] = churn_loop_TLS,
 };
 
 /* ---- options ------------------------------------------------------------------ */
@@ -185,6 +180,8 @@ struct churn_run {
 	char ev_status[PCNT_MAX_EVENTS][PCNT_STATUS_LEN];
 	bool ev_seen;
 	struct vec on_ns, off_ns, mem_t, mem_res, mem_com, local_frac;
+	struct vec on_part[PCPU_NR_ONLINE_PARTS + 1];	/* + worker start */
+	struct vec off_part[PCPU_NR_OFFLINE_PARTS];
 	uint64_t events, soft_miss;
 	struct pcpu_hp_sysfs *hp;
 	int eligible[PCPU_NR_CPUS > 4096 ? 4096 : PCPU_NR_CPUS];
@@ -287,8 +284,9 @@ static void join_worker(struct churn_run *run, unsigned cpu)
 /* Online: the real CPU first (sysfs), then its unit, then its worker. */
 static int do_online(struct churn_run *run, unsigned cpu)
 {
-	long long t0 = now_ns();
-	int ret;
+	long long t0 = now_ns(), t1;
+	struct pcpu_hp_cost cost;
+	int ret, k;
 
 	if (run->hp) {
 		ret = pcpu_hp_sysfs_set(run->hp, cpu, true);
@@ -299,21 +297,27 @@ static int do_online(struct churn_run *run, unsigned cpu)
 		if (ret)
 			return ret;
 	}
-	ret = pcpu_cpu_online(run->rt, cpu);
+	ret = pcpu_cpu_online_cost(run->rt, cpu, &cost);
 	if (ret)
 		return ret;
 	vec_push(&run->on_ns, (double)(now_ns() - t0));
+	for (k = 0; k < PCPU_NR_ONLINE_PARTS; k++)
+		vec_push(&run->on_part[k], cost.online_ns[k]);
 	run->events++;
-	return start_worker(run, cpu);
+	t1 = now_ns();
+	ret = start_worker(run, cpu);
+	vec_push(&run->on_part[PCPU_NR_ONLINE_PARTS], (double)(now_ns() - t1));
+	return ret;
 }
 
 /* Offline: quiesce the worker and release the unit, then the real CPU. */
 static int do_offline(struct churn_run *run, unsigned cpu)
 {
 	long long t0 = now_ns();
-	int ret;
+	struct pcpu_hp_cost cost;
+	int ret, k;
 
-	ret = pcpu_cpu_offline(run->rt, cpu);
+	ret = pcpu_cpu_offline_cost(run->rt, cpu, &cost);
 	if (ret)
 		return ret;
 	join_worker(run, cpu);
@@ -329,6 +333,8 @@ static int do_offline(struct churn_run *run, unsigned cpu)
 			return ret;
 	}
 	vec_push(&run->off_ns, (double)(now_ns() - t0));
+	for (k = 0; k < PCPU_NR_OFFLINE_PARTS; k++)
+		vec_push(&run->off_part[k], cost.offline_ns[k]);
 	run->events++;
 	return 0;
 }
@@ -391,7 +397,7 @@ static void sample_memory(struct churn_run *run, long long t)
 
 struct rowctx {
 	struct pout *o;
-	const char *pv[7];
+	const char *pv[9];
 	char rate[32], pos[256], onl[16], tms[32];
 	int rep;
 };
@@ -409,8 +415,9 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void emit_latency(struct rowctx *rc, const char *stem, struct vec *x,
-			 double rate)
+/* stem_p50, stem_p99 and, with @nq 3, stem_max of @x (ns). */
+static void emit_quantiles(struct rowctx *rc, const char *stem, struct vec *x,
+			   double rate, size_t nq)
 {
 	static const char *const sfx[] = { "p50", "p99", "max" };
 	static const double q[] = { 0.5, 0.99, 1.0 };
@@ -423,7 +430,7 @@ static void emit_latency(struct rowctx *rc, const char *stem, struct vec *x,
 		memcpy(s, x->v, x->n * sizeof(double));
 		qsort(s, x->n, sizeof(double), cmp_double);
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < nq; i++) {
 		snprintf(name, sizeof(name), "%s_%s", stem, sfx[i]);
 		if (s)
 			emit(rc, name, pstats_quantile_sorted(s, x->n, q[i]), "ns", "ok");
@@ -433,6 +440,12 @@ static void emit_latency(struct rowctx *rc, const char *stem, struct vec *x,
 			     "na:no-event(rate 0: no hotplug)");
 	}
 	free(s);
+}
+
+static void emit_latency(struct rowctx *rc, const char *stem, struct vec *x,
+			 double rate)
+{
+	emit_quantiles(rc, stem, x, rate, 3);
 }
 
 static void vec_free(struct vec *x)
@@ -474,7 +487,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	}
 	run->o = o;
 	run->s = s;
-	run->loop = churn_loops[s];
+	run->loop = churn_loops[pcpu_strategy_access(s)];
 	run->hp = hp;
 	pthread_mutex_init(&run->lock, NULL);
 	pcnt_spec_parse(&run->spec, o->events, NULL, 0);
@@ -564,12 +577,14 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	bc_cpuset_param(pcpu_rt_possible(run->rt), rc.pos, sizeof(rc.pos));
 	snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
 	rc.pv[0] = pcpu_strategy_name(s);
-	rc.pv[1] = hp ? "sysfs" : "sim";
-	rc.pv[2] = pattern_names[pat];
-	rc.pv[3] = rc.rate;
-	rc.pv[4] = rc.pos;
-	rc.pv[5] = rc.onl;
-	rc.pv[6] = "all";
+	rc.pv[1] = pcpu_access_name(pcpu_rt_access(run->rt));
+	rc.pv[2] = pcpu_layout_name(pcpu_rt_layout(run->rt));
+	rc.pv[3] = hp ? "sysfs" : "sim";
+	rc.pv[4] = pattern_names[pat];
+	rc.pv[5] = rc.rate;
+	rc.pv[6] = rc.pos;
+	rc.pv[7] = rc.onl;
+	rc.pv[8] = "all";
 	ops = (double)run->done / elapsed;
 	emit(&rc, "ops_per_sec", ops, "ops/s", "ok");
 	if (rate == 0) {
@@ -593,6 +608,21 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	     hp ? "ok" : "na:sim-backend(the simulated backend never refuses)");
 	emit_latency(&rc, "online_latency_ns", &run->on_ns, rate);
 	emit_latency(&rc, "offline_latency_ns", &run->off_ns, rate);
+	/* The parts, so that a worker's start does not hide the layout. */
+	for (k = 0; k <= PCPU_NR_ONLINE_PARTS; k++) {
+		char stem[48];
+
+		snprintf(stem, sizeof(stem), "online_%s_ns", k < PCPU_NR_ONLINE_PARTS ?
+			 pcpu_online_part_name((enum pcpu_online_part)k) : "worker");
+		emit_quantiles(&rc, stem, &run->on_part[k], rate, 2);
+	}
+	for (k = 0; k < PCPU_NR_OFFLINE_PARTS; k++) {
+		char stem[48];
+
+		snprintf(stem, sizeof(stem), "offline_%s_ns",
+			 pcpu_offline_part_name((enum pcpu_offline_part)k));
+		emit_quantiles(&rc, stem, &run->off_part[k], rate, 2);
+	}
 	emit(&rc, "increments_done", (double)run->done, "ops", "ok");
 	emit(&rc, "counter_sum", (double)sum, "ops", "ok");
 	emit(&rc, "counter_folded", (double)folded, "ops", "ok");
@@ -651,11 +681,11 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	}
 	for (k = 0; k < run->mem_t.n; k++) {
 		snprintf(rc.tms, sizeof(rc.tms), "%.0f", run->mem_t.v[k]);
-		rc.pv[6] = rc.tms;
+		rc.pv[8] = rc.tms;
 		emit(&rc, "reserved_bytes", run->mem_res.v[k], "bytes", "ok");
 		emit(&rc, "committed_bytes", run->mem_com.v[k], "bytes", "ok");
 	}
-	rc.pv[6] = "all";
+	rc.pv[8] = "all";
 
 	if (run->done != sum || run->reads != run->read_expect) {
 		fprintf(stderr, "pcpubench churn: %s rate %g: INVARIANT FAILED: "
@@ -680,6 +710,10 @@ out_free:
 	vec_free(&run->mem_res);
 	vec_free(&run->mem_com);
 	vec_free(&run->local_frac);
+	for (k = 0; k <= PCPU_NR_ONLINE_PARTS; k++)
+		vec_free(&run->on_part[k]);
+	for (k = 0; k < PCPU_NR_OFFLINE_PARTS; k++)
+		vec_free(&run->off_part[k]);
 	pthread_mutex_destroy(&run->lock);
 	free(run->w);
 	free(run);
@@ -702,11 +736,13 @@ static void emit_na_strategy(const struct churn_opts *o, enum pcpu_strategy_id s
 
 	snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
 	rc.pv[0] = pcpu_strategy_name(s);
-	rc.pv[1] = o->sysfs ? "sysfs" : "sim";
-	rc.pv[3] = rc.rate;
-	rc.pv[4] = rc.pos;
-	rc.pv[5] = rc.onl;
-	rc.pv[6] = "all";
+	rc.pv[1] = pcpu_access_name(pcpu_strategy_access(s));
+	rc.pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(s, o->cfg.layout));
+	rc.pv[3] = o->sysfs ? "sysfs" : "sim";
+	rc.pv[5] = rc.rate;
+	rc.pv[6] = rc.pos;
+	rc.pv[7] = rc.onl;
+	rc.pv[8] = "all";
 	{
 		struct pcpu_cpuset poss;
 
@@ -720,7 +756,7 @@ static void emit_na_strategy(const struct churn_opts *o, enum pcpu_strategy_id s
 			/* p == -1: the rate-0 baseline (pattern none) */
 			if ((p < 0) != (o->rates[j] == 0))
 				continue;
-			rc.pv[2] = pattern_names[p < 0 ? PAT_NONE : o->pats[p]];
+			rc.pv[4] = pattern_names[p < 0 ? PAT_NONE : o->pats[p]];
 			snprintf(rc.rate, sizeof(rc.rate), "%g", o->rates[j]);
 			for (m = 0; m < 5; m++)
 				pout_row(out, rc.pv, -1, metrics[m], NAN, units[m],
@@ -740,6 +776,11 @@ static void usage(FILE *f)
 "increments == per-CPU counters + folded sums (metric lost_updates; any\n"
 "non-zero value fails the run with exit 1).\n\n"
 "  --strategy LIST   comma list or 'all' (default: all available)\n"
+"  --layout L        every strategy over layout L (embed, page, vm, hybrid,\n"
+"                    thread) where the pair exists (pcpubench list); with\n"
+"                    'all' the others are skipped, else exit 2\n"
+"  --late-node P     roundrobin (default), topology, boot, node:N: the node\n"
+"                    init gives CPUs absent at init (numa --help says why)\n"
 "  --rate LIST       hotplug events per second; 0 = no churn, the baseline\n"
 "                    for ops_rel_no_churn, run once per strategy with\n"
 "                    pattern 'none' (default 0,100,1000)\n"
@@ -776,42 +817,33 @@ static void usage(FILE *f)
 "  -q, --quiet       no per-run line on stderr\n"
 "  -h, --help        this text\n\n"
 "Metrics (per strategy, rate, rep): ops_per_sec, ops_rel_no_churn (derived),\n"
-"online_latency_ns_{p50,p99,max}, offline_latency_ns_{p50,p99,max},\n"
+"online_latency_ns_{p50,p99,max}, offline_latency_ns_{p50,p99,max}, and\n"
+"their parts, so that starting a worker does not hide what the layout\n"
+"costs: online_<part>_ns_{p50,p99} for alloc (unit mapped/committed, pages\n"
+"faulted in), copy (template), place (mbind), publish (table entry), worker\n"
+"(the worker thread started); offline_<part>_ns_{p50,p99} for quiesce (the\n"
+"holder asked to leave and waited for), fold (counters folded and zeroed),\n"
+"unpublish, release (unit freed). embed and page allocate, copy and free\n"
+"nothing on online/offline (their units exist from init); vm pays alloc +\n"
+"place + copy on online and release on offline; hybrid the same for CPUs\n"
+"onlined after start.\n"
 "hotplug_events, lost_updates, read_sum_mismatch, counter_sum, page faults and\n"
 "context switches (rusage), each --events counter (NA with reason where\n"
 "it cannot be read), numa_local_fraction_min and remote_accesses_per_op\n"
 "(derived from move_pages), and reserved_bytes / committed_bytes every\n"
-"100 ms (column t_ms; 'all' marks whole-run metrics).\n\n"
+"100 ms (column t_ms; 'all' marks whole-run metrics). Rows carry access and\n"
+"layout columns after strategy.\n\n"
 "Exit: 0 ok, 1 an update was lost, 2 usage (the sysfs backend without\n"
-"the opt-in), 3 output not written, 4 cannot run here (sysfs backend\n"
-"without root or hotplug).\n", CHURN_BATCH);
-}
-
-/* A cpulist from /sys/devices/system/cpu/NAME, as a pcpu_config string. */
-static int read_sysfs_list(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	size_t n;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
-	ret = pcpu_sysfs_read_str(path, buf, len);
-	if (ret)
-		return ret;
-	n = strlen(buf);
-	/* A single id ("0") would read as a count: make it a range. */
-	if (!strpbrk(buf, ",-") && 2 * n + 2 <= len) {
-		buf[n] = '-';
-		memcpy(buf + n + 1, buf, n);
-		buf[2 * n + 1] = '\0';
-	}
-	return 0;
+"the opt-in; an access x layout pair that does not exist), 3 output not\n"
+"written, 4 cannot run here (sysfs backend without root or hotplug).\n", CHURN_BATCH);
 }
 
 int cmd_churn(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "strategy", required_argument, NULL, 's' },
+		{ "layout", required_argument, NULL, 'L' },
+		{ "late-node", required_argument, NULL, 'N' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "pattern", required_argument, NULL, 'P' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -835,7 +867,8 @@ int cmd_churn(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const char *const params[] = { "strategy", "backend", "pattern", "rate",
+	static const char *const params[] = { "strategy", "access", "layout",
+					      "backend", "pattern", "rate",
 					      "possible", "online", "t_ms" };
 	struct churn_opts o;
 	const char *strategies = NULL, *rates = "0,100,1000", *pats = "random";
@@ -871,6 +904,14 @@ int cmd_churn(int argc, char **argv)
 		case 'A': allow_hp = true; break;
 		case 's': strategies = optarg; break;
 		case 'r': rates = optarg; break;
+		case 'L':
+			if (bc_layout("churn", optarg, &o.cfg.layout))
+				return EXIT_USAGE;
+			break;
+		case 'N':
+			if (bc_late_node("churn", optarg, &o.cfg.late_node))
+				return EXIT_USAGE;
+			break;
 		case 'P': pats = optarg; break;
 		case 'p': o.possible = optarg; break;
 		case 'b': backend = optarg; break;
@@ -939,6 +980,9 @@ int cmd_churn(int argc, char **argv)
 		fprintf(stderr, "pcpubench churn: %s\n", err);
 		return EXIT_USAGE;
 	}
+	o.nstrat = bc_pairs("churn", strategies, o.strat, o.nstrat, o.cfg.layout);
+	if (o.nstrat < 0)
+		return EXIT_USAGE;
 	n = bc_split(rates, list, MAX_RATES);
 	for (i = 0; i < n; i++) {
 		if (bc_double(list[i], &d) || d < 0 || d > 1e6) {
@@ -1026,8 +1070,8 @@ int cmd_churn(int argc, char **argv)
 			}
 		}
 		pcpu_hp_sysfs_signals(hp);
-		if (read_sysfs_list("possible", hposs, sizeof(hposs)) ||
-		    read_sysfs_list("online", hon, sizeof(hon))) {
+		if (bc_sysfs_cpulist("possible", hposs, sizeof(hposs)) ||
+		    bc_sysfs_cpulist("online", hon, sizeof(hon))) {
 			fprintf(stderr, "pcpubench churn: cannot read the machine's "
 				"possible/online CPUs\n");
 			pcpu_hp_sysfs_close(hp);
@@ -1137,7 +1181,7 @@ int cmd_churn(int argc, char **argv)
 	}
 	if (bc_dry_run_stop("churn"))
 		return EXIT_OK;
-	r = bc_out_open("churn", &out, o.fmt, o.out, "churn", params, 7);
+	r = bc_out_open("churn", &out, o.fmt, o.out, "churn", params, 9);
 	if (r) {
 		if (hp)
 			pcpu_hp_sysfs_close(hp);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cmd-list.c - `pcpubench list`: the strategies (and why one is
- * unavailable here), the workloads, and the counter events known. Every
- * name comes from the lists in lib/ and bench/.
+ * cmd-list.c - `pcpubench list`: the strategies (access method over
+ * layout, and why one is unavailable here), the layouts, the access
+ * methods, the access x layout matrix with the reason for every pair that
+ * does not exist, the late-node policies, the workloads, and the counter
+ * events known. Every name comes from the lists in lib/ and bench/.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,8 +17,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: pcpubench list [--help]\n\n"
-		   "Prints the strategies (with \"unavailable: <reason>\" where a\n"
-		   "strategy cannot run here), the workloads (the subcommands and\n"
+		   "Prints the strategies (each an access method over a layout,\n"
+		   "with \"unavailable: <reason>\" where a strategy cannot run\n"
+		   "here), the layouts (where and when units live), the access\n"
+		   "methods (how the hot path finds a unit), the access x layout\n"
+		   "matrix (--layout takes any pair marked ok; the others with\n"
+		   "their reason), the late-node policies (--late-node), the\n"
+		   "workloads (the subcommands and\n"
 		   "their operations), the page backings, the placements, and the\n"
 		   "counter events known (default set, native set, libpfm4 PMU\n"
 		   "table in use).\n");
@@ -37,13 +44,73 @@ int cmd_list(int argc, char **argv)
 	}
 	if (bc_dry_run_stop("list"))
 		return EXIT_OK;
-	printf("strategies:\n");
+	printf("strategies (access over layout):\n");
 	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
-		const char *why = pcpu_strategy_unavailable((enum pcpu_strategy_id)i);
+		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
+		const char *why = pcpu_strategy_unavailable(s);
+		char pair[64];
 
-		printf("  %-13s %s%s\n", pcpu_strategy_name((enum pcpu_strategy_id)i),
+		snprintf(pair, sizeof(pair), "%s/%s",
+			 pcpu_access_name(pcpu_strategy_access(s)),
+			 pcpu_layout_name(pcpu_strategy_layout(s)));
+		printf("  %-15s %-15s %s%s\n", pcpu_strategy_name(s), pair,
+		       why ? "unavailable: " : "", why ? why : pcpu_strategy_desc(s));
+	}
+	printf("\nlayouts (where and when units live):\n");
+	for (i = PCPU_L_DEFAULT + 1; i < PCPU_NR_LAYOUTS; i++)
+		printf("  %-8s %s\n", pcpu_layout_name((enum pcpu_layout_id)i),
+		       pcpu_layout_desc((enum pcpu_layout_id)i));
+	printf("\naccess methods (how the hot path finds the unit):\n");
+	for (i = 0; i < PCPU_NR_ACCESSES; i++) {
+		const char *why = pcpu_access_unavailable((enum pcpu_access_id)i);
+
+		printf("  %-8s %s%s\n", pcpu_access_name((enum pcpu_access_id)i),
 		       why ? "unavailable: " : "",
-		       why ? why : pcpu_strategy_desc((enum pcpu_strategy_id)i));
+		       why ? why : pcpu_access_desc((enum pcpu_access_id)i));
+	}
+	{
+		const char *notes[PCPU_NR_ACCESSES * PCPU_NR_LAYOUTS];
+		unsigned nn = 0, a, l, k;
+
+		printf("\naccess x layout (--layout; ok, or (n): why not below):\n");
+		printf("  %-8s", "");
+		for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++)
+			printf(" %-7s", pcpu_layout_name((enum pcpu_layout_id)l));
+		printf("\n");
+		for (a = 0; a < PCPU_NR_ACCESSES; a++) {
+			printf("  %-8s", pcpu_access_name((enum pcpu_access_id)a));
+			for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++) {
+				const char *why = pcpu_pair_invalid((enum pcpu_access_id)a,
+								    (enum pcpu_layout_id)l);
+				char cell[16];
+
+				if (!why) {
+					printf(" %-7s", "ok");
+					continue;
+				}
+				for (k = 0; k < nn && strcmp(notes[k], why); k++)
+					;
+				if (k == nn)
+					notes[nn++] = why;
+				snprintf(cell, sizeof(cell), "(%u)", k + 1);
+				printf(" %-7s", cell);
+			}
+			printf("\n");
+		}
+		for (k = 0; k < nn; k++)
+			printf("  (%u) %s\n", k + 1, notes[k]);
+	}
+	printf("\nlate-node policies (--late-node: what init knows about the node\n"
+	       "of a CPU absent at init; present CPUs get their real node):\n");
+	for (i = 0; i < PCPU_NR_LATE_NODES; i++) {
+		struct pcpu_late_node ln = { .kind = (enum pcpu_late_node_kind)i };
+		char name[32];
+
+		pcpu_late_node_format(&ln, name, sizeof(name));
+		if (i == PCPU_LATE_NODE)
+			snprintf(name, sizeof(name), "node:N");
+		printf("  %-11s %s%s\n", name, pcpu_late_node_desc(ln.kind),
+		       i == 0 ? " [default]" : "");
 	}
 	printf("\nworkloads:\n");
 #define LIST_X_CMD(name, desc) \

@@ -3,7 +3,9 @@
  * cmd-mem.c - `pcpubench mem`: memory reserved (virtual) and committed
  * (resident, measured with mincore) per strategy, for possible versus
  * online CPUs: the footprint question of the 2021 per-CPU RFC (1024
- * possible, 16 online).
+ * possible, 16 online). Committed bytes follow the layout: embed and page
+ * commit a unit for every possible CPU at init, vm one per online CPU,
+ * hybrid the boot CPUs' block plus one per later CPU.
  */
 #include <errno.h>
 #include <math.h>
@@ -20,11 +22,23 @@ static void usage(FILE *f)
 "usage: pcpubench mem [OPTIONS]\n\n"
 "Brings up each strategy's runtime with the given possible and online\n"
 "CPUs and reports, measured: bytes reserved (virtual), bytes committed\n"
-"(resident, by mincore), of which in online CPUs' units; plus, derived,\n"
-"what units for every possible CPU would take and the bookkeeping.\n\n"
+"(resident, by mincore), of which in online CPUs' units, and the units\n"
+"that exist (each holds every static variable and pcpu_alloc() object);\n"
+"plus, derived, what units for every possible CPU would take and the\n"
+"bookkeeping. Committed bytes follow the layout: embed (offset-array,\n"
+"segment) and page commit every possible CPU's unit at init, as the\n"
+"kernel's first chunk does; vm (vm-area) one unit per online CPU; hybrid\n"
+"the boot CPUs' block (rounded to whole huge pages with --page thp) plus\n"
+"one unit per CPU onlined later. Rows carry access and layout columns.\n\n"
 "  --strategy LIST   strategies, comma list or 'all' (default all)\n"
+"  --layout L        run every strategy over layout L (embed, page, vm,\n"
+"                    hybrid, thread) where the pair exists (pcpubench list);\n"
+"                    with 'all' the others are skipped, else exit 2\n"
+"  --late-node P     roundrobin (default), topology, boot, node:N: the node\n"
+"                    init gives CPUs absent at init (see numa --help)\n"
 "  --possible N|LIST possible CPUs: a count or a cpulist (default 8192)\n"
 "  --online N|LIST   CPUs online (default 2)\n"
+"  --present N|LIST  CPUs present at init (default: all possible)\n"
 "  --page P          backing: 4k, thp (alias 2m), hugetlb (default 4k)\n"
 "  --unit BYTES      unit size (default: static section + 64 KiB,\n"
 "                    rounded up to a power of two)\n"
@@ -33,9 +47,11 @@ static void usage(FILE *f)
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
-"Exit: 0 ok, 1 failure (out of memory), 2 usage or configuration error,\n"
-"3 output not written (disk full, I/O error), 4 cannot run here (hugetlb\n"
-"pages not reserved).\n");
+"Exit: 0 ok, 1 failure (out of memory), 2 usage or configuration error\n"
+"(an access x layout pair that does not exist included), 3 output not\n"
+"written (disk full, I/O error), 4 cannot run here (hugetlb pages not\n"
+"reserved; a layout whose units for every possible CPU would take more\n"
+"than half of MemAvailable).\n");
 }
 
 struct result {
@@ -43,7 +59,7 @@ struct result {
 	struct pcpu_mem m;
 	size_t thp, huge;
 	char obtained[64];
-	char layout[256];
+	char layout[512];
 	char pos[256];		/* the possible set, as a parameter value */
 	char na[300];		/* status of a strategy that cannot run so */
 };
@@ -53,6 +69,9 @@ int cmd_mem(int argc, char **argv)
 	struct result results[PCPU_NR_STRATEGIES] = { 0 };
 	static const struct option opts[] = {
 		{ "strategy", required_argument, NULL, 's' },
+		{ "layout", required_argument, NULL, 'L' },
+		{ "late-node", required_argument, NULL, 'N' },
+		{ "present", required_argument, NULL, 'P' },
 		{ "possible", required_argument, NULL, 'p' },
 		{ "online", required_argument, NULL, 'n' },
 		{ "page", required_argument, NULL, 'g' },
@@ -64,7 +83,8 @@ int cmd_mem(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const char *const params[] = { "strategy", "possible", "online", "page" };
+	static const char *const params[] = { "strategy", "access", "layout",
+					      "possible", "online", "page" };
 	const char *strategies = "all", *possible = "8192", *online = "2";
 	const char *page = "4k", *out = NULL, *fmt = NULL;
 	enum pcpu_strategy_id ids[PCPU_NR_STRATEGIES];
@@ -80,6 +100,15 @@ int cmd_mem(int argc, char **argv)
 		switch (c) {
 		case 's': strategies = optarg; break;
 		case 'p': possible = optarg; break;
+		case 'P': cfg.present = optarg; break;
+		case 'L':
+			if (bc_layout("mem", optarg, &cfg.layout))
+				return EXIT_USAGE;
+			break;
+		case 'N':
+			if (bc_late_node("mem", optarg, &cfg.late_node))
+				return EXIT_USAGE;
+			break;
 		case 'n': online = optarg; break;
 		case 'g': page = optarg; break;
 		case 't': cfg.topology = optarg; break;
@@ -111,6 +140,9 @@ int cmd_mem(int argc, char **argv)
 		fprintf(stderr, "pcpubench mem: %s\n", err);
 		return EXIT_USAGE;
 	}
+	n = bc_pairs("mem", strategies, ids, n, cfg.layout);
+	if (n < 0)
+		return EXIT_USAGE;
 	if (pcpu_backing_lookup(page, &cfg.backing)) {
 		fprintf(stderr, "pcpubench mem: unknown page backing '%s' (4k, thp, "
 			"2m, hugetlb)\n", page);
@@ -127,7 +159,7 @@ int cmd_mem(int argc, char **argv)
 	cfg.unit_size = unit;
 	if (bc_dry_run_stop("mem"))
 		return EXIT_OK;
-	ret = bc_out_open("mem", &o, f, out, "mem", params, 4);
+	ret = bc_out_open("mem", &o, f, out, "mem", params, 6);
 	if (ret)
 		return ret;
 	/* Measure every strategy first: the metadata precedes the rows. */
@@ -180,7 +212,7 @@ int cmd_mem(int argc, char **argv)
 		const struct result *res = &results[i];
 		const struct pcpu_mem *m = &res->m;
 		char pos[256], onl[16];
-		const char *pv[4];
+		const char *pv[6];
 
 		if (!res->ok && res->na[0]) {
 			/* tls with a backing it cannot have: NA, as in access */
@@ -195,9 +227,11 @@ int cmd_mem(int argc, char **argv)
 			else
 				bc_cpuset_param(&ps, pos, sizeof(pos));
 			pv[0] = pcpu_strategy_name(ids[i]);
-			pv[1] = pos;
-			pv[2] = online;
-			pv[3] = page;
+			pv[1] = pcpu_access_name(pcpu_strategy_access(ids[i]));
+			pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(ids[i], cfg.layout));
+			pv[3] = pos;
+			pv[4] = online;
+			pv[5] = page;
 			for (k = 0; k < 4; k++)
 				pout_row(o, pv, 0, nm[k], NAN, "bytes", res->na);
 			continue;
@@ -207,14 +241,17 @@ int cmd_mem(int argc, char **argv)
 		snprintf(pos, sizeof(pos), "%s", res->pos);
 		snprintf(onl, sizeof(onl), "%u", m->nr_online);
 		pv[0] = pcpu_strategy_name(ids[i]);
-		pv[1] = pos;
-		pv[2] = onl;
-		pv[3] = page;
+		pv[1] = pcpu_access_name(pcpu_strategy_access(ids[i]));
+		pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(ids[i], cfg.layout));
+		pv[3] = pos;
+		pv[4] = onl;
+		pv[5] = page;
 		pout_row(o, pv, 0, "unit_bytes", (double)m->unit_size, "bytes", "ok");
 		pout_row(o, pv, 0, "reserved_bytes", (double)m->reserved_bytes, "bytes", "ok");
 		pout_row(o, pv, 0, "committed_bytes", (double)m->committed_bytes, "bytes", "ok");
 		pout_row(o, pv, 0, "committed_online_bytes",
 			 (double)m->committed_online_bytes, "bytes", "ok");
+		pout_row(o, pv, 0, "units", (double)m->nr_units, "units", "ok");
 		pout_row(o, pv, 0, "thp_bytes", (double)res->thp, "bytes", "ok");
 		pout_row(o, pv, 0, "hugetlb_bytes", (double)res->huge, "bytes", "ok");
 		pout_row(o, pv, 0, "bookkeeping_bytes", (double)m->bookkeeping_bytes,

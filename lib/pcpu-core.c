@@ -2,13 +2,19 @@
 /*
  * pcpu-core.c - the per-CPU runtime: configuration, the template, the
  * hotplug lifecycle, thread ownership of logical CPUs, dynamic allocation
- * and counter folding. Strategies (pcpu-strategies.c) only provide and
- * publish memory.
+ * and counter folding. A strategy is an access method (pcpu-access-*.c)
+ * over a layout (pcpu-layout-*.c); they only provide and publish memory.
  *
- * Online:  unit_alloc (placed on the CPU's node) -> copy the template
- *          (static image + dynamic initial values) -> publish -> ONLINE.
+ * Init:    topology -> CPU sets -> each CPU's real node and the node init
+ *          knows (late-node policy for CPUs absent at init) -> layout init
+ *          (embed/page: every possible unit now) -> access init -> online
+ *          the boot CPUs.
+ * Online:  unit_alloc (alloc + place; nothing for embed/page) -> copy the
+ *          template when the memory is new -> publish -> ONLINE.
  * Offline: GOING_OFFLINE (no new holder) -> wait for the holder to leave
- *          -> fold counters -> unpublish -> unit_free -> OFFLINE.
+ *          (quiesce) -> fold counters (and zero them: a kept unit must not
+ *          count twice) -> unpublish -> unit_free (release) -> OFFLINE.
+ * Each part is timed for pcpu_cpu_online_cost()/pcpu_cpu_offline_cost().
  *
  * The holder/state handshake is Dekker-style with sequentially consistent
  * atomics: enter stores the holder then loads the state; offline stores the
@@ -20,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,11 +40,6 @@ DEFINE_PCPU(uint64_t, pcpu_section_anchor) = 0x70637075ULL;
 extern const void *const __start_pcpu_counters[] __attribute__((weak));
 extern const void *const __stop_pcpu_counters[] __attribute__((weak));
 
-uintptr_t pcpu_offset_table[PCPU_NR_CPUS];
-uintptr_t pcpu_hybrid_table[PCPU_NR_CPUS];
-uintptr_t pcpu_vm_base;
-unsigned int pcpu_vm_shift;
-__thread unsigned char pcpu_tls_block[PCPU_TLS_MAX] __attribute__((aligned(64)));
 __thread unsigned int pcpu_tls_cpu;
 long pcpu_rseq_cpu_offset;
 
@@ -84,6 +86,19 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
+}
+
+/* seterr() that returns @ret, for "return pcpu_seterr(...)" in layouts. */
+int pcpu_seterr(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
 }
 
 static pid_t gettid_(void)
@@ -172,6 +187,106 @@ static int map_cpus(struct pcpu_rt *rt)
 	return 0;
 }
 
+/* Host node that topology node @n maps onto (as map_cpus() maps them). */
+static int host_node_of(const struct pcpu_rt *rt, int n)
+{
+	const struct pcpu_topo *t = &rt->topo;
+	unsigned i;
+
+	if (t->is_host) {
+		for (i = 0; i < t->nr_host_nodes; i++)
+			if (t->host_nodes[i] == n)
+				return n;
+		return t->host_nodes[0];
+	}
+	for (i = 0; i < t->nr_nodes; i++)
+		if (t->nodes[i] == n)
+			return t->host_nodes[i % t->nr_host_nodes];
+	return t->host_nodes[0];
+}
+
+/*
+ * What init knows about each CPU's node: present CPUs their real node;
+ * absent ones per the late-node policy (the kernel's numa_init_array()
+ * gives CPUs without a node the online nodes round-robin).
+ */
+static int init_nodes(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+		      char *err, size_t errlen)
+{
+	const struct pcpu_late_node *ln = &cfg->late_node;
+	const struct pcpu_topo *t = &rt->topo;
+	int cpu, boot = pcpu_cpuset_next(&rt->boot, 0), bn = 0, bhn;
+	unsigned idx = 0, i;
+
+	if ((unsigned)ln->kind >= PCPU_NR_LATE_NODES) {
+		seterr(err, errlen, "unknown late-node policy %d", (int)ln->kind);
+		return -EINVAL;
+	}
+	if (ln->kind == PCPU_LATE_NODE) {
+		for (i = 0; i < t->nr_nodes && t->nodes[i] != ln->node; i++)
+			;
+		if (i == t->nr_nodes) {
+			seterr(err, errlen, "late node node:%d: no such node in the "
+			       "topology (%u node%s)", ln->node, t->nr_nodes,
+			       t->nr_nodes == 1 ? "" : "s");
+			return -EINVAL;
+		}
+	}
+	if (boot < 0)
+		boot = pcpu_cpuset_next(&rt->present, 0);
+	bhn = t->host_nodes[0];
+	if (boot >= 0) {
+		bn = rt->cpus[boot].node;
+		bhn = rt->cpus[boot].host_node;
+	}
+	pcpu_for_each_cpu(cpu, &rt->possible) {
+		struct pcpu_cpu *c = &rt->cpus[cpu];
+
+		c->unit_node = c->unit_host_node = -1;
+		c->init_node = c->node;
+		c->init_host_node = c->host_node;
+		if (pcpu_cpuset_test(&rt->present, (unsigned)cpu))
+			continue;
+		switch (ln->kind) {
+		case PCPU_LATE_ROUNDROBIN:
+			c->init_node = t->nodes[idx++ % t->nr_nodes];
+			c->init_host_node = host_node_of(rt, c->init_node);
+			break;
+		case PCPU_LATE_BOOT:
+			c->init_node = bn;
+			c->init_host_node = bhn;
+			break;
+		case PCPU_LATE_NODE:
+			c->init_node = ln->node;
+			c->init_host_node = host_node_of(rt, ln->node);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* A layout that commits every possible unit at init must fit. */
+static int check_fits(struct pcpu_rt *rt, char *err, size_t errlen)
+{
+	double need = (double)rt->nr_possible * (double)rt->unit_size;
+	long avail;
+
+	if (!rt->lops->commits_all)
+		return 0;
+	avail = pcpu_mem_available();
+	if (avail > 0 && need > (double)avail / 2) {
+		seterr(err, errlen, "layout %s commits a unit for every possible "
+		       "CPU at init: %u x %zu bytes = %.0f MiB, more than half of "
+		       "MemAvailable (%ld MiB) here", pcpu_layout_name(rt->layout),
+		       rt->nr_possible, rt->unit_size, need / 1048576.0,
+		       avail >> 20);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static int parse_sets(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 		      char *err, size_t errlen)
 {
@@ -256,6 +371,7 @@ static int parse_sets(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 		     cpu = pcpu_cpuset_next(&rt->present, cpu + 1), i++)
 			pcpu_cpuset_set(&rt->boot, (unsigned)cpu);
 	}
+	rt->present_at_init = rt->present;
 	return 0;
 }
 
@@ -304,13 +420,20 @@ static int size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 		       "64 TiB of address space", u, rt->max_possible + 1);
 		return -E2BIG;
 	}
-	if (cfg->strategy == PCPU_S_TLS && cfg->backing != PCPU_BACKING_4K) {
+	if (rt->access == PCPU_A_TLS && cfg->backing != PCPU_BACKING_4K) {
 		seterr(err, errlen, "the tls strategy has no %s backing: its "
 		       "units live in each thread's __thread block",
 		       pcpu_backing_name(cfg->backing));
 		return -ENOTSUP;
 	}
-	if (cfg->strategy == PCPU_S_TLS && u > PCPU_TLS_MAX) {
+	if (!rt->lops->huge_ok && cfg->backing != PCPU_BACKING_4K) {
+		seterr(err, errlen, "layout %s has no %s backing: %s",
+		       pcpu_layout_name(rt->layout), pcpu_backing_name(cfg->backing),
+		       rt->layout == PCPU_L_PAGE ? "percpu_alloc=page maps 4 KiB "
+		       "pages by definition" : "it has 4 KiB pages only");
+		return -ENOTSUP;
+	}
+	if (rt->access == PCPU_A_TLS && u > PCPU_TLS_MAX) {
 		seterr(err, errlen, "unit size %zu is too large for the tls "
 		       "strategy's __thread block (%d bytes)", u, PCPU_TLS_MAX);
 		return -E2BIG;
@@ -344,7 +467,9 @@ static int check_hugetlb(struct pcpu_rt *rt, char *err, size_t errlen)
 	if (rt->cfg.backing != PCPU_BACKING_HUGETLB)
 		return 0;
 	free_pages = pcpu_hugetlb_free_pages();
-	need = pcpu_cpuset_count(&rt->boot) * (unsigned)(rt->unit_size / PCPU_HUGE_SIZE);
+	/* embed and page: every possible CPU's unit at init. */
+	need = (rt->lops->commits_all ? rt->nr_possible : pcpu_cpuset_count(&rt->boot)) *
+	       (unsigned)(rt->unit_size / PCPU_HUGE_SIZE);
 	if (free_pages < 0 || (unsigned long)free_pages < need) {
 		seterr(err, errlen, "hugetlb backing requested but %ld free 2 MiB "
 		       "pages are reserved and %u are needed (as root: echo N > "
@@ -381,23 +506,74 @@ static int collect_static_counters(struct pcpu_rt *rt)
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
-static int online_locked(struct pcpu_rt *rt, unsigned cpu)
+/**
+ * pcpu_unit_fill() - copy the template (static image and the dynamic
+ * objects' initial values) into a new, zero unit.
+ */
+void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base)
+{
+	memcpy(base, rt->tmpl, rt->hwm);
+}
+
+/**
+ * pcpu_region_release() - unmap a layout's region; the CPUs whose units
+ * were in it have none any more.
+ */
+void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r)
+{
+	int cpu;
+
+	if (r->map)
+		munmap(r->map, r->map_len);
+	if (r->base && rt->cpus) {
+		pcpu_for_each_cpu(cpu, &rt->possible) {
+			struct pcpu_cpu *c = &rt->cpus[cpu];
+
+			if (c->base >= r->base && c->base < r->base + r->len) {
+				c->base = NULL;
+				c->kept = false;
+				c->unit_node = c->unit_host_node = -1;
+			}
+		}
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+/* The unit of @cpu was placed for its init-time node (@init) or its node now. */
+void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init)
 {
 	struct pcpu_cpu *c = &rt->cpus[cpu];
-	bool fresh = false;
+
+	c->unit_node = init ? c->init_node : c->node;
+	c->unit_host_node = init ? c->init_host_node : c->host_node;
+}
+
+static int online_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost)
+{
+	struct pcpu_cpu *c = &rt->cpus[cpu];
+	struct pcpu_hp_cost local;
+	bool fill = false;
+	double t0, t1;
 	int ret;
 
 	if (!pcpu_cpuset_test(&rt->present, cpu))
 		return -EINVAL;
 	if (atomic_load(&c->state) != CPU_OFFLINE)
 		return -EEXIST;
-	ret = rt->ops->unit_alloc(rt, cpu, &fresh);
+	if (!cost)
+		cost = &local;
+	memset(cost->online_ns, 0, sizeof(cost->online_ns));
+	ret = rt->lops->unit_alloc(rt, cpu, &fill, cost);
 	if (ret)
 		return ret;
-	/* Fresh memory is zero; reused memory must not show its past life. */
-	memcpy(c->base, rt->tmpl, rt->hwm);
-	memset(c->base + rt->hwm, 0, rt->unit_size - rt->hwm);
-	rt->ops->publish(rt, cpu, true);
+	t0 = pcpu_now_ns();
+	/* New memory is zero: the template's bytes are all it needs. */
+	if (fill)
+		pcpu_unit_fill(rt, c->base);
+	t1 = pcpu_now_ns();
+	rt->aops->publish(rt, cpu, true);
+	cost->online_ns[PCPU_ON_COPY] = fill ? t1 - t0 : 0;	/* none done */
+	cost->online_ns[PCPU_ON_PUBLISH] = pcpu_now_ns() - t1;
 	c->onlines++;
 	pcpu_cpuset_set(&rt->online, cpu);
 	atomic_store(&c->state, CPU_ONLINE);
@@ -412,22 +588,31 @@ static unsigned char *live_base(struct pcpu_rt *rt, unsigned cpu)
 	return live ? live : rt->cpus[cpu].base;
 }
 
+/* Fold @cpu's counters into the global sums and zero them in its unit,
+ * as percpu_counter's CPU-dead callback does. */
 static void fold_locked(struct pcpu_rt *rt, unsigned cpu)
 {
 	const struct pcpu_counter_reg *r;
 	unsigned char *b = rt->cpus[cpu].base;
 	size_t i;
 
-	for (r = rt->counters; r; r = r->next)
-		for (i = 0; i < r->n; i++)
-			r->folded[i] += ((uint64_t *)(b + r->off))[i];
+	for (r = rt->counters; r; r = r->next) {
+		uint64_t *v = (uint64_t *)(b + r->off);
+
+		for (i = 0; i < r->n; i++) {
+			r->folded[i] += v[i];
+			v[i] = 0;
+		}
+	}
 }
 
-static int offline_locked(struct pcpu_rt *rt, unsigned cpu)
+static int offline_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost)
 {
 	struct pcpu_cpu *c = &rt->cpus[cpu];
 	int expect = CPU_ONLINE;
+	struct pcpu_hp_cost local;
 	unsigned spins = 0;
+	double t0, t1, t2, t3;
 
 	if (!atomic_compare_exchange_strong(&c->state, &expect, CPU_GOING_OFFLINE))
 		return -EINVAL;
@@ -435,17 +620,88 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu)
 		atomic_store(&c->state, CPU_ONLINE);
 		return -EDEADLK;
 	}
+	if (!cost)
+		cost = &local;
+	t0 = pcpu_now_ns();
 	atomic_store(&c->kick, 1);
 	while (atomic_load(&c->holder))
 		relax(&spins);
 	atomic_store(&c->kick, 0);
+	t1 = pcpu_now_ns();
 	fold_locked(rt, cpu);
-	rt->ops->publish(rt, cpu, false);
-	rt->ops->unit_free(rt, cpu);
-	c->base = NULL;
+	t2 = pcpu_now_ns();
+	rt->aops->publish(rt, cpu, false);
+	t3 = pcpu_now_ns();
+	rt->lops->unit_free(rt, cpu);
 	pcpu_cpuset_clear(&rt->online, cpu);
 	atomic_store(&c->state, CPU_OFFLINE);
+	cost->offline_ns[PCPU_OFF_QUIESCE] = t1 - t0;
+	cost->offline_ns[PCPU_OFF_FOLD] = t2 - t1;
+	cost->offline_ns[PCPU_OFF_UNPUBLISH] = t3 - t2;
+	cost->offline_ns[PCPU_OFF_RELEASE] = c->kept ? 0 : pcpu_now_ns() - t3;
 	return 0;
+}
+
+/**
+ * pcpu_cpu_online_cost() - see pcpu.h.
+ * Context: takes the runtime's lock.
+ */
+int pcpu_cpu_online_cost(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost)
+{
+	int ret;
+
+	if (cpu >= PCPU_NR_CPUS)
+		return -EINVAL;
+	pthread_mutex_lock(&rt->lock);
+	ret = online_locked(rt, cpu, cost);
+	pthread_mutex_unlock(&rt->lock);
+	return ret;
+}
+
+/**
+ * pcpu_cpu_offline_cost() - see pcpu.h.
+ * Context: takes the runtime's lock; waits for the CPU's holder to leave.
+ */
+int pcpu_cpu_offline_cost(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost)
+{
+	int ret;
+
+	if (cpu >= PCPU_NR_CPUS)
+		return -EINVAL;
+	pthread_mutex_lock(&rt->lock);
+	ret = offline_locked(rt, cpu, cost);
+	pthread_mutex_unlock(&rt->lock);
+	return ret;
+}
+
+/**
+ * pcpu_cpu_hotadd() - see pcpu.h.
+ * Context: takes the runtime's lock.
+ */
+int pcpu_cpu_hotadd(struct pcpu_rt *rt, unsigned cpu)
+{
+	struct pcpu_cpu *c;
+	int ret = 0, sn;
+
+	if (!pcpu_cpuset_test(&rt->possible, cpu))
+		return -EINVAL;
+	pthread_mutex_lock(&rt->lock);
+	c = &rt->cpus[cpu];
+	if (pcpu_cpuset_test(&rt->present, cpu)) {
+		ret = -EEXIST;
+	} else {
+		/* The machine says where the CPU is, now that it is here. */
+		if (rt->topo.is_host) {
+			sn = pcpu_topo_sysfs_cpu_node(cpu);
+			if (sn >= 0) {
+				c->host_cpu = (int)cpu;
+				c->node = c->host_node = sn;
+			}
+		}
+		pcpu_cpuset_set(&rt->present, cpu);
+	}
+	pthread_mutex_unlock(&rt->lock);
+	return ret;
 }
 
 /**
@@ -454,14 +710,7 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu)
  */
 int pcpu_cpu_online(struct pcpu_rt *rt, unsigned cpu)
 {
-	int ret;
-
-	if (cpu >= PCPU_NR_CPUS)
-		return -EINVAL;
-	pthread_mutex_lock(&rt->lock);
-	ret = online_locked(rt, cpu);
-	pthread_mutex_unlock(&rt->lock);
-	return ret;
+	return pcpu_cpu_online_cost(rt, cpu, NULL);
 }
 
 /**
@@ -470,14 +719,7 @@ int pcpu_cpu_online(struct pcpu_rt *rt, unsigned cpu)
  */
 int pcpu_cpu_offline(struct pcpu_rt *rt, unsigned cpu)
 {
-	int ret;
-
-	if (cpu >= PCPU_NR_CPUS)
-		return -EINVAL;
-	pthread_mutex_lock(&rt->lock);
-	ret = offline_locked(rt, cpu);
-	pthread_mutex_unlock(&rt->lock);
-	return ret;
+	return pcpu_cpu_offline_cost(rt, cpu, NULL);
 }
 
 /**
@@ -501,6 +743,19 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 		       pcpu_strategy_name(cfg->strategy), why);
 		return -ENOTSUP;
 	}
+	if ((unsigned)cfg->layout >= PCPU_NR_LAYOUTS) {
+		seterr(err, errlen, "unknown layout %d", (int)cfg->layout);
+		return -EINVAL;
+	}
+	why = pcpu_pair_invalid(pcpu_strategy_access(cfg->strategy),
+				pcpu_strategy_layout_with(cfg->strategy, cfg->layout));
+	if (why) {
+		seterr(err, errlen, "strategy %s (access %s) cannot use layout %s: %s",
+		       pcpu_strategy_name(cfg->strategy),
+		       pcpu_access_name(pcpu_strategy_access(cfg->strategy)),
+		       pcpu_layout_name(cfg->layout), why);
+		return -EINVAL;
+	}
 	if ((unsigned)cfg->backing >= PCPU_NR_BACKINGS) {
 		seterr(err, errlen, "unknown backing %d", (int)cfg->backing);
 		return -EINVAL;
@@ -515,7 +770,10 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 		return -EBUSY;
 	}
 	rt->strategy = cfg->strategy;
-	rt->ops = pcpu_strategy_ops_table[cfg->strategy];
+	rt->access = pcpu_strategy_access(cfg->strategy);
+	rt->layout = pcpu_strategy_layout_with(cfg->strategy, cfg->layout);
+	rt->lops = pcpu_layout_ops_of(rt->layout);
+	rt->aops = pcpu_access_ops_of(rt->access);
 	rt->gen = atomic_fetch_add(&rt_gen, 1) + 1;
 	rt->cfg = *cfg;
 	pthread_mutex_init(&rt->lock, NULL);
@@ -551,12 +809,21 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 	if (ret)
 		goto err_mem;
 	map_cpus(rt);
-
-	ret = rt->ops->init(rt, err, errlen);
+	ret = init_nodes(rt, cfg, err, errlen);
 	if (ret)
 		goto err_mem;
+	ret = check_fits(rt, err, errlen);
+	if (ret)
+		goto err_mem;
+
+	ret = rt->lops->init(rt, err, errlen);
+	if (ret)
+		goto err_mem;
+	ret = rt->aops->init(rt, err, errlen);
+	if (ret)
+		goto err_layout;
 	pcpu_for_each_cpu(cpu, &rt->boot) {
-		ret = online_locked(rt, (unsigned)cpu);
+		ret = online_locked(rt, (unsigned)cpu, NULL);
 		if (ret) {
 			seterr(err, errlen, "cannot bring CPU %d online: %s", cpu,
 			       strerror(-ret));
@@ -568,8 +835,10 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 
 err_ops:
 	pcpu_for_each_cpu(cpu, &rt->online)
-		offline_locked(rt, (unsigned)cpu);
-	rt->ops->fini(rt);
+		offline_locked(rt, (unsigned)cpu, NULL);
+	rt->aops->fini(rt);
+err_layout:
+	rt->lops->fini(rt);
 err_mem:
 	while (rt->counters) {
 		struct pcpu_counter_reg *r = rt->counters;
@@ -602,13 +871,13 @@ void pcpu_rt_fini(struct pcpu_rt *rt)
 	pcpu_for_each_cpu(cpu, &rt->online) {
 		struct pcpu_cpu *c = &rt->cpus[cpu];
 
-		rt->ops->publish(rt, (unsigned)cpu, false);
-		rt->ops->unit_free(rt, (unsigned)cpu);
-		c->base = NULL;
+		rt->aops->publish(rt, (unsigned)cpu, false);
+		rt->lops->unit_free(rt, (unsigned)cpu);
 		atomic_store(&c->state, CPU_OFFLINE);
 	}
 	memset(&rt->online, 0, sizeof(rt->online));
-	rt->ops->fini(rt);
+	rt->aops->fini(rt);
+	rt->lops->fini(rt);
 	pthread_mutex_unlock(&rt->lock);
 	while (rt->counters) {
 		struct pcpu_counter_reg *r = rt->counters;
@@ -651,7 +920,7 @@ void pcpu_thread_leave(struct pcpu_rt *rt)
 	if (cpu < 0)
 		return;
 	c = &rt->cpus[cpu];
-	rt->ops->leave(rt, (unsigned)cpu);
+	rt->aops->leave(rt, (unsigned)cpu);
 	tl_held[rt->strategy] = 0;
 	atomic_store(&c->holder, 0);
 }
@@ -667,8 +936,10 @@ int pcpu_thread_enter(struct pcpu_rt *rt, unsigned cpu)
 
 	if (cpu >= PCPU_NR_CPUS)
 		return -ENODEV;
-	if (pcpu_thread_cpu(rt) == (int)cpu)
-		return 0;
+	if (pcpu_thread_cpu(rt) == (int)cpu) {
+		pcpu_tls_cpu = cpu;
+		return rt->aops->refresh ? rt->aops->refresh(rt, cpu) : 0;
+	}
 	pcpu_thread_leave(rt);
 	c = &rt->cpus[cpu];
 	if (atomic_load(&c->state) != CPU_ONLINE)
@@ -679,7 +950,7 @@ int pcpu_thread_enter(struct pcpu_rt *rt, unsigned cpu)
 		atomic_store(&c->holder, 0);
 		return -ENODEV;
 	}
-	ret = rt->ops->enter(rt, cpu);
+	ret = rt->aops->enter(rt, cpu);
 	if (ret) {
 		atomic_store(&c->holder, 0);
 		return ret;
@@ -720,7 +991,9 @@ int pcpu_thread_bind(const struct pcpu_rt *rt, unsigned cpu)
 /* ---- dynamic allocation and counters --------------------------------------- */
 
 /**
- * pcpu_alloc() - see pcpu.h. First fit in the dynamic part of the unit.
+ * pcpu_alloc() - see pcpu.h. First fit in the dynamic part of the unit;
+ * the initial value goes into every unit that exists now (online CPUs',
+ * and offline CPUs' kept units) and into the template for later ones.
  * tls: refused with -EBUSY while a thread holds a CPU (the live copy is in
  * that thread's block).
  */
@@ -738,7 +1011,7 @@ int pcpu_alloc(struct pcpu_rt *rt, size_t size, size_t align,
 	if (!nd)
 		return -ENOMEM;
 	pthread_mutex_lock(&rt->lock);
-	if (rt->strategy == PCPU_S_TLS) {
+	if (rt->access == PCPU_A_TLS) {
 		pcpu_for_each_cpu(cpu, &rt->online) {
 			if (atomic_load(&rt->cpus[cpu].holder)) {
 				ret = -EBUSY;
@@ -781,8 +1054,11 @@ int pcpu_alloc(struct pcpu_rt *rt, size_t size, size_t align,
 		memset(rt->tmpl + at, 0, size);
 	if (at + size > rt->hwm)
 		rt->hwm = at + size;
-	pcpu_for_each_cpu(cpu, &rt->online)
-		memcpy(rt->cpus[cpu].base + at, rt->tmpl + at, size);
+	/* Every unit that exists gets its copy (embed, page: every possible
+	 * CPU's, as alloc_percpu() fills every possible CPU's). */
+	pcpu_for_each_cpu(cpu, &rt->possible)
+		if (rt->cpus[cpu].base)
+			memcpy(rt->cpus[cpu].base + at, rt->tmpl + at, size);
 	*off = at;
 	ret = 0;
 out:
@@ -885,6 +1161,23 @@ enum pcpu_strategy_id pcpu_rt_strategy(const struct pcpu_rt *rt)
 	return rt->strategy;
 }
 
+enum pcpu_access_id pcpu_rt_access(const struct pcpu_rt *rt)
+{
+	return rt->access;
+}
+
+enum pcpu_layout_id pcpu_rt_layout(const struct pcpu_rt *rt)
+{
+	return rt->layout;
+}
+
+void pcpu_rt_acc_ctx(const struct pcpu_rt *rt, struct pcpu_acc_ctx *ctx)
+{
+	ctx->table = pcpu_tables[rt->strategy];
+	ctx->base = pcpu_vm_base;
+	ctx->shift = pcpu_vm_shift;
+}
+
 const struct pcpu_topo *pcpu_rt_topo(const struct pcpu_rt *rt)
 {
 	return &rt->topo;
@@ -937,6 +1230,30 @@ int pcpu_cpu_host_node(const struct pcpu_rt *rt, unsigned cpu)
 	return pcpu_cpuset_test(&rt->possible, cpu) ? rt->cpus[cpu].host_node : -EINVAL;
 }
 
+int pcpu_cpu_init_node(const struct pcpu_rt *rt, unsigned cpu)
+{
+	return pcpu_cpuset_test(&rt->possible, cpu) ? rt->cpus[cpu].init_node : -EINVAL;
+}
+
+int pcpu_cpu_unit_host_node(const struct pcpu_rt *rt, unsigned cpu)
+{
+	if (!pcpu_cpuset_test(&rt->possible, cpu))
+		return -EINVAL;
+	return rt->cpus[cpu].unit_host_node >= 0 ? rt->cpus[cpu].unit_host_node : -ENOENT;
+}
+
+int pcpu_cpu_unit_node(const struct pcpu_rt *rt, unsigned cpu)
+{
+	if (!pcpu_cpuset_test(&rt->possible, cpu))
+		return -EINVAL;
+	return rt->cpus[cpu].unit_node >= 0 ? rt->cpus[cpu].unit_node : -ENOENT;
+}
+
+bool pcpu_cpu_unit_kept(const struct pcpu_rt *rt, unsigned cpu)
+{
+	return pcpu_cpuset_test(&rt->possible, cpu) && rt->cpus[cpu].kept;
+}
+
 /**
  * pcpu_mem_account() - reserved and committed bytes, measured.
  * Context: takes the runtime's lock.
@@ -951,25 +1268,42 @@ int pcpu_mem_account(struct pcpu_rt *rt, struct pcpu_mem *m)
 	m->nr_possible = rt->nr_possible;
 	m->nr_online = pcpu_cpuset_count(&rt->online);
 	m->unit_size = rt->unit_size;
-	m->reserved_bytes = rt->vm_len + rt->embed_len;
-	pcpu_for_each_cpu(cpu, &rt->online) {
+	/* The layout's block and reservation, whatever is in them (an
+	 * offline CPU's kept unit stays committed, as in the kernel). */
+	m->reserved_bytes = rt->vm.len + rt->embed.len;
+	m->committed_bytes = pcpu_mem_resident(rt->embed.base, rt->embed.len) +
+			     pcpu_mem_resident(rt->vm.base, rt->vm.len);
+	pcpu_for_each_cpu(cpu, &rt->possible) {
 		struct pcpu_cpu *c = &rt->cpus[cpu];
 
-		m->reserved_bytes += c->map_addr ? c->map_len : 0;
-		m->committed_online_bytes += pcpu_mem_resident(c->base, rt->unit_size);
+		if (!c->base)
+			continue;
+		m->nr_units++;
+		if (c->map_addr) {
+			m->reserved_bytes += c->map_len;
+			m->committed_bytes += pcpu_mem_resident(c->base, rt->unit_size);
+		}
+		if (pcpu_cpuset_test(&rt->online, (unsigned)cpu))
+			m->committed_online_bytes += pcpu_mem_resident(c->base,
+								       rt->unit_size);
 	}
-	/* Everything mapped for units, online or not (an offlined boot CPU's
-	 * slot in the embedded block stays committed, as in the kernel). */
-	m->committed_bytes = pcpu_mem_resident(rt->embed, rt->embed_len);
-	if (rt->vm_base)
-		m->committed_bytes += pcpu_mem_resident(rt->vm_base, rt->vm_len);
-	pcpu_for_each_cpu(cpu, &rt->online)
-		if (rt->cpus[cpu].map_addr)
-			m->committed_bytes += pcpu_mem_resident(rt->cpus[cpu].base,
-								rt->unit_size);
 	m->bookkeeping_bytes = rt->unit_size + (size_t)rt->nr_possible *
 			       (sizeof(uintptr_t) + sizeof(struct pcpu_cpu));
 	m->all_possible_bytes = (size_t)rt->nr_possible * rt->unit_size;
 	pthread_mutex_unlock(&rt->lock);
 	return 0;
+}
+
+/**
+ * pcpu_rt_describe() - one line about where @rt's units live and how the
+ * hot path finds them.
+ */
+void pcpu_rt_describe(struct pcpu_rt *rt, char *buf, size_t len)
+{
+	char lay[320], acc[160];
+
+	rt->lops->describe(rt, lay, sizeof(lay));
+	rt->aops->describe(rt, acc, sizeof(acc));
+	snprintf(buf, len, "%s over %s: %s; %s", pcpu_access_name(rt->access),
+		 pcpu_layout_name(rt->layout), lay, acc);
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pcpu-internal.h - the runtime's private state and the strategy table.
+ * pcpu-internal.h - the runtime's private state and the two axes' tables.
  *
- * A strategy is a struct pcpu_strategy_ops of cold-path hooks. The core
- * (pcpu-core.c) owns the lifecycle: ownership of logical CPUs, the template
- * copy, counter folding, the lock. A strategy only says where a unit's
- * memory comes from and how the hot accessors find it.
+ * A strategy is a pair: a layout (struct pcpu_layout_ops, one file each:
+ * pcpu-layout-<name>.c) says where a unit's memory comes from and when;
+ * an access method (struct pcpu_access_ops, pcpu-access-<name>.c) says
+ * how the hot accessor finds it. Which pairs exist is pcpu-pairs.c. The
+ * core (pcpu-core.c) owns the lifecycle: ownership of logical CPUs, the
+ * template copy, counter folding, the lock, the timing of each part.
  */
 #ifndef PCPU_INTERNAL_H
 #define PCPU_INTERNAL_H
@@ -13,6 +15,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "pcpu.h"
 
@@ -26,13 +29,18 @@ struct pcpu_cpu {
 	_Atomic int state;		/* enum pcpu_cpu_st */
 	_Atomic pid_t holder;		/* tid of the holding thread, 0: none */
 	_Atomic int kick;		/* an offline waits for the holder */
-	unsigned char *base;		/* the unit, while online */
+	unsigned char *base;		/* the unit, while it exists */
 	unsigned char *_Atomic tls_live;	/* tls: holder's block */
 	size_t map_len;			/* separately mapped units */
 	void *map_addr;
 	int host_cpu;
-	int node;			/* topology node */
-	int host_node;			/* node memory is placed for */
+	int node;			/* real topology node */
+	int host_node;			/* real host node (memory for it) */
+	int init_node;			/* what init knew (late-node policy) */
+	int init_host_node;
+	int unit_node;			/* node the unit was placed for, */
+	int unit_host_node;		/* -1 while there is no unit */
+	bool kept;			/* the unit outlives an offline */
 	unsigned onlines;		/* times brought online */
 };
 
@@ -52,33 +60,73 @@ struct pcpu_dyn {
 struct pcpu_rt;
 
 /**
- * struct pcpu_strategy_ops - the cold-path hooks of one strategy.
- * @init:        reserve what the strategy reserves at start (before any
- *               CPU is online). 0 or -errno, message in err.
+ * struct pcpu_layout_ops - where and when units live (one per layout).
+ * @commits_all: init commits a unit for every possible CPU (the memory
+ *               check of pcpu_rt_init() applies).
+ * @huge_ok:     the layout can take a thp/hugetlb backing.
+ * @init:        reserve / allocate what the layout has at init, before
+ *               any CPU is online. Units made now are filled from the
+ *               template (pcpu_unit_fill()), their c->base, c->kept and
+ *               c->unit_*node set. Sets rt->stride_base when CPU c's
+ *               unit is at stride_base + (c << unit_shift).
+ *               0 or -errno, message in err; leaves nothing on error.
  * @fini:        release everything init and online left.
- * @unit_alloc:  give @cpu's unit memory (committed, placed); set
- *               c->base; *fresh = true if the memory is new (zero).
- * @unit_free:   release @cpu's unit (c->base) as the strategy does.
- * @publish:     make the hot accessor find c->base (table entry), or
- *               unpublish when @on is false.
- * @enter:       point the calling thread at @cpu's unit.
- * @leave:       undo @enter.
- * @describe:    a line about the layout, for list/info.
+ * @unit_alloc:  give @cpu's unit memory (committed, placed) and set
+ *               c->base, unless it exists already; *fill = true when the
+ *               core must copy the template in (new memory is zero).
+ *               Adds its time to cost->online_ns[ALLOC] and [PLACE].
+ * @unit_free:   release @cpu's unit as the layout does (kept units stay).
+ * @describe:    a line about the layout, for list/info/meta.
  */
-struct pcpu_strategy_ops {
+struct pcpu_layout_ops {
+	bool commits_all;
+	bool huge_ok;
 	int (*init)(struct pcpu_rt *rt, char *err, size_t errlen);
 	void (*fini)(struct pcpu_rt *rt);
-	int (*unit_alloc)(struct pcpu_rt *rt, unsigned cpu, bool *fresh);
+	int (*unit_alloc)(struct pcpu_rt *rt, unsigned cpu, bool *fill,
+			  struct pcpu_hp_cost *cost);
 	void (*unit_free)(struct pcpu_rt *rt, unsigned cpu);
+	void (*describe)(struct pcpu_rt *rt, char *buf, size_t len);
+};
+
+/**
+ * struct pcpu_access_ops - how the hot path finds a unit (one per method).
+ * @unavailable: NULL, or why the method cannot run on this machine.
+ * @init:        after the layout's init (shift: publish base and shift).
+ * @fini:        undo init and every publish.
+ * @publish:     make the accessor find c->base (table entry), or forget
+ *               it when @on is false.
+ * @enter:       point the calling thread at @cpu's unit.
+ * @refresh:     NULL, or: the thread already holds @cpu; point it at the
+ *               unit again if another runtime took the register (segment).
+ * @leave:       undo @enter.
+ * @describe:    a line about the access path.
+ */
+struct pcpu_access_ops {
+	const char *(*unavailable)(void);
+	int (*init)(struct pcpu_rt *rt, char *err, size_t errlen);
+	void (*fini)(struct pcpu_rt *rt);
 	void (*publish)(struct pcpu_rt *rt, unsigned cpu, bool on);
 	int (*enter)(struct pcpu_rt *rt, unsigned cpu);
+	int (*refresh)(struct pcpu_rt *rt, unsigned cpu);
 	void (*leave)(struct pcpu_rt *rt, unsigned cpu);
 	void (*describe)(struct pcpu_rt *rt, char *buf, size_t len);
 };
 
+/* A mapping a layout owns, for accounting: [addr, addr + len) of map. */
+struct pcpu_region {
+	unsigned char *base;		/* aligned start */
+	size_t len;			/* bytes of units from base */
+	void *map;			/* the whole mapping, for munmap */
+	size_t map_len;
+};
+
 struct pcpu_rt {
 	enum pcpu_strategy_id strategy;
-	const struct pcpu_strategy_ops *ops;
+	enum pcpu_access_id access;
+	enum pcpu_layout_id layout;
+	const struct pcpu_layout_ops *lops;
+	const struct pcpu_access_ops *aops;
 	unsigned gen;
 	struct pcpu_config cfg;
 	struct pcpu_topo topo;
@@ -94,25 +142,54 @@ struct pcpu_rt {
 	struct pcpu_cpu *cpus;		/* PCPU_NR_CPUS entries */
 	struct pcpu_counter_reg *counters;
 	struct pcpu_dyn *dyn;
-	/* strategy-private */
-	unsigned char *vm_base;		/* vm-area / hybrid reservation */
-	size_t vm_len;
-	void *vm_map;			/* the mapping (vm_base aligned in it) */
-	size_t vm_map_len;
-	unsigned char *embed;		/* hybrid: boot CPUs' block */
-	size_t embed_len;
-	void *embed_map;
-	size_t embed_map_len;
-	int *embed_index;		/* hybrid: slot of each boot CPU */
+	struct pcpu_cpuset present_at_init;
+	/* layout-private */
+	struct pcpu_region embed;	/* embed / hybrid: the block */
+	struct pcpu_region vm;		/* vm / page / hybrid: reservation */
+	unsigned char *stride_base;	/* unit of CPU c at + (c << shift) */
 };
 
-extern const struct pcpu_strategy_ops *const pcpu_strategy_ops_table[PCPU_NR_STRATEGIES];
+extern const struct pcpu_layout_ops pcpu_layout_embed, pcpu_layout_page,
+	pcpu_layout_vm, pcpu_layout_hybrid, pcpu_layout_thread;
+extern const struct pcpu_access_ops pcpu_access_table, pcpu_access_segment,
+	pcpu_access_shift, pcpu_access_tls;
+const struct pcpu_layout_ops *pcpu_layout_ops_of(enum pcpu_layout_id l);
+const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a);
+
+/* pcpu-core.c */
+void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base);
+void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
+void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
+int pcpu_seterr(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static inline double pcpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* pcpu-layout-embed.c: an embedded block for the CPUs of @set, grouped
+ * by init-time node, placed, populated and filled (embed and hybrid). */
+int pcpu_embed_build(struct pcpu_rt *rt, const struct pcpu_cpuset *set,
+		     char *err, size_t errlen);
+void pcpu_embed_release(struct pcpu_rt *rt);
+/* pcpu-layout-vm.c: the reservation of (max id + 1) units and commits in
+ * it (vm, page, hybrid). */
+int pcpu_vm_reserve(struct pcpu_rt *rt, char *err, size_t errlen);
+void pcpu_vm_unreserve(struct pcpu_rt *rt);
+int pcpu_vm_commit(struct pcpu_rt *rt, unsigned cpu, int host_node,
+		   struct pcpu_hp_cost *cost);
+void pcpu_vm_decommit(struct pcpu_rt *rt, unsigned cpu);
 
 /* pcpu-mem.c: memory with a backing and a placement. */
 int pcpu_mem_map(struct pcpu_rt *rt, size_t len, int host_node,
 		 void **map_addr, size_t *map_len, unsigned char **base);
 int pcpu_mem_commit_fixed(struct pcpu_rt *rt, unsigned char *addr, size_t len,
-			  int host_node);
+			  int host_node, struct pcpu_hp_cost *cost);
+int pcpu_mem_populate(void *addr, size_t len);
 int pcpu_mem_decommit_fixed(unsigned char *addr, size_t len);
 int pcpu_mem_place(struct pcpu_rt *rt, void *addr, size_t len, int host_node);
 int pcpu_mem_reserve(size_t len, size_t align, void **map_addr,

@@ -82,8 +82,9 @@ static void advise(const struct pcpu_rt *rt, void *addr, size_t len)
 
 /**
  * pcpu_mem_map() - a new mapping of @len bytes with the runtime's backing,
- * aligned to the huge page size for huge backings, placed for @host_node.
- * Not touched: the caller writes it (that commits it).
+ * aligned to the huge page size for huge backings, placed for @host_node
+ * (< 0: not placed; the caller places parts). Not touched: the caller
+ * populates or writes it (that commits it).
  * Return: 0; -ENOMEM (hugetlb pool empty included); -errno from mbind().
  */
 int pcpu_mem_map(struct pcpu_rt *rt, size_t len, int host_node,
@@ -100,7 +101,7 @@ int pcpu_mem_map(struct pcpu_rt *rt, size_t len, int host_node,
 	*map_len = len + extra;
 	*base = (unsigned char *)align_up((uintptr_t)p, extra ? extra : PCPU_PAGE_SIZE);
 	advise(rt, *base, len);
-	ret = pcpu_mem_place(rt, *base, len, host_node);
+	ret = host_node < 0 ? 0 : pcpu_mem_place(rt, *base, len, host_node);
 	if (ret) {
 		munmap(p, len + extra);
 		return ret;
@@ -127,14 +128,42 @@ int pcpu_mem_reserve(size_t len, size_t align, void **map_addr,
 	return 0;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/**
+ * pcpu_mem_populate() - fault in every page of [addr, addr+len) for
+ * writing, as memory the kernel allocated outright would be
+ * (MADV_POPULATE_WRITE; where the kernel lacks it, one write per page).
+ * Return: 0; -ENOMEM (hugetlb pool ran out included).
+ */
+int pcpu_mem_populate(void *addr, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return 0;
+	if (!madvise(addr, len, MADV_POPULATE_WRITE))
+		return 0;
+	if (errno != EINVAL)
+		return -ENOMEM;
+	for (i = 0; i < len; i += PCPU_PAGE_SIZE)
+		((volatile unsigned char *)addr)[i] = 0;
+	return 0;
+}
+
 /**
  * pcpu_mem_commit_fixed() - make [addr, addr+len) of a reservation usable
- * memory with the runtime's backing and placement.
+ * memory with the runtime's backing and placement, pages faulted in.
+ * @cost: NULL, or where to add the time of the mapping and populating
+ *        (online_ns[ALLOC]) and of the placement (online_ns[PLACE]).
  * Return: 0; -ENOMEM; -errno.
  */
 int pcpu_mem_commit_fixed(struct pcpu_rt *rt, unsigned char *addr, size_t len,
-			  int host_node)
+			  int host_node, struct pcpu_hp_cost *cost)
 {
+	double t0 = pcpu_now_ns(), t1, t2;
 	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
 		       map_flags(rt) | MAP_FIXED, -1, 0);
 	int ret;
@@ -142,7 +171,15 @@ int pcpu_mem_commit_fixed(struct pcpu_rt *rt, unsigned char *addr, size_t len,
 	if (p == MAP_FAILED)
 		return -errno;
 	advise(rt, addr, len);
+	t1 = pcpu_now_ns();
 	ret = pcpu_mem_place(rt, addr, len, host_node);
+	t2 = pcpu_now_ns();
+	if (!ret)
+		ret = pcpu_mem_populate(addr, len);
+	if (cost) {
+		cost->online_ns[PCPU_ON_ALLOC] += (t1 - t0) + (pcpu_now_ns() - t2);
+		cost->online_ns[PCPU_ON_PLACE] += t2 - t1;
+	}
 	if (ret)
 		pcpu_mem_decommit_fixed(addr, len);
 	return ret;
@@ -183,9 +220,10 @@ size_t pcpu_mem_resident(const void *addr, size_t len)
 	return n * PCPU_PAGE_SIZE;
 }
 
-/* HugePages_Free from /proc/meminfo, or -errno. */
-long pcpu_hugetlb_free_pages(void)
+/* The number after "@key:" in /proc/meminfo, or -errno. */
+static long meminfo_value(const char *key)
 {
+	size_t kl = strlen(key);
 	char line[256];
 	long v = -ENOENT;
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -193,10 +231,25 @@ long pcpu_hugetlb_free_pages(void)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HugePages_Free: %ld", &v) == 1)
+		if (!strncmp(line, key, kl) && line[kl] == ':' &&
+		    sscanf(line + kl + 1, "%ld", &v) == 1)
 			break;
 	fclose(f);
 	return v;
+}
+
+/* MemAvailable from /proc/meminfo in bytes, or -errno. */
+long pcpu_mem_available(void)
+{
+	long kb = meminfo_value("MemAvailable");
+
+	return kb < 0 ? kb : kb * 1024;
+}
+
+/* HugePages_Free from /proc/meminfo, or -errno. */
+long pcpu_hugetlb_free_pages(void)
+{
+	return meminfo_value("HugePages_Free");
 }
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pcpu-names.c - names of strategies, backings and placements, and parsing
- * of CPU sets. Every name comes from the X-macro lists in pcpu.h.
+ * pcpu-names.c - names of strategies, access methods, layouts, late-node
+ * policies, hotplug parts, backings and placements, and parsing of CPU
+ * sets. Every name comes from the X-macro lists in pcpu.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,15 +14,77 @@
 #include "pcpu-access.h"
 
 static const char *const strategy_names[] = {
-#define PCPU_X_NAME(id, name, desc) name,
+#define PCPU_X_NAME(id, name, acc, lay, desc) name,
 	PCPU_STRATEGIES(PCPU_X_NAME)
 #undef PCPU_X_NAME
 };
 
 static const char *const strategy_descs[] = {
-#define PCPU_X_DESC(id, name, desc) desc,
+#define PCPU_X_DESC(id, name, acc, lay, desc) desc,
 	PCPU_STRATEGIES(PCPU_X_DESC)
 #undef PCPU_X_DESC
+};
+
+static const enum pcpu_access_id strategy_access[] = {
+#define PCPU_X_ACC(id, name, acc, lay, desc) PCPU_A_##acc,
+	PCPU_STRATEGIES(PCPU_X_ACC)
+#undef PCPU_X_ACC
+};
+
+static const enum pcpu_layout_id strategy_layout[] = {
+#define PCPU_X_LAY(id, name, acc, lay, desc) PCPU_L_##lay,
+	PCPU_STRATEGIES(PCPU_X_LAY)
+#undef PCPU_X_LAY
+};
+
+static const char *const access_names[] = {
+#define PCPU_X_NAME(id, name, desc) name,
+	PCPU_ACCESSES(PCPU_X_NAME)
+#undef PCPU_X_NAME
+};
+
+static const char *const access_descs[] = {
+#define PCPU_X_DESC(id, name, desc) desc,
+	PCPU_ACCESSES(PCPU_X_DESC)
+#undef PCPU_X_DESC
+};
+
+static const char *const layout_names[] = {
+	"default",
+#define PCPU_X_NAME(id, name, desc) name,
+	PCPU_LAYOUTS(PCPU_X_NAME)
+#undef PCPU_X_NAME
+};
+
+static const char *const layout_descs[] = {
+	"the strategy's own layout",
+#define PCPU_X_DESC(id, name, desc) desc,
+	PCPU_LAYOUTS(PCPU_X_DESC)
+#undef PCPU_X_DESC
+};
+
+static const char *const late_names[] = {
+#define PCPU_X_NAME(id, name, desc) name,
+	PCPU_LATE_NODES(PCPU_X_NAME)
+#undef PCPU_X_NAME
+};
+
+static const char *const late_descs[] = {
+#define PCPU_X_DESC(id, name, desc) desc,
+	PCPU_LATE_NODES(PCPU_X_DESC)
+#undef PCPU_X_DESC
+};
+
+static const char *const online_part_names[] = {
+#define PCPU_X_NAME(id, name, desc) name,
+	PCPU_ONLINE_PARTS(PCPU_X_NAME)
+#undef PCPU_X_NAME
+};
+
+static const char *const offline_part_names[] = {
+#define PCPU_X_NAME(id, name, desc) name,
+	PCPU_OFFLINE_PARTS(PCPU_X_NAME)
+#undef PCPU_X_NAME
 };
 
 static const char *const backing_names[] = {
@@ -38,6 +101,31 @@ const char *pcpu_strategy_name(enum pcpu_strategy_id id)
 const char *pcpu_strategy_desc(enum pcpu_strategy_id id)
 {
 	return (unsigned)id < PCPU_NR_STRATEGIES ? strategy_descs[id] : "?";
+}
+
+/**
+ * pcpu_strategy_access() - a strategy's access method.
+ * Return: the method; PCPU_NR_ACCESSES for an unknown id.
+ */
+enum pcpu_access_id pcpu_strategy_access(enum pcpu_strategy_id id)
+{
+	return (unsigned)id < PCPU_NR_STRATEGIES ? strategy_access[id] : PCPU_NR_ACCESSES;
+}
+
+/**
+ * pcpu_strategy_layout() - a strategy's own layout.
+ * Return: the layout; PCPU_L_DEFAULT for an unknown id.
+ */
+enum pcpu_layout_id pcpu_strategy_layout(enum pcpu_strategy_id id)
+{
+	return (unsigned)id < PCPU_NR_STRATEGIES ? strategy_layout[id] : PCPU_L_DEFAULT;
+}
+
+enum pcpu_layout_id pcpu_strategy_layout_with(enum pcpu_strategy_id id,
+					      enum pcpu_layout_id override)
+{
+	return override > PCPU_L_DEFAULT && override < PCPU_NR_LAYOUTS ?
+	       override : pcpu_strategy_layout(id);
 }
 
 /**
@@ -59,18 +147,81 @@ int pcpu_strategy_lookup(const char *name, enum pcpu_strategy_id *id)
 
 /**
  * pcpu_strategy_unavailable() - why a strategy cannot run here.
- * Return: NULL when it can; else a reason.
+ * Return: NULL when it can; else a reason (its access method's).
  */
 const char *pcpu_strategy_unavailable(enum pcpu_strategy_id id)
 {
-	if (id == PCPU_S_SEGMENT) {
-#if !PCPU_HAVE_SEGMENT
-		return "needs x86-64 and a compiler with __seg_gs";
-#else
-		return NULL;
-#endif
+	return pcpu_access_unavailable(pcpu_strategy_access(id));
+}
+
+const char *pcpu_access_name(enum pcpu_access_id a)
+{
+	return (unsigned)a < PCPU_NR_ACCESSES ? access_names[a] : "?";
+}
+
+const char *pcpu_access_desc(enum pcpu_access_id a)
+{
+	return (unsigned)a < PCPU_NR_ACCESSES ? access_descs[a] : "?";
+}
+
+/* Return: 0; -ENOENT unknown name. */
+int pcpu_access_lookup(const char *name, enum pcpu_access_id *a)
+{
+	unsigned i;
+
+	for (i = 0; i < PCPU_NR_ACCESSES; i++) {
+		if (!strcmp(name, access_names[i])) {
+			*a = (enum pcpu_access_id)i;
+			return 0;
+		}
 	}
-	return NULL;
+	return -ENOENT;
+}
+
+const char *pcpu_access_unavailable(enum pcpu_access_id a)
+{
+	if (a == PCPU_A_SEGMENT && !PCPU_HAVE_SEGMENT)
+		return "needs x86-64 (a %gs segment base per thread)";
+	return (unsigned)a < PCPU_NR_ACCESSES ? NULL : "unknown access method";
+}
+
+const char *pcpu_layout_name(enum pcpu_layout_id l)
+{
+	return (unsigned)l < PCPU_NR_LAYOUTS ? layout_names[l] : "?";
+}
+
+const char *pcpu_layout_desc(enum pcpu_layout_id l)
+{
+	return (unsigned)l < PCPU_NR_LAYOUTS ? layout_descs[l] : "?";
+}
+
+/* A real layout's id from its name. Return: 0; -ENOENT unknown name. */
+int pcpu_layout_lookup(const char *name, enum pcpu_layout_id *l)
+{
+	unsigned i;
+
+	for (i = PCPU_L_DEFAULT + 1; i < PCPU_NR_LAYOUTS; i++) {
+		if (!strcmp(name, layout_names[i])) {
+			*l = (enum pcpu_layout_id)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *pcpu_late_node_desc(enum pcpu_late_node_kind k)
+{
+	return (unsigned)k < PCPU_NR_LATE_NODES ? late_descs[k] : "?";
+}
+
+const char *pcpu_online_part_name(enum pcpu_online_part p)
+{
+	return (unsigned)p < PCPU_NR_ONLINE_PARTS ? online_part_names[p] : "?";
+}
+
+const char *pcpu_offline_part_name(enum pcpu_offline_part p)
+{
+	return (unsigned)p < PCPU_NR_OFFLINE_PARTS ? offline_part_names[p] : "?";
 }
 
 const char *pcpu_backing_name(enum pcpu_backing b)
@@ -156,6 +307,42 @@ int pcpu_placement_format(const struct pcpu_placement *p, char *buf, size_t len)
 		n = snprintf(buf, len, "node:%d", p->node);
 		break;
 	}
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+/**
+ * pcpu_late_node_parse() - "roundrobin", "topology", "boot" or "node:N"
+ * (N a topology node; whether it exists is checked by pcpu_rt_init()).
+ * Return: 0; -EINVAL.
+ */
+int pcpu_late_node_parse(const char *s, struct pcpu_late_node *ln)
+{
+	unsigned long n;
+	unsigned i;
+
+	memset(ln, 0, sizeof(*ln));
+	for (i = 0; i < PCPU_NR_LATE_NODES; i++) {
+		if (i != PCPU_LATE_NODE && !strcmp(s, late_names[i])) {
+			ln->kind = (enum pcpu_late_node_kind)i;
+			return 0;
+		}
+	}
+	if (strncmp(s, "node:", 5) || parse_uint(s + 5, PCPU_MAX_NODES - 1, &n))
+		return -EINVAL;
+	ln->kind = PCPU_LATE_NODE;
+	ln->node = (int)n;
+	return 0;
+}
+
+int pcpu_late_node_format(const struct pcpu_late_node *ln, char *buf, size_t len)
+{
+	int n;
+
+	if (ln->kind == PCPU_LATE_NODE)
+		n = snprintf(buf, len, "node:%d", ln->node);
+	else
+		n = snprintf(buf, len, "%s", (unsigned)ln->kind < PCPU_NR_LATE_NODES ?
+			     late_names[ln->kind] : "?");
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 

@@ -10,9 +10,11 @@
  *
  * Every per-CPU object is named by its *unit offset* (pcpu_off_t): the
  * address of CPU c's copy is the base of c's unit plus that offset. How the
- * base is found is the *strategy*; the hot accessors are in pcpu-access.h,
- * inlined per strategy. The cold path (init, online, offline, thread enter)
- * goes through one table of hooks, struct pcpu_strategy_ops.
+ * base is found is the *access method* (table, segment, shift, tls); where
+ * and when units exist is the *layout* (embed, page, vm, hybrid, thread);
+ * a *strategy* is a named pair. The hot accessors are in pcpu-access.h,
+ * one per access method. The cold path (init, online, offline, thread
+ * enter) goes through two tables of hooks, one per axis (pcpu-internal.h).
  *
  * Logical CPUs: ids 0..PCPU_NR_CPUS-1, possibly sparse, with possible,
  * present and online sets. Each logical CPU maps to a host CPU (affinity)
@@ -45,26 +47,100 @@
 typedef uintptr_t pcpu_off_t;
 
 /*
- * The strategies, one X-macro list: id, name, one-line description.
- * Every name printed anywhere comes from here.
+ * A strategy is a pair of two independent axes (DESIGN.md section 6):
+ *
+ * Access method: how the hot path finds this CPU's unit.
+ */
+#define PCPU_ACCESSES(X)                                                      \
+	X(TABLE, "table",                                                     \
+	  "load the unit's base from a table indexed by CPU id, add the offset") \
+	X(SEGMENT, "segment",                                                 \
+	  "one %gs:offset instruction; GS base per thread = its CPU's unit")  \
+	X(SHIFT, "shift",                                                     \
+	  "base + (cpu << shift) + offset: arithmetic, no table load")        \
+	X(TLS, "tls",                                                         \
+	  "the holder's __thread block + offset (%fs)")
+
+enum pcpu_access_id {
+#define PCPU_X_ENUM(id, name, desc) PCPU_A_##id,
+	PCPU_ACCESSES(PCPU_X_ENUM)
+#undef PCPU_X_ENUM
+	PCPU_NR_ACCESSES
+};
+
+/*
+ * Layout: where units live and when they are allocated. PCPU_L_DEFAULT
+ * (0) in a config means "the strategy's own layout".
+ */
+#define PCPU_LAYOUTS(X)                                                       \
+	X(EMBED, "embed",                                                     \
+	  "kernel default (pcpu_embed_first_chunk): at init one block with a unit for every possible CPU, grouped by node, each on the node init knew; online/offline allocate nothing") \
+	X(PAGE, "page",                                                       \
+	  "percpu_alloc=page: at init every possible CPU's unit in 4 KiB pages in one reserved range, each on the node init knew; online/offline allocate nothing") \
+	X(VM, "vm",                                                           \
+	  "dedicated VM area: address space for every possible CPU; a unit committed on online on the CPU's node at that moment, filled from the template, released on offline") \
+	X(HYBRID, "hybrid",                                                   \
+	  "Rostedt 2006: CPUs online at init in one embed block, CPUs onlined later in vm units") \
+	X(THREAD, "thread",                                                   \
+	  "tls only: the holder's __thread block; the unit is parked in a per-CPU mapping made on online")
+
+enum pcpu_layout_id {
+	PCPU_L_DEFAULT = 0,
+#define PCPU_X_ENUM(id, name, desc) PCPU_L_##id,
+	PCPU_LAYOUTS(PCPU_X_ENUM)
+#undef PCPU_X_ENUM
+	PCPU_NR_LAYOUTS
+};
+
+/*
+ * The strategies, one X-macro list: id, name, access method, layout,
+ * one-line description. Every name printed anywhere comes from here.
  */
 #define PCPU_STRATEGIES(X)                                                    \
-	X(OFFSET_ARRAY, "offset-array",                                       \
-	  "table indexed by CPU id holds each unit's base (kernel generic __per_cpu_offset[])") \
-	X(SEGMENT, "segment",                                                 \
-	  "%gs-relative access; GS base per thread points at its CPU's unit") \
-	X(VM_AREA, "vm-area",                                                 \
-	  "reserved virtual range, unit at base + (cpu << shift), committed on online") \
-	X(HYBRID, "hybrid",                                                   \
-	  "Rostedt 2006: boot CPUs in one embedded block, later CPUs in a VM area, via the offset table") \
-	X(TLS, "tls",                                                         \
+	X(OFFSET_ARRAY, "offset-array", TABLE, EMBED,                         \
+	  "kernel generic today: __per_cpu_offset[] over the embedded first chunk") \
+	X(SEGMENT, "segment", SEGMENT, EMBED,                                 \
+	  "x86-64 today: %gs-relative this_cpu ops over the embedded first chunk") \
+	X(VM_AREA, "vm-area", SHIFT, VM,                                      \
+	  "Lameter: virtual per-CPU area, unit at base + (cpu << shift), committed on online") \
+	X(HYBRID, "hybrid", TABLE, HYBRID,                                    \
+	  "Rostedt 2006: boot CPUs embedded, later CPUs in a VM area, via the indirect pointer array") \
+	X(HYBRID_SEGMENT, "hybrid-segment", SEGMENT, HYBRID,                  \
+	  "Rostedt 2006: the hybrid layout reached through the CPU private register (%gs)") \
+	X(TLS, "tls", TLS, THREAD,                                            \
 	  "plain __thread block (%fs): the per-thread floor")
 
 enum pcpu_strategy_id {
-#define PCPU_X_ENUM(id, name, desc) PCPU_S_##id,
+#define PCPU_X_ENUM(id, name, acc, lay, desc) PCPU_S_##id,
 	PCPU_STRATEGIES(PCPU_X_ENUM)
 #undef PCPU_X_ENUM
 	PCPU_NR_STRATEGIES
+};
+
+/*
+ * What init knows about the node of a CPU that is possible but not
+ * present at init (present CPUs always get their real node).
+ */
+#define PCPU_LATE_NODES(X)                                                    \
+	X(ROUNDROBIN, "roundrobin",                                           \
+	  "absent CPUs get nodes round-robin (what Linux 6.1 did in the guest: 0,1,0,1 for CPUs 4-9; the CPU that later takes an id may live elsewhere)") \
+	X(TOPOLOGY, "topology",                                               \
+	  "the node the topology gives (firmware described it and ids were predictable)") \
+	X(BOOT, "boot",                                                       \
+	  "the boot CPU's node (the 2006 situation)")                          \
+	X(NODE, "node:N",                                                     \
+	  "every absent CPU on topology node N")
+
+enum pcpu_late_node_kind {
+#define PCPU_X_ENUM(id, name, desc) PCPU_LATE_##id,
+	PCPU_LATE_NODES(PCPU_X_ENUM)
+#undef PCPU_X_ENUM
+	PCPU_NR_LATE_NODES
+};
+
+struct pcpu_late_node {
+	enum pcpu_late_node_kind kind;	/* zero: roundrobin, the default */
+	int node;			/* PCPU_LATE_NODE only: topology node */
 };
 
 #define PCPU_BACKINGS(X)                                                      \
@@ -178,6 +254,46 @@ struct pcpu_config {
 	enum pcpu_backing backing;
 	struct pcpu_placement placement;
 	const char *topology;	/* pcpu_topo_load() spec; NULL: host */
+	/* Layout override; PCPU_L_DEFAULT: the strategy's own. The pair
+	 * must be valid (pcpu_pair_invalid()). */
+	enum pcpu_layout_id layout;
+	struct pcpu_late_node late_node;	/* zero: roundrobin */
+};
+
+/*
+ * The parts of an online and of an offline, timed by the library
+ * (CLOCK_MONOTONIC) for pcpu_cpu_online_cost() / pcpu_cpu_offline_cost().
+ * A part the layout skips (alloc, place, copy for embed and page, release
+ * for a kept unit) is exactly 0; the others include the clock reads.
+ */
+#define PCPU_ONLINE_PARTS(X)                                                  \
+	X(ALLOC, "alloc", "unit memory mapped or committed, pages faulted in") \
+	X(COPY, "copy", "template (static image + dynamic initial values) copied in") \
+	X(PLACE, "place", "NUMA placement of the unit (mbind)")               \
+	X(PUBLISH, "publish", "the accessor made to find the unit (table entry)")
+#define PCPU_OFFLINE_PARTS(X)                                                 \
+	X(QUIESCE, "quiesce", "the holder asked to leave and waited for")     \
+	X(FOLD, "fold", "counters folded into the global sums and zeroed")    \
+	X(UNPUBLISH, "unpublish", "the accessor's entry cleared")             \
+	X(RELEASE, "release", "unit memory released (nothing for embed/page)")
+
+enum pcpu_online_part {
+#define PCPU_X_ENUM(id, name, desc) PCPU_ON_##id,
+	PCPU_ONLINE_PARTS(PCPU_X_ENUM)
+#undef PCPU_X_ENUM
+	PCPU_NR_ONLINE_PARTS
+};
+
+enum pcpu_offline_part {
+#define PCPU_X_ENUM(id, name, desc) PCPU_OFF_##id,
+	PCPU_OFFLINE_PARTS(PCPU_X_ENUM)
+#undef PCPU_X_ENUM
+	PCPU_NR_OFFLINE_PARTS
+};
+
+struct pcpu_hp_cost {
+	double online_ns[PCPU_NR_ONLINE_PARTS];
+	double offline_ns[PCPU_NR_OFFLINE_PARTS];
 };
 
 struct pcpu_rt;
@@ -185,16 +301,21 @@ struct pcpu_rt;
 /*
  * pcpu_rt_init() - bring up a runtime for one strategy.
  *
- * Keeps the template (the static section's image), reserves address space
- * as the strategy does, and onlines the initial CPUs. One live runtime per
- * strategy at a time (the hot accessors use per-strategy globals, as the
- * kernel's use __per_cpu_offset[] and %gs).
+ * Keeps the template (the static section's image), sets up the layout
+ * (embed and page: every possible CPU's unit now, filled from the
+ * template), and onlines the initial CPUs. One live runtime per strategy
+ * at a time (the hot accessors use per-strategy globals, as the kernel's
+ * use __per_cpu_offset[] and %gs).
  *
  * Context: process context; takes no locks a thread may hold.
- * Return: 0; -EINVAL bad config (message in @err); -EBUSY a runtime for
- * that strategy is live; -ENOTSUP strategy unavailable here, or not with
- * that backing (tls has only 4k); -E2BIG unit too large; -ENOMEM,
- * including hugetlb requested with none reserved.
+ * Return: 0; -EINVAL bad config, an access x layout pair that does not
+ * exist, a late node that is not in the topology (message in @err);
+ * -EBUSY a runtime for that strategy is live; -ENOTSUP strategy
+ * unavailable here, or not with that backing (tls and the page layout
+ * have only 4k), or the units for every possible CPU that the layout
+ * commits at init would take more than half of MemAvailable; -E2BIG unit
+ * too large; -ENOMEM, including hugetlb requested with none reserved.
+ * Nothing is left allocated on error.
  */
 int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 		 char *err, size_t errlen);
@@ -202,6 +323,8 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 void pcpu_rt_fini(struct pcpu_rt *rt);
 
 enum pcpu_strategy_id pcpu_rt_strategy(const struct pcpu_rt *rt);
+enum pcpu_access_id pcpu_rt_access(const struct pcpu_rt *rt);
+enum pcpu_layout_id pcpu_rt_layout(const struct pcpu_rt *rt);
 /* One line about where the units live (for list, info and meta). */
 void pcpu_rt_describe(struct pcpu_rt *rt, char *buf, size_t len);
 const struct pcpu_topo *pcpu_rt_topo(const struct pcpu_rt *rt);
@@ -216,22 +339,49 @@ bool pcpu_cpu_online_p(struct pcpu_rt *rt, unsigned cpu);
 int pcpu_cpu_host_cpu(const struct pcpu_rt *rt, unsigned cpu);
 int pcpu_cpu_node(const struct pcpu_rt *rt, unsigned cpu);	/* topology node */
 int pcpu_cpu_host_node(const struct pcpu_rt *rt, unsigned cpu);
+/* Topology node init gave @cpu (its real node if present at init, else
+ * per the late-node policy). */
+int pcpu_cpu_init_node(const struct pcpu_rt *rt, unsigned cpu);
+/* Host / topology node the layout placed @cpu's unit for; -ENOENT when the
+ * CPU has no unit now. */
+int pcpu_cpu_unit_host_node(const struct pcpu_rt *rt, unsigned cpu);
+int pcpu_cpu_unit_node(const struct pcpu_rt *rt, unsigned cpu);
+/* True when @cpu's unit outlives an offline (embed, page, hybrid's
+ * embedded CPUs): a re-onlined CPU then finds its old values, as in the
+ * kernel, except counters, which the offline folded and zeroed. */
+bool pcpu_cpu_unit_kept(const struct pcpu_rt *rt, unsigned cpu);
 
 /*
- * pcpu_cpu_online() - bring a present, offline CPU online: allocate or
- * commit its unit on its node (per the placement), copy the template and
- * the dynamic allocations' initial values, publish the base.
+ * pcpu_cpu_hotadd() - a possible CPU that was absent at init arrives
+ * (becomes present). Its real node is read now (host topology: sysfs);
+ * a layout that placed its unit at init keeps it where init guessed.
+ * Return: 0; -EINVAL not possible; -EEXIST already present.
+ */
+int pcpu_cpu_hotadd(struct pcpu_rt *rt, unsigned cpu);
+
+/*
+ * pcpu_cpu_online() - bring a present, offline CPU online as the layout
+ * does: vm, hybrid (CPUs onlined later), thread: commit its unit on its
+ * node now (per the placement) and copy the template and the dynamic
+ * allocations' initial values; embed, page: nothing, the unit exists from
+ * init (a re-onlined CPU finds its old values, counters zeroed). Then
+ * publish the base.
  * Return: 0; -EINVAL not present; -EEXIST already online; -ENOMEM.
  */
 int pcpu_cpu_online(struct pcpu_rt *rt, unsigned cpu);
+/* The same, with the time of each part in @cost (online_ns[]). */
+int pcpu_cpu_online_cost(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost);
 
 /*
  * pcpu_cpu_offline() - take a CPU offline: refuse new holders, ask the
  * current holder to leave (it sees pcpu_thread_should_leave()) and wait for
- * it, fold the CPU's counters into the global sums, release the unit.
+ * it, fold the CPU's counters into the global sums (zeroing them in the
+ * unit), unpublish, release the unit (embed, page: kept).
  * Return: 0; -EINVAL not online; -EDEADLK the caller holds that CPU.
  */
 int pcpu_cpu_offline(struct pcpu_rt *rt, unsigned cpu);
+/* The same, with the time of each part in @cost (offline_ns[]). */
+int pcpu_cpu_offline_cost(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *cost);
 
 /*
  * pcpu_thread_enter() - make the calling thread the holder of @cpu and
@@ -254,8 +404,9 @@ int pcpu_thread_bind(const struct pcpu_rt *rt, unsigned cpu);
 
 /*
  * pcpu_alloc() - a per-CPU object of @size bytes aligned to @align (a power
- * of two up to the page size), in every CPU's unit. Every online CPU's copy
- * and every later-onlined CPU's copy starts as @init (NULL: zeros).
+ * of two up to the page size), in every CPU's unit. Every unit that exists
+ * now (online CPUs'; embed, page: every possible CPU's, as alloc_percpu()
+ * fills them) and every unit made later starts with @init (NULL: zeros).
  * @counter: the object is an array of uint64_t counters, folded on offline
  * and summed by pcpu_counter_sum().
  * Return: 0 and *off; -EINVAL; -ENOMEM the dynamic reserve is full.
@@ -288,6 +439,9 @@ struct pcpu_mem {
 	size_t committed_online_bytes;	/* ... in online CPUs' units */
 	size_t bookkeeping_bytes;	/* offset table, template, state */
 	size_t all_possible_bytes;	/* units for every possible CPU */
+	unsigned nr_units;		/* units that exist now: each holds a
+					 * copy of every static variable and
+					 * every pcpu_alloc() object */
 };
 
 int pcpu_mem_account(struct pcpu_rt *rt, struct pcpu_mem *m);
@@ -316,6 +470,8 @@ int pcpu_cpu_page_nodes(struct pcpu_rt *rt, unsigned cpu, int *nodes,
 
 /* HugePages_Free from /proc/meminfo: free 2 MiB pages, or -errno. */
 long pcpu_hugetlb_free_pages(void);
+/* MemAvailable from /proc/meminfo in bytes, or -errno. */
+long pcpu_mem_available(void);
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -325,6 +481,27 @@ const char *pcpu_strategy_desc(enum pcpu_strategy_id id);
 int pcpu_strategy_lookup(const char *name, enum pcpu_strategy_id *id);
 /* NULL when available here; else why not ("needs x86-64", ...). */
 const char *pcpu_strategy_unavailable(enum pcpu_strategy_id id);
+enum pcpu_access_id pcpu_strategy_access(enum pcpu_strategy_id id);
+enum pcpu_layout_id pcpu_strategy_layout(enum pcpu_strategy_id id);
+const char *pcpu_access_name(enum pcpu_access_id a);
+const char *pcpu_access_desc(enum pcpu_access_id a);
+int pcpu_access_lookup(const char *name, enum pcpu_access_id *a);
+/* NULL when the access method can run here; else why not. */
+const char *pcpu_access_unavailable(enum pcpu_access_id a);
+const char *pcpu_layout_name(enum pcpu_layout_id l);	/* 0: "default" */
+const char *pcpu_layout_desc(enum pcpu_layout_id l);
+int pcpu_layout_lookup(const char *name, enum pcpu_layout_id *l);
+/* The layout a strategy runs over with @override (PCPU_L_DEFAULT: its own). */
+enum pcpu_layout_id pcpu_strategy_layout_with(enum pcpu_strategy_id id,
+					      enum pcpu_layout_id override);
+/* NULL when @a over @l is a valid pair; else why not. */
+const char *pcpu_pair_invalid(enum pcpu_access_id a, enum pcpu_layout_id l);
+/* "roundrobin", "topology", "boot", "node:N". Return: 0; -EINVAL. */
+int pcpu_late_node_parse(const char *s, struct pcpu_late_node *ln);
+int pcpu_late_node_format(const struct pcpu_late_node *ln, char *buf, size_t len);
+const char *pcpu_late_node_desc(enum pcpu_late_node_kind k);
+const char *pcpu_online_part_name(enum pcpu_online_part p);
+const char *pcpu_offline_part_name(enum pcpu_offline_part p);
 const char *pcpu_backing_name(enum pcpu_backing b);
 int pcpu_backing_lookup(const char *name, enum pcpu_backing *b);
 /* "local", "interleave", "node:N" (or "N"). */

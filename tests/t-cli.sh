@@ -43,6 +43,18 @@ for cmd in mem churn; do
 		check 4 "hugetlb" $cmd --strategy vm-area --possible 8 --online 2 --page hugetlb
 	fi
 done
+# Access x layout pairs, layouts and late nodes (issue 11).
+for cmd in mem churn numa; do
+	check 2 "cannot use layout embed" $cmd --strategy vm-area --layout embed --possible 8 --online 2
+	check 2 "cannot use layout thread" $cmd --strategy offset-array --layout thread --possible 8 --online 2
+	check 2 "unknown layout 'flat'" $cmd --layout flat
+	check 2 "unknown --late-node 'nearest'" $cmd --late-node nearest
+	check 2 "late node node:9" $cmd --strategy vm-area --late-node node:9 --possible 8 --online 2
+done
+check 2 "one strategy" numa --wait-hotadd 1 --matrix off
+check 2 "want a count or a cpulist" numa --hotadd x
+check 4 "MemAvailable" mem --strategy offset-array --possible 16384 --online 2 --unit 134217728
+check 4 "4 KiB" mem --strategy offset-array --layout page --possible 8 --online 2 --page thp
 check 0 "" list --help
 check 0 "" mem --help
 
@@ -58,10 +70,19 @@ for cmd in list info access tlb churn numa mem; do
 done
 
 # list names every strategy.
-for s in offset-array segment vm-area hybrid tls; do
+for s in offset-array segment vm-area hybrid hybrid-segment tls; do
 	if ! "${bins[0]}" list | grep -q "^  $s "; then
 		echo "FAIL: list lacks $s"; fails=$((fails + 1))
 	fi
 done
+# list shows the four layouts (and thread) and the access x layout matrix.
+out=$("${bins[0]}" list)
+for l in embed page vm hybrid thread; do
+	grep -q "^  $l " <<<"$out" || { echo "FAIL: list lacks layout $l"; fails=$((fails + 1)); }
+done
+grep -qE '^  shift +\(3\) +ok +ok' <<<"$out" ||
+	{ echo "FAIL: list lacks the access x layout matrix"; fails=$((fails + 1)); }
+grep -q 'constant power-of-two stride' <<<"$out" ||
+	{ echo "FAIL: list lacks the reason shift needs a stride"; fails=$((fails + 1)); }
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

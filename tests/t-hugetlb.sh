@@ -15,13 +15,14 @@ echo $((old + 16)) > "$knob"
 free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
 [ "${free:-0}" -ge 8 ] || { echo "skip: kernel gave only ${free:-0} free huge pages"; exit 77; }
 fails=0
-out=$(build/pcpubench mem --strategy offset-array,segment,vm-area,hybrid,tls \
-	--possible 64 --online 2 --page hugetlb --format csv 2>&1)
+# 4 possible: embed (offset-array, segment) commits all 4 units at init.
+out=$(build/pcpubench mem --strategy offset-array,segment,vm-area,hybrid,hybrid-segment,tls \
+	--possible 4 --online 2 --page hugetlb --format csv 2>&1)
 rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: mem --page hugetlb exit $rc: $out"; exit 1; }
-for s in offset-array segment vm-area hybrid; do
-	hb=$(awk -F, -v s="$s" '$2 == s && $7 == "hugetlb_bytes" {print $8}' <<<"$out")
-	un=$(awk -F, -v s="$s" '$2 == s && $7 == "unit_bytes" {print $8}' <<<"$out")
+for s in offset-array segment vm-area hybrid hybrid-segment; do
+	hb=$(awk -F, -v s="$s" '$2 == s && $9 == "hugetlb_bytes" {print $10}' <<<"$out")
+	un=$(awk -F, -v s="$s" '$2 == s && $9 == "unit_bytes" {print $10}' <<<"$out")
 	if [ "${hb:-0}" -lt $((2 * ${un:-1})) ]; then
 		echo "FAIL: $s: hugetlb_bytes ${hb:-none} for 2 units of ${un:-?}"
 		fails=$((fails + 1))

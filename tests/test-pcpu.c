@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,86 +31,148 @@ DEFINE_PCPU(uint64_t, t_value) = 42;
 DEFINE_PCPU(char, t_name[16]) = "template";
 DEFINE_PCPU_COUNTER(t_count);
 
-/* The strategy's own hot accessor, as a benchmark loop would use it. */
-static uint64_t *hot(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t off)
-{
-	unsigned cpu = pcpu_cpuid_tls();
-
-	switch (s) {
-	case PCPU_S_OFFSET_ARRAY:
-		return PCPU_PTR_OFFSET_ARRAY(cpu, off);
-	case PCPU_S_HYBRID:
-		return PCPU_PTR_HYBRID(cpu, off);
-	case PCPU_S_VM_AREA:
-		return PCPU_PTR_VM_AREA(cpu, off);
-	case PCPU_S_TLS:
-		return PCPU_PTR_TLS(off);
-	default:
-		return NULL;
-	}
-}
-
-static uint64_t hot_read(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t off)
-{
-#if PCPU_HAVE_SEGMENT
-	if (s == PCPU_S_SEGMENT)
-		return PCPU_SEG_U64(off);
-#endif
-	return *hot(s, rt, off);
-}
-
-static void hot_write(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t off,
-		      uint64_t v)
-{
-#if PCPU_HAVE_SEGMENT
-	if (s == PCPU_S_SEGMENT) {
-		pcpu_seg_write_u64(off, v);
-		return;
-	}
-#endif
-	*hot(s, rt, off) = v;
-}
-
-static void hot_inc(enum pcpu_strategy_id s, struct pcpu_rt *rt, pcpu_off_t off)
-{
-#if PCPU_HAVE_SEGMENT
-	if (s == PCPU_S_SEGMENT) {
-		pcpu_seg_inc_u64(off);
-		return;
-	}
-#endif
-	*hot(s, rt, off) += 1;
-}
-
 struct tstate {
 	enum pcpu_strategy_id s;
+	enum pcpu_layout_id l;		/* PCPU_L_DEFAULT: the strategy's own */
 	struct pcpu_rt *rt;
 };
 
-static struct pcpu_rt *mkrt(enum pcpu_strategy_id s, const char *possible,
-			    const char *online)
+/* Every strategy over its own layout, then the other valid pairs. */
+static const struct combo {
+	enum pcpu_strategy_id s;
+	enum pcpu_layout_id l;
+} combos[] = {
+#define C_OFFARR 0
+	{ PCPU_S_OFFSET_ARRAY, PCPU_L_DEFAULT },
+	{ PCPU_S_SEGMENT, PCPU_L_DEFAULT },
+	{ PCPU_S_VM_AREA, PCPU_L_DEFAULT },
+	{ PCPU_S_HYBRID, PCPU_L_DEFAULT },
+	{ PCPU_S_HYBRID_SEGMENT, PCPU_L_DEFAULT },
+	{ PCPU_S_TLS, PCPU_L_DEFAULT },
+	{ PCPU_S_OFFSET_ARRAY, PCPU_L_PAGE },
+	{ PCPU_S_OFFSET_ARRAY, PCPU_L_VM },
+	{ PCPU_S_OFFSET_ARRAY, PCPU_L_HYBRID },
+	{ PCPU_S_SEGMENT, PCPU_L_PAGE },
+	{ PCPU_S_SEGMENT, PCPU_L_VM },
+	{ PCPU_S_VM_AREA, PCPU_L_PAGE },
+	{ PCPU_S_HYBRID, PCPU_L_EMBED },
+};
+
+static enum pcpu_layout_id layout_of(const struct tstate *ts)
 {
-	struct pcpu_config cfg = { 0 };
+	return pcpu_strategy_layout_with(ts->s, ts->l);
+}
+
+/* The access method's own hot accessors (lib/pcpu-access.h), as the
+ * benchmarks' loops use them. */
+static uint64_t hot_read(struct tstate *ts, pcpu_off_t off)
+{
+	unsigned cpu = pcpu_cpuid_tls();
+	struct pcpu_acc_ctx ctx;
+
+	pcpu_rt_acc_ctx(ts->rt, &ctx);
+	switch (pcpu_rt_access(ts->rt)) {
+	case PCPU_A_TABLE:
+		return PCPU_TABLE_READ_U64(ctx, cpu, off);
+	case PCPU_A_SHIFT:
+		return PCPU_SHIFT_READ_U64(ctx, cpu, off);
+	case PCPU_A_TLS:
+		return PCPU_TLS_READ_U64(ctx, cpu, off);
+#if PCPU_HAVE_SEGMENT
+	case PCPU_A_SEGMENT:
+		return PCPU_SEGMENT_READ_U64(ctx, cpu, off);
+#endif
+	default:
+		fail();
+	}
+	return 0;
+}
+
+static void hot_write(struct tstate *ts, pcpu_off_t off, uint64_t v)
+{
+	unsigned cpu = pcpu_cpuid_tls();
+	struct pcpu_acc_ctx ctx;
+
+	pcpu_rt_acc_ctx(ts->rt, &ctx);
+	switch (pcpu_rt_access(ts->rt)) {
+	case PCPU_A_TABLE:
+		PCPU_TABLE_WRITE_U64(ctx, cpu, off, v);
+		break;
+	case PCPU_A_SHIFT:
+		PCPU_SHIFT_WRITE_U64(ctx, cpu, off, v);
+		break;
+	case PCPU_A_TLS:
+		PCPU_TLS_WRITE_U64(ctx, cpu, off, v);
+		break;
+#if PCPU_HAVE_SEGMENT
+	case PCPU_A_SEGMENT:
+		PCPU_SEGMENT_WRITE_U64(ctx, cpu, off, v);
+		break;
+#endif
+	default:
+		fail();
+	}
+}
+
+static void hot_inc(struct tstate *ts, pcpu_off_t off)
+{
+	unsigned cpu = pcpu_cpuid_tls();
+	struct pcpu_acc_ctx ctx;
+
+	pcpu_rt_acc_ctx(ts->rt, &ctx);
+	switch (pcpu_rt_access(ts->rt)) {
+	case PCPU_A_TABLE:
+		PCPU_TABLE_INC_U64(ctx, cpu, off);
+		break;
+	case PCPU_A_SHIFT:
+		PCPU_SHIFT_INC_U64(ctx, cpu, off);
+		break;
+	case PCPU_A_TLS:
+		PCPU_TLS_INC_U64(ctx, cpu, off);
+		break;
+#if PCPU_HAVE_SEGMENT
+	case PCPU_A_SEGMENT:
+		PCPU_SEGMENT_INC_U64(ctx, cpu, off);
+		break;
+#endif
+	default:
+		fail();
+	}
+}
+
+static struct pcpu_rt *mkrt_cfg(struct tstate *ts, struct pcpu_config *cfg)
+{
 	struct pcpu_rt *rt = NULL;
 	char err[256] = "";
 	int ret;
 
-	cfg.strategy = s;
-	cfg.possible = possible;
-	cfg.online = online;
-	ret = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
+	cfg->strategy = ts->s;
+	cfg->layout = ts->l;
+	ret = pcpu_rt_init(&rt, cfg, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "pcpu_rt_init(%s): %d %s\n", pcpu_strategy_name(s),
+		fprintf(stderr, "pcpu_rt_init(%s over %s): %d %s\n",
+			pcpu_strategy_name(ts->s), pcpu_layout_name(layout_of(ts)),
 			ret, err);
 	assert_int_equal(ret, 0);
 	return rt;
+}
+
+static struct pcpu_rt *mkrt(struct tstate *ts, const char *possible,
+			    const char *online)
+{
+	struct pcpu_config cfg = { 0 };
+
+	cfg.possible = possible;
+	cfg.online = online;
+	return mkrt_cfg(ts, &cfg);
 }
 
 static int setup(void **state)
 {
 	struct tstate *ts = calloc(1, sizeof(*ts));
 
-	ts->s = (enum pcpu_strategy_id)(intptr_t)*state;
+	ts->s = combos[(intptr_t)*state].s;
+	ts->l = combos[(intptr_t)*state].l;
 	*state = ts;
 	return pcpu_strategy_unavailable(ts->s) ? -1 : 0;
 }
@@ -131,12 +194,12 @@ static void own_copy(void **state)
 	struct tstate *ts = *state;
 	unsigned cpu;
 
-	ts->rt = mkrt(ts->s, "8", "8");
+	ts->rt = mkrt(ts, "8", "8");
 	for (cpu = 0; cpu < 8; cpu++) {
 		assert_int_equal(pcpu_thread_enter(ts->rt, cpu), 0);
 		assert_int_equal(pcpu_thread_cpu(ts->rt), (int)cpu);
-		assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 42);
-		hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 1000 + cpu);
+		assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 42);
+		hot_write(ts, PCPU_OFF(t_value), 1000 + cpu);
 	}
 	pcpu_thread_leave(ts->rt);
 	for (cpu = 0; cpu < 8; cpu++) {
@@ -151,42 +214,97 @@ static void own_copy(void **state)
 	assert_int_equal(t_value, 42);
 }
 
+/*
+ * A CPU's first online sees the template. Back online after an offline,
+ * a vm (or thread, or hybrid-later) unit is new and sees the template
+ * again; a kept unit (embed, page, hybrid's boot CPUs) is the same memory
+ * and keeps its values, as the kernel's first chunk does.
+ */
 static void fresh_online_sees_template(void **state)
 {
 	struct tstate *ts = *state;
 	int round;
 
-	ts->rt = mkrt(ts->s, "4", "4");
+	ts->rt = mkrt(ts, "8", "4");
 	for (round = 0; round < 5; round++) {
+		bool kept = pcpu_cpu_unit_kept(ts->rt, 3);
+
 		assert_int_equal(pcpu_thread_enter(ts->rt, 3), 0);
-		assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 42);
-		hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 0xdead);
+		assert_int_equal(hot_read(ts, PCPU_OFF(t_value)),
+				 round && kept ? 0xdead : 42);
+		hot_write(ts, PCPU_OFF(t_value), 0xdead);
 		strcpy((char *)pcpu_ptr(ts->rt, 3, PCPU_OFF(t_name)), "stale");
 		pcpu_thread_leave(ts->rt);
 		assert_int_equal(pcpu_cpu_offline(ts->rt, 3), 0);
 		assert_null(pcpu_ptr(ts->rt, 3, PCPU_OFF(t_value)));
 		assert_int_equal(pcpu_thread_enter(ts->rt, 3), -ENODEV);
 		assert_int_equal(pcpu_cpu_online(ts->rt, 3), 0);
-		assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 3, PCPU_OFF(t_value)), 42);
+		assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 3, PCPU_OFF(t_value)),
+				 kept ? 0xdead : 42);
 		assert_string_equal((char *)pcpu_ptr(ts->rt, 3, PCPU_OFF(t_name)),
-				    "template");
+				    kept ? "stale" : "template");
+	}
+	/* CPUs 4-7 come online for the first time: the template, whatever
+	 * the layout (embed and page filled their units at init). */
+	for (round = 4; round < 8; round++) {
+		assert_int_equal(pcpu_cpu_online(ts->rt, (unsigned)round), 0);
+		assert_int_equal(pcpu_thread_enter(ts->rt, (unsigned)round), 0);
+		assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 42);
+		assert_string_equal((char *)pcpu_ptr(ts->rt, (unsigned)round,
+						     PCPU_OFF(t_name)), "template");
+		pcpu_thread_leave(ts->rt);
 	}
 	assert_int_equal(pcpu_cpu_online(ts->rt, 3), -EEXIST);
-	assert_int_equal(pcpu_cpu_offline(ts->rt, 7), -EINVAL);
+	assert_int_equal(pcpu_cpu_offline(ts->rt, 9), -EINVAL);
+}
+
+/* Offline folds a CPU's counters into the global sum and zeroes them:
+ * nothing is counted twice when a kept unit comes back. */
+static void fold_on_offline(void **state)
+{
+	struct tstate *ts = *state;
+	uint64_t sum, folded;
+	pcpu_off_t dyn;
+	int i;
+
+	ts->rt = mkrt(ts, "4", "4");
+	assert_int_equal(pcpu_alloc(ts->rt, 16, 8, NULL, true, &dyn), 0);
+	assert_int_equal(pcpu_thread_enter(ts->rt, 2), 0);
+	for (i = 0; i < 5; i++) {
+		hot_inc(ts, PCPU_OFF(t_count));
+		hot_inc(ts, dyn + 8);
+	}
+	pcpu_thread_leave(ts->rt);
+	assert_int_equal(pcpu_counter_folded(ts->rt, PCPU_OFF(t_count), &folded), 0);
+	assert_int_equal(folded, 0);
+	assert_int_equal(pcpu_cpu_offline(ts->rt, 2), 0);
+	assert_int_equal(pcpu_counter_folded(ts->rt, PCPU_OFF(t_count), &folded), 0);
+	assert_int_equal(folded, 5);
+	assert_int_equal(pcpu_counter_folded(ts->rt, dyn + 8, &folded), 0);
+	assert_int_equal(folded, 5);
+	assert_int_equal(pcpu_counter_sum(ts->rt, PCPU_OFF(t_count), &sum), 0);
+	assert_int_equal(sum, 5);
+	assert_int_equal(pcpu_cpu_online(ts->rt, 2), 0);
+	assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 2, PCPU_OFF(t_count)), 0);
+	assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 2, dyn + 8), 0);
+	assert_int_equal(pcpu_counter_sum(ts->rt, PCPU_OFF(t_count), &sum), 0);
+	assert_int_equal(sum, 5);
+	assert_int_equal(pcpu_counter_sum(ts->rt, dyn + 8, &sum), 0);
+	assert_int_equal(sum, 5);
 }
 
 static void moved_thread_reaches_new_copy(void **state)
 {
 	struct tstate *ts = *state;
 
-	ts->rt = mkrt(ts->s, "4", "4");
+	ts->rt = mkrt(ts, "4", "4");
 	assert_int_equal(pcpu_thread_enter(ts->rt, 0), 0);
-	hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 7);
+	hot_write(ts, PCPU_OFF(t_value), 7);
 	assert_int_equal(pcpu_thread_enter(ts->rt, 1), 0);
-	assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 42);
-	hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 8);
+	assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 42);
+	hot_write(ts, PCPU_OFF(t_value), 8);
 	assert_int_equal(pcpu_thread_enter(ts->rt, 0), 0);
-	assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 7);
+	assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 7);
 	/* Holding CPU 0, it cannot take CPU 0 offline itself. */
 	assert_int_equal(pcpu_cpu_offline(ts->rt, 0), -EDEADLK);
 	pcpu_thread_leave(ts->rt);
@@ -200,7 +318,7 @@ static void increments_sum_exactly(void **state)
 	pcpu_off_t dyn;
 	unsigned i, k;
 
-	ts->rt = mkrt(ts->s, "0-3,16-19", "0-3,16");
+	ts->rt = mkrt(ts, "0-3,16-19", "0-3,16");
 	assert_int_equal(pcpu_alloc(ts->rt, 24, 8, NULL, true, &dyn), 0);
 	for (i = 0; i < 300; i++) {
 		unsigned cpu = (i % 2) ? 17 + i % 3 : i % 4;
@@ -209,8 +327,8 @@ static void increments_sum_exactly(void **state)
 			assert_int_equal(pcpu_cpu_online(ts->rt, cpu), 0);
 		assert_int_equal(pcpu_thread_enter(ts->rt, cpu), 0);
 		for (k = 0; k <= i % 7; k++) {
-			hot_inc(ts->s, ts->rt, PCPU_OFF(t_count));
-			hot_inc(ts->s, ts->rt, dyn + 16);
+			hot_inc(ts, PCPU_OFF(t_count));
+			hot_inc(ts, dyn + 16);
 			expect++;
 		}
 		pcpu_thread_leave(ts->rt);
@@ -235,7 +353,7 @@ static void dynamic_survives_hotplug(void **state)
 	pcpu_off_t a, b, c;
 	unsigned cpu;
 
-	ts->rt = mkrt(ts->s, "6", "3");
+	ts->rt = mkrt(ts, "6", "3");
 	assert_int_equal(pcpu_alloc(ts->rt, sizeof(init), 64, init, false, &a), 0);
 	assert_int_equal(a % 64, 0);
 	assert_int_equal(pcpu_alloc(ts->rt, 4096, 4096, NULL, false, &b), 0);
@@ -250,7 +368,10 @@ static void dynamic_survives_hotplug(void **state)
 	assert_memory_equal(pcpu_ptr(ts->rt, 4, a), init, sizeof(init));
 	assert_int_equal(pcpu_cpu_offline(ts->rt, 1), 0);
 	assert_int_equal(pcpu_cpu_online(ts->rt, 1), 0);
-	assert_memory_equal(pcpu_ptr(ts->rt, 1, a), init, sizeof(init));
+	if (pcpu_cpu_unit_kept(ts->rt, 1))
+		assert_string_equal(pcpu_ptr(ts->rt, 1, a), "cpu 1");
+	else
+		assert_memory_equal(pcpu_ptr(ts->rt, 1, a), init, sizeof(init));
 	assert_string_equal(pcpu_ptr(ts->rt, 0, a), "cpu 0");
 	assert_string_equal(pcpu_ptr(ts->rt, 2, a), "cpu 2");
 	/* Allocated while CPU 5 was offline: it gets its copy on online. */
@@ -258,7 +379,7 @@ static void dynamic_survives_hotplug(void **state)
 	assert_int_equal(pcpu_cpu_online(ts->rt, 5), 0);
 	assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 5, c), 99);
 	assert_int_equal(pcpu_thread_enter(ts->rt, 5), 0);
-	assert_int_equal(hot_read(ts->s, ts->rt, c), 99);
+	assert_int_equal(hot_read(ts, c), 99);
 	pcpu_thread_leave(ts->rt);
 	/* Freed space is reused and starts from its new initial value. */
 	assert_int_equal(pcpu_free(ts->rt, b), 0);
@@ -277,7 +398,7 @@ static void *enter_and_exit(void *p)
 
 	if (pcpu_thread_enter(ts->rt, 2))
 		return (void *)1;
-	hot_write(ts->s, ts->rt, PCPU_OFF(t_value), 77);
+	hot_write(ts, PCPU_OFF(t_value), 77);
 	return NULL;	/* exits holding CPU 2 */
 }
 
@@ -287,14 +408,14 @@ static void thread_exit_leaves(void **state)
 	pthread_t th;
 	void *ret;
 
-	ts->rt = mkrt(ts->s, "4", "4");
+	ts->rt = mkrt(ts, "4", "4");
 	assert_int_equal(pthread_create(&th, NULL, enter_and_exit, ts), 0);
 	assert_int_equal(pthread_join(th, &ret), 0);
 	assert_null(ret);
 	/* The CPU is free again and kept what the thread wrote. */
 	assert_int_equal(*(uint64_t *)pcpu_ptr(ts->rt, 2, PCPU_OFF(t_value)), 77);
 	assert_int_equal(pcpu_thread_enter(ts->rt, 2), 0);
-	assert_int_equal(hot_read(ts->s, ts->rt, PCPU_OFF(t_value)), 77);
+	assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 77);
 	pcpu_thread_leave(ts->rt);
 	assert_int_equal(pcpu_cpu_offline(ts->rt, 2), 0);
 }
@@ -309,6 +430,7 @@ struct stress {
 	struct tstate *ts;
 	pcpu_off_t dyn;
 	_Atomic int stop;
+	_Atomic uint64_t progress;	/* batches done by all workers */
 	uint64_t done[STRESS_WORKERS];
 	unsigned id;
 };
@@ -333,10 +455,11 @@ static void *stress_worker(void *p)
 			continue;
 		while (!pcpu_thread_should_leave(ts->rt) && !atomic_load(&st->stop)) {
 			for (k = 0; k < 64; k++) {
-				hot_inc(ts->s, ts->rt, PCPU_OFF(t_count));
-				hot_inc(ts->s, ts->rt, st->dyn);
+				hot_inc(ts, PCPU_OFF(t_count));
+				hot_inc(ts, st->dyn);
 			}
 			done += 64;
+			atomic_fetch_add(&st->progress, 1);
 			if (rand_r(&seed) % 16 == 0)
 				break;	/* migrate now and then */
 		}
@@ -355,7 +478,7 @@ static void stress_hotplug(void **state)
 	uint64_t expect = 0, sum = 0, dsum = 0;
 	unsigned seed = 7, i, events = 0;
 
-	ts->rt = mkrt(ts->s, "64", "16");
+	ts->rt = mkrt(ts, "64", "16");
 	assert_int_equal(pcpu_alloc(ts->rt, 8, 8, NULL, true, &st.dyn), 0);
 	for (i = 0; i < STRESS_WORKERS; i++) {
 		wa[i].st = &st;
@@ -364,6 +487,15 @@ static void stress_hotplug(void **state)
 	}
 	while (events < STRESS_EVENTS) {
 		unsigned cpu = (unsigned)rand_r(&seed) % STRESS_CPUS;
+
+		/* embed and page hotplug in no time: let the workers run
+		 * between every 50 events, so updates race with hotplug. */
+		if (events % 50 == 0) {
+			uint64_t p0 = atomic_load(&st.progress);
+
+			while (atomic_load(&st.progress) == p0)
+				sched_yield();
+		}
 		int r = pcpu_cpu_online_p(ts->rt, cpu) ? pcpu_cpu_offline(ts->rt, cpu)
 						       : pcpu_cpu_online(ts->rt, cpu);
 
@@ -388,33 +520,55 @@ static void stress_hotplug(void **state)
 
 /* ---- memory and placement ----------------------------------------------------- */
 
+/*
+ * Committed bytes follow the layout: embed and page commit every possible
+ * CPU's unit at init (and every unit holds every object); vm one unit per
+ * online CPU; hybrid the boot CPUs' block plus one unit per later CPU;
+ * thread one mapping per online CPU.
+ */
 static void memory_accounting(void **state)
 {
 	struct tstate *ts = *state;
+	enum pcpu_layout_id l = layout_of(ts);
+	bool all = l == PCPU_L_EMBED || l == PCPU_L_PAGE;
 	struct pcpu_mem m;
 	int nodes[64], n, i;
+	size_t u;
 
-	ts->rt = mkrt(ts->s, "256", "2");
+	ts->rt = mkrt(ts, "256", "2");
 	assert_int_equal(pcpu_mem_account(ts->rt, &m), 0);
+	u = m.unit_size;
 	assert_int_equal(m.nr_possible, 256);
 	assert_int_equal(m.nr_online, 2);
-	/* Committed: the online units, all of them touched, no more. */
-	assert_int_equal(m.committed_online_bytes, 2 * m.unit_size);
-	assert_true(m.committed_bytes >= m.committed_online_bytes);
-	/* hybrid's embedded block is whole huge pages (THP where given). */
-	assert_true(m.committed_bytes < 4 * m.unit_size ||
-		    (ts->s == PCPU_S_HYBRID && m.committed_bytes <= PCPU_HUGE_SIZE));
-	assert_int_equal(m.all_possible_bytes, 256 * m.unit_size);
-	if (ts->s == PCPU_S_VM_AREA || ts->s == PCPU_S_HYBRID)
-		assert_true(m.reserved_bytes >= 256 * m.unit_size);
-	else
-		assert_int_equal(m.reserved_bytes, 2 * m.unit_size);
+	assert_int_equal(m.nr_units, all ? 256 : 2);
+	assert_int_equal(m.committed_online_bytes, 2 * u);
+	/* 4 KiB backing: no rounding beyond whole pages. */
+	assert_int_equal(m.committed_bytes, (all ? 256 : 2) * u);
+	assert_int_equal(m.all_possible_bytes, 256 * u);
+	switch (l) {
+	case PCPU_L_EMBED:
+		assert_int_equal(m.reserved_bytes, 256 * u);
+		break;
+	case PCPU_L_PAGE:
+	case PCPU_L_VM:
+		assert_int_equal(m.reserved_bytes, 256 * u);
+		break;
+	case PCPU_L_HYBRID:
+		assert_int_equal(m.reserved_bytes, 256 * u + 2 * u);
+		break;
+	default:
+		assert_int_equal(m.reserved_bytes, 2 * u);
+		break;
+	}
 	assert_int_equal(pcpu_cpu_online(ts->rt, 200), 0);
 	assert_int_equal(pcpu_mem_account(ts->rt, &m), 0);
-	assert_int_equal(m.committed_online_bytes, 3 * m.unit_size);
+	assert_int_equal(m.committed_online_bytes, 3 * u);
+	assert_int_equal(m.committed_bytes, (all ? 256 : 3) * u);
+	assert_int_equal(m.nr_units, all ? 256 : 3);
 	assert_int_equal(pcpu_cpu_offline(ts->rt, 200), 0);
 	assert_int_equal(pcpu_mem_account(ts->rt, &m), 0);
-	assert_int_equal(m.committed_online_bytes, 2 * m.unit_size);
+	assert_int_equal(m.committed_online_bytes, 2 * u);
+	assert_int_equal(m.committed_bytes, (all ? 256 : 2) * u);
 	/* Every page of a local unit sits on its CPU's node. */
 	n = pcpu_cpu_page_nodes(ts->rt, 1, nodes, 64);
 	if (n == -ENOTSUP)
@@ -422,6 +576,107 @@ static void memory_accounting(void **state)
 	assert_true(n > 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(nodes[i], pcpu_cpu_host_node(ts->rt, 1));
+}
+
+/*
+ * embed and page allocate, place and copy nothing on online and release
+ * nothing on offline: a CPU's unit is the same memory every time. vm
+ * commits on online and releases on offline.
+ */
+static void online_allocates_per_layout(void **state)
+{
+	struct tstate *ts = *state;
+	enum pcpu_layout_id l = layout_of(ts);
+	bool all = l == PCPU_L_EMBED || l == PCPU_L_PAGE;
+	struct pcpu_hp_cost cost;
+	struct pcpu_mem m0, m1;
+	void *p0, *p1;
+
+	ts->rt = mkrt(ts, "64", "2");
+	assert_int_equal(pcpu_mem_account(ts->rt, &m0), 0);
+	assert_int_equal(pcpu_cpu_online_cost(ts->rt, 40, &cost), 0);
+	p0 = pcpu_ptr(ts->rt, 40, 0);
+	assert_int_equal(pcpu_mem_account(ts->rt, &m1), 0);
+	assert_true(pcpu_cpu_unit_kept(ts->rt, 40) == all);
+	if (all) {
+		assert_true(cost.online_ns[PCPU_ON_ALLOC] == 0);
+		assert_true(cost.online_ns[PCPU_ON_PLACE] == 0);
+		assert_true(cost.online_ns[PCPU_ON_COPY] == 0);
+		assert_int_equal(m1.committed_bytes, m0.committed_bytes);
+		assert_int_equal(m1.nr_units, m0.nr_units);
+	} else {
+		assert_true(cost.online_ns[PCPU_ON_ALLOC] > 0);
+		assert_true(cost.online_ns[PCPU_ON_COPY] > 0);
+		assert_int_equal(m1.committed_bytes, m0.committed_bytes + m0.unit_size);
+		assert_int_equal(m1.nr_units, m0.nr_units + 1);
+	}
+	assert_int_equal(pcpu_cpu_offline_cost(ts->rt, 40, &cost), 0);
+	assert_true((cost.offline_ns[PCPU_OFF_RELEASE] == 0) == all);
+	assert_int_equal(pcpu_mem_account(ts->rt, &m1), 0);
+	assert_int_equal(m1.committed_bytes, m0.committed_bytes);
+	assert_int_equal(pcpu_cpu_online(ts->rt, 40), 0);
+	p1 = pcpu_ptr(ts->rt, 40, 0);
+	if (all)
+		assert_ptr_equal(p0, p1);
+}
+
+/*
+ * What init knows: CPUs absent at init get their node from the late-node
+ * policy; embed and page keep the unit where init put it, vm and hybrid
+ * place a later CPU's unit on its real node when it comes.
+ */
+static void late_node_placement(void **state)
+{
+	static const char *const pol[] = { "roundrobin", "topology", "boot" };
+	/* Real (topology) nodes of CPUs 4-7: PUs 0-3 again, nodes 0,0,1,1. */
+	static const int real[4] = { 0, 0, 1, 1 };
+	static const int guess[3][4] = { { 0, 1, 0, 1 }, { 0, 0, 1, 1 }, { 0, 0, 0, 0 } };
+	struct tstate *ts = *state;
+	enum pcpu_layout_id l = layout_of(ts);
+	bool at_init = l == PCPU_L_EMBED || l == PCPU_L_PAGE;
+	struct pcpu_config cfg = { 0 };
+	unsigned k, cpu;
+
+	if (l == PCPU_L_THREAD)
+		skip();
+	cfg.topology = "synthetic:pack:2 numa:1 core:2 pu:1";
+	cfg.possible = "8";
+	cfg.present = "4";
+	cfg.online = "4";
+	for (k = 0; k < 3; k++) {
+		char err[64];
+
+		assert_int_equal(pcpu_late_node_parse(pol[k], &cfg.late_node), 0);
+		assert_int_equal(pcpu_late_node_format(&cfg.late_node, err, sizeof(err)), 0);
+		assert_string_equal(err, pol[k]);
+		ts->rt = mkrt_cfg(ts, &cfg);
+		assert_int_equal(pcpu_cpu_online(ts->rt, 5), -EINVAL);	/* absent */
+		assert_int_equal(pcpu_cpu_hotadd(ts->rt, 2), -EEXIST);
+		assert_int_equal(pcpu_cpu_hotadd(ts->rt, 9), -EINVAL);
+		for (cpu = 4; cpu < 8; cpu++) {
+			int want = at_init ? guess[k][cpu - 4] : real[cpu - 4];
+
+			assert_int_equal(pcpu_cpu_node(ts->rt, cpu), real[cpu - 4]);
+			assert_int_equal(pcpu_cpu_init_node(ts->rt, cpu), guess[k][cpu - 4]);
+			assert_int_equal(pcpu_cpu_hotadd(ts->rt, cpu), 0);
+			assert_int_equal(pcpu_cpu_online(ts->rt, cpu), 0);
+			assert_int_equal(pcpu_cpu_unit_node(ts->rt, cpu), want);
+			assert_int_equal(pcpu_thread_enter(ts->rt, cpu), 0);
+			assert_int_equal(hot_read(ts, PCPU_OFF(t_value)), 42);
+			pcpu_thread_leave(ts->rt);
+		}
+		/* Boot CPUs always on their real node. */
+		assert_int_equal(pcpu_cpu_unit_node(ts->rt, 2), 1);
+		pcpu_rt_fini(ts->rt);
+		ts->rt = NULL;
+	}
+	assert_int_equal(pcpu_late_node_parse("node:1", &cfg.late_node), 0);
+	ts->rt = mkrt_cfg(ts, &cfg);
+	assert_int_equal(pcpu_cpu_init_node(ts->rt, 4), 1);
+	pcpu_rt_fini(ts->rt);
+	ts->rt = NULL;
+	assert_int_equal(pcpu_late_node_parse("node:x", &cfg.late_node), -EINVAL);
+	assert_int_equal(pcpu_late_node_parse("nearest", &cfg.late_node), -EINVAL);
 }
 
 /* ---- topology and configuration -------------------------------------------------- */
@@ -588,35 +843,131 @@ static void bad_config(void **state)
 		assert_non_null(strstr(err, "hugetlb"));
 	}
 	cfg.backing = PCPU_BACKING_4K;
+	/* Pairs that do not exist, and what the layout cannot do. */
+	cfg.layout = PCPU_L_THREAD;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cannot use layout thread"));
+	cfg.strategy = PCPU_S_VM_AREA;
+	cfg.layout = PCPU_L_EMBED;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "stride"));
+	cfg.layout = PCPU_L_HYBRID;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	cfg.strategy = PCPU_S_TLS;
+	cfg.layout = PCPU_L_VM;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	cfg.strategy = PCPU_S_OFFSET_ARRAY;
+	cfg.layout = PCPU_L_PAGE;
+	cfg.backing = PCPU_BACKING_THP;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "4 KiB"));
+	cfg.backing = PCPU_BACKING_4K;
+	cfg.layout = PCPU_NR_LAYOUTS;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	cfg.layout = PCPU_L_DEFAULT;
+	/* A late node that is not in the topology. */
+	cfg.late_node.kind = PCPU_LATE_NODE;
+	cfg.late_node.node = 7;
+	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "late node"));
+	memset(&cfg.late_node, 0, sizeof(cfg.late_node));
+	/* Every possible CPU's unit at init must fit in memory. */
+	cfg.possible = "16384";
+	cfg.unit_size = 128UL << 20;
+	if (pcpu_mem_available() > 0) {
+		assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -ENOTSUP);
+		assert_non_null(strstr(err, "MemAvailable"));
+	}
+	cfg.possible = "4";
+	cfg.unit_size = 0;
 	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), 0);
 	assert_int_equal(pcpu_rt_init(&rt2, &cfg, err, sizeof(err)), -EBUSY);
 	pcpu_rt_fini(rt);
 }
 
-#define ONE(fn, id, sname)                                                    \
-	{ #fn "[" sname "]", fn, setup, teardown, (void *)PCPU_S_##id }
-#define PER_STRATEGY(fn)                                                      \
-	ONE(fn, OFFSET_ARRAY, "offset-array"), ONE(fn, SEGMENT, "segment"),   \
-	ONE(fn, VM_AREA, "vm-area"), ONE(fn, HYBRID, "hybrid"),               \
-	ONE(fn, TLS, "tls")
+static void names_and_pairs(void **state)
+{
+	enum pcpu_layout_id l;
+	enum pcpu_access_id a;
+	unsigned i;
+
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
+		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
+
+		/* Every strategy's own pair is valid. */
+		assert_null(pcpu_pair_invalid(pcpu_strategy_access(s),
+					      pcpu_strategy_layout(s)));
+	}
+	assert_int_equal(pcpu_strategy_access(PCPU_S_HYBRID_SEGMENT), PCPU_A_SEGMENT);
+	assert_int_equal(pcpu_strategy_layout(PCPU_S_HYBRID_SEGMENT), PCPU_L_HYBRID);
+	assert_string_equal(pcpu_access_name(pcpu_strategy_access(PCPU_S_VM_AREA)), "shift");
+	assert_string_equal(pcpu_layout_name(pcpu_strategy_layout(PCPU_S_SEGMENT)), "embed");
+	assert_int_equal(pcpu_layout_lookup("page", &l), 0);
+	assert_int_equal(l, PCPU_L_PAGE);
+	assert_int_equal(pcpu_layout_lookup("default", &l), -ENOENT);
+	assert_int_equal(pcpu_access_lookup("shift", &a), 0);
+	assert_int_equal(a, PCPU_A_SHIFT);
+	assert_null(pcpu_pair_invalid(PCPU_A_SHIFT, PCPU_L_PAGE));
+	assert_non_null(pcpu_pair_invalid(PCPU_A_SHIFT, PCPU_L_EMBED));
+	assert_non_null(pcpu_pair_invalid(PCPU_A_TLS, PCPU_L_EMBED));
+	assert_non_null(pcpu_pair_invalid(PCPU_A_TABLE, PCPU_L_THREAD));
+	assert_string_equal(pcpu_online_part_name(PCPU_ON_ALLOC), "alloc");
+	assert_string_equal(pcpu_offline_part_name(PCPU_OFF_QUIESCE), "quiesce");
+}
+
+static const char *combo_name(intptr_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", pcpu_strategy_name(combos[i].s),
+		 pcpu_layout_name(pcpu_strategy_layout_with(combos[i].s, combos[i].l)));
+	return buf;
+}
+
+#define NCOMBO (sizeof(combos) / sizeof(combos[0]))
+#define NTESTS (sizeof(per_combo) / sizeof(per_combo[0]))
+
+struct tdef {
+	const char *name;
+	CMUnitTestFunction fn;
+};
+
+static const struct tdef per_combo[] = {
+	{ "own_copy", own_copy },
+	{ "fresh_online_sees_template", fresh_online_sees_template },
+	{ "fold_on_offline", fold_on_offline },
+	{ "moved_thread_reaches_new_copy", moved_thread_reaches_new_copy },
+	{ "increments_sum_exactly", increments_sum_exactly },
+	{ "dynamic_survives_hotplug", dynamic_survives_hotplug },
+	{ "thread_exit_leaves", thread_exit_leaves },
+	{ "stress_hotplug", stress_hotplug },
+	{ "memory_accounting", memory_accounting },
+	{ "online_allocates_per_layout", online_allocates_per_layout },
+	{ "late_node_placement", late_node_placement },
+};
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		PER_STRATEGY(own_copy),
-		PER_STRATEGY(fresh_online_sees_template),
-		PER_STRATEGY(moved_thread_reaches_new_copy),
-		PER_STRATEGY(increments_sum_exactly),
-		PER_STRATEGY(dynamic_survives_hotplug),
-		PER_STRATEGY(thread_exit_leaves),
-		PER_STRATEGY(stress_hotplug),
-		PER_STRATEGY(memory_accounting),
-		cmocka_unit_test(topology_synthetic),
-		cmocka_unit_test(topology_xml),
-		cmocka_unit_test(topology_sparse_runtime),
-		cmocka_unit_test(cpuset_parse_format),
-		cmocka_unit_test(bad_config),
-	};
+	static char names[NTESTS * NCOMBO][96];
+	struct CMUnitTest tests[NTESTS * NCOMBO + 8];
+	size_t n = 0, t, c;
 
-	return cmocka_run_group_tests_name("pcpu runtime", tests, NULL, NULL);
+	/* Test by test, every strategy over its own layout and every other
+	 * valid pair: "own_copy[offset-array/page]". */
+	for (t = 0; t < NTESTS; t++) {
+		for (c = 0; c < NCOMBO; c++) {
+			char cn[64];
+
+			snprintf(names[n], sizeof(names[n]), "%s[%s]", per_combo[t].name,
+				 combo_name((intptr_t)c, cn, sizeof(cn)));
+			tests[n] = (struct CMUnitTest){ names[n], per_combo[t].fn, setup,
+							teardown, (void *)(intptr_t)c };
+			n++;
+		}
+	}
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_synthetic);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_xml);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_sparse_runtime);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(cpuset_parse_format);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(bad_config);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(names_and_pairs);
+	return _cmocka_run_group_tests("pcpu runtime", tests, n, NULL, NULL);
 }

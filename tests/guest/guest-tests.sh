@@ -34,7 +34,7 @@ M_LOCAL=pages_local
 M_REMOTE=pages_remote
 
 CHECKS="smoke offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
-hotplug_gate churn churn_sigkill numa_local numa_node0 all_online"
+hotplug_gate churn churn_sigkill numa_local numa_node0 numa_hotadd all_online numa_hotadd_live"
 
 HOTADD_CPU=
 cur=
@@ -303,12 +303,17 @@ check_churn() {
 		return
 	fi
 	pass=0
-	strategies=$(cat /etc/pcpu-strategies)
+	# Every strategy over its own layout, and a few other valid pairs
+	# (strategy@layout: the page and vm layouts under real hotplug).
+	strategies="$(cat /etc/pcpu-strategies) offset-array@page segment@vm vm-area@page"
 	for s in $strategies; do
-		cur=churn_$s
+		lay=
+		case $s in *@*) lay=${s#*@}; s=${s%@*} ;; esac
+		cur=churn_$s${lay:+_$lay}
 		want=$(all_up)
 		# shellcheck disable=SC2086
-		run_watched 40 /tmp/churn.csv /tmp/churn.err $BENCH churn --strategy "$s" $CHURN_ARGS
+		run_watched 40 /tmp/churn.csv /tmp/churn.err $BENCH churn --strategy "$s" \
+			${lay:+--layout $lay} $CHURN_ARGS
 		e=$(head -n 3 /tmp/churn.err | tr '\n' ' ')
 		if [ "$hung" = 1 ]; then
 			result FAIL "hung: killed after 40 s: $e"
@@ -462,6 +467,171 @@ numa_check() {
 
 check_numa_local() { numa_check local; }
 check_numa_node0() { numa_check node:0; }
+
+# The QMP hot-added vCPU (node 1), per layout and late-node policy: the
+# runtime's init is replayed as it was before the hot-add (CPUs 0-3
+# present, the hot-added id absent, its node guessed per --late-node),
+# then the CPU arrives (its node read from sysfs now) and comes online.
+# embed and page placed its unit at init: on the guessed node, remote
+# with roundrobin (the guest kernel's own guess for CPU 4 was node 0) and
+# boot (CPU 0's node 0), local with topology; vm and hybrid commit it on
+# online on its real node: always local. Pages are read with move_pages.
+# One GUEST-INFO line per case gives the placement table.
+check_numa_hotadd() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	if [ -z "$HOTADD_CPU" ]; then
+		result SKIP "no hot-added CPU (check hotadd did not run or failed)"
+		return
+	fi
+	c=$HOTADD_CPU
+	real=$(node_of "$c")
+	bad=
+	n=0
+	for lay in embed:offset-array page:offset-array vm:vm-area hybrid:hybrid; do
+		l=${lay%%:*}
+		s=${lay#*:}
+		for ln in roundrobin boot topology; do
+			$BENCH numa --strategy "$s" --layout "$l" --late-node "$ln" \
+				--possible 0-9 --present 0-3 --online 0-3 --late 0 \
+				--hotadd "$c-$c" --placement local --matrix off \
+				--format csv >/tmp/nh.csv 2>/tmp/nh.err
+			rc=$?
+			if [ "$rc" != 0 ]; then
+				bad="$bad $l/$ln:rc=$rc($(head -n 1 /tmp/nh.err))"
+				continue
+			fi
+			set -- $(awk -F, -v c="$c" '
+				NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+				$col["cpu"] == c && $col["phase"] == "hotadded" {
+					v[$col["metric"]] = $col["value"]
+				}
+				END {
+					print (("pages_local" in v) ? v["pages_local"] : "NA"),
+					      (("pages_remote" in v) ? v["pages_remote"] : "NA"),
+					      (("init_node" in v) ? v["init_node"] : "NA"),
+					      (("unit_node" in v) ? v["unit_node"] : "NA")
+				}' /tmp/nh.csv)
+			loc=$1 rem=$2 init=$3 unit=$4
+			case $l/$ln in
+			embed/roundrobin|embed/boot|page/roundrobin|page/boot)
+				want=remote ;;
+			*)	want=local ;;
+			esac
+			if [ "$want" = remote ] && [ "$real" = 0 ]; then
+				want=any	# a guess of node 0 is right for a node-0 CPU
+			fi
+			got=local
+			[ "$rem" != 0 ] && got=remote
+			[ "$loc" = NA ] || [ "$rem" = NA ] && got=none
+			echo "GUEST-INFO placement layout=$l late-node=$ln cpu=$c real_node=$real init_node=$init unit_node=$unit pages_local=$loc pages_remote=$rem -> $got"
+			n=$((n + 1))
+			[ "$want" = any ] && [ "$got" != none ] && continue
+			[ "$got" = "$want" ] || bad="$bad $l/$ln:$got(want $want; local=$loc remote=$rem unit_node=$unit)"
+		done
+	done
+	if [ -z "$bad" ]; then
+		result PASS "cpu$c (node $real): $n cases; embed/page remote with roundrobin and boot, local with topology; vm/hybrid local"
+	else
+		result FAIL "cpu$c (node $real):$bad"
+	fi
+}
+
+# hotadd_expect LAYOUT POLICY REAL_NODE: where the hot-added CPU's unit
+# should be (local, remote, or any where a node-0 guess is right).
+hotadd_expect() {
+	case $1/$2 in
+	embed/roundrobin|embed/boot|page/roundrobin|page/boot)
+		if [ "$3" = 0 ]; then echo any; else echo remote; fi ;;
+	*)	echo local ;;
+	esac
+}
+
+# The same as numa_hotadd, live: twelve runtimes (4 layouts x 3 late-node
+# policies) are brought up with this guest's CPUs as they are, then one
+# more vCPU is hot-added on node 1 over QMP while they wait; each sees it
+# arrive (sysfs), hot-adds and onlines it, and reads where its unit's
+# pages are. Live, 'topology' knows no more than the others: the id does
+# not exist in sysfs at init, so its node was guessed too (the id a vCPU
+# gets is not predictable). Runs last: it leaves one more CPU than all_up
+# expects.
+check_numa_hotadd_live() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	k=0
+	pids=
+	for lay in embed:offset-array page:offset-array vm:vm-area hybrid:hybrid; do
+		for ln in roundrobin boot topology; do
+			$BENCH numa --strategy "${lay#*:}" --layout "${lay%%:*}" \
+				--late-node "$ln" --possible sysfs --present sysfs --late 0 \
+				--wait-hotadd 90 --placement local --matrix off --format csv \
+				>/tmp/lv.$k.csv 2>/tmp/lv.$k.err &
+			pids="$pids $!"
+			echo "${lay%%:*} $ln" >/tmp/lv.$k.case
+			k=$((k + 1))
+		done
+	done
+	i=0
+	while [ "$(cat /tmp/lv.*.err 2>/dev/null | grep -c 'waiting up to')" -lt $k ] &&
+	      [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ready=$(cat /tmp/lv.*.err | grep -c 'waiting up to')
+	echo "GUEST-REQ hotadd node=1"
+	bad=
+	for pid in $pids; do
+		wait "$pid" || bad="$bad rc($pid)=$?"
+	done
+	[ "$ready" = $k ] || bad="$bad only-$ready-of-$k-ready"
+	j=0
+	c=
+	while [ $j -lt $k ]; do
+		set -- $(cat /tmp/lv.$j.case)
+		l=$1 ln=$2
+		set -- $(awk -F, '
+			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			$col["phase"] == "hotadded" && $col["cpu"] != "all" {
+				cpu = $col["cpu"]; v[$col["metric"]] = $col["value"]
+			}
+			END {
+				print (cpu == "" ? "NA" : cpu),
+				      (("pages_local" in v) ? v["pages_local"] : "NA"),
+				      (("pages_remote" in v) ? v["pages_remote"] : "NA"),
+				      (("init_node" in v) ? v["init_node"] : "NA"),
+				      (("unit_node" in v) ? v["unit_node"] : "NA")
+			}' /tmp/lv.$j.csv)
+		c=$1 loc=$2 rem=$3 init=$4 unit=$5
+		j=$((j + 1))
+		if [ "$c" = NA ]; then
+			bad="$bad $l/$ln:no-hotadded-row($(head -n 2 /tmp/lv.$((j - 1)).err | tr '\n' ' '))"
+			continue
+		fi
+		real=$(node_of "$c")
+		want=$(hotadd_expect "$l" "$ln" "$real")
+		# Live, even 'topology' cannot know: sysfs has no node for an id
+		# that is not there yet, so init guessed (init_node says what);
+		# embed and page then sit where that guess was.
+		if [ "$ln" = topology ] && { [ "$l" = embed ] || [ "$l" = page ]; }; then
+			if [ "$init" = "$real" ]; then want=local; else want=remote; fi
+		fi
+		got=local
+		[ "$rem" != 0 ] && got=remote
+		{ [ "$loc" = NA ] || [ "$rem" = NA ]; } && got=none
+		echo "GUEST-INFO placement-live layout=$l late-node=$ln cpu=$c real_node=$real init_node=$init unit_node=$unit pages_local=$loc pages_remote=$rem -> $got"
+		[ "$want" = any ] && [ "$got" != none ] && continue
+		[ "$got" = "$want" ] || bad="$bad $l/$ln:$got(want $want)"
+	done
+	if [ -z "$bad" ]; then
+		result PASS "cpu$c hot-added on node $(node_of "$c") while $k runtimes waited: embed/page on the node init guessed (roundrobin, boot; topology had no node for an absent id either), vm/hybrid local"
+	else
+		result FAIL "$bad"
+	fi
+}
 
 check_all_online() {
 	want=$(all_up)
