@@ -299,8 +299,8 @@ for c in "mem --possible 8 --online 2" "numa --matrix off" "churn --rate 0 --dur
 		grep -c '^[a-z]*,tls,.*,NA,.*na:not-supported(')
 	[ "$n" -gt 0 ] && ok "${c%% *} --page thp: tls has NA rows ($n)" || no "${c%% *} --page thp: no tls NA rows"
 done
-a=$("$BIN" mem --strategy segment --possible 0-7,64-71 --online 2 --format csv | awk -F, 'NR == 2 {print $3 $4}')
-b=$("$BIN" mem --strategy segment --possible 16 --online 2 --format csv | awk -F, 'NR == 2 {print $3}')
+a=$("$BIN" mem --strategy segment --possible 0-7,64-71 --online 2 --format csv | awk -F, 'NR == 2 {print $5 $6}')
+b=$("$BIN" mem --strategy segment --possible 16 --online 2 --format csv | awk -F, 'NR == 2 {print $5}')
 [ "$a" != "$b" ] && [ "$b" = 16 ] && ok "possible 0-7,64-71 ($a) and 16 ($b) print apart" ||
 	no "possible sets print alike: '$a' '$b'"
 
