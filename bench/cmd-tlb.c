@@ -32,6 +32,7 @@
 #include "pcpu-stats.h"
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
+#include "pcpu-version.h"
 #include "pcpubench.h"
 
 #define TLB_MAX_POINTS 256
@@ -862,6 +863,7 @@ int cmd_tlb(int argc, char **argv)
 	gethostname(cal.host, sizeof(cal.host) - 1);
 	now = time(NULL);
 	strftime(cal.date, sizeof(cal.date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(cal.revision, sizeof(cal.revision), "%s", PCPU_GIT_REV);
 	snprintf(cal.method, sizeof(cal.method),
 		 "pcpubench tlb: chase minus control; %lu reps; %zu points %.0f-%.0f; cycles %s",
 		 o.repeat, o.npts, o.pts[0], o.pts[o.npts - 1], pt_cycles_source());

@@ -821,6 +821,11 @@ int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal)
 		csv_clean(obt, sizeof(obt), cb->obtained);
 		fprintf(fp, "%s,%s,%s,obtained,NA,,info:%s,%s\n", host, cal->date,
 			backing_names[b], obt, method);
+		if (cal->revision[0]) {
+			csv_clean(obt, sizeof(obt), cal->revision);
+			fprintf(fp, "%s,%s,%s,revision,NA,,info:%s,%s\n", host,
+				cal->date, backing_names[b], obt, method);
+		}
 		for (f = 0; f < PCPU_TLBCAL_NR; f++) {
 			if (cb->found[f])
 				fprintf(fp, "%s,%s,%s,%s,%.3f,%s,found,%s\n", host,
@@ -897,6 +902,11 @@ int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
 		snprintf(cal->date, sizeof(cal->date), "%s", fld[1]);
 		snprintf(cal->method, sizeof(cal->method), "%s", fld[7]);
 		cal->b[bk].valid = true;
+		if (!strcmp(fld[3], "revision")) {
+			snprintf(cal->revision, sizeof(cal->revision), "%s",
+				 !strncmp(fld[6], "info:", 5) ? fld[6] + 5 : fld[6]);
+			continue;
+		}
 		if (!strcmp(fld[3], "obtained")) {
 			snprintf(cal->b[bk].obtained, sizeof(cal->b[bk].obtained),
 				 "%s", !strncmp(fld[6], "info:", 5) ? fld[6] + 5 : fld[6]);

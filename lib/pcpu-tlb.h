@@ -205,6 +205,7 @@ struct pcpu_tlbcal_backing {
 struct pcpu_tlbcal {
 	char host[64];
 	char date[32];		/* UTC, ISO 8601 */
+	char revision[48];	/* pcpubench revision that measured it; "" unknown */
 	char method[160];
 	struct pcpu_tlbcal_backing b[PCPU_TLB_NR_BACKINGS];
 };

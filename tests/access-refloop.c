@@ -15,7 +15,8 @@
  * `perf stat -e task-clock` too: task-clock / ops is a third figure.
  *
  *   cc -O2 -mfsgsbase -o build/access-refloop tests/access-refloop.c
- *   build/access-refloop [ops-per-run [seg-lat|seg-tput|oa-lat]]
+ *   build/access-refloop [ops-per-run [seg-lat|seg-tput|oa-lat|seg-path|
+ *                                      ptr-path|oa-path|vm-path]]
  *                                     (default 400000 ops, 300 runs)
  *   perf stat -e task-clock build/access-refloop 400000 seg-lat
  *
@@ -105,6 +106,73 @@ static __attribute__((noinline)) void oa_lat(uint64_t off, uint64_t n,
 		: "r"(rseq_cpu), "r"(tbl) : "cc", "memory");
 }
 
+/*
+ * Path mode: the whole lookup chained, in the instruction shape the
+ * kernel's accessors compile to: the previous value, and-ed with a zero
+ * held in a register, displaces the path's first load.
+ */
+#define AND_Z "and %3, %0\n\t"
+static __attribute__((noinline)) void seg_path(uint64_t off, uint64_t n,
+					      uint64_t z)
+{
+	uint64_t d = 0;
+
+#define SEG_PSTEP "mov %%gs:(%2,%0), %0\n\t" AND_Z
+	__asm__ __volatile__(
+		".p2align 5\n\t1:\n\t" SEG_PSTEP SEG_PSTEP SEG_PSTEP SEG_PSTEP
+		SEG_PSTEP SEG_PSTEP SEG_PSTEP SEG_PSTEP
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(d), "+r"(n) : "r"(off), "r"(z) : "cc", "memory");
+}
+
+/* A flat unit address in a register (ptr; tls with the %fs base read once). */
+static __attribute__((noinline)) void ptr_path(uint64_t addr, uint64_t n,
+					      uint64_t z)
+{
+	uint64_t d = 0;
+
+#define PTR_PSTEP "mov (%2,%0), %0\n\t" AND_Z
+	__asm__ __volatile__(
+		".p2align 5\n\t1:\n\t" PTR_PSTEP PTR_PSTEP PTR_PSTEP PTR_PSTEP
+		PTR_PSTEP PTR_PSTEP PTR_PSTEP PTR_PSTEP
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(d), "+r"(n) : "r"(addr), "r"(z) : "cc", "memory");
+}
+
+/* Offset table, id from the rseq area: id, table entry, unit, value. */
+static __attribute__((noinline)) void oa_path(uint64_t off, uint64_t n,
+					     long rseq_cpu_off, uint64_t z)
+{
+	const char *idp = (const char *)__builtin_thread_pointer() + rseq_cpu_off;
+	uint64_t d = 0, t;
+
+#define OA_PSTEP "movl (%4,%0), %k2\n\t" "mov (%5,%2,8), %2\n\t"            \
+	"mov (%2,%6), %0\n\t" AND_Z
+	__asm__ __volatile__(
+		".p2align 5\n\t1:\n\t" OA_PSTEP OA_PSTEP OA_PSTEP OA_PSTEP
+		OA_PSTEP OA_PSTEP OA_PSTEP OA_PSTEP
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(d), "+r"(n), "=&r"(t), "+r"(z)
+		: "r"(idp), "r"(tbl), "r"(off) : "cc", "memory");
+}
+
+/* base + (id << shift), id from the rseq area; shift by %cl. */
+static __attribute__((noinline)) void vm_path(uint64_t addr, uint64_t n,
+					     long rseq_cpu_off, uint64_t z)
+{
+	const char *idp = (const char *)__builtin_thread_pointer() + rseq_cpu_off;
+	uint64_t d = 0, t, sh = 16;
+
+#define VM_PSTEP "movl (%4,%0), %k2\n\t" "shl %%cl, %2\n\t"                \
+	"mov (%2,%5), %0\n\t" AND_Z
+	__asm__ __volatile__(
+		".p2align 5\n\t1:\n\t" VM_PSTEP VM_PSTEP VM_PSTEP VM_PSTEP
+		VM_PSTEP VM_PSTEP VM_PSTEP VM_PSTEP
+		"sub $8, %1\n\tjnz 1b"
+		: "+r"(d), "+r"(n), "=&r"(t), "+r"(z)
+		: "r"(idp), "r"(addr), "c"(sh) : "cc", "memory");
+}
+
 static __attribute__((noinline)) void imul_chain(uint64_t n)
 {
 	uint64_t x = 3;
@@ -113,6 +181,9 @@ static __attribute__((noinline)) void imul_chain(uint64_t n)
 		"imul %0, %0\n\timul %0, %0\n\timul %0, %0\n\timul %0, %0\n\t"
 		"sub $4, %1\n\tjnz 1b" : "+r"(x), "+r"(n) : : "cc");
 }
+
+static volatile uint64_t zero_;
+static uint64_t vm_addr;	/* unit of this CPU + off in the shift model */
 
 static double best_ns(int which, uint64_t off, uint64_t n, long rc)
 {
@@ -128,6 +199,14 @@ static double best_ns(int which, uint64_t off, uint64_t n, long rc)
 			seg_tput(off, n);
 		else if (which == 2)
 			oa_lat(off, n, rc);
+		else if (which == 4)
+			seg_path(off, n, zero_);
+		else if (which == 5)
+			ptr_path((uint64_t)area + off, n, zero_);
+		else if (which == 6)
+			oa_path(off, n, rc, zero_);
+		else if (which == 7)
+			vm_path(vm_addr, n, rc, zero_);
 		else
 			imul_chain(n);
 		t = (now() - t0) * 1e9 / n;
@@ -162,6 +241,9 @@ int main(int argc, char **argv)
 	for (cpu = 0; cpu < 64; cpu++)
 		tbl[cpu] = (uint64_t)area;	/* every CPU: the same unit */
 	_writegsbase_u64((uint64_t)area);
+	/* shift model: this CPU's unit at area, so the base is area - (id << 16) */
+	vm_addr = (uint64_t)area + off -
+		  ((uint64_t)*(volatile uint32_t *)((char *)__builtin_thread_pointer() + rc) << 16);
 	/* best_ns() gives ns per imul; 3 cycles each */
 	ghz = 3.0 / best_ns(3, 0, n, 0);
 	if (!only || !strcmp(only, "seg-lat")) {
@@ -181,6 +263,28 @@ int main(int argc, char **argv)
 
 		printf("offset-array (rseq) read latency: %.4f ns/op  %.3f "
 		       "cycles/op\n", t, t * ghz);
+	}
+	{
+		static const struct {
+			int which;
+			const char *name, *label;
+		} pl[] = {
+			{ 4, "seg-path", "segment read path:            " },
+			{ 5, "ptr-path", "ptr/tls read path:            " },
+			{ 6, "oa-path", "offset-array (rseq) read path:" },
+			{ 7, "vm-path", "vm-area (rseq) read path:     " },
+		};
+		unsigned i;
+
+		for (i = 0; i < sizeof(pl) / sizeof(pl[0]); i++) {
+			double t;
+
+			if (only && strcmp(only, pl[i].name))
+				continue;
+			t = best_ns(pl[i].which, off, n, rc);
+			printf("%s %.4f ns/op  %.3f cycles/op\n", pl[i].label,
+			       t, t * ghz);
+		}
 	}
 	printf("core clock (own imul chain): %.3f GHz; ops per run %llu\n",
 	       ghz, (unsigned long long)n);
