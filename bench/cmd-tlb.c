@@ -760,6 +760,16 @@ static void text_report(FILE *f, const struct tlb_opts *o, struct tlb_run *runs,
 	}
 	fprintf(f, "cpuid TLB source: %s\n", ci->tlb_source ? ci->tlb_source :
 		"not reported");
+	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++) {
+		char d[200];
+
+		if (!runs[bk].done)
+			continue;
+		for (fg = PCPU_TLBCAL_L1_ENTRIES; fg <= PCPU_TLBCAL_L2_ENTRIES; fg++)
+			if (pcpu_tlbcal_cpuid_disagree(&runs[bk].cal, bk, ci,
+						       fg, d, sizeof(d)) == 1)
+				fprintf(f, "disagreement: %s\n", d);
+	}
 	fprintf(f, "dTLB misses: %s\n", pm->ok ? "counted (dTLB-load-misses)" : pm->na);
 	if (runs[0].done && runs[1].done) {
 		const struct pcpu_tlbcal_backing *a = &runs[0].cal, *b = &runs[1].cal;
