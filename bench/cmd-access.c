@@ -1801,7 +1801,7 @@ static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
 	char b[64];
 
 	snprintf(b, sizeof(b), fmt, v);
-	pout_meta(out, k, b);
+	meta_str(out, k, b);
 }
 
 /*
@@ -1937,8 +1937,7 @@ int cmd_access(int argc, char **argv)
 	}
 	for (i = 0; i < (size_t)argc && cmdlen < sizeof(cmd) - 2; i++)
 		cmdlen += (size_t)snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
-					   "%s%s", i ? " " : "pcpubench ",
-					   argv[i]);
+					   "%s%s", i ? " " : "", argv[i]);
 	meta_str(out, "command", cmd);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	meta_str(out, "seed", b);
