@@ -1805,6 +1805,70 @@ static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
 }
 
 /*
+ * A quick TLB sweep when no calibration gives the reach: the chase minus
+ * its control (pcpu-tlb.h) at 4 points per octave from 16 to 16384
+ * pages, median of 3, through the same detector as `pcpubench tlb`.
+ * Return: 0 with @cb filled; -errno.
+ */
+static int quick_tlb_reach(struct pcpu_tlbcal_backing *cb, double tsc_hz)
+{
+	enum { NPT = 41, REPS = 3 };
+	double x[NPT], y[NPT], v[2][REPS], chz;
+	struct pcpu_tlb_buf buf;
+	struct pcpu_tlb_fit fit;
+	size_t i, r, pat;
+	int ret;
+
+	for (i = 0; i < NPT; i++)
+		x[i] = round(16 * exp2((double)i / 4));
+	ret = pcpu_tlb_buf_alloc(&buf, (size_t)x[NPT - 1] * PCPU_TLB_PAGE,
+				 PCPU_TLB_4K, false);
+	if (ret)
+		return ret;
+	if (pt_core_hz_calibrate(&chz))
+		chz = tsc_hz;
+	for (i = 0; i < NPT && !ret; i++) {
+		size_t n = (size_t)x[i], steps = n > 20000 ? n : 20000;
+
+		for (r = 0; r < REPS && !ret; r++)
+			for (pat = 0; pat < 2 && !ret; pat++) {
+				void *head;
+				uint64_t t, best = UINT64_MAX;
+				int k;
+
+				ret = pcpu_tlb_build(&buf, n, (enum pcpu_tlb_pattern)pat,
+						     0xC01DULL + i * 31 + r, &head);
+				if (ret)
+					break;
+				pcpu_tlb_walk(&head, n > 4096 ? n : 4096);
+				for (k = 0; k < 3; k++) {
+					t = pcpu_tlb_walk(&head, steps);
+					if (t < best)
+						best = t;
+				}
+				v[pat][r] = (double)best / (double)((steps + 15) / 16 * 16);
+			}
+		if (!ret) {
+			struct pstats a, b;
+
+			pstats_compute(v[0], REPS, &a);
+			pstats_compute(v[1], REPS, &b);
+			/* ticks to core cycles: x core_hz / tsc_hz */
+			y[i] = (a.median - b.median) * chz / tsc_hz;
+		}
+	}
+	pcpu_tlb_buf_free(&buf);
+	if (ret)
+		return ret;
+	ret = pcpu_tlb_detect(x, y, NULL, NPT, NULL, &fit);
+	if (ret)
+		return ret;
+	memset(cb, 0, sizeof(*cb));
+	pcpu_tlbcal_from_fit(cb, &fit);
+	return 0;
+}
+
+/*
  * The K list: as given, or (--mode cold) 0, 1.5x the L1 dTLB reach and
  * 2x the L2 TLB reach of the 4k calibration; without one, fixed guesses,
  * said so in the metadata.
@@ -1832,12 +1896,29 @@ static void cold_setup(struct run_ctx *c)
 			 k[2] > COLD_POOL_PAGES ? "; flagged: 2 x L2 exceeds "
 			 "the pool, clamped" : "");
 	} else {
-		k[1] = 192;
-		k[2] = 8192;
-		snprintf(c->cold_src, sizeof(c->cold_src), "default without a "
-			 "calibration (%s): fixed guesses 0, 192, 8192; run "
-			 "pcpubench tlb first", c->cal_ok ? "no L1 or L2 step "
-			 "in it" : "none");
+		struct pcpu_tlbcal_backing q;
+		int r = quick_tlb_reach(&q, c->tsc_hz);
+
+		if (!r && q.found[PCPU_TLBCAL_L1_ENTRIES] &&
+		    q.found[PCPU_TLBCAL_L2_ENTRIES]) {
+			k[1] = (size_t)(1.5 * q.value[PCPU_TLBCAL_L1_ENTRIES] + 0.5);
+			k[2] = (size_t)(2.0 * q.value[PCPU_TLBCAL_L2_ENTRIES] + 0.5);
+			snprintf(c->cold_src, sizeof(c->cold_src), "default, "
+				 "measured (no usable calibration): 0, 1.5 x L1 "
+				 "%.0f, 2 x L2 %.0f pages from a quick chase of "
+				 "16-16384 pages", q.value[PCPU_TLBCAL_L1_ENTRIES],
+				 q.value[PCPU_TLBCAL_L2_ENTRIES]);
+		} else {
+			k[1] = 192;
+			k[2] = 8192;
+			snprintf(c->cold_src, sizeof(c->cold_src), "default "
+				 "guesses 0, 192, 8192: no calibration and the "
+				 "quick chase found %s; run pcpubench tlb first",
+				 r ? "nothing (error)" :
+				 !q.found[PCPU_TLBCAL_L1_ENTRIES] ?
+				 q.why[PCPU_TLBCAL_L1_ENTRIES] :
+				 q.why[PCPU_TLBCAL_L2_ENTRIES]);
+		}
 	}
 	k[0] = 0;
 	for (i = 0; i < 3 && c->ncold < MAX_LIST; i++) {

@@ -19,6 +19,7 @@
  *                                      ptr-path|oa-path|vm-path]]
  *                                     (default 400000 ops, 300 runs)
  *   perf stat -e task-clock build/access-refloop 400000 seg-lat
+ *   build/access-refloop cold 0,200,8192 [4k|2m]   (isolated cold reads)
  *
  * Not a unit test (it times things); not built by `make`.
  */
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <time.h>
 
 extern const long __rseq_offset __attribute__((weak));
@@ -83,7 +85,7 @@ static __attribute__((noinline)) void seg_tput(uint64_t off, uint64_t n)
 
 /*
  * Offset array, CPU id from glibc's rseq area (cpu_id at +4); the shape
- * gcc gives pcpubench's loop: table load, add, load.
+ * of the kernel's per_cpu_ptr(): table load, load at base + offset.
  */
 static __attribute__((noinline)) void oa_lat(uint64_t off, uint64_t n,
 					     long rseq_cpu_off)
@@ -96,8 +98,7 @@ static __attribute__((noinline)) void oa_lat(uint64_t off, uint64_t n,
 #define OA_STEP                                                               \
 	"movl (%4), %k2\n\t"                                             \
 	"mov (%5,%2,8), %3\n\t"                                               \
-	"add %0, %3\n\t"                                                       \
-	"mov (%3), %0\n\t"
+	"mov (%3,%0), %0\n\t"
 	__asm__ __volatile__(
 		".p2align 5\n\t1:\n\t" OA_STEP OA_STEP OA_STEP OA_STEP
 		OA_STEP OA_STEP OA_STEP OA_STEP
@@ -216,6 +217,160 @@ static double best_ns(int which, uint64_t off, uint64_t n, long rc)
 	return best;
 }
 
+/* ---- cold: one fenced whole-path read after K random pages ---------- */
+
+#define POOL_PAGES 32768
+static unsigned char *pool;
+static uint32_t *perm;
+
+static inline uint64_t tsc_fenced(void)
+{
+	uint32_t lo, hi, aux;
+
+	__asm__ __volatile__("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux)
+			     : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t xs64(uint64_t *s)
+{
+	*s ^= *s << 7;
+	*s ^= *s >> 9;
+	return *s;
+}
+
+/* Ticks of one read of kind @which (0 empty, 1 seg, 2 ptr, 3 oa, 4 vm). */
+static uint64_t cold_one(int which, size_t k, uint64_t *rs, uint64_t off,
+			 unsigned char *unit, long rc)
+{
+	const char *idp = (const char *)__builtin_thread_pointer() + rc;
+	size_t start = k < POOL_PAGES ? xs64(rs) % (POOL_PAGES - k + 1) : 0, i;
+	uint64_t t0, t1, v = 0, s = 0, sh = 16;
+
+	for (i = 0; i < k; i++)
+		s += *(volatile uint64_t *)(pool + (size_t)perm[start + i] * 4096 +
+					    ((start + i) % 64) * 64);
+	__asm__ __volatile__("mfence\n\tlfence" : : : "memory");
+	t0 = tsc_fenced();
+	switch (which) {
+	case 1:
+		__asm__ __volatile__("mov %%gs:(%1), %0" : "=r"(v) : "r"(off));
+		break;
+	case 2:
+		__asm__ __volatile__("mov (%1,%2), %0" : "=r"(v)
+				     : "r"(unit), "r"(off));
+		break;
+	case 3:
+		__asm__ __volatile__("movl (%1), %k0\n\tmov (%2,%0,8), %0\n\t"
+				     "mov (%0,%3), %0" : "=&r"(v)
+				     : "r"(idp), "r"(tbl), "r"(off));
+		break;
+	case 4:
+		__asm__ __volatile__("movl (%1), %k0\n\tshl %%cl, %0\n\t"
+				     "mov (%0,%2), %0" : "=&r"(v)
+				     : "r"(idp), "r"(vm_addr), "c"(sh) : "cc");
+		break;
+	}
+	t1 = tsc_fenced();
+	zero_ += (v + s) & 0 ? 1 : 0;
+	return t1 - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median ticks over @n samples. */
+static double cold_median(int which, size_t k, size_t n, uint64_t *rs,
+			  uint64_t off, unsigned char *unit, long rc)
+{
+	uint64_t *v = malloc(n * sizeof(*v));
+	size_t i;
+	double m;
+
+	for (i = 0; i < 16; i++)
+		cold_one(which, k, rs, off, unit, rc);
+	for (i = 0; i < n; i++)
+		v[i] = cold_one(which, k, rs, off, unit, rc);
+	qsort(v, n, sizeof(*v), cmp_u64);
+	m = n % 2 ? (double)v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	free(v);
+	return m;
+}
+
+/*
+ * build/access-refloop cold K,K,... [4k|2m]: per K and kind, the median
+ * of 2000 samples minus the median of the empty path, in core cycles
+ * (TSC rate against CLOCK_MONOTONIC, core clock from the imul chain).
+ */
+static int cold_main(const char *klist, const char *page, long rc, double ghz)
+{
+	static const char *const kind[] = { "", "segment (1 page)",
+		"ptr (1 page)", "offset-array rseq (3 pages)",
+		"vm-area rseq (2 pages)" };
+	int huge = page && !strcmp(page, "2m");
+	size_t len = 4UL << 20, i;
+	unsigned char *m, *unit;
+	uint64_t rs = 88172645463325252ULL, off = 4096 + 64, t0;
+	double tsc_ghz, t;
+	char *dup = strdup(klist), *tok, *save = NULL;
+
+	m = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pool = mmap(NULL, (size_t)POOL_PAGES * 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	perm = malloc(POOL_PAGES * sizeof(*perm));
+	if (m == MAP_FAILED || pool == MAP_FAILED || !perm || !dup)
+		return 1;
+	unit = (unsigned char *)(((uintptr_t)m + len - 1) & ~(len - 1));
+	madvise(unit, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	memset(unit, 0, len);
+	madvise(pool, (size_t)POOL_PAGES * 4096, MADV_NOHUGEPAGE);
+	memset(pool, 1, (size_t)POOL_PAGES * 4096);
+	for (i = 0; i < POOL_PAGES; i++)
+		perm[i] = (uint32_t)i;
+	for (i = POOL_PAGES - 1; i > 0; i--) {
+		size_t j = xs64(&rs) % (i + 1);
+		uint32_t x = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	for (i = 0; i < 64; i++)
+		tbl[i] = (uint64_t)unit;
+	_writegsbase_u64((uint64_t)unit);
+	vm_addr = (uint64_t)unit + off -
+		  ((uint64_t)*(volatile uint32_t *)((char *)__builtin_thread_pointer() + rc) << 16);
+	t = now();
+	t0 = tsc_fenced();
+	while (now() - t < 0.2)
+		;
+	tsc_ghz = (tsc_fenced() - t0) / ((now() - t) * 1e9);
+	printf("cold (refloop): unit on %s pages; median of 2000 samples minus "
+	       "the empty path; core %.3f GHz, TSC %.3f GHz\n",
+	       huge ? "2m (THP asked)" : "4k", ghz, tsc_ghz);
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t k = strtoul(tok, NULL, 0);
+		double e;
+		int w;
+
+		if (k > POOL_PAGES)
+			return 2;
+		e = cold_median(0, k, 2000, &rs, off, unit, rc);
+		for (w = 1; w <= 4; w++) {
+			double c = cold_median(w, k, 2000, &rs, off, unit, rc);
+
+			printf("K %-6zu %-28s %8.1f cycles\n", k, kind[w],
+			       (c - e) / tsc_ghz * ghz);
+		}
+	}
+	free(dup);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 400000ULL;
@@ -245,7 +400,9 @@ int main(int argc, char **argv)
 	vm_addr = (uint64_t)area + off -
 		  ((uint64_t)*(volatile uint32_t *)((char *)__builtin_thread_pointer() + rc) << 16);
 	/* best_ns() gives ns per imul; 3 cycles each */
-	ghz = 3.0 / best_ns(3, 0, n, 0);
+	ghz = 3.0 / best_ns(3, 0, 400000, 0);
+	if (argc > 2 && !strcmp(argv[1], "cold"))
+		return cold_main(argv[2], argc > 3 ? argv[3] : NULL, rc, ghz);
 	if (!only || !strcmp(only, "seg-lat")) {
 		double t = best_ns(0, off, n, rc);
 
