@@ -217,6 +217,8 @@ int al_strategy_method(enum pcpu_strategy_id s, enum al_method *m,
 
 	if ((unsigned)s > PCPU_NR_STRATEGIES)
 		return -EINVAL;
+	if (!map[s].layout)
+		return -ENOENT;	/* a strategy this table does not know yet */
 	if (m)
 		*m = map[s].m;
 	if (layout)

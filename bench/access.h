@@ -98,7 +98,8 @@ typedef uint64_t (*al_cold_fn)(struct al_args *a);
 /*
  * al_strategy_method() - a strategy's access method and layout name
  * (strategy = method over layout). AL_S_PTR is ptr over "none".
- * Return: 0; -EINVAL unknown strategy.
+ * Return: 0; -EINVAL unknown strategy; -ENOENT a strategy with no
+ * method in the table yet (its points are NA, never another method's).
  * (To be replaced by the runtime's own layout x method API.)
  */
 int al_strategy_method(enum pcpu_strategy_id s, enum al_method *m,

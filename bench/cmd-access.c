@@ -2,6 +2,16 @@
 /*
  * cmd-access.c - `pcpubench access`: what one per-CPU access costs.
  *
+ * A strategy is an access method over a layout (al_strategy_method());
+ * the loops are generated per method from the accessors of pcpu-access.h.
+ * Modes: throughput (independent accesses), latency (the data chained),
+ * path (the whole lookup chained through an opaque zero). Every run adds
+ * the floor ptr (the unit's address held in a register) and a
+ * cycles_over_floor for every row. --cold K times isolated fenced reads
+ * after K random pages (pages_on_path counted from the lookup's own
+ * addresses). The TLB calibration read is named in the metadata, which
+ * also goes to FILE.meta.json beside a CSV written with -o.
+ *
  * For every requested strategy a runtime is brought up with the host's
  * CPUs as possible CPUs (so a logical id is a host id and the id from rseq
  * indexes the tables directly), the thread is pinned and enters its CPU.
@@ -956,7 +966,8 @@ static void row_params(struct rowctx *rc, const struct point *p,
 		snprintf(rc->cold, sizeof(rc->cold), "-");
 	rc->v[COL_STRATEGY] = strat_name(p->strat);
 	rc->v[COL_ACCESS] = al_method_name(p->method);
-	al_strategy_method(p->strat, NULL, &rc->v[COL_LAYOUT]);
+	if (al_strategy_method(p->strat, NULL, &rc->v[COL_LAYOUT]))
+		rc->v[COL_LAYOUT] = "?";
 	rc->v[COL_CPUID] = al_cpuid_name(p->cpuid);
 	rc->v[COL_OP] = al_op_name(p->op);
 	rc->v[COL_MODE] = p->cold ? AL_MODE_COLD_NAME : al_mode_name(p->mode);
@@ -1266,8 +1277,14 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 		int r;
 
 		s->id = o->strat[si];
-		al_strategy_method(s->id, &s->method, &s->layout);
 		snprintf(s->backing, sizeof(s->backing), "none");
+		if (al_strategy_method(s->id, &s->method, &s->layout)) {
+			s->method = AL_NR_METHODS;
+			s->layout = "?";
+			na_reason(s->na, sizeof(s->na), "no-method",
+				  "no access method mapped for this strategy");
+			continue;
+		}
 		why = pcpu_strategy_unavailable(s->id);
 		if (why) {
 			na_reason(s->na, sizeof(s->na), "unavailable", why);
