@@ -194,7 +194,8 @@ static void usage(FILE *f)
 "                    empty path; 10%%-trimmed mean of --cold-samples per\n"
 "                    repetition. Rows: mode cold, cold_pages K, cold_cycles,\n"
 "                    pages_on_path (distinct 4 KiB pages of the lookup:\n"
-"                    CPU-id source, table entry, unit). Default K (--mode\n"
+"                    CPU-id source and for rseq the offset variable, table\n"
+"                    entry, unit). Default K (--mode\n"
 "                    cold): 0, 1.5x L1 dTLB, 2x L2 TLB reach of the TLB\n"
 "                    calibration. Without --mode only cold rows are run;\n"
 "                    without --page both 4k and 2m\n"
@@ -1104,18 +1105,21 @@ static int emit_special(struct pout *out, struct rowctx *rc,
 
 /*
  * Distinct 4 KiB pages the lookup of @p touches, from the addresses it
- * really uses: the CPU-id source (table and shift), the table entry
- * (table), the variable in the unit (for segment, at the GS base read
- * back from the kernel).
+ * really uses: the CPU-id source and, for rseq, the variable holding its
+ * offset (table and shift), the table entry (table), the variable in the
+ * unit (for segment, at the GS base read back from the kernel).
  */
 static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
 {
-	uintptr_t a[4], off = s->region;
+	uintptr_t a[5], off = s->region;
 	size_t n = 0, i, j, distinct = 0;
 
 	snprintf(p->pages_status, sizeof(p->pages_status), "ok");
 	if (p->method == AL_METHOD_TABLE || p->method == AL_METHOD_SHIFT) {
 		if (p->cpuid == AL_CPUID_RSEQ) {
+			/* the id and the variable that locates it (a load
+			 * inside the isolated read, as __rseq_offset is) */
+			a[n++] = (uintptr_t)&pcpu_rseq_cpu_offset;
 			a[n++] = (uintptr_t)__builtin_thread_pointer() +
 				 (uintptr_t)pcpu_rseq_cpu_offset;
 		} else if (p->cpuid == AL_CPUID_TLS) {

@@ -239,11 +239,16 @@ static uint64_t xs64(uint64_t *s)
 	return *s;
 }
 
+/*
+ * The rseq id's offset from the thread pointer, a variable as glibc's
+ * __rseq_offset is: an isolated read loads it, then the id.
+ */
+static volatile long rseq_off_var;
+
 /* Ticks of one read of kind @which (0 empty, 1 seg, 2 ptr, 3 oa, 4 vm). */
 static uint64_t cold_one(int which, size_t k, uint64_t *rs, uint64_t off,
 			 unsigned char *unit, long rc)
 {
-	const char *idp = (const char *)__builtin_thread_pointer() + rc;
 	size_t start = k < POOL_PAGES ? xs64(rs) % (POOL_PAGES - k + 1) : 0, i;
 	uint64_t t0, t1, v = 0, s = 0, sh = 16;
 
@@ -261,14 +266,16 @@ static uint64_t cold_one(int which, size_t k, uint64_t *rs, uint64_t off,
 				     : "r"(unit), "r"(off));
 		break;
 	case 3:
-		__asm__ __volatile__("movl (%1), %k0\n\tmov (%2,%0,8), %0\n\t"
-				     "mov (%0,%3), %0" : "=&r"(v)
-				     : "r"(idp), "r"(tbl), "r"(off));
+		__asm__ __volatile__("mov %1, %0\n\tmovl %%fs:(%0), %k0\n\t"
+				     "mov (%2,%0,8), %0\n\tmov (%0,%3), %0"
+				     : "=&r"(v) : "m"(rseq_off_var), "r"(tbl),
+				       "r"(off));
 		break;
 	case 4:
-		__asm__ __volatile__("movl (%1), %k0\n\tshl %%cl, %0\n\t"
-				     "mov (%0,%2), %0" : "=&r"(v)
-				     : "r"(idp), "r"(vm_addr), "c"(sh) : "cc");
+		__asm__ __volatile__("mov %1, %0\n\tmovl %%fs:(%0), %k0\n\t"
+				     "shl %%cl, %0\n\tmov (%0,%2), %0" : "=&r"(v)
+				     : "m"(rseq_off_var), "r"(vm_addr), "c"(sh)
+				     : "cc");
 		break;
 	}
 	t1 = tsc_fenced();
@@ -309,8 +316,8 @@ static double cold_median(int which, size_t k, size_t n, uint64_t *rs,
 static int cold_main(const char *klist, const char *page, long rc, double ghz)
 {
 	static const char *const kind[] = { "", "segment (1 page)",
-		"ptr (1 page)", "offset-array rseq (3 pages)",
-		"vm-area rseq (2 pages)" };
+		"ptr (1 page)", "offset-array rseq (id offset, id, table, unit)",
+		"vm-area rseq (id offset, id, unit)" };
 	int huge = page && !strcmp(page, "2m");
 	size_t len = 4UL << 20, i;
 	unsigned char *m, *unit;
@@ -341,6 +348,7 @@ static int cold_main(const char *klist, const char *page, long rc, double ghz)
 	}
 	for (i = 0; i < 64; i++)
 		tbl[i] = (uint64_t)unit;
+	rseq_off_var = rc;
 	_writegsbase_u64((uint64_t)unit);
 	vm_addr = (uint64_t)unit + off -
 		  ((uint64_t)*(volatile uint32_t *)((char *)__builtin_thread_pointer() + rc) << 16);
@@ -363,7 +371,7 @@ static int cold_main(const char *klist, const char *page, long rc, double ghz)
 		for (w = 1; w <= 4; w++) {
 			double c = cold_median(w, k, 2000, &rs, off, unit, rc);
 
-			printf("K %-6zu %-28s %8.1f cycles\n", k, kind[w],
+			printf("K %-6zu %-44s %8.1f cycles\n", k, kind[w],
 			       (c - e) / tsc_ghz * ghz);
 		}
 	}

@@ -164,7 +164,7 @@ pages = {}
 for r in rows:
     if r["metric"] == "pages_on_path" and r["status"] == "ok":
         v = float(r["value"])
-        assert v == int(v) and 1 <= v <= 3, r
+        assert v == int(v) and 1 <= v <= 4, r
         pages[r["strategy"]] = v
 assert pages["segment"] == 1 and pages["ptr"] == 1, pages
 assert pages["offset-array"] >= 2, pages
