@@ -689,7 +689,12 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 	 * plateau's median), a step is there that has too few points on one
 	 * side to be resolved. Neither is named: NA with the reason.
 	 */
-	tol = fmax(1.0, 2.0 * fit->noise);
+	/*
+	 * The tolerance is absolute (the detector's default min_height): the
+	 * curve's noise estimate grows with its later, larger steps and
+	 * would hide the small L1 rise.
+	 */
+	tol = PCPU_TLB_BASE_TOL;
 	if (k >= 1 && fit->npoints) {
 		rise = fit->level[0] - fit->y0;
 		if (rise > tol && fit->y0 < 0.5 * fit->level[0])

@@ -116,6 +116,8 @@ uint64_t pcpu_tlb_walk(void **head, size_t steps);
 #define PCPU_TLB_MAX_STEPS 8
 /* Fewer entries than any L1 dTLB of a current x86 core (pages). */
 #define PCPU_TLB_L1_MIN 32
+/* Cycles within which a curve point is on the base (no TLB miss). */
+#define PCPU_TLB_BASE_TOL 1.0
 
 struct pcpu_tlb_detect_params {
 	double min_z;		/* step / its standard error; default 8 */

@@ -349,6 +349,32 @@ static void test_sparse_user_list(void **state)
 	}
 }
 
+/*
+ * The same list as measured on an Intel guest (chase minus control): the
+ * +7 rise at 96-128 pages has two points below it, and the later steps
+ * inflate the noise estimate. L1 must be NA or 96-104, never 1536.
+ */
+static void test_sparse_measured(void **state)
+{
+	static const double y[] = { -0.07, 0.05, 2.65, 7.00, 6.81, 6.83, 7.28,
+				    10.90, 26.43, 58.17, 53.07, 54.28, 61.06,
+				    57.46, 60.86, 83.44, 220.36, 356.00 };
+	size_t n = sizeof(sparse_x) / sizeof(sparse_x[0]);
+	struct pcpu_tlb_fit fit;
+	struct pcpu_tlbcal_backing cb;
+
+	(void)state;
+	assert_int_equal(pcpu_tlb_detect(sparse_x, y, NULL, n, NULL, &fit), 0);
+	memset(&cb, 0, sizeof(cb));
+	pcpu_tlbcal_from_fit(&cb, &fit);
+	if (cb.found[PCPU_TLBCAL_L1_ENTRIES])
+		assert_true(cb.value[PCPU_TLBCAL_L1_ENTRIES] >= 96 &&
+			    cb.value[PCPU_TLBCAL_L1_ENTRIES] < 104);
+	else
+		assert_string_equal(cb.why[PCPU_TLBCAL_L1_ENTRIES],
+				    "too-few-points-near-step");
+}
+
 /* A step between two adjacent points: onset is the last point below. */
 static void test_step_between_points(void **state)
 {
@@ -569,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_cal_roundtrip),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_sparse_user_list),
+		cmocka_unit_test(test_sparse_measured),
 		cmocka_unit_test(test_step_between_points),
 		cmocka_unit_test(test_missing_l1_step),
 		cmocka_unit_test(test_cpuid_disagree),
