@@ -185,7 +185,9 @@ static void usage(FILE *f)
 "                    path: the whole lookup, the previous result (via an\n"
 "                    opaque zero) feeds the path's first load (CPU id; for\n"
 "                    segment, tls, ptr the offset); write chains the\n"
-"                    address, inc the stored value;\n"
+"                    address, inc the stored value (with --vars 1 a core\n"
+"                    that forwards it to the next load hides the path:\n"
+"                    flagged when below the read path; try --vars 2+);\n"
 "                    cold: isolated reads under TLB pressure at the default\n"
 "                    K (see --cold)\n"
 "  --cold LIST       isolated cold reads: per sample touch K random pages\n"
@@ -1062,6 +1064,35 @@ static const struct point *floor_of(const struct point *pts, size_t n,
 	return NULL;
 }
 
+/*
+ * The sanity check of a path-mode inc: its chain holds a whole read path
+ * plus an add, so it cannot be faster than the read path of the same
+ * point; when it is, the core forwarded the stored value to the next
+ * load (memory renaming) and the lookup is hidden. Flagged, not hidden.
+ */
+static const char *sanity(const struct point *pts, size_t n,
+			  const struct point *p, int rep)
+{
+	size_t i;
+
+	if (p->mode != AL_MODE_PATH || p->op != AL_OP_INC || p->cold ||
+	    p->minimal)
+		return "ok";
+	for (i = 0; i < n; i++) {
+		const struct point *q = &pts[i];
+
+		if (q->strat == p->strat && q->cpuid == p->cpuid &&
+		    q->op == AL_OP_READ && q->mode == AL_MODE_PATH &&
+		    !q->cold && !q->minimal && q->vars == p->vars &&
+		    q->pressure == p->pressure && !q->na[0])
+			return p->cyc[rep] < q->cyc[rep] ?
+				"flagged:below-read-path(a stored value was "
+				"forwarded to a later load; memory renaming "
+				"hides the path; try more --vars)" : "ok";
+	}
+	return "ok";
+}
+
 /* cycles_over_floor of @p's repetition @rep (the floor itself: 0). */
 static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
 		      const struct point *p, const struct point *fl)
@@ -1627,7 +1658,7 @@ drop:
 				continue;
 			}
 			ret = emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
-				   "cycles", "ok");
+				   "cycles", sanity(pts, npts, p, rep));
 			ret = ret ? ret : emit_floor(out, &rc, rep, p, fl);
 			ret = ret ? ret : emit(out, &rc, rep, "ns_per_op",
 					       p->ns[rep], "ns", "ok");
