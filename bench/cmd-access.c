@@ -1267,6 +1267,70 @@ static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 	}
 }
 
+static int cmp_cold_med(const void *x, const void *y)
+{
+	const double *a = x, *b = y;
+
+	return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) :
+	       a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+/*
+ * Text output only: one line per K, cost against pages on the path,
+ * sorted by pages then cycles (medians over repetitions), above the
+ * table: "cold 4k K=8192: 1p segment 112 | ... | 3p offset-array/tls 423".
+ */
+static void cold_summary(struct run_ctx *c, struct pout *out,
+			 const struct point *pts, size_t npts, const char *page)
+{
+	size_t ki, i, m;
+	double (*e)[3] = calloc(npts ? npts : 1, sizeof(*e));
+
+	if (!e)
+		return;
+	for (ki = 0; ki < c->ncold; ki++) {
+		char line[1024], key[64];
+		size_t len = 0;
+
+		m = 0;
+		for (i = 0; i < npts; i++) {
+			const struct point *p = &pts[i];
+			struct pstats st;
+
+			if (!p->cold || p->cold_k != c->cold[ki] || p->na[0] ||
+			    pstats_compute(p->cyc, (size_t)c->o->repeat, &st))
+				continue;
+			e[m][0] = isfinite(p->pages) ? p->pages : 99;
+			e[m][1] = st.median;
+			e[m][2] = (double)i;
+			m++;
+		}
+		qsort(e, m, sizeof(*e), cmp_cold_med);
+		line[0] = '\0';
+		for (i = 0; i < m && len < sizeof(line) - 80; i++) {
+			const struct point *p = &pts[(size_t)e[i][2]];
+			char pg[8];
+
+			if (isfinite(p->pages))
+				snprintf(pg, sizeof(pg), "%.0fp", p->pages);
+			else
+				snprintf(pg, sizeof(pg), "?p");
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						"%s%s %s%s%s %.0f", i ? " | " : "", pg,
+						strat_name(p->strat),
+						p->cpuid == AL_CPUID_IMPLICIT ? "" : "/",
+						p->cpuid == AL_CPUID_IMPLICIT ? "" :
+						al_cpuid_name(p->cpuid), e[i][1]);
+		}
+		if (!m)
+			continue;
+		snprintf(key, sizeof(key), "cold %s K=%zu (pages on path, "
+			 "cycles)", page, c->cold[ki]);
+		pout_meta(out, key, line);
+	}
+	free(e);
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 static int progress_on(const struct opts *o)
@@ -1744,6 +1808,8 @@ drop:
 			}
 		}
 	}
+	if (o->fmt == POUT_TEXT)
+		cold_summary(c, out, pts, npts, cr->page_name);
 	*npts_prev = npts;
 out:
 	for (i = 0; pts && i < npts; i++) {
