@@ -124,3 +124,18 @@ clean:
 $(BUILD)/tlb-refchase: tests/tlb-refchase.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -o $@ $< -lm
 tests: $(BUILD)/tlb-refchase
+
+# The kernel module (bench/kmod/, `pcpubench kernel`): built against the
+# running kernel's headers, or those at KDIR=...; the sources are copied
+# into $(KMOD_OUT) and built there (the source tree stays clean). Never
+# loaded by make: `pcpubench kernel` loads it, in the test guest only.
+KDIR     ?= /lib/modules/$(shell uname -r)/build
+KMOD_OUT ?= $(BUILD)/kmod
+KMOD_SRC := $(wildcard bench/kmod/*.c bench/kmod/Kbuild)
+.PHONY: kmod
+kmod:
+	@test -f "$(KDIR)/Makefile" || { echo "make kmod: no kernel headers at $(KDIR)" \
+		"(install linux-headers-$$(uname -r), or give KDIR=...)" >&2; exit 1; }
+	@mkdir -p $(KMOD_OUT)
+	cp $(KMOD_SRC) $(KMOD_OUT)/
+	$(MAKE) -C "$(KDIR)" M="$(abspath $(KMOD_OUT))" modules

@@ -14,7 +14,7 @@ PROG=./run.sh
 
 usage() {
 	cat <<EOF
-usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug]
+usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug] [--kernel]
        $PROG --resume DIR
        $PROG report DIR [--baseline BENCH:PARAM=VALUE]
        $PROG compare DIR DIR... [--baseline N|DIR] [--out DIR]
@@ -31,8 +31,11 @@ profile line, then report.txt and plots.
 Profiles (profiles/NAME, or a path): one pcpubench invocation per line,
 without the binary name, e.g.
     access --strategy offset-array,segment --op read --repeat 9
-'#' starts a comment; '@timeout SECONDS' sets the time limit of the
-lines after it (default 600). run.sh adds --format csv -o FILE.
+Words are split as the shell does ('single' and "double" quotes group,
+no * or ? expansion, no variables); '#' starts a comment;
+'@timeout SECONDS' (whole seconds, 0 = none) sets the time limit of the
+lines after it (default 600). A malformed line stops the run before it
+starts (exit 2). run.sh adds --format csv -o FILE.
 Profiles here: $(cd "$ROOT/profiles" 2>/dev/null && ls | tr '\n' ' ')
 
 A results directory holds:
@@ -41,7 +44,8 @@ A results directory holds:
                    pcpubench info --format json plus what run.sh knows)
   <bench>.csv      tidy CSV per benchmark, all its runs, one header
   topology.xml     hwloc topology (lstopo-no-graphics --of xml)
-  profile, state   the profile used; completed steps (for --resume)
+  profile, state   the profile used; completed steps (for --resume),
+                   each with the revision and binary sha256 it ran with
   raw/ logs/       each step's CSV; stdout/stderr of every step
   report.txt       <= 72 columns: machine summary, per benchmark tables
                    (median, rCV%, % against the baseline strategy,
@@ -55,14 +59,23 @@ A results directory holds:
                    columns), figures.png/.pdf (matplotlib), data/
 
 Exit status of a benchmark: 0 ok; 4 "cannot run here" is recorded as
-"skipped: <message>" and is not a failure; 1 (a check failed), 2 (usage)
-or a timeout is a failure. run.sh exits 0 when every step ran or was
-skipped with a reason, 1 when one failed (the report is still written),
-2 on a usage error, 130 when interrupted.
+"skipped: <message>" and is not a failure; 1 (a check failed), 2 (usage),
+3 (output not written: disk full, I/O error) or a timeout is a failure.
+run.sh exits 0 when every step ran or was skipped with a reason, 1 when
+one failed (the report is still written), 2 on a usage error, 3 when the
+results directory cannot be written (full, read-only: the run stops, the
+state file keeps its last good version), 130 when interrupted.
+
+One run at a time per results directory: a second run or --resume of a
+directory in use is refused with the PID holding it (a benchmark left
+running by a killed run holds it too); a lock left by a dead run is
+taken over and said so.
 
 Interrupted runs keep every completed step (files are written to a
 temporary name and renamed). '$PROG --resume DIR' runs the remaining
-steps of DIR's own copy of the profile and rewrites the report.
+steps of DIR's own copy of the profile and rewrites the report; when the
+benchmark binary changed since the run started (a new commit), it says
+so, and each step keeps the revision it ran with.
 
 report DIR     regenerate report.txt and plots/ from DIR's files only.
                --baseline access:strategy=segment changes a baseline
@@ -78,12 +91,19 @@ compare DIR... match the runs' rows by parameters (parameters that are
                only the directories' files: copies from other machines
                work.
 
-Hotplug: profiles must not take host CPUs offline. A line using
-'--backend sysfs' is skipped unless --allow-hotplug is given (root).
+Hotplug: profiles must not take host CPUs offline. Each line is first
+checked by the benchmark itself (pcpubench --dry-run: the arguments as
+it parses them, whatever their spelling); a line that would take real
+CPUs offline is skipped unless --allow-hotplug is given (root), which
+sets PCPU_ALLOW_HOTPLUG=1, the opt-in the benchmark itself requires.
+Kernel module: --kernel appends profiles/kernel (pcpubench kernel access,
+numa: loads bench/kmod/ into the running kernel; root, built with make
+kmod); a 'kernel' line is skipped unless --kernel is given. Never by
+default.
 
-Environment: PCPUBENCH=PATH uses that binary and skips make (tests use a
-fake); PCPU_RESULTS=DIR instead of results/; PCPU_SKIP_DEPS=1;
-PCPU_STOP_AFTER=N stops as if interrupted after N steps (tests).
+Environment: PCPUBENCH=PATH uses that binary and skips make;
+PCPU_RESULTS=DIR instead of results/; PCPU_SKIP_DEPS=1 skips the set-up
+check; PCPU_STOP_AFTER=N stops as if interrupted after N steps.
 EOF
 }
 
@@ -97,11 +117,70 @@ log() {
 	# log MESSAGE: to the terminal and the run log
 	echo "run.sh: $*" >&2
 	[ -n "${DIR:-}" ] && [ -d "$DIR/logs" ] && \
-		echo "$(date -u +%H:%M:%S) $*" >>"$DIR/logs/run.log"
+		echo "$(date -u +%H:%M:%S) $*" >>"$DIR/logs/run.log" 2>/dev/null
+	return 0
+}
+
+# fatal MESSAGE: the results directory cannot be written: stop (exit 3)
+fatal() {
+	echo "run.sh: $*" >&2
+	echo "run.sh: the run stops; files already written are intact" >&2
+	[ -n "${CHILD:-}" ] && kill -TERM "${CHILD:-}" 2>/dev/null
+	release_lock
+	exit 3
 }
 
 # atomic_mv TMP DEST: rename into place (same directory, so atomic)
-atomic_mv() { mv -f "$1" "$2"; }
+atomic_mv() { mv -f "$1" "$2" 2>/dev/null; }
+
+# write_checked FILE CONTENT: FILE.tmp, read back, renamed over FILE;
+# on any failure FILE is untouched and the run stops
+write_checked() {
+	local f=$1
+	if printf '%s\n' "$2" >"$f.tmp" 2>/dev/null &&
+	   [ "$(cat "$f.tmp" 2>/dev/null)" = "$2" ] && atomic_mv "$f.tmp" "$f"; then
+		return 0
+	fi
+	rm -f "$f.tmp" 2>/dev/null
+	fatal "cannot write $f (file system full or read-only?)"
+}
+
+# ----------------------------------------------------------------- lock
+# One run per results directory: flock(1) on DIR/.lock (fd 9, inherited
+# by the steps, so a benchmark still running after its run.sh was killed
+# keeps the directory locked). The file holds the PID of the holder.
+LOCKED=0
+take_lock() {
+	local lf=$DIR/.lock holder
+	if ! { exec 9>>"$lf"; } 2>/dev/null; then
+		echo "run.sh: cannot write in $DIR (read-only or not yours?)" >&2
+		exit 3
+	fi
+	holder=$(cat "$lf" 2>/dev/null)
+	if ! flock -n 9; then
+		if [ -n "$holder" ] && kill -0 "$holder" 2>/dev/null; then
+			echo "run.sh: $DIR is in use by another run (PID $holder)" >&2
+		else
+			echo "run.sh: $DIR is in use: its run (PID ${holder:-unknown}) has" \
+				"ended but a process it started still holds the lock" \
+				"(see: fuser -v $lf)" >&2
+		fi
+		exec 9>&-
+		exit 1
+	fi
+	LOCKED=1
+	if [ -n "$holder" ] && [ "$holder" != $$ ]; then
+		log "stale lock of PID $holder (no longer running) taken over"
+	fi
+	printf '%s\n' $$ >"$lf" 2>/dev/null || \
+		log "warning: cannot record PID $$ in $lf"
+}
+release_lock() {
+	[ "$LOCKED" = 1 ] || return 0
+	: >"$DIR/.lock" 2>/dev/null
+	exec 9>&-
+	LOCKED=0
+}
 
 profile_path() {
 	local p=$1
@@ -114,38 +193,84 @@ profile_path() {
 	fi
 }
 
-# parse_profile FILE: print "TIMEOUT<TAB>ARGS" per step
+# parse_profile FILE: print "TIMEOUT<TAB>WORD<US>WORD..." per step (US =
+# \x1f), words split as the shell does but without any expansion; a
+# malformed line is an error (exit 2) naming the file and line
 parse_profile() {
-	local t=600 line
-	while IFS= read -r line || [ -n "$line" ]; do
-		line=${line%%#*}
-		line=$(echo "$line" | sed 's/^[[:space:]]*//;s/[[:space:]]*$//')
-		[ -z "$line" ] && continue
-		case "$line" in
-		@timeout\ *) t=${line#@timeout }; continue ;;
-		@*) echo "run.sh: unknown directive '$line'" >&2; continue ;;
-		esac
-		printf '%s\t%s\n' "$t" "$line"
-	done <"$1"
+	"$PY" - "$1" <<'PYEOF'
+import shlex, sys
+path, t, bad, out = sys.argv[1], 600, 0, []
+try:
+    text = open(path, encoding="utf-8").read()
+except (OSError, UnicodeDecodeError) as e:
+    sys.exit("run.sh: profile %s: %s" % (path, e))
+for n, line in enumerate(text.splitlines(), 1):
+    where = "run.sh: profile %s line %d" % (path, n)
+    try:
+        w = shlex.split(line, comments=True)
+    except ValueError as e:
+        print("%s: %s" % (where, e), file=sys.stderr)
+        bad = 1
+        continue
+    if not w:
+        continue
+    if w[0] == "@timeout":
+        if len(w) != 2 or not w[1].isdigit():
+            print("%s: @timeout %s: want whole seconds (0 = no limit)"
+                  % (where, " ".join(w[1:]) or "(nothing)"), file=sys.stderr)
+            bad = 1
+        else:
+            t = int(w[1])
+        continue
+    if w[0].startswith("@"):
+        print("%s: unknown directive '%s' (known: @timeout)" % (where, w[0]),
+              file=sys.stderr)
+        bad = 1
+        continue
+    odd = [x for x in w if not x or any(c in x for c in "\x1f\t\n\r")]
+    if odd:
+        print("%s: empty word or control character in %r" % (where, odd[0]),
+              file=sys.stderr)
+        bad = 1
+        continue
+    out.append("%d\t%s" % (t, "\x1f".join(w)))
+if bad:
+    sys.exit(2)
+for ln in out:
+    print(ln)
+PYEOF
 }
 
 # ------------------------------------------------------------ state file
-# DIR/state: "key value" lines and "step N STATUS BENCH MESSAGE" lines,
-# rewritten whole (tmp + mv) after every change.
+# DIR/state: "key value" lines, "step N STATUS BENCH MESSAGE" lines and
+# "steprev N REVISION SHA256" lines, rewritten whole after every change
+# (write_checked: a failed write stops the run, the old state stays).
 state_set() {
 	# state_set KEY VALUE
-	local f=$DIR/state
-	{ grep -v "^$1 " "$f" 2>/dev/null; echo "$1 $2"; } >"$f.tmp"
-	atomic_mv "$f.tmp" "$f"
+	local f=$DIR/state new
+	new=$(grep -v "^$1 " "$f" 2>/dev/null; echo "$1 $2")
+	write_checked "$f" "$new"
 }
+
+state_get() { sed -n "s/^$1 //p" "$DIR/state" 2>/dev/null | tail -1; }
 
 state_step() {
 	# state_step N STATUS BENCH MESSAGE
-	local f=$DIR/state msg
+	local f=$DIR/state msg new
 	msg=$(echo "$4" | tr '\n\t' '  ' | cut -c1-300)
-	{ grep -v "^step $1 " "$f" 2>/dev/null
-	  echo "step $1 $2 $3 $msg"; } >"$f.tmp"
-	atomic_mv "$f.tmp" "$f"
+	new=$(grep -v -e "^step $1 " -e "^steprev $1 " "$f" 2>/dev/null
+	      echo "step $1 $2 $3 $msg"
+	      [ -n "${BIN_ID:-}" ] && echo "steprev $1 $BIN_ID")
+	write_checked "$f" "$new"
+}
+
+# bin_identity: BIN_ID="REVISION SHA256" of the benchmark binary
+bin_identity() {
+	local rev sha
+	rev=$("$BIN" --version 2>/dev/null </dev/null | sed -n '1s/^pcpubench //p')
+	rev=$(echo "$rev" | tr -c 'A-Za-z0-9._+\n-' '_')
+	sha=$(sha256sum "$BIN" 2>/dev/null | cut -d' ' -f1)
+	BIN_ID="${rev:-unknown} ${sha:-unknown}"
 }
 
 step_done() { grep -q "^step $1 " "$DIR/state" 2>/dev/null; }
@@ -210,7 +335,7 @@ new_results_dir() {
 }
 
 do_run() {
-	local profile=quick label= resume= dry=0 allow_hp=0 results
+	local profile=quick label= resume= dry=0 allow_hp=0 kernel=0 results
 	results=${PCPU_RESULTS:-$ROOT/results}
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -224,6 +349,8 @@ do_run() {
 			results=$2; shift ;;
 		--dry-run) dry=1 ;;
 		--allow-hotplug) allow_hp=1 ;;
+		--kernel) kernel=1 ;;
+		--allow-*) die_usage "unknown option '$1' (--allow-hotplug is never abbreviated)" ;;
 		--list) ls "$ROOT/profiles"; exit 0 ;;
 		-*) die_usage "unknown option '$1'" ;;
 		*) profile=$1 ;;
@@ -247,32 +374,48 @@ do_run() {
 		case "$label" in
 		*[!A-Za-z0-9._-]*) die_usage "--label: use letters, digits, . _ -" ;;
 		esac
+		if [ "$kernel" = 1 ] && [ "$profile" != kernel ]; then
+			KPROF=$(mktemp "${TMPDIR:-/tmp}/pcpu-profile.XXXXXX") || exit 1
+			cat "$PROFILE_FILE" "$ROOT/profiles/kernel" >"$KPROF"
+			PROFILE_FILE=$KPROF
+		fi
 	fi
 
+	local steps
+	steps=$(parse_profile "$PROFILE_FILE") || exit 2
 	if [ "$dry" = 1 ]; then
-		parse_profile "$PROFILE_FILE" | while IFS=$'\t' read -r t args; do
-			echo "build/pcpubench $args --format csv -o FILE  (timeout ${t}s)"
-		done
+		[ -n "$steps" ] && while IFS=$'\t' read -r t args; do
+			echo "build/pcpubench ${args//$'\x1f'/ } --format csv -o FILE  (timeout ${t}s)"
+		done <<<"$steps"
+		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		exit 0
 	fi
+	[ "$allow_hp" = 1 ] && export PCPU_ALLOW_HOTPLUG=1
 
 	if [ -z "$resume" ]; then
 		local host
 		host=$(hostname -s 2>/dev/null || hostname)
 		host=$(echo "$host" | tr -c 'A-Za-z0-9._\n-' '_')
 		DIR=$(new_results_dir "$results/$(date -u +%Y-%m-%d)_${host}_$label") \
-			|| { echo "run.sh: cannot create a directory under $results" >&2; exit 1; }
-		mkdir -p "$DIR/logs" "$DIR/raw"
-		cp "$PROFILE_FILE" "$DIR/profile.tmp" && atomic_mv "$DIR/profile.tmp" "$DIR/profile"
+			|| { echo "run.sh: cannot create a directory under $results (read-only, full or not yours?)" >&2; exit 3; }
+		take_lock
+		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
+		{ cp "$PROFILE_FILE" "$DIR/profile.tmp" 2>/dev/null &&
+		  cmp -s "$PROFILE_FILE" "$DIR/profile.tmp" &&
+		  atomic_mv "$DIR/profile.tmp" "$DIR/profile"; } ||
+			fatal "cannot write $DIR/profile"
+		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		PROFILE_FILE=$DIR/profile
-		{ echo "# pcpubench run state (run.sh); do not edit"
+		write_checked "$DIR/state" "$(echo "# pcpubench run state (run.sh); do not edit"
 		  echo "profile $profile"; echo "label $label"
 		  echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		  echo "status running"; } >"$DIR/state.tmp"
-		atomic_mv "$DIR/state.tmp" "$DIR/state"
+		  echo "status running")"
 		log "results: $DIR"
 	else
-		mkdir -p "$DIR/logs" "$DIR/raw"
+		take_lock
+		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
+		# what a killed run left: temporary files only it created
+		rm -f "$DIR"/raw/*.csv.tmp "$DIR"/raw/*.csv.tmp.tmp.* 2>/dev/null
 		log "resuming $DIR (profile $profile)"
 		state_set status running
 		state_set resumed "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -280,7 +423,7 @@ do_run() {
 	trap on_signal INT TERM HUP
 
 	local failed=0 nsteps build_ok=1
-	nsteps=$(parse_profile "$PROFILE_FILE" | wc -l)
+	nsteps=$(grep -c . <<<"$steps")
 	state_set total "$nsteps"
 
 	# 1. set-up check
@@ -300,7 +443,7 @@ do_run() {
 	else
 		BIN=$ROOT/build/pcpubench
 		log "make"
-		run_logged make 0 make -C "$ROOT"
+		run_logged make 0 make -C "$ROOT" 9>&-
 		if [ "$RC" != 0 ]; then
 			state_set build "failed: make exit $RC: $(first_msg "$DIR/logs/make.stderr")"
 			log "make failed (logs/make.stderr); no benchmark can run"
@@ -311,18 +454,39 @@ do_run() {
 		fi
 	fi
 
+	# which binary the steps run with; a resume with another says so
+	if [ "$build_ok" = 1 ]; then
+		local was
+		bin_identity
+		was=$(state_get binary)
+		if [ -z "$was" ]; then
+			state_set binary "$BIN_ID"
+		elif [ "$was" != "$BIN_ID" ]; then
+			log "resume: the benchmark binary changed since this run started" \
+				"(was ${was%% *}, sha256 $(echo "${was#* }" | cut -c1-12);" \
+				"now ${BIN_ID%% *}, sha256 $(echo "${BIN_ID#* }" | cut -c1-12));" \
+				"the remaining steps run with the new one; state and" \
+				"meta.json record each step's revision"
+			state_set binary_resumed "$BIN_ID"
+		fi
+	fi
+
 	# 3. info, list, topology, meta.json
 	if [ "$build_ok" = 1 ]; then
 		run_logged info 60 "$BIN" info --format json
 		if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
 			"$DIR/logs/info.stdout" 2>/dev/null; then
-			cp "$DIR/logs/info.stdout" "$DIR/info.json.tmp" && atomic_mv "$DIR/info.json.tmp" "$DIR/info.json"
+			{ cp "$DIR/logs/info.stdout" "$DIR/info.json.tmp" 2>/dev/null &&
+			  atomic_mv "$DIR/info.json.tmp" "$DIR/info.json"; } ||
+				fatal "cannot write $DIR/info.json"
 			state_set info "ok (json)"
 		else
 			local jrc=$RC
 			run_logged info-text 60 "$BIN" info
 			if [ "$RC" = 0 ]; then
-				cp "$DIR/logs/info-text.stdout" "$DIR/info.txt.tmp" && atomic_mv "$DIR/info.txt.tmp" "$DIR/info.txt"
+				{ cp "$DIR/logs/info-text.stdout" "$DIR/info.txt.tmp" 2>/dev/null &&
+				  atomic_mv "$DIR/info.txt.tmp" "$DIR/info.txt"; } ||
+					fatal "cannot write $DIR/info.txt"
 				state_set info "text only (info --format json: exit $jrc)"
 			elif [ "$RC" = 4 ]; then
 				state_set info "skipped: $(first_msg "$DIR/logs/info-text.stderr")"
@@ -348,8 +512,10 @@ do_run() {
 	write_meta
 
 	# 4. the profile's steps
-	local n=0 t args bench step done_now=0 out msg
+	local n=0 t args bench step done_now=0 out msg intent drc shown
+	local -a words
 	while IFS=$'\t' read -r t args <&3; do
+		[ -z "$args" ] && continue
 		n=$((n + 1))
 		[ "$INTERRUPTED" = 1 ] && break
 		[ "$build_ok" = 0 ] && break
@@ -358,25 +524,51 @@ do_run() {
 			INTERRUPTED=1
 			break
 		fi
-		bench=${args%% *}
+		IFS=$'\x1f' read -r -a words <<<"$args"
+		shown=${args//$'\x1f'/ }
+		bench=${words[0]}
 		case "$bench" in *[!a-z0-9_-]*|"") bench=unknown ;; esac
 		step=$(printf '%02d-%s' "$n" "$bench")
-		case " $args " in
-		*" --backend sysfs "*|*" --backend=sysfs "*|*",sysfs,"*|*" sysfs,"*|*",sysfs "*)
-			if [ "$allow_hp" != 1 ]; then
-				state_step "$n" skipped "$bench" "takes host CPUs offline (sysfs backend); needs --allow-hotplug"
-				log "step $step: skipped: sysfs backend needs --allow-hotplug"
-				done_now=$((done_now + 1))
-				continue
-			fi ;;
-		esac
+		if [ "$bench" = kernel ] && [ "$kernel" != 1 ]; then
+			state_step "$n" skipped "$bench" "loads a kernel module; needs --kernel"
+			log "step $step: skipped: a kernel module step needs --kernel"
+			done_now=$((done_now + 1))
+			continue
+		fi
 		out=$DIR/raw/$step.csv
-		rm -f "$out.tmp"
-		log "step $step: pcpubench $args"
-		# shellcheck disable=SC2086
-		run_logged "$step" "$t" "$BIN" $args --format csv -o "$out.tmp"
+		# What the benchmark will do, as it parses the line (whatever
+		# the spelling of its options), before anything runs.
+		intent=$("$BIN" --dry-run "${words[@]}" --format csv -o "$out.tmp" \
+			2>"$DIR/logs/$step.dry-run.stderr" </dev/null 9>&-)
+		drc=$?
+		if [ "$drc" = 2 ]; then
+			msg="usage error (exit 2): $(first_msg "$DIR/logs/$step.dry-run.stderr")"
+			state_step "$n" failed "$bench" "$msg"
+			log "step $step: FAILED: $msg"
+			failed=1
+			done_now=$((done_now + 1))
+			continue
+		fi
+		# "allowed=no": the benchmark would refuse without an opt-in
+		case "$intent" in
+		*hotplug=none*|"") ;;
+		*hotplug=*allowed=no*)
+			msg=${intent##*hotplug=}
+			state_step "$n" skipped "$bench" "takes host CPUs offline (${msg%% *} backend); needs --allow-hotplug"
+			log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
+			done_now=$((done_now + 1))
+			continue ;;
+		*allowed=no*)
+			state_step "$n" skipped "$bench" "needs an explicit opt-in (${intent#intent: })"
+			log "step $step: skipped: needs an explicit opt-in (${intent#intent: })"
+			done_now=$((done_now + 1))
+			continue ;;
+		esac
+		rm -f "$out.tmp" "$out.tmp".tmp.*
+		log "step $step: pcpubench $shown"
+		run_logged "$step" "$t" "$BIN" "${words[@]}" --format csv -o "$out.tmp"
 		if [ "$INTERRUPTED" = 1 ]; then
-			rm -f "$out.tmp"
+			rm -f "$out.tmp" "$out.tmp".tmp.*
 			log "step $step: interrupted; not recorded"
 			break
 		fi
@@ -384,7 +576,7 @@ do_run() {
 		case "$RC" in
 		0)
 			if [ -s "$out.tmp" ]; then
-				atomic_mv "$out.tmp" "$out"
+				atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
 				state_step "$n" ok "$bench" ""
 			else
 				state_step "$n" failed "$bench" "exit 0 but no CSV written"
@@ -400,20 +592,24 @@ do_run() {
 			log "step $step: FAILED: timeout after ${t}s"
 			failed=1 ;;
 		*)
-			[ -s "$out.tmp" ] && atomic_mv "$out.tmp" "$out"
+			if [ -s "$out.tmp" ]; then
+				atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
+			fi
 			rm -f "$out.tmp"
 			case "$RC" in
-			1) msg="check failed (exit 1): $msg" ;;
-			2) msg="usage error (exit 2): $msg" ;;
-			*) msg="exit $RC: $msg" ;;
+			1) msg="check failed (exit 1): ${msg:-no message}" ;;
+			2) msg="usage error (exit 2): ${msg:-no message}" ;;
+			3) msg="output not written (exit 3): ${msg:-no message}" ;;
+			*) msg="exit $RC: ${msg:-no message}" ;;
 			esac
 			state_step "$n" failed "$bench" "$msg"
 			log "step $step: FAILED: $msg"
 			failed=1 ;;
 		esac
+		rm -f "$out.tmp".tmp.*
 		[ -f "$out" ] && merge_csv "$bench"
 		done_now=$((done_now + 1))
-	done 3< <(parse_profile "$PROFILE_FILE")
+	done 3<<<"$steps"
 
 	# 5. finish: state, meta, report
 	local ndone
@@ -432,7 +628,7 @@ do_run() {
 	write_meta
 	log "report"
 	trap - INT TERM HUP
-	if ! "$PY" "$ROOT/plots/report.py" "$DIR" >"$DIR/logs/report.stdout" 2>"$DIR/logs/report.stderr"; then
+	if ! "$PY" "$ROOT/plots/report.py" "$DIR" >"$DIR/logs/report.stdout" 2>"$DIR/logs/report.stderr" 9>&-; then
 		log "report failed (logs/report.stderr)"
 		failed=1
 	fi
@@ -440,6 +636,7 @@ do_run() {
 		cat "$DIR/report.txt"
 	fi
 	echo
+	release_lock
 	log "results in $DIR"
 	if [ "$INTERRUPTED" = 1 ]; then
 		log "interrupted; finish with: $PROG --resume $DIR"

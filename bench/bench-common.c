@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-common.c - option helpers shared by the benchmark commands.
+ * bench-common.c - option helpers shared by the benchmark commands:
+ * lists, numbers checked where they are parsed (finite, in range, the
+ * option named), the errno to exit-code map, output opened and closed
+ * with a message that names the file, the dry run and the gate before
+ * real CPU hotplug.
  */
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +26,19 @@ int bc_split(const char *s, char out[][64], size_t max)
 	if (!s || !*s)
 		return -EINVAL;
 	for (;;) {
+		size_t len, k;
+
 		q = strchr(p, ',');
-		size_t len = q ? (size_t)(q - p) : strlen(p);
+		len = q ? (size_t)(q - p) : strlen(p);
 
 		if (!len || len >= 64 || n >= max)
 			return -EINVAL;
 		memcpy(out[n], p, len);
 		out[n][len] = '\0';
-		n++;
+		for (k = 0; k < n && strcmp(out[k], out[n]); k++)
+			;
+		if (k == n)	/* a repeated item is kept once */
+			n++;
 		if (!q)
 			break;
 		p = q + 1;
@@ -69,7 +82,7 @@ int bc_double(const char *s, double *v)
 		return -EINVAL;
 	errno = 0;
 	*v = strtod(s, &end);
-	return errno || *end ? -EINVAL : 0;
+	return errno || *end || !isfinite(*v) ? -EINVAL : 0;
 }
 
 int bc_ulong(const char *s, unsigned long *v)
@@ -102,9 +115,242 @@ int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_)
 	return 0;
 }
 
+const char *bc_cpuset_param(const struct pcpu_cpuset *s, char *buf, size_t len)
+{
+	unsigned n = pcpu_cpuset_count(s), i;
+	uint32_t h = 2166136261u;
+	int last = -1, cpu;
+
+	pcpu_for_each_cpu(cpu, s)
+		last = cpu;
+	if (last + 1 == (int)n) {
+		snprintf(buf, len, "%u", n);
+		return buf;
+	}
+	if (!pcpu_cpuset_format(s, buf, len))
+		return buf;
+	for (i = 0; i < sizeof(s->bits); i++) {	/* FNV-1a of the bitmap */
+		h ^= ((const unsigned char *)s->bits)[i];
+		h *= 16777619u;
+	}
+	snprintf(buf, len, "%u#%08x", n, h);
+	return buf;
+}
+
+const char *bc_na_status(char *dst, size_t len, const char *word,
+			 const char *msg)
+{
+	char *p;
+
+	snprintf(dst, len, "na:%s(%s)", word, msg && *msg ? msg : "no detail");
+	for (p = dst; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r' ||
+		    (unsigned char)*p < 0x20)
+			*p = ';';
+	return dst;
+}
+
 enum pout_format bc_default_format(const char *path)
 {
 	if ((!path || !strcmp(path, "-")) && isatty(STDOUT_FILENO))
 		return POUT_TEXT;
 	return POUT_CSV;
+}
+
+int bc_number(const char *cmd, const char *opt, const char *s, double min,
+	      double max, double *v)
+{
+	if (!bc_double(s, v) && *v >= min && *v <= max)
+		return 0;
+	fprintf(stderr, "pcpubench %s: --%s '%s': want a number from %g to %g\n",
+		cmd, opt, s ? s : "", min, max);
+	return -EINVAL;
+}
+
+int bc_count(const char *cmd, const char *opt, const char *s,
+	     unsigned long min, unsigned long max, unsigned long *v)
+{
+	if (!bc_ulong(s, v) && *v >= min && *v <= max)
+		return 0;
+	fprintf(stderr, "pcpubench %s: --%s '%s': want a whole number from %lu "
+		"to %lu\n", cmd, opt, s ? s : "", min, max);
+	return -EINVAL;
+}
+
+void bc_clamp_note(const char *cmd, const char *opt, unsigned long asked,
+		   unsigned long used, const char *why)
+{
+	fprintf(stderr, "pcpubench %s: --%s %lu: %s; using %lu\n", cmd, opt,
+		asked, why, used);
+}
+
+int bc_exit_code(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return 0;
+	case EINVAL: case ERANGE: case E2BIG: case EDOM:
+		return 2;
+	case ENOTSUP: case ENODEV: case ENXIO: case EPERM: case EACCES:
+	case ENOSYS:
+		return 4;
+	case ENOSPC: case EIO: case EDQUOT: case EFBIG: case EROFS:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+int bc_rt_exit(int err, const struct pcpu_config *cfg)
+{
+	if (err == -ENOMEM && cfg && cfg->backing == PCPU_BACKING_HUGETLB)
+		return 4;
+	return bc_exit_code(err);
+}
+
+static int out_open_msg(const char *cmd, const char *path, int r)
+{
+	switch (-r) {
+	case EEXIST:
+		fprintf(stderr, "pcpubench %s: -o '%s': exists and is not a regular "
+			"file (a device node, FIFO, socket, directory or a symlink "
+			"to one); refusing to replace it (give a new file name, or "
+			"/dev/stdout)\n", cmd, path);
+		return 2;
+	case ENOENT: case ENOTDIR:
+		fprintf(stderr, "pcpubench %s: -o '%s': no such directory\n", cmd,
+			path);
+		return 2;
+	case EINVAL:
+		fprintf(stderr, "pcpubench %s: cannot open the output: invalid "
+			"column name (internal error)\n", cmd);
+		return 1;
+	default:
+		fprintf(stderr, "pcpubench %s: cannot create '%s': %s\n", cmd,
+			path ? path : "-", strerror(-r));
+		return r == -ENOMEM ? 1 : 3;
+	}
+}
+
+/*
+ * The temporary file of the open output, removed when SIGINT, SIGTERM or
+ * SIGHUP ends the program (where the command installed no handler of its
+ * own), so an interrupted run leaves no "x.csv.tmp.XXXXXX" behind.
+ */
+static char out_tmp[PATH_MAX];
+
+static void out_tmp_signal(int sig)
+{
+	if (out_tmp[0])
+		unlink(out_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void out_tmp_watch(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	if (!tmp || strlen(tmp) >= sizeof(out_tmp))
+		return;
+	memcpy(out_tmp, tmp, strlen(tmp) + 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = out_tmp_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
+		const char *path, const char *bench,
+		const char *const *param_names, size_t nparams)
+{
+	int r = pout_open(o, f, path, bench, param_names, nparams);
+
+	if (r)
+		return out_open_msg(cmd, path, r);
+	out_tmp_watch(pout_tmp_path(*o));
+	return 0;
+}
+
+int bc_out_check(const char *cmd, const char *path)
+{
+	int r = pout_path_check(path);
+
+	return r < 0 ? out_open_msg(cmd, path, r) : 0;
+}
+
+int bc_out_close(const char *cmd, struct pout *o)
+{
+	char err[256];
+	int r = pout_close_err(o, err, sizeof(err));
+
+	out_tmp[0] = '\0';
+	if (!r)
+		return 0;
+	if (r == -EINVAL) {
+		fprintf(stderr, "pcpubench %s: internal error: %s\n", cmd, err);
+		return 1;
+	}
+	fprintf(stderr, "pcpubench %s: %s%s\n", cmd, err,
+		r == -ENOMEM ? "" : " (output not written)");
+	return r == -ENOMEM ? 1 : 3;
+}
+
+int bc_no_abbrev(const char *cmd, int argc, char **argv,
+		 const char *const *names)
+{
+	int i;
+	size_t k, len;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if (strncmp(a, "--", 2) || !a[2])
+			continue;
+		a += 2;
+		len = strcspn(a, "=");
+		for (k = 0; names[k]; k++)
+			if (len < strlen(names[k]) && !strncmp(a, names[k], len)) {
+				fprintf(stderr, "pcpubench %s: '--%.*s' must be spelled "
+					"in full: --%s (never abbreviated)\n", cmd,
+					(int)len, a, names[k]);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+bool bc_dry_run;
+
+bool bc_dry_run_stop(const char *cmd)
+{
+	if (!bc_dry_run)
+		return false;
+	printf("intent: %s hotplug=none\n", cmd);
+	return true;
+}
+
+int bc_hotplug_gate(const char *cmd, bool allow, const char *what)
+{
+	const char *env = getenv(BC_ALLOW_HOTPLUG_ENV);
+	bool ok = allow || (env && !strcmp(env, "1"));
+
+	if (bc_dry_run) {
+		printf("intent: %s hotplug=%s allowed=%s\n", cmd, what,
+		       ok ? "yes" : "no");
+		return 1;
+	}
+	if (ok)
+		return 0;
+	fprintf(stderr, "pcpubench %s: refused: the %s backend takes this "
+		"machine's CPUs offline; it runs only with --allow-hotplug (or "
+		BC_ALLOW_HOTPLUG_ENV "=1, which ./run.sh --allow-hotplug sets)\n",
+		cmd, what);
+	return -EPERM;
 }

@@ -49,6 +49,7 @@
 #include "pcpu-tlb.h"
 #include "pcpubench.h"
 #include "access.h"
+#include "bench-common.h"
 
 
 #define MAX_LIST 32
@@ -221,8 +222,9 @@ static void usage(FILE *f)
 "                    (default: 0.0002; short batches dodge preemption)\n"
 "  --tries N         each sample is the best of N runs of N and 2N (default 5)\n"
 "  --seed N          order of points within repetitions (default: time)\n"
-"  --events LIST     counters: default, native, sw, none, or names\n"
-"                    (default: %s)\n"
+"  --events LIST     counters: default, native, sw, none, no-split, or names:\n"
+"                    event-table keys, rXXXX raw codes, perf-style or\n"
+"                    libpfm4 names (default: %s)\n"
 "  --format F        text, csv, json (default: text on a terminal, else csv)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -q, --quiet       no progress line\n"
@@ -241,7 +243,8 @@ static void usage(FILE *f)
 "Strategy = access method over layout: columns access and layout.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
-"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
+"Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
+"run here.\n",
 		COLD_POOL_PAGES, COLD_SAMPLES, pcnt_default_list());
 }
 
@@ -252,8 +255,17 @@ static int split(char *s, char **tok, size_t max, size_t *n)
 	char *save = NULL, *t;
 
 	*n = 0;
+	/* One rule with bc_split(): an empty item is an error. */
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		return -EINVAL;
 	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t k;
+
 		if (!*t)
+			continue;
+		for (k = 0; k < *n && strcmp(tok[k], t); k++)
+			;
+		if (k < *n)	/* a repeated item is kept once */
 			continue;
 		if (*n >= max)
 			return -E2BIG;
@@ -654,18 +666,6 @@ static int default_cpu(void)
 	return last < 0 ? 0 : last;
 }
 
-static void metric_name(char *dst, size_t len, const char *ev)
-{
-	char *p;
-
-	/* The PMU's cycles must not be mistaken for the timed cycles_per_op. */
-	snprintf(dst, len, "%s%s_per_op", !strcmp(ev, "cycles") ? "pmu_" : "",
-		 ev);
-	for (p = dst; *p; p++)
-		if (*p == ':')
-			*p = '.';
-}
-
 /* Write each variable's initial value through the strategy's own view. */
 static void *var_ptr(struct strat_rt *s, unsigned cpu, pcpu_off_t off)
 {
@@ -847,14 +847,32 @@ static uint64_t round_n(uint64_t n, size_t vars)
 	return n ? n : q;
 }
 
+/* The counted workload: what measure() times, without the clock. */
+struct count_work {
+	struct run_ctx *c;
+	struct point *p;
+	struct al_args *a;
+};
+
+static void count_work_run(void *arg)
+{
+	struct count_work *w = arg;
+	int t;
+
+	for (t = 0; t < w->c->o->tries; t++) {
+		w->p->fn(w->a, w->p->n);
+		w->p->fn(w->a, w->p->n * 2);
+	}
+}
+
 /* One sample of a point: best of tries for N and 2N. */
 static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		    double core_hz, int rep)
 {
 	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
 	double bc1 = INFINITY, bc2 = INFINITY;
-	struct pcnt_sample s0, s1, x0, x1;
-	int t, have = c->cs && !pcnt_read(c->cs, &s0);
+	struct pcnt_sample x0, x1;
+	int t;
 	double ticks;
 
 	for (t = 0; t < c->o->tries; t++) {
@@ -889,24 +907,16 @@ static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
 	else
 		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
+	/*
+	 * Counters: the same tries again, once per counter pass (each pass
+	 * one group that fits the PMU: no multiplexing), per operation.
+	 */
 	if (c->nev) {
-		struct pcnt_result *r = &p->ev[(size_t)rep * c->nev];
-		size_t i;
+		struct count_work w = { .c = c, .p = p, .a = a };
 
-		if (have && !pcnt_read(c->cs, &s1)) {
-			double ops = (double)c->o->tries * 3.0 * (double)p->n;
-
-			pcnt_delta(c->cs, &s0, &s1, r);
-			for (i = 0; i < c->nev; i++)
-				r[i].value /= ops;
-		} else {
-			for (i = 0; i < c->nev; i++) {
-				r[i].value = NAN;
-				snprintf(r[i].status, sizeof(r[i].status),
-					 "na:read-failed(could not read the "
-					 "counter group)");
-			}
-		}
+		pcnt_measure(c->cs, count_work_run, &w,
+			     (double)c->o->tries * 3.0 * (double)p->n,
+			     &p->ev[(size_t)rep * c->nev]);
 	}
 }
 
@@ -1130,6 +1140,35 @@ static int emit_special(struct pout *out, struct rowctx *rc,
 		ret = ret ? ret : emit(out, rc, rep, "cold_cycles", p->cyc[rep],
 				       "cycles", st);
 		ret = ret ? ret : emit_floor(out, rc, rep, p, fl);
+	}
+	return ret;
+}
+
+/*
+ * Marks of a counter row: with more than one counter pass, the pass that
+ * counted it (<stem>_pass; values of different passes come from
+ * different runs of the same loop); when the kernel time-shared it,
+ * time_running/time_enabled (<stem>_time_running_frac).
+ */
+static int emit_counter_marks(struct pout *out, struct rowctx *rc, int rep,
+			      const struct pcnt_session *cs, size_t e,
+			      const struct pcnt_result *r)
+{
+	char m[PCNT_NAME_LEN + 32];
+	int ret = 0;
+
+	if (pcnt_npasses(cs) > 1 && r->pass != PCNT_PASS_NONE &&
+	    !POUT_IS_NA(r->status)) {
+		pcnt_metric_name(m, sizeof(m), pcnt_event(cs, e)->name, "_pass");
+		ret = emit(out, rc, rep, m, r->pass < 0 ? 1 : r->pass + 1,
+			   "pass", "ok");
+	}
+	if (!ret && !strcmp(r->status, "multiplexed") && r->enabled) {
+		pcnt_metric_name(m, sizeof(m), pcnt_event(cs, e)->name,
+				 "_time_running_frac");
+		ret = emit(out, rc, rep, m,
+			   (double)r->running / (double)r->enabled, "fraction",
+			   "ok");
 	}
 	return ret;
 }
@@ -1735,10 +1774,13 @@ drop:
 					&p->ev[(size_t)rep * c->nev + e];
 				char m[PCNT_NAME_LEN + 16];
 
-				metric_name(m, sizeof(m),
-					    pcnt_event(c->cs, e)->name);
+				pcnt_metric_name(m, sizeof(m),
+						 pcnt_event(c->cs, e)->name,
+						 "_per_op");
 				ret = emit(out, &rc, rep, m, r->value,
 					   "events/op", r->status);
+				ret = ret ? ret : emit_counter_marks(out, &rc,
+						rep, c->cs, e, r);
 			}
 			ret = ret ? ret : emit(out, &rc, rep,
 					       "huge_page_fraction",
@@ -1792,7 +1834,7 @@ drop:
 				/*
 				 * Estimated dTLB misses per op: the measured
 				 * cost over the calibrated miss penalty (the
-				 * walk), from `pcpubench tlb --calibrate`.
+				 * walk), from `pcpubench tlb` (its calibration).
 				 */
 				if (POUT_IS_NA(st))
 					;
@@ -1871,6 +1913,14 @@ static void json_str(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/* A sidecar only beside a regular file (not /dev/null, a FIFO, ...). */
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
 /* Write @out.meta.json (temporary file, renamed). Return: 0 or -errno. */
@@ -2091,6 +2141,10 @@ int cmd_access(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto done;
 	}
+	if (o.out && (ret = bc_out_check("access", o.out)))
+		goto done;
+	if (bc_dry_run_stop("access"))
+		goto done;
 	r = pcnt_open(&c.cs, &spec, 0, -1);
 	if (r) {
 		fprintf(stderr, "pcpubench access: counters: %s\n", strerror(-r));
@@ -2127,13 +2181,10 @@ int cmd_access(int argc, char **argv)
 
 	for (i = 0; i < NCOLS; i++)
 		pnames[i] = col_names[i];
-	r = pout_open(&out, o.fmt, o.out, "access", pnames, NCOLS);
-	if (r) {
-		fprintf(stderr, "pcpubench access: cannot open output %s: %s\n",
-			o.out ? o.out : "-", strerror(-r));
-		ret = EXIT_FAIL;
+	ret = bc_out_open("access", &out, o.fmt, o.out, "access", pnames, NCOLS);
+	if (ret)
 		goto done;
-	}
+	/* argv[0] is already "pcpubench access" */
 	for (i = 0; i < (size_t)argc && cmdlen < sizeof(cmd) - 2; i++)
 		cmdlen += (size_t)snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
 					   "%s%s", i ? " " : "", argv[i]);
@@ -2148,6 +2199,26 @@ int cmd_access(int argc, char **argv)
 		meta_str(out, "tsc_known_hz", "not exposed by the kernel");
 	meta_str(out, "pfm_pmu", pcnt_pfm_pmu());
 	meta_str(out, "events", o.events);
+	meta_str(out, "perf_backend", pcnt_backend_name());
+	{
+		char plan[1024];
+
+		struct pcnt_capacity cap;
+
+		pcnt_plan_text(c.cs, plan, sizeof(plan));
+		meta_str(out, "counter_passes", plan);
+		pcnt_capacity(&cap);
+		snprintf(plan, sizeof(plan), "%u general-purpose (%s), %u fixed; "
+			 "NMI watchdog %s", cap.gp, cap.source, cap.fixed,
+			 cap.watchdog ? "holds one" : "holds none");
+		meta_str(out, "counters", plan);
+		for (i = 0; i < c.nev; i++) {
+			char k[PCNT_NAME_LEN + 16];
+
+			snprintf(k, sizeof(k), "event_%s", pcnt_event(c.cs, i)->name);
+			meta_str(out, k, pcnt_event(c.cs, i)->path);
+		}
+	}
 	meta_str(out, "cpuid_sources", "rseq: glibc's rseq area cpu_id; "
 		 "getcpu: sched_getcpu() (rseq not registered); tls: id kept "
 		 "in a thread-local; implicit: none needed (segment, tls)");
@@ -2235,16 +2306,15 @@ int cmd_access(int argc, char **argv)
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");
-	r = pout_close(out);
+	r = bc_out_close("access", out);
 	out = NULL;
 	if (r) {
-		fprintf(stderr, "pcpubench access: writing output: %s\n",
-			strerror(-r));
-		ret = EXIT_FAIL;
-	} else if (o.out && o.fmt == POUT_CSV && (r = meta_sidecar(o.out))) {
-		fprintf(stderr, "pcpubench access: writing %s.meta.json: %s\n",
-			o.out, strerror(-r));
-		ret = EXIT_FAIL;
+		ret = r;
+	} else if (o.out && o.fmt == POUT_CSV && is_regular(o.out) &&
+		   (r = meta_sidecar(o.out))) {
+		fprintf(stderr, "pcpubench access: writing %s.meta.json: %s "
+			"(output not written)\n", o.out, strerror(-r));
+		ret = EXIT_IO;
 	}
 done:
 	if (out)

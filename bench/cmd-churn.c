@@ -176,6 +176,7 @@ struct churn_run {
 	enum pcpu_strategy_id s;
 	churn_loop_fn loop;
 	struct pcnt_spec spec;
+	int rep;			/* counter pass: rep % passes */
 	_Atomic int stop;
 	struct worker **w;		/* per logical CPU, NULL: none */
 	pthread_mutex_t lock;		/* the totals below */
@@ -217,7 +218,8 @@ static void *worker_main(void *p)
 		pthread_mutex_unlock(&run->lock);
 		return NULL;
 	}
-	if (!pcnt_open(&ss, &run->spec, 0, -1) && !pcnt_enable(ss) &&
+	if (!pcnt_open(&ss, &run->spec, 0, -1) &&
+	    !pcnt_pass_select(ss, (size_t)run->rep) && !pcnt_enable(ss) &&
 	    !pcnt_read(ss, &a))
 		counted = true;
 	done = run->loop(run->rt, &run->stop, &reads, run->o->yield_every);
@@ -390,7 +392,7 @@ static void sample_memory(struct churn_run *run, long long t)
 struct rowctx {
 	struct pout *o;
 	const char *pv[7];
-	char rate[32], pos[16], onl[16], tms[32];
+	char rate[32], pos[256], onl[16], tms[32];
 	int rep;
 };
 
@@ -476,6 +478,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	run->hp = hp;
 	pthread_mutex_init(&run->lock, NULL);
 	pcnt_spec_parse(&run->spec, o->events, NULL, 0);
+	run->rep = rep;
 	cfg.strategy = s;
 	if (hp) {
 		cfg.possible = hpsets[0];
@@ -558,7 +561,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 
 	/* ---- rows ---- */
 	snprintf(rc.rate, sizeof(rc.rate), "%g", rate);
-	snprintf(rc.pos, sizeof(rc.pos), "%u", pcpu_cpuset_count(pcpu_rt_possible(run->rt)));
+	bc_cpuset_param(pcpu_rt_possible(run->rt), rc.pos, sizeof(rc.pos));
 	snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
 	rc.pv[0] = pcpu_strategy_name(s);
 	rc.pv[1] = hp ? "sysfs" : "sim";
@@ -683,6 +686,50 @@ out_free:
 	return ret;
 }
 
+/*
+ * A strategy that cannot run with this configuration (tls with a huge
+ * backing) among several: NA rows with the reason at each of its points,
+ * as access writes them, so the CSV shows it was asked for.
+ */
+static void emit_na_strategy(const struct churn_opts *o, enum pcpu_strategy_id s,
+			     const char *status, struct pout *out)
+{
+	static const char *const metrics[] = { "ops_per_sec", "ops_rel_no_churn",
+		"online_latency_ns_p50", "offline_latency_ns_p50", "lost_updates" };
+	static const char *const units[] = { "ops/s", "ratio", "ns", "ns", "ops" };
+	struct rowctx rc = { .o = out };
+	int j, p, m;
+
+	snprintf(rc.onl, sizeof(rc.onl), "%u", o->online);
+	rc.pv[0] = pcpu_strategy_name(s);
+	rc.pv[1] = o->sysfs ? "sysfs" : "sim";
+	rc.pv[3] = rc.rate;
+	rc.pv[4] = rc.pos;
+	rc.pv[5] = rc.onl;
+	rc.pv[6] = "all";
+	{
+		struct pcpu_cpuset poss;
+
+		if (o->cfg.possible && !pcpu_cpuset_parse(&poss, o->cfg.possible))
+			bc_cpuset_param(&poss, rc.pos, sizeof(rc.pos));
+		else
+			snprintf(rc.pos, sizeof(rc.pos), "NA");
+	}
+	for (p = -1; p < o->npats; p++)
+		for (j = 0; j < o->nrates; j++) {
+			/* p == -1: the rate-0 baseline (pattern none) */
+			if ((p < 0) != (o->rates[j] == 0))
+				continue;
+			rc.pv[2] = pattern_names[p < 0 ? PAT_NONE : o->pats[p]];
+			snprintf(rc.rate, sizeof(rc.rate), "%g", o->rates[j]);
+			for (m = 0; m < 5; m++)
+				pout_row(out, rc.pv, -1, metrics[m], NAN, units[m],
+					 status);
+			if (p < 0)
+				break;
+		}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -708,12 +755,16 @@ static void usage(FILE *f)
 "                    never CPU 0; every CPU taken down is brought back on\n"
 "                    exit, SIGINT/SIGTERM and SIGKILL (guardian process).\n"
 "                    Possible/online then come from the machine.\n"
+"  --allow-hotplug   the opt-in the sysfs backend needs (or environment\n"
+"                    PCPU_ALLOW_HOTPLUG=1, set by ./run.sh --allow-hotplug);\n"
+"                    --backend and --allow-hotplug are never abbreviated\n"
 "  --page P          unit backing: 4k, thp (2m), hugetlb (default 4k)\n"
 "  --unit BYTES      unit size (default: static section + 64 KiB, rounded\n"
 "                    up to a power of two; 2 MiB for huge backings)\n"
 "  --placement P     local, interleave, node:N (default local)\n"
 "  --topology T      host, synthetic:<hwloc>, xml:<file> (default host)\n"
-"  --events LIST     counters per worker (default: 'default'; see list)\n"
+"  --events LIST     counters per worker (default: 'default'; see list);\n"
+"                    rep k counts counter pass k (of `info` default_passes)\n"
 "  --repeat N        runs per point (default 1)\n"
 "  --seed N          seed of the random pattern (default 1)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
@@ -731,8 +782,9 @@ static void usage(FILE *f)
 "it cannot be read), numa_local_fraction_min and remote_accesses_per_op\n"
 "(derived from move_pages), and reserved_bytes / committed_bytes every\n"
 "100 ms (column t_ms; 'all' marks whole-run metrics).\n\n"
-"Exit: 0 ok, 1 an update was lost, 2 usage, 4 cannot run here (sysfs\n"
-"backend without root or hotplug).\n", CHURN_BATCH);
+"Exit: 0 ok, 1 an update was lost, 2 usage (the sysfs backend without\n"
+"the opt-in), 3 output not written, 4 cannot run here (sysfs backend\n"
+"without root or hotplug).\n", CHURN_BATCH);
 }
 
 /* A cpulist from /sys/devices/system/cpu/NAME, as a pcpu_config string. */
@@ -779,6 +831,7 @@ int cmd_churn(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "yield", required_argument, NULL, 'Y' },
+		{ "allow-hotplug", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -796,7 +849,11 @@ int cmd_churn(int argc, char **argv)
 	double d, base[64];
 	int c, n, i, j, p, rep, nbase, ret = EXIT_OK, r;
 	struct pcpu_cpuset poss;
-	bool yield_auto = true;
+	enum pcpu_strategy_id na_strat[PCPU_NR_STRATEGIES];
+	char na_why[PCPU_NR_STRATEGIES][300];
+	int nna = 0;
+	bool yield_auto = true, allow_hp = false;
+	static const char *const exact[] = { "backend", "allow-hotplug", NULL };
 
 	memset(&o, 0, sizeof(o));
 	o.duration = 3;
@@ -806,9 +863,12 @@ int cmd_churn(int argc, char **argv)
 	o.seed = 1;
 	o.repeat = 1;
 	o.events = "default";
+	if (bc_no_abbrev("churn", argc, argv, exact))
+		return EXIT_USAGE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'A': allow_hp = true; break;
 		case 's': strategies = optarg; break;
 		case 'r': rates = optarg; break;
 		case 'P': pats = optarg; break;
@@ -832,19 +892,20 @@ int cmd_churn(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			if (bc_double(optarg, &o.duration) || o.duration <= 0 ||
-			    o.duration > 86400) {
-				fprintf(stderr, "pcpubench churn: --duration '%s': want "
-					"seconds > 0\n", optarg);
+			/* The driver's clock ticks in ms: less is no run. */
+			if (bc_number("churn", "duration", optarg, 0.001, 86400,
+				      &o.duration))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'n': case 'm': case 'M': case 'R': case 'S': case 'u':
-			if (bc_ulong(optarg, &v)) {
-				fprintf(stderr, "pcpubench churn: '%s' is not a number\n",
-					optarg);
+			/* no silent truncation to unsigned */
+			if (bc_count("churn", c == 'n' ? "online" : c == 'm' ?
+				     "min-online" : c == 'M' ? "max-online" :
+				     c == 'R' ? "repeat" : c == 'S' ? "seed" : "unit",
+				     optarg, 0, c == 'u' ? 1UL << 30 : c == 'R' ?
+				     100000 : c == 'S' ? 0xffffffffUL : PCPU_NR_CPUS,
+				     &v))
 				return EXIT_USAGE;
-			}
 			if (c == 'n')
 				o.online = (unsigned)v;
 			else if (c == 'm')
@@ -881,8 +942,14 @@ int cmd_churn(int argc, char **argv)
 	n = bc_split(rates, list, MAX_RATES);
 	for (i = 0; i < n; i++) {
 		if (bc_double(list[i], &d) || d < 0 || d > 1e6) {
-			fprintf(stderr, "pcpubench churn: bad rate '%s' (events per "
-				"second, >= 0)\n", list[i]);
+			fprintf(stderr, "pcpubench churn: --rate: bad rate '%s' (events "
+				"per second, 0 to 1e6)\n", list[i]);
+			return EXIT_USAGE;
+		}
+		if (d > 0 && d * o.duration < 1) {
+			fprintf(stderr, "pcpubench churn: --rate %s: less than one "
+				"hotplug event in --duration %g s (want 0, or >= %g)\n",
+				list[i], o.duration, 1 / o.duration);
 			return EXIT_USAGE;
 		}
 		o.rates[o.nrates++] = d;
@@ -933,6 +1000,10 @@ int cmd_churn(int argc, char **argv)
 
 	if (!strcmp(backend, "sysfs")) {
 		o.sysfs = true;
+		/* Nothing below runs without the explicit opt-in. */
+		r = bc_hotplug_gate("churn", allow_hp, "sysfs");
+		if (r)
+			return r > 0 ? EXIT_OK : EXIT_USAGE;
 		if (geteuid() != 0) {
 			fprintf(stderr, "pcpubench churn: the sysfs backend takes real "
 				"CPUs offline and needs root; skipped\n");
@@ -969,6 +1040,12 @@ int cmd_churn(int argc, char **argv)
 			o.online = pcpu_cpuset_count(&on);
 			pcpu_cpuset_parse(&poss, hposs);
 		}
+		if (maxon > pcpu_cpuset_count(&poss)) {
+			fprintf(stderr, "pcpubench churn: --max-online %lu exceeds the "
+				"%u possible CPUs\n", maxon, pcpu_cpuset_count(&poss));
+			pcpu_hp_sysfs_close(hp);
+			return EXIT_USAGE;
+		}
 		/* CPU 0 stays up: the floor is 1 CPU. */
 		o.min_online = minon ? (unsigned)minon : 1;
 		o.max_online = maxon ? (unsigned)maxon : pcpu_cpuset_count(&poss);
@@ -990,6 +1067,11 @@ int cmd_churn(int argc, char **argv)
 		}
 		o.min_online = minon ? (unsigned)minon : (o.online / 2 ? o.online / 2 : 1);
 		o.max_online = maxon ? (unsigned)maxon : 2 * o.online;
+		if (maxon > pcpu_cpuset_count(&poss)) {
+			fprintf(stderr, "pcpubench churn: --max-online %lu exceeds the "
+				"%u possible CPUs\n", maxon, pcpu_cpuset_count(&poss));
+			return EXIT_USAGE;
+		}
 		if (o.max_online > pcpu_cpuset_count(&poss))
 			o.max_online = pcpu_cpuset_count(&poss);
 		if (o.min_online > o.online || o.max_online < o.online) {
@@ -1030,8 +1112,12 @@ int cmd_churn(int argc, char **argv)
 			r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
 			if (r == -ENOTSUP && o.nstrat > 1) {
 				/* One of several cannot run so: skip it, say why. */
-				fprintf(stderr, "pcpubench churn: %s: skipped: %s\n",
+				fprintf(stderr, "pcpubench churn: %s: not supported "
+					"(NA rows): %s\n",
 					pcpu_strategy_name(o.strat[i]), err);
+				na_strat[nna] = o.strat[i];
+				bc_na_status(na_why[nna++], sizeof(na_why[0]),
+					     "not-supported", err);
 				memmove(&o.strat[i], &o.strat[i + 1],
 					(size_t)(o.nstrat - i - 1) * sizeof(o.strat[0]));
 				o.nstrat--;
@@ -1044,16 +1130,18 @@ int cmd_churn(int argc, char **argv)
 					err[0] ? err : strerror(-r));
 				if (hp)
 					pcpu_hp_sysfs_close(hp);
-				return r == -ENOTSUP ? EXIT_SKIP : EXIT_USAGE;
+				return bc_rt_exit(r, &cfg);
 			}
 			pcpu_rt_fini(rt);
 		}
 	}
-	if (pout_open(&out, o.fmt, o.out, "churn", params, 7)) {
-		fprintf(stderr, "pcpubench churn: cannot write '%s'\n", o.out ? o.out : "-");
+	if (bc_dry_run_stop("churn"))
+		return EXIT_OK;
+	r = bc_out_open("churn", &out, o.fmt, o.out, "churn", params, 7);
+	if (r) {
 		if (hp)
 			pcpu_hp_sysfs_close(hp);
-		return EXIT_FAIL;
+		return r;
 	}
 	{
 		char seed[32];
@@ -1063,6 +1151,20 @@ int cmd_churn(int argc, char **argv)
 		pout_meta(out, "backend", backend);
 		pout_meta(out, "page", o.page);
 		pout_meta(out, "libpfm_pmu", pcnt_pfm_pmu());
+		pout_meta(out, "perf_backend", pcnt_backend_name());
+		{
+			/* How each counter event was resolved (info: counters). */
+			struct pcnt_spec sp;
+			char key[PCNT_NAME_LEN + 8];
+			size_t k;
+
+			if (!pcnt_spec_parse(&sp, o.events, NULL, 0))
+				for (k = 0; k < sp.n; k++) {
+					snprintf(key, sizeof(key), "event_%s",
+						 sp.ev[k].name);
+					pout_meta(out, key, sp.ev[k].path);
+				}
+		}
 		snprintf(seed, sizeof(seed), "%u", o.yield_every);
 		pout_meta(out, "worker_yield_batches", seed);
 	}
@@ -1078,6 +1180,8 @@ int cmd_churn(int argc, char **argv)
 			  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) ?
 			  "SCHED_OTHER (SCHED_FIFO refused)" : "SCHED_FIFO 1");
 	}
+	for (i = 0; i < nna; i++)
+		emit_na_strategy(&o, na_strat[i], na_why[i], out);
 	for (i = 0; i < o.nstrat; i++) {
 		bool want_base = false;
 
@@ -1122,8 +1226,9 @@ done:
 
 		pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp);
 	}
-	if (pout_close(out))
-		ret = EXIT_FAIL;
+	r = bc_out_close("churn", out);
+	if (r && (ret == EXIT_OK || r == EXIT_IO))
+		ret = r;
 	if (hp)
 		pcpu_hp_sysfs_close(hp);
 	return ret;

@@ -11,6 +11,7 @@
  * --format json gives the same as one object, for results' meta.json.
  */
 #include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-common.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
@@ -236,7 +238,7 @@ static void sec_tlbcal(struct em *e)
 	r = pcpu_tlbcal_load(path, &cal);
 	if (r) {
 		em_str(e, "status", r == -ENOENT ?
-		       "not calibrated (run: pcpubench tlb --calibrate)" :
+		       "not calibrated (run: pcpubench tlb)" :
 		       "unreadable calibration file");
 		em_end(e, 0);
 		return;
@@ -395,21 +397,55 @@ static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
 	em_end(e, 0);
 }
 
+/*
+ * The counter section: backend, libpfm4, the event table picked for this
+ * CPU and where it was read, the counters and who holds one, the passes
+ * the default events need, and per default event its status (events:)
+ * and how it was resolved and what it counts here (resolution:, counts:).
+ */
 static void sec_counters(struct em *e)
 {
 	struct pcnt_spec spec;
 	struct pcnt_session *ss = NULL;
-	char err[256];
+	struct pcnt_capacity cap;
+	const struct pcnt_table *t;
+	struct pcnt_cpu cpu;
+	char err[512], b[1024];
 	size_t i;
 
 	em_begin(e, "counters", 0);
+	em_str(e, "perf_backend", pcnt_backend_name());
 	em_str(e, "libpfm4_pmu", pcnt_pfm_pmu());
+	em_str(e, "event_tables", pcnt_tables_dir() ? pcnt_tables_dir() :
+	       "none found (events/ next to the program; PCPU_EVENT_DIR)");
+	t = pcnt_table_for_cpu(err, sizeof(err));
+	pcnt_cpu(&cpu);
+	if (t) {
+		snprintf(b, sizeof(b), "%s (%s; %s)%s", t->id, t->name, t->file,
+			 cpu.hypervisor ? "; picked by the model CPUID gives "
+			 "under a hypervisor: its raw encodings count right only "
+			 "if the host is of that family too" : "");
+		em_str(e, "event_table", b);
+		em_str(e, "event_table_source", t->source);
+	} else {
+		snprintf(b, sizeof(b), "none: %s", err);
+		em_str(e, "event_table", b);
+	}
+	pcnt_capacity(&cap);
+	snprintf(b, sizeof(b), "%u (%s)", cap.gp, cap.source);
+	em_str(e, "gp_counters", b);
+	em_num(e, "fixed_counters", cap.fixed, "%.0f");
+	em_str(e, "nmi_watchdog", cap.watchdog ? "1: holds a counter (one "
+	       "fewer for pcpubench)" : "0: holds no counter");
+	em_num(e, "usable_counters", cap.usable, "%.0f");
 	if (pcnt_spec_parse(&spec, "default", err, sizeof(err)) ||
 	    pcnt_open(&ss, &spec, 0, -1)) {
 		em_str(e, "status", "perf_event_open unusable");
 		em_end(e, 0);
 		return;
 	}
+	pcnt_plan_text(ss, b, sizeof(b));
+	em_str(e, "default_passes", b);
 	pt_cycles_source_set_pmu(pcnt_has_cycles(ss, NULL));
 	em_str(e, "cycles_source", pt_cycles_source());
 	em_begin(e, "events", 0);
@@ -419,6 +455,14 @@ static void sec_counters(struct em *e)
 		em_str(e, pcnt_event(ss, i)->name,
 		       !strcmp(st, "ok") ? "available" : st);
 	}
+	em_end(e, 0);
+	em_begin(e, "resolution", 0);
+	for (i = 0; i < pcnt_count(ss); i++)
+		em_str(e, pcnt_event(ss, i)->name, pcnt_event(ss, i)->path);
+	em_end(e, 0);
+	em_begin(e, "counts", 0);
+	for (i = 0; i < pcnt_count(ss); i++)
+		em_str(e, pcnt_event(ss, i)->name, pcnt_event(ss, i)->counts);
 	em_end(e, 0);
 	pcnt_close(ss);
 	em_end(e, 0);
@@ -486,13 +530,24 @@ int cmd_info(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'c':
+		case 'c': {
+			cpu_set_t may;
+
 			cpu = (int)strtol(optarg, &end, 10);
-			if (*end || cpu < 0) {
-				fprintf(stderr, "pcpubench info: bad --cpu\n");
+			if (*end || end == optarg || cpu < 0) {
+				fprintf(stderr, "pcpubench info: bad --cpu '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			/* Never measured silently on another CPU. */
+			if (sched_getaffinity(0, sizeof(may), &may) ||
+			    cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &may)) {
+				fprintf(stderr, "pcpubench info: --cpu %d: not an "
+					"online CPU this process may run on\n", cpu);
 				return EXIT_USAGE;
 			}
 			break;
+		}
 		case 'o':
 			out = optarg;
 			break;
@@ -509,11 +564,25 @@ int cmd_info(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (bc_dry_run_stop("info"))
+		return EXIT_OK;
 	memset(&e, 0, sizeof(e));
 	e.json = json;
 	e.depth = -1;
 	e.f = stdout;
-	if (out && strcmp(out, "-")) {
+	ret = bc_out_check("info", out);
+	if (ret)
+		return ret;
+	if (out && pout_path_check(out) == 1 && strcmp(out, "-") &&
+	    strcmp(out, "/dev/stdout")) {
+		/* /dev/null, /dev/stderr, /dev/fd/N: in place */
+		e.f = fopen(out, "a");
+		if (!e.f) {
+			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
+				out, strerror(errno));
+			return EXIT_IO;
+		}
+	} else if (out && pout_path_check(out) == 0) {
 		if (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0)
 			return EXIT_FAIL;
 		e.f = fopen(tmp, "w");
@@ -521,7 +590,7 @@ int cmd_info(int argc, char **argv)
 			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
 				out, strerror(errno));
 			free(tmp);
-			return EXIT_FAIL;
+			return EXIT_IO;
 		}
 	}
 	if (!json)
@@ -549,15 +618,25 @@ int cmd_info(int argc, char **argv)
 		em_end(&e, 0);
 		fputc('\n', e.f);
 	}
-	if (e.f != stdout) {
-		if (fclose(e.f) || rename(tmp, out)) {
-			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
-				out, strerror(errno));
-			unlink(tmp);
-			ret = EXIT_FAIL;
+	errno = 0;
+	if (e.f != stdout && !tmp) {
+		if (ferror(e.f) | fclose(e.f)) {
+			fprintf(stderr, "pcpubench info: writing %s: %s\n", out,
+				strerror(errno ? errno : EIO));
+			ret = EXIT_IO;
 		}
-	} else if (fflush(stdout)) {
-		ret = EXIT_FAIL;
+	} else if (e.f != stdout) {
+		if ((ferror(e.f) | fflush(e.f)) || fsync(fileno(e.f)) ||
+		    fclose(e.f) || rename(tmp, out)) {
+			fprintf(stderr, "pcpubench info: writing %s: %s\n",
+				out, strerror(errno ? errno : EIO));
+			unlink(tmp);
+			ret = EXIT_IO;
+		}
+	} else if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "pcpubench info: writing standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		ret = EXIT_IO;
 	}
 	free(tmp);
 	return ret;

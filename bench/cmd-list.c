@@ -9,6 +9,7 @@
 
 #include "pcpu.h"
 #include "pcpu-counters.h"
+#include "bench-common.h"
 #include "pcpubench.h"
 
 static void usage(FILE *f)
@@ -34,6 +35,8 @@ int cmd_list(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (bc_dry_run_stop("list"))
+		return EXIT_OK;
 	printf("strategies:\n");
 	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
 		const char *why = pcpu_strategy_unavailable((enum pcpu_strategy_id)i);
@@ -60,6 +63,15 @@ int cmd_list(int argc, char **argv)
 	printf("  default:      %s\n", pcnt_default_list());
 	printf("  native:       %s\n", pcnt_native_list());
 	printf("  libpfm4 PMU:  %s\n", pcnt_pfm_pmu());
-	printf("  (pcpubench info shows which of them can be read here)\n");
+	printf("  also:         sw, none, no-split (one group, must fit), "
+	       "raw rXXXX,\n"
+	       "                perf-style names of the event tables "
+	       "(events/), libpfm4\n"
+	       "                names (upper case), generic cycles, "
+	       "instructions, dTLB-loads,\n"
+	       "                dTLB-load-misses, dTLB-store-misses, "
+	       "node-loads, node-load-misses\n");
+	printf("  (pcpubench info shows which of them can be read here, and "
+	       "how)\n");
 	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
  * possible, 16 online).
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,9 @@ static void usage(FILE *f)
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
-"Exit: 0 ok, 2 usage or configuration error, 4 cannot run here.\n");
+"Exit: 0 ok, 1 failure (out of memory), 2 usage or configuration error,\n"
+"3 output not written (disk full, I/O error), 4 cannot run here (hugetlb\n"
+"pages not reserved).\n");
 }
 
 struct result {
@@ -41,6 +44,8 @@ struct result {
 	size_t thp, huge;
 	char obtained[64];
 	char layout[256];
+	char pos[256];		/* the possible set, as a parameter value */
+	char na[300];		/* status of a strategy that cannot run so */
 };
 
 int cmd_mem(int argc, char **argv)
@@ -120,10 +125,11 @@ int cmd_mem(int argc, char **argv)
 	cfg.possible = possible;
 	cfg.online = online;
 	cfg.unit_size = unit;
-	if (pout_open(&o, f, out, "mem", params, 4)) {
-		fprintf(stderr, "pcpubench mem: cannot write '%s'\n", out ? out : "-");
-		return EXIT_FAIL;
-	}
+	if (bc_dry_run_stop("mem"))
+		return EXIT_OK;
+	ret = bc_out_open("mem", &o, f, out, "mem", params, 4);
+	if (ret)
+		return ret;
 	/* Measure every strategy first: the metadata precedes the rows. */
 	for (i = 0; i < n; i++) {
 		struct result *res = &results[i];
@@ -137,18 +143,20 @@ int cmd_mem(int argc, char **argv)
 		err[0] = '\0';
 		r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
 		if (r == -ENOTSUP && n > 1) {
-			fprintf(stderr, "pcpubench mem: %s: skipped: %s\n",
-				pcpu_strategy_name(ids[i]), err);
+			fprintf(stderr, "pcpubench mem: %s: not supported (NA rows): "
+				"%s\n", pcpu_strategy_name(ids[i]), err);
+			bc_na_status(res->na, sizeof(res->na), "not-supported", err);
 			continue;
 		}
 		if (r) {
 			fprintf(stderr, "pcpubench mem: %s: %s\n",
 				pcpu_strategy_name(ids[i]), err[0] ? err : strerror(-r));
 			pout_abort(o);
-			return r == -ENOTSUP ? EXIT_SKIP : EXIT_USAGE;
+			return bc_rt_exit(r, &cfg);
 		}
 		res->ok = true;
 		pcpu_mem_account(rt, &res->m);
+		bc_cpuset_param(pcpu_rt_possible(rt), res->pos, sizeof(res->pos));
 		/* What really backs the online units, from smaps. */
 		pcpu_rt_online_set(rt, &on);
 		pcpu_for_each_cpu(cpu, &on) {
@@ -171,12 +179,32 @@ int cmd_mem(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const struct result *res = &results[i];
 		const struct pcpu_mem *m = &res->m;
-		char pos[16], onl[16];
+		char pos[256], onl[16];
 		const char *pv[4];
 
+		if (!res->ok && res->na[0]) {
+			/* tls with a backing it cannot have: NA, as in access */
+			static const char *const nm[] = { "unit_bytes",
+				"reserved_bytes", "committed_bytes",
+				"committed_online_bytes" };
+			struct pcpu_cpuset ps;
+			size_t k;
+
+			if (pcpu_cpuset_parse(&ps, possible))
+				snprintf(pos, sizeof(pos), "%s", possible);
+			else
+				bc_cpuset_param(&ps, pos, sizeof(pos));
+			pv[0] = pcpu_strategy_name(ids[i]);
+			pv[1] = pos;
+			pv[2] = online;
+			pv[3] = page;
+			for (k = 0; k < 4; k++)
+				pout_row(o, pv, 0, nm[k], NAN, "bytes", res->na);
+			continue;
+		}
 		if (!res->ok)
 			continue;
-		snprintf(pos, sizeof(pos), "%u", m->nr_possible);
+		snprintf(pos, sizeof(pos), "%s", res->pos);
 		snprintf(onl, sizeof(onl), "%u", m->nr_online);
 		pv[0] = pcpu_strategy_name(ids[i]);
 		pv[1] = pos;
@@ -194,7 +222,5 @@ int cmd_mem(int argc, char **argv)
 		pout_row(o, pv, 0, "all_possible_bytes", (double)m->all_possible_bytes,
 			 "bytes", "derived");
 	}
-	if (pout_close(o))
-		ret = EXIT_FAIL;
-	return ret;
+	return bc_out_close("mem", o);
 }

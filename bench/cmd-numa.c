@@ -154,18 +154,19 @@ static double chase_ns(struct pcpu_rt *rt, unsigned cpu, size_t bytes, double *c
 	return (double)(t1 - t0) / hz * 1e9 / (double)steps;
 }
 
-static int run_matrix(const struct numa_opts *o, struct pout *out)
+static int run_matrix(const struct numa_opts *o, struct pout *out, char *err,
+		      size_t errlen)
 {
 	static const char *const mparams[4];
 	struct pcpu_config cfg = o->cfg;
 	const struct pcpu_topo *t;
 	struct pcpu_topo topo;
-	char err[256], ni[16], nj[16], cpus[32];
+	char ni[16], nj[16], cpus[32];
 	unsigned i, j;
 	int ret;
 
 	(void)mparams;
-	ret = pcpu_topo_load(&topo, NULL, err, sizeof(err));
+	ret = pcpu_topo_load(&topo, NULL, err, errlen);
 	if (ret)
 		return ret;
 	t = &topo;
@@ -191,7 +192,7 @@ static int run_matrix(const struct numa_opts *o, struct pout *out)
 			cfg.unit_size = o->matrix_bytes;
 			cfg.placement.kind = PCPU_PLACE_NODE;
 			cfg.placement.node = t->host_nodes[j];
-			ret = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
+			ret = pcpu_rt_init(&rt, &cfg, err, errlen);
 			if (ret)
 				goto out;
 			pcpu_thread_bind(rt, (unsigned)hcpu);
@@ -241,7 +242,8 @@ static void usage(FILE *f)
 "  --topology T      host, synthetic:<hwloc>, xml:<file> (default host;\n"
 "                    nodes of a synthetic topology map onto the host's)\n"
 "  --matrix on|off|auto  the latency matrix (default auto: >1 node)\n"
-"  --matrix-bytes B  unit walked by the matrix (default 64 MiB)\n"
+"  --matrix-bytes B  unit walked by the matrix (default 64 MiB; a power of\n"
+"                    two, 64 KiB to 1 GiB)\n"
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
@@ -249,8 +251,11 @@ static void usage(FILE *f)
 "pages_not_resident, local_fraction, policy_fraction (pages on the node\n"
 "the policy asked for), remote_accesses_per_op (derived); per strategy and\n"
 "placement: late_cpus_remote_pages. Exit: 0 ok, 1 a 'local' placement left\n"
-"a page remote, 2 usage, 4 cannot run here (no move_pages).\n");
+"a page remote, 2 usage, 3 output not written, 4 cannot run here (no\n"
+"move_pages).\n");
 }
+
+#define NUMA_MATRIX_MIN (64UL << 10)
 
 int cmd_numa(int argc, char **argv)
 {
@@ -275,7 +280,7 @@ int cmd_numa(int argc, char **argv)
 	struct numa_opts o;
 	struct pout *out;
 	unsigned long v;
-	int c, i, n, p, ret = EXIT_OK, r, *nodes;
+	int c, i, n, p, ret = EXIT_OK, r, *nodes, late_noted = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.page = "4k";
@@ -292,17 +297,23 @@ int cmd_numa(int argc, char **argv)
 		case 't': o.cfg.topology = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'o': o.out = optarg; break;
-		case 'L': case 'B':
-			if (bc_ulong(optarg, &v)) {
-				fprintf(stderr, "pcpubench numa: '%s' is not a number\n", optarg);
+		case 'L':
+			if (bc_count("numa", "late", optarg, 0, PCPU_NR_CPUS, &v))
+				return EXIT_USAGE;
+			o.late = (unsigned)v;
+			o.late_set = true;
+			break;
+		case 'B':
+			/* A chain of at least a few pages; at most 1 GiB. */
+			if (bc_count("numa", "matrix-bytes", optarg, NUMA_MATRIX_MIN,
+				     1UL << 30, &v))
+				return EXIT_USAGE;
+			if (v & (v - 1)) {
+				fprintf(stderr, "pcpubench numa: --matrix-bytes %lu: "
+					"want a power of two (the unit size)\n", v);
 				return EXIT_USAGE;
 			}
-			if (c == 'L') {
-				o.late = (unsigned)v;
-				o.late_set = true;
-			} else {
-				o.matrix_bytes = v;
-			}
+			o.matrix_bytes = v;
 			break;
 		case 'm':
 			if (!strcmp(optarg, "on"))
@@ -352,13 +363,15 @@ int cmd_numa(int argc, char **argv)
 		fprintf(stderr, "pcpubench numa: unknown format '%s' (text, csv, json)\n", fmt);
 		return EXIT_USAGE;
 	}
+	if (bc_dry_run_stop("numa"))
+		return EXIT_OK;
 	nodes = malloc(MAX_PAGES * sizeof(int));
 	if (!nodes)
 		return EXIT_FAIL;
-	if (pout_open(&out, o.fmt, o.out, "numa", params, 4)) {
-		fprintf(stderr, "pcpubench numa: cannot write '%s'\n", o.out ? o.out : "-");
+	r = bc_out_open("numa", &out, o.fmt, o.out, "numa", params, 4);
+	if (r) {
 		free(nodes);
-		return EXIT_FAIL;
+		return r;
 	}
 	pout_meta(out, "page", o.page);
 	for (i = 0; i < o.nstrat; i++) {
@@ -383,8 +396,13 @@ int cmd_numa(int argc, char **argv)
 					unsigned np = pcpu_cpuset_count(pcpu_rt_present(probe));
 
 					want_late = o.late_set ? o.late : (np > 1 ? 1 : 0);
-					if (want_late >= np)
+					if (want_late >= np) {
+						if (!late_noted++)
+							bc_clamp_note("numa", "late", want_late,
+								      np - 1, "one of the present "
+								      "CPUs must be online at start");
 						want_late = np - 1;
+					}
 					snprintf(onl, sizeof(onl), "%u", np - want_late);
 				}
 				pcpu_rt_fini(probe);
@@ -395,9 +413,20 @@ int cmd_numa(int argc, char **argv)
 			r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
 init_fail:
 			if (r == -ENOTSUP && o.nstrat > 1) {
-				fprintf(stderr, "pcpubench numa: %s: skipped: %s\n",
-					pcpu_strategy_name(o.strat[i]), err);
-				break;
+				/* tls with a huge backing: NA rows, as in access */
+				const char *pv[4] = { pcpu_strategy_name(o.strat[i]),
+						      o.place_name[p], "all", "boot" };
+				char na[300];
+
+				if (p == 0)
+					fprintf(stderr, "pcpubench numa: %s: not "
+						"supported (NA rows): %s\n",
+						pcpu_strategy_name(o.strat[i]), err);
+				bc_na_status(na, sizeof(na), "not-supported", err);
+				pout_row(out, pv, 0, "pages", NAN, "pages", na);
+				pout_row(out, pv, 0, "local_fraction", NAN, "ratio", na);
+				pout_row(out, pv, 0, "policy_fraction", NAN, "ratio", na);
+				continue;
 			}
 			if (r) {
 				fprintf(stderr, "pcpubench numa: %s %s: %s\n",
@@ -405,7 +434,7 @@ init_fail:
 					err[0] ? err : strerror(-r));
 				pout_abort(out);
 				free(nodes);
-				return r == -ENOTSUP ? EXIT_SKIP : EXIT_USAGE;
+				return bc_rt_exit(r, &cfg);
 			}
 			pcpu_rt_online_set(rt, &on);
 			pcpu_for_each_cpu(cpu, &on) {
@@ -432,6 +461,9 @@ init_fail:
 				late_remote += (unsigned)report_cpu(out, rt, pv, (unsigned)cpu,
 								    &o.place[p], nodes, &miss);
 			}
+			if (o.late_set && late < want_late && !late_noted++)
+				bc_clamp_note("numa", "late", want_late, late,
+					      "fewer present CPUs were offline");
 			{
 				const char *pv[4] = { pcpu_strategy_name(o.strat[i]),
 						      o.place_name[p], "all", "late" };
@@ -459,10 +491,17 @@ init_fail:
 
 			pcpu_topo_free(&t);
 			if (o.matrix == 1 || (o.matrix == -1 && multi)) {
-				r = run_matrix(&o, out);
-				if (r)
-					fprintf(stderr, "pcpubench numa: matrix: %s\n",
-						strerror(-r));
+				char why[300], na[320];
+
+				why[0] = '\0';
+				r = run_matrix(&o, out, why, sizeof(why));
+				if (r) {
+					fprintf(stderr, "pcpubench numa: matrix: %s%s%s\n",
+						strerror(-r), why[0] ? ": " : "", why);
+					bc_na_status(na, sizeof(na), "matrix-failed",
+						     why[0] ? why : strerror(-r));
+					pout_row(out, pv, 0, "latency_ns", NAN, "ns", na);
+				}
 			} else {
 				pout_row(out, pv, 0, "latency_ns", NAN, "ns", multi ?
 					 "na:matrix-off(--matrix off)" :
@@ -471,7 +510,6 @@ init_fail:
 		}
 	}
 	free(nodes);
-	if (pout_close(out))
-		ret = EXIT_FAIL;
-	return ret;
+	r = bc_out_close("numa", out);
+	return r ? r : ret;
 }

@@ -57,6 +57,7 @@ struct tlb_opts {
 /* One backing's measurements: [pattern][point][rep]. */
 struct tlb_run {
 	bool done;
+	bool no_core_clock;	/* calibration failed: cycles are NA */
 	struct pcpu_tlb_buf buf;
 	bool hugetlb_tried;
 	double *cyc[2], *ns[2];
@@ -273,7 +274,12 @@ static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 	};
 	bool fmt_set = false;
 	unsigned long v;
+	/* changes a system setting: never abbreviated */
+	static const char *const exact[] = { "hugetlb-reserve", NULL };
 	int c, i, n;
+
+	if (bc_no_abbrev("tlb", argc, argv, exact))
+		return -EINVAL;
 
 	memset(o, 0, sizeof(*o));
 	o->backing[PCPU_TLB_4K] = o->backing[PCPU_TLB_2M] = true;
@@ -353,6 +359,15 @@ static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 		o->fmt = bc_default_format(o->out);
 	if (o->cal_path && o->no_save) {
 		fprintf(stderr, "pcpubench tlb: --save-calibration and --no-save conflict\n");
+		return -EINVAL;
+	}
+	/* Refused before the run, not after it; no directory is created. */
+	if (o->out && bc_out_check("tlb", o->out))
+		return -EINVAL;
+	if (o->cal_path && pout_path_check(o->cal_path) < 0) {
+		fprintf(stderr, "pcpubench tlb: --save-calibration '%s': not a regular "
+			"file in an existing directory (none is created)\n",
+			o->cal_path);
 		return -EINVAL;
 	}
 	return 0;
@@ -494,8 +509,11 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 	for (i = 0; i < R; i++) {
 		double chz;
 
-		if (pt_core_hz_calibrate(&chz))
+		if (pt_core_hz_calibrate(&chz)) {
+			/* Never TSC ticks labelled cycles: NA below. */
 			chz = tsc_hz;
+			r->no_core_clock = true;
+		}
 		core_hz[bk * R + i] = chz;
 		for (j = 0; j < nord; j++)
 			order[j] = j;
@@ -599,6 +617,9 @@ static void run_free(struct tlb_run *r)
 
 /* ---- output ----------------------------------------------------------- */
 
+#define TLB_NA_CLOCK "na:no-core-clock(the core clock calibration failed; " \
+	"ns_per_access is valid)"
+
 static void fmt_pages(char *buf, size_t len, double v)
 {
 	snprintf(buf, len, "%.0f", v);
@@ -627,7 +648,8 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 				pv[2] = pg;
 				for (i = 0; i < R; i++) {
 					ret |= pout_row(po, pv, (int)i, "cycles_per_access",
-							r->cyc[pat][j * R + i], "cycles", "ok");
+							r->cyc[pat][j * R + i], "cycles",
+							r->no_core_clock ? TLB_NA_CLOCK : "ok");
 					ret |= pout_row(po, pv, (int)i, "ns_per_access",
 							r->ns[pat][j * R + i], "ns", "ok");
 					if (pm->ok && pat == 0)
@@ -640,7 +662,9 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 				}
 				if (pat == 0)
 					ret |= pout_row(po, pv, -1, "tlb_excess_cycles",
-							r->excess[j], "cycles", "derived");
+							r->excess[j], "cycles",
+							r->no_core_clock ? TLB_NA_CLOCK :
+							"derived");
 			}
 		}
 		pv[1] = "summary";
@@ -669,8 +693,10 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 		}
 		ret |= pout_row(po, pv, -1, "fit_steps", r->fit.nsteps, "count", "derived");
 		ret |= pout_row(po, pv, -1, "fit_r2", r->fit.r2, "ratio", "derived");
-		ret |= pout_row(po, pv, -1, "fit_rms_cycles", r->fit.rms_resid, "cycles", "derived");
-		ret |= pout_row(po, pv, -1, "fit_noise_cycles", r->fit.noise, "cycles", "derived");
+		ret |= pout_row(po, pv, -1, "fit_rms_cycles", r->fit.rms_resid, "cycles",
+				r->no_core_clock ? TLB_NA_CLOCK : "derived");
+		ret |= pout_row(po, pv, -1, "fit_noise_cycles", r->fit.noise, "cycles",
+				r->no_core_clock ? TLB_NA_CLOCK : "derived");
 		ret |= pout_row(po, pv, -1, "huge_page_fraction", r->buf.huge_fraction,
 				"ratio", "ok");
 		if (!pm->ok)
@@ -821,6 +847,8 @@ int cmd_tlb(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!o.backing[0] && !o.backing[1])
 		return EXIT_USAGE;
+	if (bc_dry_run_stop("tlb"))
+		return EXIT_OK;
 	if (o.hugetlb_reserve >= 0) {
 		ret = hugetlb_reserve(o.hugetlb_reserve, msg, sizeof(msg));
 		if (ret) {
@@ -877,9 +905,19 @@ int cmd_tlb(int argc, char **argv)
 	snprintf(cal.method, sizeof(cal.method),
 		 "pcpubench tlb: chase minus control; %lu reps; %zu points %.0f-%.0f; cycles %s",
 		 o.repeat, o.npts, o.pts[0], o.pts[o.npts - 1], pt_cycles_source());
-	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++)
-		if (runs[bk].done)
-			cal.b[bk] = runs[bk].cal;
+	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++) {
+		unsigned f;
+
+		if (!runs[bk].done)
+			continue;
+		for (f = 0; runs[bk].no_core_clock && f < PCPU_TLBCAL_NR; f++)
+			if (!strcmp(pcpu_tlbcal_figure_unit(f), "cycles")) {
+				runs[bk].cal.found[f] = false;
+				snprintf(runs[bk].cal.why[f], sizeof(runs[bk].cal.why[f]),
+					 "no-core-clock(calibration failed)");
+			}
+		cal.b[bk] = runs[bk].cal;
+	}
 	if (!o.no_save) {
 		const char *path = o.cal_path ? o.cal_path : pcpu_tlbcal_default_path();
 
@@ -894,25 +932,28 @@ int cmd_tlb(int argc, char **argv)
 	if (o.fmt == POUT_TEXT) {
 		FILE *f = stdout;
 
-		if (o.out && strcmp(o.out, "-")) {
+		if (o.out && strcmp(o.out, "-") && strcmp(o.out, "/dev/stdout")) {
+			rc = bc_out_check("tlb", o.out);
+			if (rc)
+				goto out;
 			f = fopen(o.out, "w");
 			if (!f) {
 				fprintf(stderr, "pcpubench tlb: %s: %s\n", o.out, strerror(errno));
-				rc = EXIT_FAIL;
+				rc = bc_exit_code(-errno) == EXIT_IO ? EXIT_IO : EXIT_FAIL;
 				goto out;
 			}
 		}
 		text_report(f, &o, runs, &ci, &pm, tsc_hz, core_med);
-		if (f != stdout && fclose(f))
-			rc = EXIT_FAIL;
+		if (f != stdout && (ferror(f) | fclose(f))) {
+			fprintf(stderr, "pcpubench tlb: writing '%s': %s\n", o.out,
+				strerror(errno));
+			rc = EXIT_IO;
+		}
 		goto out;
 	}
-	ret = pout_open(&po, o.fmt, o.out, "tlb", pnames, 3);
-	if (ret) {
-		fprintf(stderr, "pcpubench tlb: cannot open output: %s\n", strerror(-ret));
-		rc = EXIT_FAIL;
+	rc = bc_out_open("tlb", &po, o.fmt, o.out, "tlb", pnames, 3);
+	if (rc)
 		goto out;
-	}
 	pout_meta(po, "cycles_source", pt_cycles_source());
 	snprintf(buf, sizeof(buf), "%.0f", tsc_hz);
 	pout_meta(po, "tsc_hz", buf);
@@ -929,16 +970,8 @@ int cmd_tlb(int argc, char **argv)
 		snprintf(key, sizeof(key), "obtained_%s", pcpu_tlb_backing_name(bk));
 		pout_meta(po, key, runs[bk].buf.obtained);
 	}
-	if (emit_rows(po, &o, runs, &pm)) {
-		pout_abort(po);
-		fprintf(stderr, "pcpubench tlb: writing rows failed\n");
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (pout_close(po)) {
-		fprintf(stderr, "pcpubench tlb: writing output failed\n");
-		rc = EXIT_FAIL;
-	}
+	emit_rows(po, &o, runs, &pm);	/* errors are kept: at close */
+	rc = bc_out_close("tlb", po);
 	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++)
 		if (runs[bk].pmu_check[0])
 			rc = EXIT_FAIL;

@@ -5,7 +5,8 @@
  * Each command lives in bench/cmd-<name>.c as
  *     int cmd_<name>(int argc, char **argv);
  * argv[0] is the command name; the return value is the exit code:
- * 0 ok, 1 failure (a check failed), 2 usage error, 4 cannot run here.
+ * 0 ok, 1 failure (a check failed), 2 usage error, 3 output not written
+ * (I/O error, disk full), 4 cannot run here. bc_exit_code() maps -errno.
  */
 #ifndef PCPUBENCH_H
 #define PCPUBENCH_H
@@ -17,7 +18,8 @@
 	X(tlb, "TLB reach and miss penalties, by pointer chase")              \
 	X(churn, "throughput, latency and correctness under CPU hotplug")    \
 	X(numa, "where each CPU's area lives; node x node latency")         \
-	X(mem, "memory reserved and committed, possible versus online CPUs")
+	X(mem, "memory reserved and committed, possible versus online CPUs")\
+	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)")
 
 #define PCPUBENCH_X_DECL(name, desc) int cmd_##name(int argc, char **argv);
 PCPUBENCH_COMMANDS(PCPUBENCH_X_DECL)
@@ -27,6 +29,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
+	EXIT_IO = 3,
 	EXIT_SKIP = 4,
 };
 

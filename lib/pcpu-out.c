@@ -7,9 +7,18 @@
  * keeps every row and prints, at close, one aligned line per
  * (parameters, metric): median, min, q1, q3, robust CV, n, unit, status.
  * Writing to a named file goes through a temporary file renamed at close,
- * so a reader never sees half a result.
+ * so a reader never sees half a result. Only a regular file (or a name
+ * that does not exist yet) is replaced that way; a symlink to a regular
+ * file has its target replaced. "-", /dev/stdout, /dev/stderr, /dev/fd/N
+ * and /dev/null are written in place (the user's clear intent); any
+ * other existing object (device node, FIFO, socket, directory, dangling
+ * symlink) is refused, never replaced. The first error of any write
+ * (or a refused row) is kept and returned again by pout_close(), so no
+ * failure is lost by a caller that does not check every row.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +56,10 @@ struct pout {
 	size_t nmeta;
 	int started;		/* header / meta block written */
 	size_t nrows;
-	int err;
+	int err;		/* first error, sticky (returned at close) */
+	int werr;		/* first write error: stops writing */
+	char errmsg[200];	/* what the first error was */
+	int inplace;		/* a stream written in place (no rename) */
 	struct pout_trow *trows;	/* TEXT */
 	size_t ntrows, captrows;
 };
@@ -166,6 +178,124 @@ static char *xstrdup(const char *s)
 	return strdup(s ? s : "");
 }
 
+/*
+ * Keep the first error and a line saying what it was; return @err. A
+ * refused row (-EINVAL) is remembered, later rows are still written; any
+ * other error (a write) stops the output.
+ */
+static int set_err(struct pout *o, int err, const char *fmt, const char *arg)
+{
+	if (err != -EINVAL && !o->werr)
+		o->werr = err;
+	if (!o->err) {
+		o->err = err;
+		snprintf(o->errmsg, sizeof(o->errmsg), fmt, arg ? arg : "",
+			 strerror(-err));
+	}
+	return err;
+}
+
+/* The errno of a failed stdio write: EIO when stdio left none. */
+static int write_errno(void)
+{
+	return errno && errno != EINTR ? -errno : -EIO;
+}
+
+/*
+ * A path written in place: "-" and /dev/stdout (stdout itself), and
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N, /dev/null (opened, not
+ * created, never renamed). Return: the fd to dup (or -1 for /dev/null,
+ * -2 for stdout), or -3 when @path is an ordinary name.
+ */
+static int inplace_fd(const char *path)
+{
+	char *end;
+	long n;
+	const char *p = NULL;
+
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"))
+		return -2;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	if (!strcmp(path, "/dev/null"))
+		return -1;
+	if (!strncmp(path, "/dev/fd/", 8))
+		p = path + 8;
+	else if (!strncmp(path, "/proc/self/fd/", 14))
+		p = path + 14;
+	if (!p || *p < '0' || *p > '9')
+		return -3;
+	errno = 0;
+	n = strtol(p, &end, 10);
+	if (errno || *end || n < 0 || n > INT_MAX)
+		return -3;
+	return n == STDOUT_FILENO ? -2 : (int)n;
+}
+
+/*
+ * Resolve @path for an atomic replace: a name that does not exist yet, or
+ * a regular file, or a symlink to a regular file (its target is
+ * replaced). Return: a malloc'd path; NULL with errno EEXIST (exists and
+ * is not a regular file), ENOENT (no such directory), ENOMEM ...
+ */
+static char *atomic_target(const char *path)
+{
+	struct stat st;
+	char *dup, *slash, *real;
+
+	if (!lstat(path, &st)) {
+		if (S_ISREG(st.st_mode))
+			return strdup(path);
+		if (!S_ISLNK(st.st_mode)) {
+			errno = EEXIST;
+			return NULL;
+		}
+		/* A symlink: only to a regular file. */
+		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+			errno = EEXIST;
+			return NULL;
+		}
+		return realpath(path, NULL);
+	}
+	if (errno != ENOENT)
+		return NULL;
+	/* A new name: its directory must exist (nothing is created). */
+	dup = strdup(path);
+	if (!dup)
+		return NULL;
+	slash = strrchr(dup, '/');
+	if (slash && slash != dup) {
+		*slash = '\0';
+		if (stat(dup, &st) || !S_ISDIR(st.st_mode)) {
+			free(dup);
+			errno = ENOENT;
+			return NULL;
+		}
+	}
+	free(dup);
+	real = strdup(path);
+	if (!real)
+		errno = ENOMEM;
+	return real;
+}
+
+/**
+ * pout_path_check() - see pcpu-out.h.
+ * Return: 0; 1; -EEXIST; -ENOENT; -ENOMEM; -errno from lstat().
+ */
+int pout_path_check(const char *path)
+{
+	char *t;
+
+	if (!path || inplace_fd(path) != -3)
+		return 1;
+	t = atomic_target(path);
+	if (!t)
+		return errno ? -errno : -ENOMEM;
+	free(t);
+	return 0;
+}
+
 /**
  * pout_open() - see pcpu-out.h.
  * Return: 0; -EINVAL; -ENOMEM; -errno creating the temporary file.
@@ -196,24 +326,50 @@ int pout_open(struct pout **out, enum pout_format fmt, const char *path,
 	for (i = 0; i < nparams; i++)
 		if (!(o->pnames[i] = xstrdup(param_names[i])))
 			goto err;
-	if (!path || !strcmp(path, "-")) {
+	if (!path || inplace_fd(path) == -2) {
 		o->f = stdout;
+		o->inplace = 1;
+	} else if (inplace_fd(path) != -3) {
+		int src = inplace_fd(path), fd;
+
+		fd = src == -1 ? open("/dev/null", O_WRONLY | O_CLOEXEC) :
+				 fcntl(src, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			ret = -errno;
+			goto err;
+		}
+		o->f = fdopen(fd, "w");
+		if (!o->f) {
+			ret = -errno;
+			close(fd);
+			goto err;
+		}
+		o->inplace = 1;
 	} else {
 		int fd;
 
-		o->path = xstrdup(path);
-		if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+		o->path = atomic_target(path);
+		if (!o->path) {
+			ret = errno ? -errno : -ENOMEM;
+			goto err;
+		}
+		if (asprintf(&o->tmp, "%s.tmp.XXXXXX", o->path) < 0) {
 			o->tmp = NULL;
 			goto err;
 		}
-		fd = mkstemp(o->tmp);
+		fd = mkostemp(o->tmp, O_CLOEXEC);
 		if (fd < 0) {
 			ret = -errno;
 			free(o->tmp);
 			o->tmp = NULL;
 			goto err;
 		}
-		fchmod(fd, 0644);
+		if (fchmod(fd, 0644)) {
+			ret = -errno;
+			close(fd);
+			unlink(o->tmp);
+			goto err;
+		}
 		o->f = fdopen(fd, "w");
 		if (!o->f) {
 			ret = -errno;
@@ -372,17 +528,26 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 	size_t i;
 	int na;
 
-	if (!o || !name_ok(metric) || !unit || strpbrk(unit, ",\"\n\r") ||
+	if (!o)
+		return -EINVAL;
+	if (!name_ok(metric) || !unit || strpbrk(unit, ",\"\n\r") ||
 	    (o->np && !pv) || rep < -1)
-		return -EINVAL;
+		return set_err(o, -EINVAL, "a row was refused (metric '%s': bad "
+			       "name, unit or parameters)%.0s", metric);
 	if (!pout_status_valid(status))
-		return -EINVAL;
+		return set_err(o, -EINVAL, "a row was refused (metric '%s': "
+			       "status outside the vocabulary)%.0s", metric);
 	for (i = 0; i < o->np; i++)
 		if (!pv[i])
-			return -EINVAL;
+			return set_err(o, -EINVAL, "a row was refused (metric "
+				       "'%s': a parameter is missing)%.0s", metric);
 	na = POUT_IS_NA(status);
 	if (!na && !isfinite(value))
-		return -EINVAL;
+		return set_err(o, -EINVAL, "a row was refused (metric '%s': "
+			       "non-finite value with a status that is not NA)%.0s",
+			       metric);
+	if (o->werr)
+		return o->werr;
 	start(o);
 	if (na)
 		snprintf(vbuf, sizeof(vbuf), "NA");
@@ -432,14 +597,14 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 		break;
 	case POUT_TEXT:
 		if (trow_add(o, pv, metric, value, unit, status, na))
-			return -ENOMEM;
+			return set_err(o, -ENOMEM, "keeping a row for the text "
+				       "table%.0s: %s", NULL);
 		break;
 	}
 	o->nrows++;
-	if (ferror(o->f)) {
-		o->err = -EIO;
-		return -EIO;
-	}
+	if (ferror(o->f))
+		return set_err(o, write_errno(), "writing '%s': %s",
+			       o->path ? o->path : "standard output");
 	return 0;
 }
 
@@ -592,30 +757,58 @@ static void pout_free(struct pout *o)
 	free(o);
 }
 
-int pout_close(struct pout *o)
+/**
+ * pout_close_err() - see pcpu-out.h.
+ * Return: 0; the first error of the output (see pout_close()).
+ */
+int pout_close_err(struct pout *o, char *err, size_t errlen)
 {
+	const char *name;
 	int ret;
 
+	if (err && errlen)
+		err[0] = '\0';
 	if (!o)
 		return -EINVAL;
-	start(o);
-	if (o->fmt == POUT_JSON)
-		fputs(o->nrows ? "\n  ]\n}\n" : "]\n}\n", o->f);
-	else if (o->fmt == POUT_TEXT)
-		text_table(o);
-	ret = o->err;
+	name = o->path ? o->path : "standard output";
+	if (!o->werr) {
+		start(o);
+		if (o->fmt == POUT_JSON)
+			fputs(o->nrows ? "\n  ]\n}\n" : "]\n}\n", o->f);
+		else if (o->fmt == POUT_TEXT)
+			text_table(o);
+	}
+	errno = 0;
 	if (fflush(o->f) || ferror(o->f))
-		ret = -EIO;
+		set_err(o, write_errno(), "writing '%s': %s", name);
 	if (o->f != stdout) {
+		/* A file's data reaches the disk before it takes the name. */
+		if (!o->inplace && !o->werr && fsync(fileno(o->f)))
+			set_err(o, -errno, "writing '%s': %s", name);
+		errno = 0;
 		if (fclose(o->f))
-			ret = -EIO;
-		if (!ret && rename(o->tmp, o->path))
-			ret = -errno;
-		if (ret)
+			set_err(o, write_errno(), "writing '%s': %s", name);
+		if (!o->inplace && !o->werr && rename(o->tmp, o->path))
+			set_err(o, -errno, "renaming the output into '%s': %s",
+				name);
+		if (!o->inplace && o->werr)
 			unlink(o->tmp);
 	}
+	ret = o->err;
+	if (ret && err && errlen)
+		snprintf(err, errlen, "%s", o->errmsg);
 	pout_free(o);
 	return ret;
+}
+
+int pout_close(struct pout *o)
+{
+	return pout_close_err(o, NULL, 0);
+}
+
+const char *pout_tmp_path(const struct pout *o)
+{
+	return o && !o->inplace ? o->tmp : NULL;
 }
 
 void pout_abort(struct pout *o)
@@ -624,8 +817,10 @@ void pout_abort(struct pout *o)
 		return;
 	if (o->f && o->f != stdout) {
 		fclose(o->f);
-		if (o->tmp)
+		if (o->tmp && !o->inplace)
 			unlink(o->tmp);
+	} else if (o->f) {
+		fflush(o->f);
 	}
 	pout_free(o);
 }

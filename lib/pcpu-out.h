@@ -12,7 +12,17 @@
  * block comes first, so pout_meta() calls must precede the first row for
  * JSON); TEXT collects the rows and prints an aligned summary table per
  * (params, metric) at close. A file path is written atomically: a
- * temporary file beside it, renamed at pout_close().
+ * temporary file beside it, renamed at pout_close(). Only a regular file,
+ * a symlink to one (the target is replaced) or a new name in an existing
+ * directory is written so; "-", /dev/stdout, /dev/stderr, /dev/fd/N and
+ * /dev/null are written in place; anything else that exists (a device
+ * node, FIFO, socket, directory) is refused and left alone.
+ *
+ * Errors are sticky: the first error of any call (a refused row, a
+ * failed write) is returned again by pout_close(), so a caller that does
+ * not check each pout_row() still learns of it. A refused row does not
+ * stop later rows; a write error stops the output (the temporary file is
+ * removed at close).
  */
 #ifndef PCPU_OUT_H
 #define PCPU_OUT_H
@@ -33,11 +43,24 @@ struct pout;
  * @bench: the benchmark name (first column).
  * @param_names: @nparams parameter column names.
  * Return: 0; -EINVAL bad argument (a name with a comma, quote or newline);
- * -ENOMEM; -errno from creating the temporary file.
+ * -EEXIST @path exists and is not a regular file (device node, FIFO,
+ * socket, directory, symlink to one of those or to nothing): refused;
+ * -ENOENT the directory of @path does not exist (none is created);
+ * -ENOMEM; -errno from creating the temporary file (EACCES, EROFS,
+ * ENOSPC ...).
  */
 int pout_open(struct pout **o, enum pout_format f, const char *path,
 	      const char *bench, const char *const *param_names,
 	      size_t nparams);
+
+/*
+ * pout_path_check() - would pout_open() accept @path as a destination?
+ * For a check before a long run (nothing is created).
+ * Return: 0 written atomically (a new name or a regular file); 1 written
+ * in place (NULL, "-", /dev/stdout ...); -EEXIST, -ENOENT as
+ * pout_open(); -ENOMEM.
+ */
+int pout_path_check(const char *path);
 
 /*
  * pout_meta() - a key/value for the metadata. JSON: the "meta" block
@@ -55,8 +78,10 @@ int pout_meta(struct pout *o, const char *key, const char *value);
  * repetition (printed as an empty rep in CSV, null in JSON).
  * @value: ignored (NA) when @status starts with "na:".
  * Return: 0; -EINVAL status outside the vocabulary, or a comma/newline in
- * the status, or a non-finite value with a non-NA status; -EIO write error;
- * -ENOMEM.
+ * the status, or a non-finite value with a non-NA status (the row is
+ * dropped, later rows are still written, pout_close() returns -EINVAL);
+ * -errno of a failed write (ENOSPC, EIO, EDQUOT ...; EIO when the C
+ * library gave none): the output stops; -ENOMEM.
  */
 int pout_row(struct pout *o, const char *const *param_values, int rep,
 	     const char *metric, double value, const char *unit,
@@ -65,10 +90,26 @@ int pout_row(struct pout *o, const char *const *param_values, int rep,
 /*
  * pout_close() - finish: TEXT prints the aggregated table (median, min,
  * q1, q3, rcv%, n, unit, status per (params, metric)); JSON closes the
- * document; a file is renamed into place. Frees @o in every case.
- * Return: 0; -EIO a write failed (the temporary file is removed).
+ * document; a file's data is flushed to disk (fsync) and the file renamed
+ * into place. Frees @o in every case.
+ * Return: 0; the first error of the output: -EINVAL a row was refused
+ * (the file is still written); -errno of a failed write, fsync or rename
+ * (ENOSPC, EIO ...; the temporary file is removed, the target untouched);
+ * -ENOMEM.
  */
 int pout_close(struct pout *o);
+
+/*
+ * pout_close_err() - pout_close(), and on error a line for the user in
+ * @err ("writing 'x.csv': No space left on device", "a row was refused
+ * (metric 'm': ...)"). @err may be NULL.
+ * Return: as pout_close().
+ */
+int pout_close_err(struct pout *o, char *err, size_t errlen);
+
+/* The temporary file a path output writes until close, or NULL (in
+ * place). For a signal handler that removes it. */
+const char *pout_tmp_path(const struct pout *o);
 
 /* Drop the output (the temporary file is removed). Frees @o. */
 void pout_abort(struct pout *o);

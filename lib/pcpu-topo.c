@@ -173,14 +173,42 @@ int pcpu_topo_sysfs_cpu_node(unsigned cpu)
 	return node;
 }
 
+/*
+ * The number of PUs a hwloc synthetic string describes (the product of
+ * its arities, "node:2 core:4 pu:2" -> 16), counted before hwloc builds
+ * it: hwloc takes seconds and gigabytes for a large one that would be
+ * refused afterwards anyway. Saturates above @limit.
+ */
+static unsigned long synthetic_pus(const char *s, unsigned long limit)
+{
+	unsigned long n = 1, a;
+	const char *p = s;
+	char *end;
+
+	while ((p = strchr(p, ':'))) {
+		p++;
+		a = strtoul(p, &end, 10);
+		if (end == p)
+			continue;
+		if (!a)
+			return 0;
+		if (n > limit / a)
+			return limit + 1;
+		n *= a;
+		p = end;
+	}
+	return n;
+}
+
 /**
  * pcpu_topo_load() - read the topology logical CPUs follow, and the host.
  * @spec: NULL or "host"; "synthetic:<hwloc synthetic string>";
  *        "xml:<file>".
  *
  * Return: 0; -EINVAL bad spec or unusable topology (reason in @err);
- * -ERANGE a PU id beyond PCPU_NR_CPUS; -ENOTSUP synthetic or XML without
- * hwloc; -ENOMEM.
+ * -ERANGE a PU id beyond PCPU_NR_CPUS, or a synthetic topology with more
+ * PUs than that (refused before hwloc builds it); -ENOTSUP synthetic or
+ * XML without hwloc; -ENOMEM.
  */
 int pcpu_topo_load(struct pcpu_topo *t, const char *spec, char *err, size_t errlen)
 {
@@ -193,6 +221,13 @@ int pcpu_topo_load(struct pcpu_topo *t, const char *spec, char *err, size_t errl
 	if (!spec || !strcmp(spec, "host")) {
 		snprintf(t->source, sizeof(t->source), "host");
 		t->is_host = true;
+	} else if (!strncmp(spec, "synthetic:", 10) &&
+		   synthetic_pus(spec + 10, PCPU_NR_CPUS) > PCPU_NR_CPUS) {
+		if (err && errlen)
+			snprintf(err, errlen, "topology '%s' has more PUs than the "
+				 "%d logical CPUs a run can have", spec, PCPU_NR_CPUS);
+		ret = -ERANGE;
+		goto err;
 	} else if (!strncmp(spec, "synthetic:", 10) || !strncmp(spec, "xml:", 4)) {
 		snprintf(t->source, sizeof(t->source), "%s", spec);
 	} else {

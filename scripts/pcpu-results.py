@@ -177,6 +177,7 @@ def git_facts(root):
 
 def state_facts(d):
     st = {"steps": []}
+    revs = {}
     for ln in (read(os.path.join(d, "state")) or "").splitlines():
         if not ln.strip() or ln.startswith("#"):
             continue
@@ -186,8 +187,14 @@ def state_facts(d):
                                 "bench": parts[3],
                                 "message": parts[4] if len(parts) > 4
                                 else ""})
+        elif parts[0] == "steprev" and len(parts) >= 4:
+            # the binary each step ran with (a resume may use another)
+            revs[int(parts[1])] = {"revision": parts[2],
+                                   "binary_sha256": parts[3]}
         elif len(parts) >= 2:
             st[parts[0]] = ln.split(None, 1)[1]
+    for s in st["steps"]:
+        s.update(revs.get(s["n"], {}))
     return st
 
 
@@ -252,6 +259,10 @@ def meta(d, root, binary):
         "build_status": st.get("build"),
         "info_status": st.get("info"),
         "steps": st["steps"],
+        # "REVISION SHA256" the run started with, and the one a resume
+        # used when it differed (each step has its own in "steps")
+        "binary_started": st.get("binary"),
+        "binary_resumed": st.get("binary_resumed"),
         "host": host,
         "build": build_facts(root, binary),
         "git": git_facts(root),

@@ -40,8 +40,8 @@ for f in "$tmp"/*.csv; do
 	fi
 	for m in ops_per_sec ops_rel_no_churn online_latency_ns_p50 online_latency_ns_p99 \
 		 offline_latency_ns_max page_faults cpu_migrations context_switches \
-		 dTLB_load_misses numa_local_fraction_min committed_bytes reserved_bytes; do
-		if [ "$(basename "$f")" = tsan.csv ] && [ "$m" = dTLB_load_misses ]; then
+		 page_walks numa_local_fraction_min committed_bytes reserved_bytes; do
+		if [ "$(basename "$f")" = tsan.csv ] && [ "$m" = page_walks ]; then
 			continue
 		fi
 		if ! grep -q ",$m," "$f"; then

@@ -4,7 +4,10 @@
  * line, RFC 4180 quoting, NA values, integers exact, status vocabulary
  * enforced, JSON well formed (checked with /usr/bin/python3 -m json.tool
  * when present) with meta before rows, TEXT aggregation, and the atomic
- * file write (nothing at the path until close; nothing left after abort).
+ * file write (nothing at the path until close; nothing left after abort),
+ * the destinations refused (device node, FIFO, dangling symlink,
+ * missing directory) or written in place (/dev/null), a symlink's target
+ * replaced, and sticky errors (a refused row, a full disk).
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/sysmacros.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,9 +37,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
+	char cmd[256];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	snprintf(cmd, sizeof(cmd), "umount %s/full 2>/dev/null; rm -rf %s", dir, dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -119,7 +125,8 @@ static void test_csv(void **state)
 	assert_int_equal(pout_row(o, pv2, 0, "m,x", 1, "u", "ok"), -EINVAL);
 	/* Atomic: nothing at the path before close. */
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(pout_close(o), 0);
+	/* A refused row is not lost: close says so; the file is written. */
+	assert_int_equal(pout_close(o), -EINVAL);
 	txt = slurp(path);
 	assert_non_null(txt);
 	assert_true(!strncmp(txt, "bench,strategy,op,rep,metric,value,unit,"
@@ -241,6 +248,118 @@ static void test_abort_and_bad_open(void **state)
 	assert_int_equal(pout_format_parse("xml", &f), -EINVAL);
 }
 
+static void test_destinations(void **state)
+{
+	char path[128], link[140], msg[256];
+	struct pout *o;
+	struct stat st;
+	char *txt;
+
+	/* A FIFO and a device node are refused and left alone. */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0), -EEXIST);
+	assert_int_equal(pout_path_check(path), -EEXIST);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	snprintf(path, sizeof(path), "%s/null", dir);
+	if (!mknod(path, S_IFCHR | 0600, makedev(1, 3))) {
+		assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0),
+				 -EEXIST);
+		assert_int_equal(stat(path, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	}
+	/* A directory, a dangling symlink, a missing directory. */
+	assert_int_equal(pout_open(&o, POUT_CSV, dir, "x", NULL, 0), -EEXIST);
+	snprintf(link, sizeof(link), "%s/dangling", dir);
+	assert_int_equal(symlink("/nonexistent/x", link), 0);
+	assert_int_equal(pout_open(&o, POUT_CSV, link, "x", NULL, 0), -EEXIST);
+	snprintf(path, sizeof(path), "%s/no/such.csv", dir);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0), -ENOENT);
+	/* A symlink to a regular file: the target is replaced, the link kept. */
+	snprintf(path, sizeof(path), "%s/target.csv", dir);
+	snprintf(link, sizeof(link), "%s/link.csv", dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("old\n", f);
+		fclose(f);
+	}
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(pout_path_check(link), 0);
+	assert_int_equal(pout_open(&o, POUT_CSV, link, "x", NULL, 0), 0);
+	assert_int_equal(pout_row(o, NULL, 0, "m", 1, "u", "ok"), 0);
+	assert_int_equal(pout_close(o), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_true(!strncmp(txt, "bench,rep,", 10));
+	free(txt);
+	/* In place: /dev/null is opened, never created or renamed. */
+	assert_int_equal(pout_path_check("/dev/null"), 1);
+	assert_int_equal(pout_path_check("-"), 1);
+	assert_int_equal(pout_open(&o, POUT_CSV, "/dev/null", "x", NULL, 0), 0);
+	assert_int_equal(pout_row(o, NULL, 0, "m", 1, "u", "ok"), 0);
+	assert_int_equal(pout_close(o), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* A refused row: close fails with a line naming the metric. */
+	snprintf(path, sizeof(path), "%s/refused.csv", dir);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0), 0);
+	assert_int_equal(pout_row(o, NULL, 0, "bad_one", NAN, "u", "ok"), -EINVAL);
+	assert_int_equal(pout_row(o, NULL, 0, "m", 1, "u", "ok"), 0);
+	assert_int_equal(pout_close_err(o, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "bad_one"));
+}
+
+/* A full disk (a 64 KiB tmpfs, root only): ENOSPC named, target kept. */
+static void test_full_disk(void **state)
+{
+	char mnt[128], path[160], cmd[256], msg[256];
+	struct pout *o;
+	char *txt;
+	int i, r;
+
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	snprintf(mnt, sizeof(mnt), "%s/full", dir);
+	assert_int_equal(mkdir(mnt, 0755), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k")) {
+		skip();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/old.csv", mnt);
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("previous result\n", f);
+		fclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "dd if=/dev/zero of=%s/fill bs=4k "
+		 "2>/dev/null", mnt);
+	r = system(cmd);
+	(void)r;
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "x", NULL, 0), 0);
+	for (i = 0; i < 20000; i++)
+		if (pout_row(o, NULL, i, "metric", i, "u", "ok"))
+			break;
+	r = pout_close_err(o, msg, sizeof(msg));
+	assert_int_equal(r, -ENOSPC);
+	assert_non_null(strstr(msg, "No space left"));
+	assert_non_null(strstr(msg, path));
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_string_equal(txt, "previous result\n");
+	free(txt);
+	umount(mnt);
+	rmdir(mnt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_json_empty),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_abort_and_bad_open),
+		cmocka_unit_test(test_destinations),
+		cmocka_unit_test(test_full_disk),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -27,14 +27,14 @@ SYS=/sys/devices/system/cpu
 NODES=/sys/devices/system/node
 BENCH=/bin/pcpubench
 # Arguments of the churn and numa runs; the CSV metric names they emit.
-CHURN_ARGS="--backend sysfs --duration 2 --rate 20 --format csv"
+CHURN_ARGS="--backend sysfs --allow-hotplug --duration 2 --rate 20 --format csv"
 NUMA_ARGS="--format csv"
 M_LOST=lost_updates
 M_LOCAL=pages_local
 M_REMOTE=pages_remote
 
 CHECKS="smoke offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
-churn churn_sigkill numa_local numa_node0 all_online"
+hotplug_gate churn churn_sigkill numa_local numa_node0 all_online"
 
 HOTADD_CPU=
 cur=
@@ -271,6 +271,32 @@ run_watched() {
 	rc=$?
 }
 
+# check_hotplug_gate: here real hotplug works, yet without the opt-in no
+# spelling of the sysfs backend runs: refused (exit 2) before any hotplug,
+# no CSV, every CPU still online.
+check_hotplug_gate() {
+	[ "$(bench_available)" = ok ] || { result SKIP "no $BENCH"; return; }
+	want=$(all_up)
+	bad=
+	for a in "--backend sysfs" "--backend=sysfs" "--back sysfs" "--b=sysfs" \
+		"--backend sysfs --allow"; do
+		# shellcheck disable=SC2086
+		PCPU_ALLOW_HOTPLUG= $BENCH churn --strategy offset-array $a \
+			--duration 2 --rate 50 --format csv >/tmp/gate.out 2>/tmp/gate.err
+		rc=$?
+		[ "$rc" = 2 ] || bad="$bad [$a]:exit-$rc"
+		[ -s /tmp/gate.out ] && bad="$bad [$a]:wrote-rows"
+		grep -q 'runs only with --allow-hotplug\|spelled in full' /tmp/gate.err ||
+			bad="$bad [$a]:message=$(head -n 1 /tmp/gate.err)"
+		[ "$(online_list)" = "$want" ] || bad="$bad [$a]:online=$(online_list)"
+	done
+	if [ -z "$bad" ]; then
+		result PASS "5 spellings refused without --allow-hotplug; online=$(online_list)"
+	else
+		result FAIL "$bad"
+	fi
+}
+
 check_churn() {
 	if [ "$(bench_available)" = none ]; then
 		result SKIP "build/pcpubench was not built when the initramfs was made"
@@ -321,7 +347,7 @@ check_churn_sigkill() {
 	fi
 	want=$(all_up)
 	s=$(head -n 1 /etc/pcpu-strategies)
-	$BENCH churn --strategy "$s" --backend sysfs --duration 60 --rate 50 \
+	$BENCH churn --strategy "$s" --backend sysfs --allow-hotplug --duration 60 --rate 50 \
 		>/tmp/ck.out 2>/tmp/ck.err &
 	pid=$!
 	# Wait until it has taken a CPU down (or exited).
@@ -446,6 +472,9 @@ check_all_online() {
 		result FAIL "online=$o, want $want: a check left CPUs offline"
 	fi
 }
+
+# The kernel-module checks (kmod-tests.sh) run last.
+[ -f /kmod-tests.sh ] && . /kmod-tests.sh && CHECKS="$CHECKS $KMOD_CHECKS"
 
 # ---- driver ---------------------------------------------------------------
 

@@ -6,7 +6,9 @@
 # Contents: /bin/busybox (static, busybox-static), /init (tests/guest/init),
 # /guest-tests.sh, /bin/hp-kill (tests/guest/hp-kill.c + lib/pcpu-hotplug.c,
 # linked statically, so it works before the rest of the library links),
-# /etc/pcpu-strategies (the names in lib/pcpu.h's PCPU_STRATEGIES), and
+# /etc/pcpu-strategies (the names in lib/pcpu.h's PCPU_STRATEGIES),
+# /kmod-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
+# reason there is none (/etc/pcpu-kmod-skip), and
 # /bin/pcpubench ($PCPU_BENCH, default build/pcpubench) with every shared
 # library `ldd` lists, the loader included, when it has been built.
 #
@@ -43,7 +45,16 @@ mkdir -p "$stage/bin" "$stage/etc" "$stage/proc" "$stage/sys" "$stage/dev" \
 cp "$bb" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
 cp "$here/guest-tests.sh" "$stage/guest-tests.sh"
+cp "$here/kmod-tests.sh" "$stage/kmod-tests.sh"
 chmod 0755 "$stage/init" "$stage/guest-tests.sh"
+# The kernel module (kmod-build.sh, via run.sh), or why there is none.
+mkdir -p "$stage/lib"
+if [ -n "${PCPU_GUEST_KMOD:-}" ] && [ -f "$PCPU_GUEST_KMOD" ]; then
+	cp "$PCPU_GUEST_KMOD" "$stage/lib/pcpubench_kmod.ko"
+else
+	echo "${PCPU_GUEST_KMOD_SKIP:-the module was not built (run tests/guest/run.sh)}" \
+		>"$stage/etc/pcpu-kmod-skip"
+fi
 
 cflags="-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I$top/lib"
 # shellcheck disable=SC2086

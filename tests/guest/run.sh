@@ -43,12 +43,22 @@ rc=$?
 [ $rc = 77 ] && skip "no kernel for the guest (see kernel.sh message above)"
 [ $rc = 0 ] || { echo "guest: kernel.sh failed ($rc)" >&2; exit 1; }
 
+# The kernel module for the guest kernel (kmod-tests.sh); a reason to
+# skip its checks goes into the initramfs instead.
+PCPU_GUEST_KMOD=$("$here/kmod-build.sh" "$kernel" "$out/kmod" 2>"$out/kmod.err")
+case $? in
+0) PCPU_GUEST_KMOD_SKIP= ;;
+77) PCPU_GUEST_KMOD= PCPU_GUEST_KMOD_SKIP="no module: $(tail -n 1 "$out/kmod.err")" ;;
+*) cat "$out/kmod.err" >&2; echo "guest: FAIL: the kernel module does not build" >&2; exit 1 ;;
+esac
+export PCPU_GUEST_KMOD PCPU_GUEST_KMOD_SKIP
+
 "$here/mkinitrd.sh" "$out/initrd.gz"
 rc=$?
 [ $rc = 77 ] && skip "cannot build the initramfs (see message above)"
 [ $rc = 0 ] || { echo "guest: mkinitrd.sh failed ($rc)" >&2; exit 1; }
 
-append="console=ttyS0 ${PCPU_GUEST_KARGS:-quiet} panic=-1"
+append="console=ttyS0 ${PCPU_GUEST_KARGS:-quiet} panic=-1 oops=panic"
 [ -n "$checks" ] && append="$append pcpu.checks=$checks"
 
 # One socket per node, 2 cores each: CPUs 0-1 socket 0 node 0, 2-3 socket 1

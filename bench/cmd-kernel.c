@@ -1,0 +1,996 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-kernel.c - `pcpubench kernel`: the kernel's own per-CPU paths,
+ * measured by the module in bench/kmod/ (see pcpubench_kmod.c).
+ *
+ * Subcommands: access (the access workloads in kernel context, per online
+ * CPU), numa (the node of the page behind every possible CPU's per-CPU
+ * memory of each kind, against cpu_to_node()), churn (a kernel thread per
+ * online CPU increments counters of every kind while this process offlines
+ * and onlines CPUs through sysfs; no update may be lost, every online must
+ * start from the template), load and unload (keep the module loaded across
+ * several runs, e.g. around a CPU hot-add).
+ *
+ * Before anything is loaded every reason the module cannot run here is
+ * checked and reported with exit 4: not root, no module built for this
+ * kernel (and no headers to build one), module loading disabled, module
+ * signature enforcement, lockdown, no debugfs. Only then is the module
+ * loaded with finit_module(2); it is unloaded at the end unless it was
+ * already loaded (by `pcpubench kernel load`). The module's text rows
+ * (debugfs pcpubench/out) become tidy rows: bench kernel-access,
+ * kernel-numa, kernel-churn. Timings taken under an emulator (QEMU TCG)
+ * carry status flagged:emulated: they are not timings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench-common.h"
+#include "pcpu-hotplug.h"
+#include "pcpu-out.h"
+#include "pcpu-sysinfo.h"
+#include "pcpubench.h"
+
+#define KMOD_NAME "pcpubench_kmod"
+#define KMOD_FILE KMOD_NAME ".ko"
+#define KMOD_SYS "/sys/module/" KMOD_NAME
+#define DEBUGFS "/sys/kernel/debug"
+#define KCTL DEBUGFS "/pcpubench/ctl"
+#define KOUT DEBUGFS "/pcpubench/out"
+#define DEBUGFS_MAGIC_ 0x64626720
+#define MAX_CPUS_ARG 64
+#define CMD "pcpubench kernel"
+
+struct kopts {
+	const char *sub;
+	const char *module;
+	unsigned long iters, tries, repeat;
+	double duration, rate;
+	int replug[MAX_CPUS_ARG], nreplug;
+	int cpus[MAX_CPUS_ARG], ncpus;
+	bool emulated, no_fold, allow_hotplug;
+	enum pout_format fmt;
+	const char *out;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: pcpubench kernel SUBCOMMAND [OPTIONS]\n"
+"\n"
+"The kernel's own per-CPU paths, measured in kernel context by the module\n"
+"bench/kmod/pcpubench_kmod.ko (build it with `make kmod`, against\n"
+"/lib/modules/$(uname -r)/build or KDIR=...). The command loads the module\n"
+"(finit_module), runs, reads rows from debugfs and unloads it. It is\n"
+"meant for a test machine: the test suite loads it only inside its qemu\n"
+"guest.\n"
+"\n"
+"subcommands:\n"
+"  access   per online CPU, on that CPU, preemption and interrupts off per\n"
+"           timed batch: read, write, inc in modes throughput, latency,\n"
+"           path, for k-segment (this_cpu_* on DEFINE_PER_CPU: %%gs),\n"
+"           k-offset-array (per_cpu_ptr(&v, smp_processor_id())),\n"
+"           k-alloc-percpu (both paths on alloc_percpu() memory, access\n"
+"           segment and table), k-vm-area (a module-owned VM range, unit at\n"
+"           base + (cpu << shift), pages from alloc_pages_node(cpu_to_node)\n"
+"           mapped by a CPU hotplug callback, filled from a template),\n"
+"           k-hybrid (CPUs online at load: alloc_percpu; CPUs onlined\n"
+"           later: the VM area; through the module's own table)\n"
+"  numa     for every possible CPU: node of the page behind its static\n"
+"           per-CPU slot, its alloc_percpu slot, its VM-area unit and its\n"
+"           hybrid slot, against cpu_to_node(); phase boot (online at\n"
+"           load), late (onlined after load), hotadded (not present at\n"
+"           load), offline\n"
+"  churn    a kernel thread per online CPU increments a counter of every\n"
+"           kind while CPUs are offlined and onlined through sysfs (with\n"
+"           the guardian that brings them back); VM units are folded\n"
+"           before they are freed: lost_updates must be 0, every online\n"
+"           must start from the template (exit 1 otherwise)\n"
+"           (interrupted, the CPUs come back but the module stays loaded\n"
+"           with its threads: `pcpubench kernel unload`)\n"
+"  load     load the module and leave it loaded (later runs use it)\n"
+"  unload   unload it\n"
+"\n"
+"options:\n"
+"  --module FILE     the module (default: $PCPU_KMOD, else\n"
+"                    kmod/%s beside this program)\n"
+"  --iters N         access: operations per batch N (default 4096); each\n"
+"                    sample is (t(2N) - t(N)) / N, as in `pcpubench access`\n"
+"  --tries N         access: best of N runs of each batch (default 3)\n"
+"  --repeat N        access: repetitions (default 3)\n"
+"  --replug LIST     numa: CPUs to take offline and bring back online\n"
+"                    through sysfs before reading (default: none)\n"
+"  --duration S      churn: seconds of hotplug churn (default 2)\n"
+"  --rate R          churn: hotplug operations per second (default 20)\n"
+"  --cpus LIST       churn: CPUs to churn (default: every hotpluggable one)\n"
+"  --no-fold         churn: free VM units without folding their counters\n"
+"                    first, to test the check: lost_updates must be > 0\n"
+"                    (exit 1)\n"
+"  --allow-hotplug   the opt-in that churn and numa --replug need (they take\n"
+"                    real CPUs offline), or PCPU_ALLOW_HOTPLUG=1; never\n"
+"                    abbreviated\n"
+"  --emulated        label the timings emulated (automatic under QEMU TCG)\n"
+"  --format F        text, csv, json (default: text on a terminal, else csv)\n"
+"  -o, --output FILE write there (atomically) instead of stdout\n"
+"  -h, --help        this text\n"
+"\n"
+"Rows (columns bench, params, rep, metric, value, unit, status):\n"
+"  kernel-access: strategy,access,layout,cpu,mode,op; metrics tsc_per_op\n"
+"    (ticks), cycles_per_op (the PMU cycles counter where one opens on\n"
+"    every CPU, else TSC ticks x the core clock calibrated with a dependent\n"
+"    imul chain; meta cycles_source says which), ns_per_op, core_clock\n"
+"    (GHz), batch_ops.\n"
+"    Under an emulator every timing has status flagged:emulated.\n"
+"  kernel-numa: memory (static, alloc_percpu, vm_area, hybrid),cpu,phase;\n"
+"    metrics cpu_node, present, online, onlines, page_node, pages_local,\n"
+"    pages_remote (against cpu_to_node), template_mismatch_words.\n"
+"  kernel-churn: memory; metrics updates, counted, lost_updates,\n"
+"    skipped_unmapped, folded; memory - : workers, onlines, offlines,\n"
+"    template_ok, template_bad, hotplug_ops, hotplug_busy.\n"
+"Not modelled: hotplug during `access` (held off by cpus_read_lock);\n"
+"other per-CPU users' cache and TLB pressure (the loops run alone).\n"
+"Exit: 0 ok, 1 a check failed, 2 usage error, 4 cannot run here (not\n"
+"root, no module for this kernel and no headers to build one, signature\n"
+"enforcement, lockdown, no debugfs, module loading disabled).\n",
+		KMOD_FILE);
+}
+
+/* ---- can it run here? ------------------------------------------------ */
+
+static bool file_exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+/* The release in the module's vermagic ("6.1.0-57-amd64 SMP ..."). */
+static int module_vermagic(const char *path, char *rel, size_t len)
+{
+	static const char key[] = "vermagic=";
+	FILE *f = fopen(path, "rb");
+	size_t k = 0, n = 0;
+	int c, found = 0;
+
+	if (!f)
+		return -errno;
+	while ((c = fgetc(f)) != EOF) {
+		if (!found) {
+			k = (c == key[k]) ? k + 1 : (c == key[0]);
+			if (k == sizeof(key) - 1)
+				found = 1;
+			continue;
+		}
+		if (c == ' ' || c == 0 || n + 1 >= len)
+			break;
+		rel[n++] = (char)c;
+	}
+	fclose(f);
+	rel[n] = 0;
+	return found && n ? 0 : -ENOEXEC;
+}
+
+static bool module_signed(const char *path)
+{
+	static const char magic[] = "~Module signature appended~\n";
+	char buf[sizeof(magic)];
+	FILE *f = fopen(path, "rb");
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fseek(f, -(long)(sizeof(magic) - 1), SEEK_END) == 0 &&
+	    fread(buf, 1, sizeof(magic) - 1, f) == sizeof(magic) - 1)
+		ok = !memcmp(buf, magic, sizeof(magic) - 1);
+	fclose(f);
+	return ok;
+}
+
+static void default_module(char *buf, size_t len)
+{
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(buf, len, "build/kmod/%s", KMOD_FILE);
+		return;
+	}
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(buf, len, "%s/kmod/%s", exe, KMOD_FILE);
+}
+
+static bool module_loaded(void)
+{
+	return file_exists(KMOD_SYS);
+}
+
+/*
+ * Every reason the module cannot be loaded here, checked before anything
+ * is loaded. Return: 0, or EXIT_SKIP with the reason printed.
+ */
+static int can_run(const char *mod)
+{
+	char rel[128] = "", hdr[512], s[256];
+	struct utsname u;
+	struct statfs sf;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, CMD ": needs root (it loads a kernel module); not run\n");
+		return EXIT_SKIP;
+	}
+	if (uname(&u)) {
+		fprintf(stderr, CMD ": uname: %s\n", strerror(errno));
+		return EXIT_SKIP;
+	}
+	snprintf(hdr, sizeof(hdr), "/lib/modules/%s/build/Makefile", u.release);
+	if (module_loaded())
+		goto loaded;
+	if (!file_exists(mod)) {
+		if (!file_exists(hdr))
+			fprintf(stderr, CMD ": no kernel headers for the running kernel "
+				"%s (/lib/modules/%s/build is missing), so no module can "
+				"be built for it, and there is no %s; install "
+				"linux-headers-%s and run `make kmod`\n",
+				u.release, u.release, mod, u.release);
+		else
+			fprintf(stderr, CMD ": %s is not built: run `make kmod` "
+				"(headers for %s are there)\n", mod, u.release);
+		return EXIT_SKIP;
+	}
+	if (module_vermagic(mod, rel, sizeof(rel))) {
+		fprintf(stderr, CMD ": %s has no vermagic: not a kernel module\n", mod);
+		return EXIT_SKIP;
+	}
+	if (strcmp(rel, u.release)) {
+		fprintf(stderr, CMD ": %s was built for kernel %s, this kernel is "
+			"%s%s%s%s; not loaded\n", mod, rel, u.release,
+			file_exists(hdr) ? " (rebuild: make kmod)" :
+			", and there are no headers for it (/lib/modules/",
+			file_exists(hdr) ? "" : u.release,
+			file_exists(hdr) ? "" : "/build is missing): no module can be "
+			"built for this kernel");
+		return EXIT_SKIP;
+	}
+	if (!pcpu_sysfs_read_str("/proc/sys/kernel/modules_disabled", s, sizeof(s)) &&
+	    !strcmp(s, "1")) {
+		fprintf(stderr, CMD ": module loading is disabled "
+			"(kernel.modules_disabled=1)\n");
+		return EXIT_SKIP;
+	}
+	if (!pcpu_sysfs_read_str("/sys/module/module/parameters/sig_enforce", s,
+				 sizeof(s)) && !strcmp(s, "Y") && !module_signed(mod)) {
+		fprintf(stderr, CMD ": the kernel enforces module signatures "
+			"(module.sig_enforce=Y) and %s is not signed\n", mod);
+		return EXIT_SKIP;
+	}
+	if (!pcpu_sysfs_read_str("/sys/kernel/security/lockdown", s, sizeof(s)) &&
+	    !strstr(s, "[none]")) {
+		fprintf(stderr, CMD ": the kernel is locked down (%s): it loads no "
+			"unsigned module and hides debugfs\n", s);
+		return EXIT_SKIP;
+	}
+loaded:
+	if (statfs(DEBUGFS, &sf) || (unsigned long)sf.f_type != DEBUGFS_MAGIC_) {
+		fprintf(stderr, CMD ": debugfs is not mounted at " DEBUGFS
+			" (mount -t debugfs none " DEBUGFS ")\n");
+		return EXIT_SKIP;
+	}
+	return 0;
+}
+
+static int kmod_load(const char *mod)
+{
+	int fd, r;
+
+	/* Host tests set this: never reach finit_module outside the guest. */
+	if (getenv("PCPU_KMOD_NO_LOAD") && strcmp(getenv("PCPU_KMOD_NO_LOAD"), "0")) {
+		fprintf(stderr, CMD ": loading disabled by PCPU_KMOD_NO_LOAD\n");
+		return EXIT_SKIP;
+	}
+	fd = open(mod, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, CMD ": %s: %s\n", mod, strerror(errno));
+		return EXIT_SKIP;
+	}
+	{
+		char elf[4];
+
+		if (read(fd, elf, 4) != 4 || memcmp(elf, "\177ELF", 4) ||
+		    lseek(fd, 0, SEEK_SET)) {
+			fprintf(stderr, CMD ": %s is not an ELF object; not loaded\n", mod);
+			close(fd);
+			return EXIT_SKIP;
+		}
+	}
+	r = (int)syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	if (r) {
+		int e = errno;
+
+		fprintf(stderr, CMD ": the kernel refused %s: %s%s\n", mod, strerror(e),
+			e == EKEYREJECTED || e == ENOKEY ? " (signature)" :
+			e == EPERM ? " (lockdown, modules disabled or no CAP_SYS_MODULE)" :
+			e == ENOEXEC || e == EINVAL ? " (built for another kernel?)" :
+			e == EEXIST ? " (already loaded)" : "");
+		return EXIT_SKIP;
+	}
+	return 0;
+}
+
+static int kmod_unload(void)
+{
+	if (syscall(SYS_delete_module, KMOD_NAME, O_NONBLOCK)) {
+		fprintf(stderr, CMD ": cannot unload " KMOD_NAME ": %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Run one module command; its output (malloc'd, NUL-terminated) in *out. */
+static int kctl(const char *cmd, char **out)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	*out = NULL;
+	fd = open(KCTL, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, cmd, strlen(cmd));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	fd = open(KOUT, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			free(buf);
+			close(fd);
+			return -errno;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = 0;
+	*out = buf;
+	return 0;
+}
+
+/* Split a CSV line in place. Return: field count. */
+static int fields(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	while (n < max) {
+		f[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = 0;
+	}
+	return n;
+}
+
+static int parse_cpus(const char *s, int *cpus, int *n)
+{
+	char list[BC_MAX_LIST][64];
+	int k, i;
+	unsigned long v;
+
+	if (!strcmp(s, "none")) {
+		*n = 0;
+		return 0;
+	}
+	k = bc_split(s, list, MAX_CPUS_ARG);
+	if (k <= 0)
+		return -EINVAL;
+	for (i = 0; i < k; i++) {
+		if (bc_ulong(list[i], &v) || v == 0 || v >= PCPU_HP_MAX_CPUS)
+			return -EINVAL;
+		cpus[i] = (int)v;
+	}
+	*n = k;
+	return 0;
+}
+
+/* ---- subcommands ----------------------------------------------------- */
+
+struct kinfo {
+	char hypervisor[32];
+	double tsc_khz;
+	bool emulated;
+};
+
+static void read_info(struct kinfo *ki, bool force_emulated)
+{
+	char *buf = NULL, *line, *save = NULL, *f[8];
+	struct pcpu_sysinfo si;
+
+	memset(ki, 0, sizeof(*ki));
+	strcpy(ki->hypervisor, "unknown");
+	if (!kctl("info", &buf)) {
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			int n = fields(line, f, 8);
+
+			if (n >= 3 && !strcmp(f[0], "I") && !strcmp(f[1], "hypervisor"))
+				snprintf(ki->hypervisor, sizeof(ki->hypervisor), "%s", f[2]);
+			if (n >= 3 && !strcmp(f[0], "I") && !strcmp(f[1], "tsc_khz"))
+				ki->tsc_khz = atof(f[2]);
+		}
+	}
+	free(buf);
+	pcpu_sysinfo_read(&si);
+	ki->emulated = force_emulated || !strcmp(ki->hypervisor, "TCGTCGTCGTCG") ||
+		strstr(si.model_name, "TCG") != NULL;
+}
+
+static void meta_common(struct pout *o, const struct kinfo *ki, const char *mod)
+{
+	char v[64];
+
+	pout_meta(o, "module", mod);
+	pout_meta(o, "hypervisor", ki->hypervisor);
+	pout_meta(o, "emulated", ki->emulated ? "yes: timings are not timings" : "no");
+	snprintf(v, sizeof(v), "%.0f", ki->tsc_khz);
+	pout_meta(o, "tsc_khz", v);
+}
+
+/* Did the module's PMU cycles counter open on every CPU ("I,pmu,CPU,0")? */
+static bool all_pmu(const char *buf)
+{
+	const char *p;
+	int ok = 0, bad = 0, cpu, err;
+
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "I,pmu,%d,%d", &cpu, &err) == 2) {
+			if (err)
+				bad++;
+			else
+				ok++;
+		}
+	return ok && !bad;
+}
+
+/*
+ * Run module command @cmd, then open the output of @bench with the common
+ * metadata. Return: the output (the module's text in *@buf), or NULL with
+ * the message printed and nothing to free.
+ */
+static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
+			  const char *mod, const char *cmd, char **buf,
+			  const char *bench, const char *const *params, size_t np)
+{
+	struct pout *out;
+	int r = kctl(cmd, buf);
+
+	if (r) {
+		fprintf(stderr, CMD " %s: the module's '%s' failed: %s\n", o->sub, cmd,
+			strerror(-r));
+		return NULL;
+	}
+	if (pout_open(&out, o->fmt, o->out, bench, params, np)) {
+		fprintf(stderr, CMD " %s: cannot write '%s'\n", o->sub, o->out ? o->out : "-");
+		free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	meta_common(out, ki, mod);
+	return out;
+}
+
+struct calib {
+	int cpu, rep;
+	double ratio;	/* core cycles per TSC tick */
+};
+
+static int run_access(const struct kopts *o, const struct kinfo *ki, const char *mod)
+{
+	static const char *const params[] = { "strategy", "access", "layout", "cpu",
+					      "mode", "op" };
+	const char *st = ki->emulated ? "flagged:emulated" : "ok";
+	char cmd[128], *buf = NULL, *line, *save = NULL, *f[16];
+	struct calib *cal = NULL;
+	size_t ncal = 0, capcal = 0, i;
+	bool pmu;
+	struct pout *out;
+	int ret = EXIT_OK;
+
+	snprintf(cmd, sizeof(cmd), "access iters=%lu tries=%lu reps=%lu", o->iters,
+		 o->tries, o->repeat);
+	out = kopen(o, ki, mod, cmd, &buf, "kernel-access", params, 6);
+	if (!out)
+		return EXIT_FAIL;
+	/* Cycles: the PMU where its counter opened on every CPU, else the
+	 * calibrated core clock (as `pcpubench access`). */
+	pmu = all_pmu(buf);
+	pout_meta(out, "cycles_source", pmu ? "pmu" :
+		  "calibrated core clock (imul chain; no PMU cycles counter)");
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int n = fields(line, f, 16);
+
+		if (n == 6 && !strcmp(f[0], "C")) {
+			double cyc = atof(f[3]), c1 = atof(f[4]), c2 = atof(f[5]);
+			const char *pv[6] = { "-", "-", "-", f[1], "-", "-" };
+			char cstat[64];
+
+			if (ncal == capcal) {
+				struct calib *nc = realloc(cal, (capcal * 2 + 16) * sizeof(*cal));
+
+				if (!nc) {
+					ret = EXIT_FAIL;
+					break;
+				}
+				cal = nc;
+				capcal = capcal * 2 + 16;
+			}
+			cal[ncal].cpu = atoi(f[1]);
+			cal[ncal].rep = atoi(f[2]);
+			cal[ncal].ratio = c2 > c1 ? cyc / (c2 - c1) : 0;
+			snprintf(cstat, sizeof(cstat), "%s", ki->emulated || c2 > c1 ?
+				 st : "flagged:nonpositive-delta");
+			pout_row(out, pv, cal[ncal].rep, "core_clock",
+				 cal[ncal].ratio * ki->tsc_khz / 1e6, "GHz", cstat);
+			ncal++;
+		} else if (n == 13 && !strcmp(f[0], "A")) {
+			const char *pv[6] = { f[1], f[2], f[3], f[4], f[5], f[6] };
+			int cpu = atoi(f[4]), rep = atoi(f[7]);
+			double nops = atof(f[8]), t1 = atof(f[9]), t2 = atof(f[10]);
+			double p1 = atof(f[11]), p2 = atof(f[12]);
+			double tpo = (t2 - t1) / nops, ratio = 0;
+			/* Emulated figures are not timings, whatever their sign. */
+			const char *s = ki->emulated || t2 > t1 ? st :
+				"flagged:nonpositive-delta";
+
+			for (i = 0; i < ncal; i++)
+				if (cal[i].cpu == cpu && cal[i].rep == rep)
+					ratio = cal[i].ratio;
+			pout_row(out, pv, rep, "tsc_per_op", tpo, "ticks", s);
+			if (pmu && p1 >= 0 && p2 >= 0)
+				pout_row(out, pv, rep, "cycles_per_op", (p2 - p1) / nops, "cycles",
+					 ki->emulated || p2 > p1 ? st : "flagged:nonpositive-delta");
+			else if (pmu)
+				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",
+					 "na:pmu-read-failed");
+			else if (ratio > 0)
+				pout_row(out, pv, rep, "cycles_per_op", tpo * ratio, "cycles", s);
+			else
+				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",
+					 "na:no-calibration");
+			if (ki->tsc_khz > 0)
+				pout_row(out, pv, rep, "ns_per_op", tpo * 1e6 / ki->tsc_khz,
+					 "ns", s);
+			else
+				pout_row(out, pv, rep, "ns_per_op", 0, "ns", "na:no-tsc-khz");
+			pout_row(out, pv, rep, "batch_ops", nops, "ops", "ok");
+		} else if (n >= 2 && !strcmp(f[0], "E")) {
+			fprintf(stderr, CMD " access: module: %s%s%s\n", f[1],
+				n > 2 ? " " : "", n > 2 ? f[2] : "");
+			ret = EXIT_FAIL;
+		}
+	}
+	free(cal);
+	free(buf);
+	if (pout_close(out))
+		ret = EXIT_FAIL;
+	return ret;
+}
+
+static int replug(const struct kopts *o)
+{
+	struct pcpu_hp_sysfs *hp;
+	char err[256] = "";
+	int i, r, ret = 0;
+
+	if (!o->nreplug)
+		return 0;
+	r = pcpu_hp_sysfs_open(&hp, NULL, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, CMD " numa: --replug: sysfs hotplug cannot run here: %s\n",
+			err[0] ? err : strerror(-r));
+		return EXIT_SKIP;
+	}
+	pcpu_hp_sysfs_signals(hp);
+	for (i = 0; i < o->nreplug && !ret; i++) {
+		r = pcpu_hp_sysfs_set(hp, (unsigned)o->replug[i], false);
+		if (!r)
+			r = pcpu_hp_sysfs_set(hp, (unsigned)o->replug[i], true);
+		if (r) {
+			fprintf(stderr, CMD " numa: --replug cpu%d: %s\n", o->replug[i],
+				strerror(-r));
+			ret = r == -ENOENT || r == -EINVAL || r == -EPERM ? EXIT_USAGE : EXIT_FAIL;
+		}
+	}
+	pcpu_hp_sysfs_close(hp);
+	return ret;
+}
+
+static int run_numa(const struct kopts *o, const struct kinfo *ki, const char *mod)
+{
+	static const char *const params[] = { "memory", "cpu", "phase" };
+	char *buf = NULL, *line, *save = NULL, *f[16], na[80];
+	struct pout *out;
+	int ret;
+
+	ret = replug(o);
+	if (ret)
+		return ret;
+	out = kopen(o, ki, mod, "numa", &buf, "kernel-numa", params, 3);
+	if (!out)
+		return EXIT_FAIL;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int n = fields(line, f, 16);
+
+		if (n == 7 && !strcmp(f[0], "Q")) {
+			const char *pv[3] = { "-", f[1], f[2] };
+
+			pout_row(out, pv, -1, "cpu_node", atof(f[3]), "node", "ok");
+			pout_row(out, pv, -1, "present", atof(f[4]), "bool", "ok");
+			pout_row(out, pv, -1, "online", atof(f[5]), "bool", "ok");
+			pout_row(out, pv, -1, "onlines", atof(f[6]), "count", "ok");
+		} else if (n == 9 && !strcmp(f[0], "P")) {
+			const char *pv[3] = { f[4], f[1], f[2] };
+			bool ok = !strcmp(f[8], "ok");
+
+			snprintf(na, sizeof(na), "na:%s", f[8]);
+			pout_row(out, pv, -1, "page_node", atof(f[5]), "node", ok ? "ok" : na);
+			pout_row(out, pv, -1, "pages_local", atof(f[6]), "pages", ok ? "ok" : na);
+			pout_row(out, pv, -1, "pages_remote", atof(f[7]), "pages", ok ? "ok" : na);
+		} else if (n == 4 && !strcmp(f[0], "T")) {
+			const char *pv[3] = { "vm_area", f[1], f[2] };
+
+			pout_row(out, pv, -1, "template_mismatch_words", atof(f[3]),
+				 "words", "ok");
+			if (atof(f[3]) != 0)
+				ret = EXIT_FAIL;
+		}
+	}
+	free(buf);
+	if (pout_close(out))
+		ret = EXIT_FAIL;
+	return ret;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *mod)
+{
+	static const char *const params[] = { "memory" };
+	char *buf = NULL, *line, *save = NULL, *f[8], err[256] = "";
+	int cpus[MAX_CPUS_ARG], ncpus, i, r, ret = EXIT_OK;
+	unsigned long ops = 0, busy = 0;
+	struct pcpu_hp_sysfs *hp;
+	double t0, next, gap;
+	struct pout *out;
+
+	r = pcpu_hp_sysfs_open(&hp, NULL, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, CMD " churn: sysfs hotplug cannot run here: %s\n",
+			err[0] ? err : strerror(-r));
+		return EXIT_SKIP;
+	}
+	pcpu_hp_sysfs_signals(hp);
+	if (o->ncpus) {
+		memcpy(cpus, o->cpus, sizeof(int) * (size_t)o->ncpus);
+		ncpus = o->ncpus;
+	} else {
+		ncpus = pcpu_hp_sysfs_hotpluggable(hp, cpus, MAX_CPUS_ARG);
+		if (ncpus > MAX_CPUS_ARG)
+			ncpus = MAX_CPUS_ARG;
+	}
+	if (ncpus <= 0) {
+		fprintf(stderr, CMD " churn: no hotpluggable CPU besides CPU 0\n");
+		pcpu_hp_sysfs_close(hp);
+		return EXIT_SKIP;
+	}
+	r = kctl(o->no_fold ? "churn_start fold=0" : "churn_start fold=1", &buf);
+	free(buf);
+	buf = NULL;
+	if (r) {
+		fprintf(stderr, CMD " churn: cannot start the workers: %s\n", strerror(-r));
+		pcpu_hp_sysfs_close(hp);
+		return EXIT_FAIL;
+	}
+	/* Round robin: offline one CPU, online it, the next one, ... */
+	gap = 1.0 / o->rate;
+	t0 = now_s();
+	next = t0;
+	for (i = 0; now_s() - t0 < o->duration; i++) {
+		unsigned cpu = (unsigned)cpus[(i / 2) % ncpus];
+		struct timespec ts;
+		double w;
+
+		r = pcpu_hp_sysfs_set(hp, cpu, i % 2 == 1);
+		if (r == -EBUSY)
+			busy++;
+		else if (r) {
+			fprintf(stderr, CMD " churn: cpu%u %s: %s\n", cpu,
+				i % 2 ? "online" : "offline", strerror(-r));
+			ret = r == -ENOENT || r == -EPERM ? EXIT_USAGE : EXIT_FAIL;
+			break;
+		} else {
+			ops++;
+		}
+		next += gap;
+		w = next - now_s();
+		if (w > 0) {
+			ts.tv_sec = (time_t)w;
+			ts.tv_nsec = (long)((w - (double)ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
+	}
+	r = pcpu_hp_sysfs_restore(hp);
+	if (r) {
+		fprintf(stderr, CMD " churn: restoring CPUs: %s\n", strerror(-r));
+		ret = EXIT_FAIL;
+	}
+	pcpu_hp_sysfs_close(hp);
+	out = kopen(o, ki, mod, "churn_stop", &buf, "kernel-churn", params, 1);
+	if (!out)
+		return EXIT_FAIL;
+	{
+		const char *pv[1] = { "-" };
+		char v[32];
+
+		snprintf(v, sizeof(v), "%g", o->duration);
+		pout_meta(out, "duration_s", v);
+		pout_row(out, pv, -1, "hotplug_ops", (double)ops, "ops", "ok");
+		pout_row(out, pv, -1, "hotplug_busy", (double)busy, "ops", "ok");
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int n = fields(line, f, 8);
+		const char *pv[1];
+		const char *m, *unit = "count";
+		double v;
+
+		if (n != 4 || strcmp(f[0], "H"))
+			continue;
+		pv[0] = f[1];
+		v = atof(f[3]);
+		m = f[2];
+		if (!strcmp(m, "lost")) {
+			m = "lost_updates";
+			if (v != 0)
+				ret = EXIT_FAIL;
+		} else if (!strcmp(m, "skipped")) {
+			m = "skipped_unmapped";
+		} else if (!strcmp(m, "template_bad") && v != 0) {
+			ret = EXIT_FAIL;
+		}
+		if (!strcmp(m, "updates") || !strcmp(m, "counted") ||
+		    !strcmp(m, "lost_updates") || !strcmp(m, "skipped_unmapped") ||
+		    !strcmp(m, "folded"))
+			unit = "updates";
+		pout_row(out, pv, -1, m, v, unit, "ok");
+	}
+	free(buf);
+	if (pout_close(out))
+		ret = EXIT_FAIL;
+	if (ret == EXIT_FAIL)
+		fprintf(stderr, CMD " churn: a check failed (lost updates or a unit "
+			"not filled from the template): see the rows\n");
+	return ret;
+}
+
+/* ---- entry ------------------------------------------------------------ */
+
+int cmd_kernel(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ "iters", required_argument, NULL, 'n' },
+		{ "tries", required_argument, NULL, 't' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "replug", required_argument, NULL, 'R' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "rate", required_argument, NULL, 'a' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "emulated", no_argument, NULL, 'E' },
+		{ "no-fold", no_argument, NULL, 'F' },
+		{ "allow-hotplug", no_argument, NULL, 'A' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct kopts o = { .iters = 4096, .tries = 3, .repeat = 3, .duration = 2,
+			   .rate = 20 };
+	const char *fmt = NULL;
+	char modbuf[4096];
+	bool we_loaded = false;
+	struct kinfo ki;
+	unsigned long v;
+	int c, ret;
+	static const char *const exact[] = { "allow-hotplug", NULL };
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	o.sub = argv[1];
+	if (strcmp(o.sub, "access") && strcmp(o.sub, "numa") && strcmp(o.sub, "churn") &&
+	    strcmp(o.sub, "load") && strcmp(o.sub, "unload")) {
+		fprintf(stderr, CMD ": unknown subcommand '%s' (access, numa, churn, "
+			"load, unload)\n", o.sub);
+		return EXIT_USAGE;
+	}
+	/* getopt over the subcommand's arguments; messages name the command. */
+	argv[1] = argv[0];
+	argc--;
+	argv++;
+	optind = 1;
+	if (bc_no_abbrev("kernel", argc, argv, exact))
+		return EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, "ho:", lopts, NULL)) != -1) {
+		double d;
+
+		switch (c) {
+		case 'm':
+			o.module = optarg;
+			break;
+		case 'n':
+		case 't':
+		case 'r':
+			if (bc_ulong(optarg, &v) || v == 0 || v > (c == 'n' ? 1UL << 22 : 1000)) {
+				fprintf(stderr, CMD ": --%s: '%s' is not a number in 1..%lu\n",
+					c == 'n' ? "iters" : c == 't' ? "tries" : "repeat",
+					optarg, c == 'n' ? 1UL << 22 : 1000UL);
+				return EXIT_USAGE;
+			}
+			if (c == 'n')
+				o.iters = v;
+			else if (c == 't')
+				o.tries = v;
+			else
+				o.repeat = v;
+			break;
+		case 'R':
+		case 'c':
+			if (parse_cpus(optarg, c == 'R' ? o.replug : o.cpus,
+				       c == 'R' ? &o.nreplug : &o.ncpus)) {
+				fprintf(stderr, CMD ": --%s: '%s' is not a list of CPU ids "
+					"other than 0\n", c == 'R' ? "replug" : "cpus", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'd':
+		case 'a':
+			if (bc_double(optarg, &d) || !(d > 0) || d > 3600) {
+				fprintf(stderr, CMD ": --%s: '%s' is not a number in (0, 3600]\n",
+					c == 'd' ? "duration" : "rate", optarg);
+				return EXIT_USAGE;
+			}
+			if (c == 'd')
+				o.duration = d;
+			else
+				o.rate = d;
+			break;
+		case 'E':
+			o.emulated = true;
+			break;
+		case 'F':
+			o.no_fold = true;
+			break;
+		case 'A':
+			o.allow_hotplug = true;
+			break;
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (bc_no_extra_args(CMD, argc, argv, optind))
+		return EXIT_USAGE;
+	/* churn takes real CPUs offline: the same opt-in as churn --backend sysfs */
+	if (!strcmp(o.sub, "churn") || o.nreplug) {
+		int g = bc_hotplug_gate("kernel", o.allow_hotplug, "sysfs");
+
+		if (g)
+			return g > 0 ? EXIT_OK : EXIT_USAGE;
+	} else if (bc_dry_run_stop("kernel")) {
+		return EXIT_OK;
+	}
+	o.fmt = bc_default_format(o.out);
+	if (fmt && pout_format_parse(fmt, &o.fmt)) {
+		fprintf(stderr, CMD ": unknown format '%s' (text, csv, json)\n", fmt);
+		return EXIT_USAGE;
+	}
+	if (!o.module)
+		o.module = getenv("PCPU_KMOD");
+	if (!o.module || !*o.module) {
+		default_module(modbuf, sizeof(modbuf));
+		o.module = modbuf;
+	}
+
+	if (!strcmp(o.sub, "unload")) {
+		if (geteuid() != 0) {
+			fprintf(stderr, CMD ": needs root; not run\n");
+			return EXIT_SKIP;
+		}
+		if (!module_loaded()) {
+			fprintf(stderr, CMD " unload: " KMOD_NAME " is not loaded\n");
+			return EXIT_OK;
+		}
+		return kmod_unload();
+	}
+	ret = can_run(o.module);
+	if (ret)
+		return ret;
+	if (!module_loaded()) {
+		ret = kmod_load(o.module);
+		if (ret)
+			return ret;
+		we_loaded = strcmp(o.sub, "load") != 0;
+	} else if (!strcmp(o.sub, "load")) {
+		fprintf(stderr, CMD " load: " KMOD_NAME " is already loaded\n");
+		return EXIT_OK;
+	}
+	if (!strcmp(o.sub, "load"))
+		return EXIT_OK;
+	read_info(&ki, o.emulated);
+	if (!strcmp(o.sub, "access"))
+		ret = run_access(&o, &ki, o.module);
+	else if (!strcmp(o.sub, "numa"))
+		ret = run_numa(&o, &ki, o.module);
+	else
+		ret = run_churn(&o, &ki, o.module);
+	if (we_loaded && kmod_unload() && ret == EXIT_OK)
+		ret = EXIT_FAIL;
+	return ret;
+}
