@@ -1,137 +1,159 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * access-loops.c - instantiate the access loops (access-loops.h) once per
- * strategy and CPU-id source. Each instantiation's macros are the inline
- * accessors of pcpu-access.h; there is no call or switch per access.
- * Check with: objdump -d build/pcpubench | grep -A30 '<al_segment_implicit_read_lat_p0>:'
+ * access method and CPU-id source. Each instantiation's macros are the
+ * inline accessors of pcpu-access.h (PCPU_PTR_TABLE, PCPU_PTR_SHIFT,
+ * PCPU_PTR_TLS, pcpu_seg_*, pcpu_cpuid_*): the code timed is the code the
+ * unit tests check; there is no call or switch per access. A strategy
+ * maps to a method (al_strategy_method()), so a strategy that reuses a
+ * method over another layout needs no new loop.
+ * Check with: objdump -d build/pcpubench | grep -A30 '<al_segment_read_tput_p0>:'
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdint.h>
 
 #include "pcpu-access.h"
+#include "pcpu-timing.h"
 #include "access.h"
 
-/* CPU id sources, each a volatile read per access. */
-#define CPU_RSEQ() pcpu_cpuid_rseq_raw()
-#define CPU_GETCPU() ((unsigned int)sched_getcpu())
-#define CPU_TLS() (*(volatile unsigned int *)&pcpu_tls_cpu)
+/* CPU-id sources, each a volatile read per access, displaced by d. */
+#define CPU_RSEQ(d) pcpu_cpuid_rseq_dep(d)
+#define CPU_GETCPU(d) (pcpu_cpuid_getcpu() + (unsigned int)(d))
+#define CPU_TLS(d) pcpu_cpuid_tls_dep(d)
 
-#define VLOAD(p) (*(volatile uint64_t *)(p))
-#define STORE_PTR(p, v)                                                       \
-	__asm__ __volatile__("movq %1, (%0)" : : "r"(p), "r"((uint64_t)(v))  \
-			     : "memory")
-#define INC_PTR(p) __asm__ __volatile__("addq $1, (%0)" : : "r"(p) : "memory")
+/* Flat memory: the pointer methods. */
+#define FLAT_LOAD_AT(p) pcpu_load_u64((const void *)(p))
+#define FLAT_STORE_AT(p, v) pcpu_u64_store((void *)(p), (uint64_t)(v))
+#define FLAT_INC_AT(p) pcpu_u64_inc((void *)(p))
 
-/* Pointer strategies: address of this CPU's copy of unit offset o. */
-#define OA_PTR(cpu, o)                                                        \
-	(((volatile uintptr_t *)pcpu_offset_table)[(cpu)] + (uintptr_t)(o))
-#define HY_PTR(cpu, o)                                                        \
-	(((volatile uintptr_t *)pcpu_hybrid_table)[(cpu)] + (uintptr_t)(o))
-/* The area's base and shift are constants of the run (link-time constants
- * in a kernel): kept in registers, so no table and no global is loaded. */
-#define VM_PTR(cpu, o) (vm_base + ((uintptr_t)(cpu) << vm_shift) + (uintptr_t)(o))
-#define TLS_PTR(o) ((uintptr_t)pcpu_tls_block + (uintptr_t)(o))
-
-/* ---- offset-array ---- */
-#define AL_LOAD(o) VLOAD(OA_PTR(AL_CPU(), o))
-#define AL_STORE(o, v) STORE_PTR(OA_PTR(AL_CPU(), o), v)
-#define AL_INC(o) INC_PTR(OA_PTR(AL_CPU(), o))
+/* ---- table: a table of unit bases indexed by CPU id ---- */
+#define AL_PROLOGUE const uintptr_t *const tbl = a->table;
+#define AL_LOAD_AT FLAT_LOAD_AT
+#define AL_STORE_AT FLAT_STORE_AT
+#define AL_INC_AT FLAT_INC_AT
+#define AL_ADDR(o, d) ((uintptr_t)PCPU_PTR_TABLE(tbl, AL_CPU(d), o))
 #define AL_CPU CPU_RSEQ
-#define AL_NAME offset_array_rseq
+#define AL_NAME table_rseq
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_CPU
 #define AL_CPU CPU_GETCPU
-#define AL_NAME offset_array_getcpu
+#define AL_NAME table_getcpu
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_CPU
 #define AL_CPU CPU_TLS
-#define AL_NAME offset_array_tls
+#define AL_NAME table_tls
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_CPU
-#undef AL_LOAD
-#undef AL_STORE
-#undef AL_INC
-
-/* ---- hybrid ---- */
-#define AL_LOAD(o) VLOAD(HY_PTR(AL_CPU(), o))
-#define AL_STORE(o, v) STORE_PTR(HY_PTR(AL_CPU(), o), v)
-#define AL_INC(o) INC_PTR(HY_PTR(AL_CPU(), o))
-#define AL_CPU CPU_RSEQ
-#define AL_NAME hybrid_rseq
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
-#define AL_CPU CPU_GETCPU
-#define AL_NAME hybrid_getcpu
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
-#define AL_CPU CPU_TLS
-#define AL_NAME hybrid_tls
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
-#undef AL_LOAD
-#undef AL_STORE
-#undef AL_INC
-
-/* ---- vm-area: base and shift copied into registers once per batch ---- */
-#define AL_PROLOGUE                                                           \
-	const uintptr_t vm_base = pcpu_vm_base;                               \
-	const unsigned int vm_shift = pcpu_vm_shift;
-#define AL_LOAD(o) VLOAD(VM_PTR(AL_CPU(), o))
-#define AL_STORE(o, v) STORE_PTR(VM_PTR(AL_CPU(), o), v)
-#define AL_INC(o) INC_PTR(VM_PTR(AL_CPU(), o))
-#define AL_CPU CPU_RSEQ
-#define AL_NAME vm_area_rseq
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
-#define AL_CPU CPU_GETCPU
-#define AL_NAME vm_area_getcpu
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
-#define AL_CPU CPU_TLS
-#define AL_NAME vm_area_tls
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_CPU
+#undef AL_ADDR
 #undef AL_PROLOGUE
-#undef AL_LOAD
-#undef AL_STORE
-#undef AL_INC
+
+/* ---- shift: base + (cpu << shift), base and shift in registers ---- */
+#define AL_PROLOGUE                                                           \
+	const uintptr_t sbase = a->shift_base;                                \
+	const unsigned int sshift = a->shift;
+#define AL_ADDR(o, d) ((uintptr_t)PCPU_PTR_SHIFT(sbase, sshift, AL_CPU(d), o))
+#define AL_CPU CPU_RSEQ
+#define AL_NAME shift_rseq
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_CPU
+#define AL_CPU CPU_GETCPU
+#define AL_NAME shift_getcpu
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_CPU
+#define AL_CPU CPU_TLS
+#define AL_NAME shift_tls
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_CPU
+#undef AL_ADDR
+#undef AL_PROLOGUE
+
+/* ---- tls: the thread's block (%fs) ---- */
+#define AL_ADDR(o, d) ((uintptr_t)PCPU_PTR_TLS(o) + (d))
+#define AL_NAME tls
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_ADDR
+
+/* ---- ptr, the floor: the unit's address computed once ---- */
+#define AL_PROLOGUE const uintptr_t unit = a->unit;
+#define AL_ADDR(o, d) (unit + (uintptr_t)(o) + (d))
+#define AL_NAME ptr
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_ADDR
+#undef AL_PROLOGUE
+#undef AL_LOAD_AT
+#undef AL_STORE_AT
+#undef AL_INC_AT
 
 /* ---- segment: one %gs:-prefixed instruction per access ---- */
 #if PCPU_HAVE_SEGMENT
-#define AL_LOAD(o) PCPU_SEG_U64(o)
-#define AL_STORE(o, v)                                                        \
-	__asm__ __volatile__("movq %1, %%gs:(%0)" : : "r"((uintptr_t)(o)),    \
-			     "r"((uint64_t)(v)) : "memory")
-#define AL_INC(o)                                                             \
-	__asm__ __volatile__("addq $1, %%gs:(%0)" : : "r"((uintptr_t)(o))     \
-			     : "memory")
-#define AL_NAME segment_implicit
+#define AL_LOAD_AT(p) pcpu_seg_read_u64(p)
+#define AL_STORE_AT(p, v) pcpu_seg_write_u64(p, (uint64_t)(v))
+#define AL_INC_AT(p) pcpu_seg_inc_u64(p)
+#define AL_ADDR(o, d) ((uintptr_t)(o) + (d))
+#define AL_NAME segment
 #include "access-loops.h"
 #undef AL_NAME
-#undef AL_LOAD
-#undef AL_STORE
-#undef AL_INC
+#undef AL_ADDR
+#undef AL_LOAD_AT
+#undef AL_STORE_AT
+#undef AL_INC_AT
 #endif
 
-/* ---- tls: the thread's block (%fs) ---- */
-#define AL_LOAD(o) VLOAD(TLS_PTR(o))
-#define AL_STORE(o, v) STORE_PTR(TLS_PTR(o), v)
-#define AL_INC(o) INC_PTR(TLS_PTR(o))
-#define AL_NAME tls_implicit
-#include "access-loops.h"
-#undef AL_NAME
-#undef AL_LOAD
-#undef AL_STORE
-#undef AL_INC
+/* The fenced empty path: the same touches and stamps, no access. */
+static uint64_t al_empty_cold(struct al_args *a)
+{
+	uint64_t s = 0, t0, t1;
+	size_t i;
+
+	for (i = 0; i < a->ntouch; i++)
+		s += *(volatile uint64_t *)a->touch[i];
+	__asm__ __volatile__("mfence\n\tlfence" : : : "memory");
+	t0 = pt_rdtscp();
+	t1 = pt_rdtscp();
+	a->sink += s;
+	return t1 - t0;
+}
+
+/*
+ * The best read throughput of this core: eight independent loads per
+ * iteration from one address held in a register, in the instruction
+ * shape of the generated throughput loop (loads into scratch registers,
+ * pairwise adds into four accumulators), loop head aligned.
+ */
+void al_minimal_loop(struct al_args *a, uint64_t n)
+{
+#if defined(__x86_64__)
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0, t1, t2, t3, t4;
+	uintptr_t p = a->unit + a->offs[0];
+
+	if (!n)
+		return;
+	__asm__ __volatile__(
+		".p2align 5\n\t1:\n\t"
+		"mov (%4), %6\n\tmov (%4), %7\n\t"
+		"mov (%4), %8\n\tmov (%4), %9\n\t"
+		"mov (%4), %10\n\tadd %6, %10\n\tadd %10, %0\n\t"
+		"mov (%4), %10\n\tadd %7, %10\n\tadd %10, %1\n\t"
+		"mov (%4), %10\n\tadd %8, %10\n\tadd %10, %2\n\t"
+		"mov (%4), %10\n\tadd %9, %10\n\tadd %10, %3\n\t"
+		"sub $8, %5\n\tjnz 1b"
+		: "+r"(s0), "+r"(s1), "+r"(s2), "+r"(s3), "+r"(p), "+r"(n),
+		  "=&r"(t0), "=&r"(t1), "=&r"(t2), "=&r"(t3), "=&r"(t4)
+		: : "cc", "memory");
+	a->sink += s0 + s1 + s2 + s3;
+#else
+	al_table_ptr[AL_OP_READ][AL_MODE_TPUT][0](a, n);
+#endif
+}
 
 static const char *const op_names[] = {
 #define AL_X(id, name) name,
@@ -146,6 +168,11 @@ static const char *const mode_names[] = {
 static const char *const cpuid_names[] = {
 #define AL_X(id, name) name,
 	AL_CPUIDS(AL_X)
+#undef AL_X
+};
+static const char *const method_names[] = {
+#define AL_X(id, name) name,
+	AL_METHODS(AL_X)
 #undef AL_X
 };
 
@@ -164,41 +191,105 @@ const char *al_cpuid_name(enum al_cpuid c)
 	return (unsigned)c < AL_NR_CPUIDS ? cpuid_names[c] : "?";
 }
 
-al_fn al_lookup(enum pcpu_strategy_id s, enum al_cpuid c, enum al_op op,
-		enum al_mode mode, int pressure)
+const char *al_method_name(enum al_method m)
 {
-	const al_fn (*t)[AL_NR_MODES][2] = NULL;
+	return (unsigned)m < AL_NR_METHODS ? method_names[m] : "?";
+}
 
-	if ((unsigned)op >= AL_NR_OPS || (unsigned)mode >= AL_NR_MODES)
-		return NULL;
-	pressure = !!pressure;
-	switch (s) {
-	case PCPU_S_OFFSET_ARRAY:
-		t = c == AL_CPUID_RSEQ ? al_table_offset_array_rseq :
-		    c == AL_CPUID_GETCPU ? al_table_offset_array_getcpu :
-		    c == AL_CPUID_TLS ? al_table_offset_array_tls : NULL;
+/*
+ * Strategy = access method over layout, as the runtime declares it
+ * (pcpu_strategy_access(), pcpu_strategy_layout()); PCPU_NR_STRATEGIES is
+ * the floor ptr, which has no layout.
+ */
+int al_strategy_method(enum pcpu_strategy_id s, enum al_method *m,
+		       const char **layout)
+{
+	enum al_method am;
+
+	if ((unsigned)s > PCPU_NR_STRATEGIES)
+		return -EINVAL;
+	if (s == PCPU_NR_STRATEGIES) {
+		am = AL_METHOD_PTR;
+	} else {
+		switch (pcpu_strategy_access(s)) {
+		case PCPU_A_TABLE: am = AL_METHOD_TABLE; break;
+		case PCPU_A_SEGMENT: am = AL_METHOD_SEGMENT; break;
+		case PCPU_A_SHIFT: am = AL_METHOD_SHIFT; break;
+		case PCPU_A_TLS: am = AL_METHOD_TLS; break;
+		default: return -ENOENT;
+		}
+	}
+	if (m)
+		*m = am;
+	if (layout)
+		*layout = s == PCPU_NR_STRATEGIES ? "none" :
+			  pcpu_layout_name(pcpu_strategy_layout(s));
+	return 0;
+}
+
+/* Per method, the tables of its CPU-id sources (NULL: no such pair). */
+struct al_set {
+	const al_fn (*t)[AL_NR_MODES][2];
+	al_cold_fn cold;
+};
+
+static struct al_set al_set_of(enum al_method m, enum al_cpuid c)
+{
+	struct al_set s = { NULL, NULL };
+
+#define AL_PICK(stem) do { s.t = al_table_##stem; s.cold = al_##stem##_cold; } while (0)
+	switch (m) {
+	case AL_METHOD_TABLE:
+		if (c == AL_CPUID_RSEQ)
+			AL_PICK(table_rseq);
+		else if (c == AL_CPUID_GETCPU)
+			AL_PICK(table_getcpu);
+		else if (c == AL_CPUID_TLS)
+			AL_PICK(table_tls);
 		break;
-	case PCPU_S_HYBRID:
-		t = c == AL_CPUID_RSEQ ? al_table_hybrid_rseq :
-		    c == AL_CPUID_GETCPU ? al_table_hybrid_getcpu :
-		    c == AL_CPUID_TLS ? al_table_hybrid_tls : NULL;
+	case AL_METHOD_SHIFT:
+		if (c == AL_CPUID_RSEQ)
+			AL_PICK(shift_rseq);
+		else if (c == AL_CPUID_GETCPU)
+			AL_PICK(shift_getcpu);
+		else if (c == AL_CPUID_TLS)
+			AL_PICK(shift_tls);
 		break;
-	case PCPU_S_VM_AREA:
-		t = c == AL_CPUID_RSEQ ? al_table_vm_area_rseq :
-		    c == AL_CPUID_GETCPU ? al_table_vm_area_getcpu :
-		    c == AL_CPUID_TLS ? al_table_vm_area_tls : NULL;
-		break;
-	case PCPU_S_SEGMENT:
-	case PCPU_S_HYBRID_SEGMENT:	/* the segment loop over another layout */
+	case AL_METHOD_SEGMENT:
 #if PCPU_HAVE_SEGMENT
-		t = c == AL_CPUID_IMPLICIT ? al_table_segment_implicit : NULL;
+		if (c == AL_CPUID_IMPLICIT)
+			AL_PICK(segment);
 #endif
 		break;
-	case PCPU_S_TLS:
-		t = c == AL_CPUID_IMPLICIT ? al_table_tls_implicit : NULL;
+	case AL_METHOD_TLS:
+		if (c == AL_CPUID_IMPLICIT)
+			AL_PICK(tls);
+		break;
+	case AL_METHOD_PTR:
+		if (c == AL_CPUID_IMPLICIT)
+			AL_PICK(ptr);
 		break;
 	default:
 		break;
 	}
-	return t ? t[op][mode][pressure] : NULL;
+#undef AL_PICK
+	return s;
+}
+
+al_fn al_lookup(enum al_method m, enum al_cpuid c, enum al_op op,
+		enum al_mode mode, int pressure)
+{
+	struct al_set s;
+
+	if ((unsigned)op >= AL_NR_OPS || (unsigned)mode >= AL_NR_MODES)
+		return NULL;
+	s = al_set_of(m, c);
+	return s.t ? s.t[op][mode][!!pressure] : NULL;
+}
+
+al_cold_fn al_cold_lookup(enum al_method m, enum al_cpuid c)
+{
+	if (m == AL_NR_METHODS)
+		return al_empty_cold;
+	return al_set_of(m, c).cold;
 }

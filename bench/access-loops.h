@@ -2,39 +2,58 @@
 /*
  * access-loops.h - the timed loops of `pcpubench access`, as a template.
  *
- * Included once per (strategy, CPU-id source) by access-loops.c, in the
- * manner of librseq's rseq-bits-template.h. Before each inclusion the
- * includer defines:
+ * Included once per (access method, CPU-id source) by access-loops.c, in
+ * the manner of librseq's rseq-bits-template.h: a strategy that reuses a
+ * method (a method over another layout) reuses its loops. Before each
+ * inclusion the includer defines, from the accessors of pcpu-access.h:
  *
- *   AL_NAME     the name stem, e.g. offset_array_rseq
- *   AL_LOAD(o)  a volatile load of this CPU's uint64_t at unit offset o
- *   AL_STORE(o, v)  store v there (one instruction)
- *   AL_INC(o)   add 1 there (one read-modify-write instruction)
- *   AL_PROLOGUE (optional) declarations at the top of each loop, e.g.
- *               constants of the run copied into registers
+ *   AL_NAME         the name stem, e.g. table_rseq
+ *   AL_ADDR(o, d)   the whole lookup of this CPU's uint64_t at unit offset
+ *                   o, as a uintptr_t address (segment: the GS-relative
+ *                   offset); d is added to the address of the path's
+ *                   first load (the CPU-id read; for segment, tls and ptr
+ *                   the offset itself). d is 0 except in path mode.
+ *   AL_LOAD_AT(p)   a volatile load at that address
+ *   AL_STORE_AT(p, v)  store v there (one instruction)
+ *   AL_INC_AT(p)    add 1 there (one read-modify-write instruction)
+ *   AL_PROLOGUE     (optional) declarations at the top of each loop, e.g.
+ *                   constants of the run copied into registers
  *
- * Each macro performs the whole path a user pays: read the CPU id (where
- * the strategy needs one), find the unit, touch the variable. Nothing is
- * hoisted out of the loop: the id and table loads are volatile, because a
- * thread may change CPU between two accesses.
+ * Nothing is hoisted out of the loop: the id and table loads are volatile,
+ * because a thread may change CPU between two accesses.
  *
- * Generated, per op (read, write, inc), mode (lat, tput) and pressure
- * (p0: none, p1: one page of a separate working set between accesses):
+ * Generated, per op (read, write, inc), mode (lat, tput, path) and
+ * pressure (p0: none, p1: one page of a separate working set between
+ * accesses; path has p0 only):
  *
  *   void al_<stem>_<op>_<mode>_<p>(struct al_args *a, uint64_t n);
+ *   uint64_t al_<stem>_cold(struct al_args *a);
  *
- * n is a multiple of 8 x nvars (the caller rounds). Latency loops chain
- * each access's address on the previous access's value (read: the
- * variable holds the next variable's offset; write: store the next
- * offset and reload it through store forwarding; inc: the incremented
- * value, masked to zero by an opaque zero, is added to the next offset).
- * Throughput loops do eight independent accesses per iteration
- * (one variable) into four accumulators.
+ * n is a multiple of 8 x nvars (the caller rounds).
+ *  - latency chains the data: read: the variable holds the next
+ *    variable's offset; write: store the next offset and reload it through
+ *    store forwarding; inc: the incremented value, masked to zero by an
+ *    opaque zero, is added to the next offset.
+ *  - throughput: eight independent accesses per iteration (one variable)
+ *    into four accumulators.
+ *  - path chains the whole lookup: the previous result masked by the
+ *    opaque zero is added to the address of the path's first load, so
+ *    id -> table or base -> unit -> value is one dependent chain. read:
+ *    the value read; write: the address generated (the store itself is
+ *    off the chain); inc: load, add 1, store, the new value.
+ *  - cold: touch the lines a->touch[0..ntouch) (one per page), fence,
+ *    then one whole-path read between two rdtscp; the TSC ticks.
  */
 
 #define AL_FN(stem, op, mode, p) AL_CAT_(stem, op, mode, p)
 #define AL_CAT_(stem, op, mode, p) al_##stem##_##op##_##mode##_##p
 #define AL_FN_X(op, mode, p) AL_FN(AL_NAME, op, mode, p)
+#define AL_COLD_FN(stem) AL_COLD_FN_(stem)
+#define AL_COLD_FN_(stem) al_##stem##_cold
+
+#define AL_LOAD(o) AL_LOAD_AT(AL_ADDR(o, 0))
+#define AL_STORE(o, v) AL_STORE_AT(AL_ADDR(o, 0), v)
+#define AL_INC(o) AL_INC_AT(AL_ADDR(o, 0))
 
 /* One page of pressure, chained (latency) or not (throughput). */
 #define AL_PRESS_LAT(a, k, off)                                               \
@@ -162,6 +181,71 @@ AL_ATTR void AL_FN_X(OP, tput, P)(struct al_args *a, uint64_t n) \
 #define AL_BODY_WRITE(o, s) AL_STORE(o, (uintptr_t)(o))
 #define AL_BODY_INC(o, s) AL_INC(o)
 
+/* ---- path ------------------------------------------------------------- */
+
+/*
+ * @STEP(o, d) is one access at offset o whose first load is displaced by
+ * d (zero at run time); it sets d from its result. One variable: four
+ * steps per iteration at a constant offset; more: cycle through next[].
+ */
+#define AL_GEN_PATH_OP(OP, STEP)                                              \
+void AL_FN_X(OP, path, p0)(struct al_args *a, uint64_t n);                    \
+AL_ATTR void AL_FN_X(OP, path, p0)(struct al_args *a, uint64_t n)            \
+{                                                                             \
+	const uintptr_t z = a->zero;                                          \
+	uintptr_t d = 0;                                                      \
+	AL_PROLOGUE                                                           \
+	if (a->nvars == 1) {                                                  \
+		const uintptr_t o = a->first;                                 \
+		for (; n; n -= 4) {                                           \
+			STEP(o, d); STEP(o, d); STEP(o, d); STEP(o, d);       \
+		}                                                             \
+	} else {                                                              \
+		size_t j = 0;                                                 \
+		for (; n; n--) {                                              \
+			STEP(a->next[j], d);                                  \
+			if (++j == a->nvars)                                  \
+				j = 0;                                        \
+		}                                                             \
+	}                                                                     \
+	a->sink += d;                                                         \
+}
+
+#define AL_STEP_READ(o, d) ((d) = AL_LOAD_AT(AL_ADDR(o, d)) & z)
+#define AL_STEP_WRITE(o, d)                                                   \
+	do {                                                                  \
+		uintptr_t p_ = AL_ADDR(o, d);                                 \
+		AL_STORE_AT(p_, (uint64_t)(o));                               \
+		(d) = p_ & z;                                                 \
+	} while (0)
+#define AL_STEP_INC(o, d)                                                     \
+	do {                                                                  \
+		uintptr_t p_ = AL_ADDR(o, d);                                 \
+		uint64_t v_ = AL_LOAD_AT(p_) + 1;                             \
+		AL_STORE_AT(p_, v_);                                          \
+		(d) = v_ & z;                                                 \
+	} while (0)
+
+/* ---- cold: one isolated, fenced whole-path read ------------------------ */
+
+uint64_t AL_COLD_FN(AL_NAME)(struct al_args *a);
+AL_ATTR uint64_t AL_COLD_FN(AL_NAME)(struct al_args *a)
+{
+	const uintptr_t o = a->offs[0];
+	uint64_t s = 0, t0, t1, v;
+	size_t i;
+	AL_PROLOGUE
+
+	for (i = 0; i < a->ntouch; i++)
+		s += *(volatile uint64_t *)a->touch[i];
+	__asm__ __volatile__("mfence\n\tlfence" : : : "memory");
+	t0 = pt_rdtscp();
+	v = AL_LOAD(o);
+	t1 = pt_rdtscp();
+	a->sink += v + s;
+	return t1 - t0;
+}
+
 AL_GEN_LAT(p0, AL_NOP)
 AL_GEN_LAT(p1, AL_PRESS_LAT)
 AL_GEN_TPUT_OP(read, p0, AL_NOP, AL_BODY_READ)
@@ -170,24 +254,37 @@ AL_GEN_TPUT_OP(write, p0, AL_NOP, AL_BODY_WRITE)
 AL_GEN_TPUT_OP(write, p1, AL_PRESS_TPUT, AL_BODY_WRITE)
 AL_GEN_TPUT_OP(inc, p0, AL_NOP, AL_BODY_INC)
 AL_GEN_TPUT_OP(inc, p1, AL_PRESS_TPUT, AL_BODY_INC)
+AL_GEN_PATH_OP(read, AL_STEP_READ)
+AL_GEN_PATH_OP(write, AL_STEP_WRITE)
+AL_GEN_PATH_OP(inc, AL_STEP_INC)
 
 /* The table of this stem's loops, [op][mode][pressure]. */
 #define AL_TABLE_NAME(stem) AL_TABLE_NAME_(stem)
 #define AL_TABLE_NAME_(stem) al_table_##stem
 static const al_fn AL_TABLE_NAME(AL_NAME)[AL_NR_OPS][AL_NR_MODES][2] = {
 	{ { AL_FN_X(read, lat, p0), AL_FN_X(read, lat, p1) },
-	  { AL_FN_X(read, tput, p0), AL_FN_X(read, tput, p1) } },
+	  { AL_FN_X(read, tput, p0), AL_FN_X(read, tput, p1) },
+	  { AL_FN_X(read, path, p0), NULL } },
 	{ { AL_FN_X(write, lat, p0), AL_FN_X(write, lat, p1) },
-	  { AL_FN_X(write, tput, p0), AL_FN_X(write, tput, p1) } },
+	  { AL_FN_X(write, tput, p0), AL_FN_X(write, tput, p1) },
+	  { AL_FN_X(write, path, p0), NULL } },
 	{ { AL_FN_X(inc, lat, p0), AL_FN_X(inc, lat, p1) },
-	  { AL_FN_X(inc, tput, p0), AL_FN_X(inc, tput, p1) } },
+	  { AL_FN_X(inc, tput, p0), AL_FN_X(inc, tput, p1) },
+	  { AL_FN_X(inc, path, p0), NULL } },
 };
 
 #undef AL_GEN_LAT
 #undef AL_GEN_TPUT_OP
+#undef AL_GEN_PATH_OP
 #undef AL_BODY_READ
 #undef AL_BODY_WRITE
 #undef AL_BODY_INC
+#undef AL_STEP_READ
+#undef AL_STEP_WRITE
+#undef AL_STEP_INC
+#undef AL_LOAD
+#undef AL_STORE
+#undef AL_INC
 #ifdef AL_PROLOGUE_DEFAULT_
 #undef AL_PROLOGUE
 #undef AL_PROLOGUE_DEFAULT_

@@ -2,6 +2,16 @@
 /*
  * cmd-access.c - `pcpubench access`: what one per-CPU access costs.
  *
+ * A strategy is an access method over a layout (al_strategy_method());
+ * the loops are generated per method from the accessors of pcpu-access.h.
+ * Modes: throughput (independent accesses), latency (the data chained),
+ * path (the whole lookup chained through an opaque zero). Every run adds
+ * the floor ptr (the unit's address held in a register) and a
+ * cycles_over_floor for every row. --cold K times isolated fenced reads
+ * after K random pages (pages_on_path counted from the lookup's own
+ * addresses). The TLB calibration read is named in the metadata, which
+ * also goes to FILE.meta.json beside a CSV written with -o.
+ *
  * For every requested strategy a runtime is brought up with the host's
  * CPUs as possible CPUs (so a logical id is a host id and the id from rseq
  * indexes the tables directly), the thread is pinned and enters its CPU.
@@ -21,7 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +55,15 @@
 #define MAX_LIST 32
 #define REGION_SIZE (64 * 1024)	/* per-CPU area the variables spread over */
 #define DYN_SIZE (128 * 1024)
+/*
+ * The isolated cold access: the pool of 4 KiB pages touched before each
+ * sample (128 MiB: beyond the L2 TLB reach of current cores; a
+ * calibration that says otherwise is flagged in the metadata), samples
+ * per repetition and the share trimmed from each end.
+ */
+#define COLD_POOL_PAGES 32768
+#define COLD_SAMPLES 1000
+#define COLD_TRIM 0.10
 
 enum page_kind { PAGE_4K, PAGE_2M };
 
@@ -56,6 +78,11 @@ struct opts {
 	size_t nvars;
 	size_t pressure[MAX_LIST];
 	size_t npressure;
+	size_t cold[MAX_LIST];	/* K pages touched before a cold access */
+	size_t ncold;		/* 0: no cold rows */
+	int cold_default;	/* K from the calibration (--mode cold) */
+	int cold_samples;
+	int page_given;
 	enum page_kind page[2];
 	size_t npage;
 	char *placement[MAX_LIST];
@@ -98,22 +125,33 @@ static char *opts_keep(struct opts *o, char *dup)
 /* One measured point. */
 struct point {
 	size_t strat_idx;	/* index into the live runtimes */
-	enum pcpu_strategy_id strat;
+	enum pcpu_strategy_id strat;	/* AL_S_PTR: the floor */
+	enum al_method method;
 	enum al_cpuid cpuid;
 	enum al_op op;
 	enum al_mode mode;
 	size_t vars, pressure;
+	int minimal;		/* the minimal loop, beside ptr read throughput */
+	int cold;		/* an isolated cold read after cold_k pages */
+	size_t cold_k;
 	al_fn fn;
+	al_cold_fn cold_fn;
 	uint64_t n;		/* batch size N */
 	/* Per repetition: */
 	double *cyc, *ns, *ghz;
 	struct pcnt_result *ev;	/* [rep][nevents] */
+	double pages;		/* cold: distinct 4 KiB pages on the path */
+	char pages_status[PCNT_STATUS_LEN];
 	char na[PCNT_STATUS_LEN];	/* whole point unavailable */
 };
 
 struct strat_rt {
-	enum pcpu_strategy_id id;
-	struct pcpu_rt *rt;
+	enum pcpu_strategy_id id;	/* AL_S_PTR: the floor */
+	enum al_method method;
+	const char *layout;
+	struct pcpu_rt *rt;	/* owned; NULL for ptr */
+	uintptr_t unit;		/* ptr: the unit borrowed from another */
+	int host;		/* ptr: index of that strategy; -1 none */
 	pcpu_off_t region;
 	char na[PCNT_STATUS_LEN];
 	char backing[32];
@@ -123,6 +161,11 @@ struct strat_rt {
 	double local_frac[MAX_LIST];
 	char local_status[MAX_LIST][PCNT_STATUS_LEN];
 };
+
+static const char *strat_name(enum pcpu_strategy_id id)
+{
+	return id == AL_S_PTR ? "ptr" : pcpu_strategy_name(id);
+}
 
 static void usage(FILE *f)
 {
@@ -134,10 +177,33 @@ static void usage(FILE *f)
 "list; the product of the lists is measured.\n"
 "\n"
 "  --strategy LIST   offset-array,segment,vm-area,hybrid,hybrid-segment,tls\n"
-"                    (default: all)\n"
+"                    or all (default: all); the floor ptr (the unit's\n"
+"                    address computed once, held in a register) is always\n"
+"                    added\n"
 "  --op LIST         read,write,inc (default: read,write,inc)\n"
-"  --mode LIST       latency (each access depends on the previous one),\n"
-"                    throughput (independent accesses) (default: both)\n"
+"  --mode LIST       what each mode chains (default: latency,throughput):\n"
+"                    throughput: nothing, the accesses are independent;\n"
+"                    latency: the data, the value read is the next offset;\n"
+"                    path: the whole lookup, the previous result (via an\n"
+"                    opaque zero) feeds the path's first load (CPU id; for\n"
+"                    segment, tls, ptr the offset); write chains the\n"
+"                    address, inc the stored value (with --vars 1 a core\n"
+"                    that forwards it to the next load hides the path:\n"
+"                    flagged when below the read path; try --vars 2+);\n"
+"                    cold: isolated reads under TLB pressure at the default\n"
+"                    K (see --cold)\n"
+"  --cold LIST       isolated cold reads: per sample touch K random pages\n"
+"                    (one line each) of a %d-page pool, fence, time one\n"
+"                    whole-path read with rdtscp, minus the same fenced\n"
+"                    empty path; 10%%-trimmed mean of --cold-samples per\n"
+"                    repetition. Rows: mode cold, cold_pages K, cold_cycles,\n"
+"                    pages_on_path (distinct 4 KiB pages of the lookup:\n"
+"                    CPU-id source and for rseq the offset variable, table\n"
+"                    entry, unit). Default K (--mode\n"
+"                    cold): 0, 1.5x L1 dTLB, 2x L2 TLB reach of the TLB\n"
+"                    calibration. Without --mode only cold rows are run;\n"
+"                    without --page both 4k and 2m\n"
+"  --cold-samples N  samples per repetition (default: %d)\n"
 "  --vars LIST       distinct per-CPU variables cycled through, spread over\n"
 "                    a 64 KiB per-CPU region (default: 1)\n"
 "  --pressure LIST   pages of a separate 4 KiB-page working set touched\n"
@@ -166,15 +232,21 @@ static void usage(FILE *f)
 "  -h, --help        this text\n"
 "\n"
 "Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n"
-"huge_page_fraction, numa_local_fraction and remote_accesses_per_op\n"
-"(derived), tlb_cost (4k minus 2m, measured) and dtlb_misses_per_op_est\n"
-"(tlb_cost over the calibrated walk penalty of `pcpubench tlb`,\n"
-"estimated). A value that cannot be had is NA with the reason.\n"
+"cycles_over_floor (cycles above ptr, same op and mode, derived),\n"
+"minimal_loop_cycles_per_op (on the ptr read throughput row: a minimal\n"
+"unrolled load loop timed in the same process), cold_cycles and\n"
+"pages_on_path (cold rows), huge_page_fraction, numa_local_fraction and\n"
+"remote_accesses_per_op (derived), tlb_cost (4k minus 2m, measured) and\n"
+"dtlb_misses_per_op_est (tlb_cost over the calibrated walk penalty of\n"
+"`pcpubench tlb`, estimated). A value that cannot be had is NA with the\n"
+"reason. The TLB calibration used (path, date, host, revision) is in the\n"
+"metadata; with -o FILE and CSV the metadata goes to FILE.meta.json.\n"
+"Strategy = access method over layout: columns access and layout.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
 "Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
 "run here.\n",
-		pcnt_default_list());
+		COLD_POOL_PAGES, COLD_SAMPLES, pcnt_default_list());
 }
 
 /* ---- option parsing --------------------------------------------------- */
@@ -267,6 +339,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "vars", required_argument, NULL, 'V' },
 		{ "pressure", required_argument, NULL, 'P' },
+		{ "cold", required_argument, NULL, 'K' },
+		{ "cold-samples", required_argument, NULL, 'k' },
 		{ "page", required_argument, NULL, 'G' },
 		{ "placement", required_argument, NULL, 'L' },
 		{ "cpuid", required_argument, NULL, 'C' },
@@ -284,7 +358,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const opn[] = { "read", "write", "inc" };
-	static const char *const moden[] = { "latency", "throughput" };
+	static const char *const moden[] = {
+#define AL_X(id, name) name,
+		AL_MODES(AL_X)
+#undef AL_X
+	};
+	int mode_given = 0;
 	static char placement_default[] = "local";
 	char *tok[MAX_LIST], *dup;
 	size_t i, n;
@@ -309,6 +388,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->placement[0] = placement_default;
 	o->nplacement = 1;
 	o->cpuid_rseq = o->cpuid_tls = 1;
+	o->cold_samples = COLD_SAMPLES;
 	o->repeat = 11;
 	o->tries = 5;
 	o->min_time = 0.0002;
@@ -325,7 +405,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->nstrat = 0;
 			for (i = 0; i < n; i++) {
 				enum pcpu_strategy_id id;
+				size_t q;
 
+				if (!strcmp(tok[i], "all")) {
+					o->nstrat = 0;
+					for (q = 0; q < PCPU_NR_STRATEGIES; q++)
+						o->strat[o->nstrat++] =
+							(enum pcpu_strategy_id)q;
+					continue;
+				}
+				if (!strcmp(tok[i], "ptr"))
+					continue;	/* always there */
 				if (pcpu_strategy_lookup(tok[i], &id)) {
 					fprintf(stderr, "pcpubench access: unknown "
 						"strategy '%s'\n", tok[i]);
@@ -343,18 +433,25 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				goto bad_list;
 			if (c == 'O')
 				o->nop = 0;
-			if (c == 'M')
+			if (c == 'M') {
 				o->nmode = 0;
+				mode_given = 1;
+			}
 			if (c == 'C')
 				o->cpuid_rseq = o->cpuid_tls = 0;
-			if (c == 'G')
+			if (c == 'G') {
 				o->npage = 0;
+				o->page_given = 1;
+			}
 			for (i = 0; i < n; i++) {
 				if (c == 'O' && (k = lookup_name(tok[i], opn, 3)) >= 0)
 					o->op[o->nop++] = (enum al_op)k;
 				else if (c == 'M' &&
-					 (k = lookup_name(tok[i], moden, 2)) >= 0)
+					 (k = lookup_name(tok[i], moden,
+							  AL_NR_MODES)) >= 0)
 					o->mode[o->nmode++] = (enum al_mode)k;
+				else if (c == 'M' && !strcmp(tok[i], "cold"))
+					o->cold_default = 1;
 				else if (c == 'C' && !strcmp(tok[i], "rseq"))
 					o->cpuid_rseq = 1;
 				else if (c == 'C' && !strcmp(tok[i], "tls"))
@@ -367,9 +464,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					o->page[o->npage++] = PAGE_2M;
 				else {
 					fprintf(stderr, "pcpubench access: bad value "
-						"'%s' for --%s\n", tok[i],
+						"'%s' for --%s%s\n", tok[i],
 						c == 'O' ? "op" : c == 'M' ? "mode" :
-						c == 'C' ? "cpuid" : "page");
+						c == 'C' ? "cpuid" : "page",
+						c == 'M' ? " (latency, throughput, "
+						"path, cold)" : "");
 					return -EINVAL;
 				}
 			}
@@ -388,6 +487,29 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (parse_size_list(optarg, o->pressure, &o->npressure,
 					    "--pressure", 0))
 				return -EINVAL;
+			break;
+		case 'K':
+			if (parse_size_list(optarg, o->cold, &o->ncold,
+					    "--cold", 0))
+				return -EINVAL;
+			for (i = 0; i < o->ncold; i++)
+				if (o->cold[i] > COLD_POOL_PAGES) {
+					fprintf(stderr, "pcpubench access: --cold "
+						"%zu: more pages than the pool "
+						"(%d)\n", o->cold[i],
+						COLD_POOL_PAGES);
+					return -EINVAL;
+				}
+			break;
+		case 'k':
+			k = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || k < 10 || k > 10000000) {
+				fprintf(stderr, "pcpubench access: bad "
+					"--cold-samples '%s' (10 or more)\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->cold_samples = k;
 			break;
 		case 'L':
 			dup = opts_keep(o, strdup(optarg));
@@ -489,6 +611,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "pcpubench access: empty --cpuid\n");
 		return -EINVAL;
 	}
+	/* Cold rows alone unless modes were asked for too. */
+	if ((o->ncold || o->cold_default) && (!mode_given || !o->nmode))
+		o->nmode = 0;
+	if ((o->ncold || o->cold_default) && !o->page_given) {
+		o->page[0] = PAGE_4K;
+		o->page[1] = PAGE_2M;
+		o->npage = 2;
+	}
 	if (!o->fmt_given)
 		o->fmt = (!o->out && isatty(1)) ? POUT_TEXT : POUT_CSV;
 	if (!o->seed_given)
@@ -540,6 +670,8 @@ static int default_cpu(void)
 /* Write each variable's initial value through the strategy's own view. */
 static void *var_ptr(struct strat_rt *s, unsigned cpu, pcpu_off_t off)
 {
+	if (s->id == AL_S_PTR)
+		return (void *)(s->unit + off);
 	if (s->id == PCPU_S_TLS)
 		return PCPU_PTR_TLS(off);
 	return pcpu_ptr(s->rt, cpu, off);
@@ -639,6 +771,16 @@ struct run_ctx {
 	volatile uintptr_t zero;
 	double walk_cycles;	/* calibrated 4k miss penalty; 0: none */
 	char walk_why[PCNT_STATUS_LEN];
+	/* The TLB calibration this run uses (no other hidden input). */
+	struct pcpu_tlbcal cal;
+	int cal_ok;
+	char cal_path[512], cal_status[160];
+	/* Cold rows: the pool, the K list actually used, where it came from. */
+	struct pressure_buf pool;
+	size_t cold[MAX_LIST];
+	size_t ncold;
+	char cold_src[200];
+	double *cold_buf;	/* cold_samples ticks */
 };
 
 /* The 4k page-walk penalty from the TLB calibration store, if any. */
@@ -648,11 +790,26 @@ static void load_walk_penalty(struct run_ctx *c)
 	struct pcpu_tlbcal cal;
 	const struct pcpu_tlbcal_backing *b = &cal.b[PCPU_TLB_4K];
 
+	int r;
+
 	c->walk_cycles = 0;
 	snprintf(c->walk_why, sizeof(c->walk_why), "na:no-calibration(run "
 		 "pcpubench tlb to get the miss penalty)");
-	if (!path || pcpu_tlbcal_load(path, &cal))
+	snprintf(c->cal_path, sizeof(c->cal_path), "%s", path ? path : "");
+	r = path ? pcpu_tlbcal_load(path, &cal) : -ENOENT;
+	if (r) {
+		snprintf(c->cal_status, sizeof(c->cal_status), "none: %s%s",
+			 path ? strerror(-r) : "no path (set PCPU_CALIBRATION)",
+			 r == -ENOENT ? " (run pcpubench tlb first)" : "");
+		if (r != -ENOENT)
+			snprintf(c->walk_why, sizeof(c->walk_why),
+				 "na:bad-calibration(%s could not be read)",
+				 path ? path : "?");
 		return;
+	}
+	c->cal = cal;
+	c->cal_ok = 1;
+	snprintf(c->cal_status, sizeof(c->cal_status), "loaded");
 	if (!b->valid || !b->found[PCPU_TLBCAL_WALK_CYCLES] ||
 	    !(b->value[PCPU_TLBCAL_WALK_CYCLES] > 0)) {
 		snprintf(c->walk_why, sizeof(c->walk_why), "na:no-walk-penalty("
@@ -665,7 +822,18 @@ static void load_walk_penalty(struct run_ctx *c)
 static void args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
 		     struct al_args *a)
 {
+	const struct strat_rt *s = &c->srt[p->strat_idx];
+
 	memset(a, 0, sizeof(*a));
+	if (s->rt) {
+		struct pcpu_acc_ctx ctx;
+
+		pcpu_rt_acc_ctx(s->rt, &ctx);
+		a->table = ctx.table;
+		a->shift_base = ctx.base;
+		a->shift = ctx.shift;
+	}
+	a->unit = s->unit;
 	a->offs = c->vs[vi].offs;
 	a->next = c->vs[vi].next;
 	a->nvars = c->vs[vi].n;
@@ -789,16 +957,17 @@ static uint64_t pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
 /* ---- output ------------------------------------------------------------ */
 
 enum {
-	COL_STRATEGY, COL_CPUID, COL_OP, COL_MODE, COL_VARS, COL_PRESSURE,
-	COL_PAGE, COL_PLACEMENT, COL_BACKING, COL_CPU, NCOLS
+	COL_STRATEGY, COL_ACCESS, COL_LAYOUT, COL_CPUID, COL_OP, COL_MODE,
+	COL_VARS, COL_PRESSURE, COL_COLD_PAGES, COL_PAGE, COL_PLACEMENT,
+	COL_BACKING, COL_CPU, NCOLS
 };
 static const char *const col_names[NCOLS] = {
-	"strategy", "cpuid", "op", "mode", "vars", "pressure", "page",
-	"placement", "backing", "cpu",
+	"strategy", "access", "layout", "cpuid", "op", "mode", "vars",
+	"pressure", "cold_pages", "page", "placement", "backing", "cpu",
 };
 
 struct rowctx {
-	char vars[24], pressure[24], cpu[16];
+	char vars[24], pressure[24], cpu[16], cold[24];
 	const char *v[NCOLS];
 };
 
@@ -809,12 +978,20 @@ static void row_params(struct rowctx *rc, const struct point *p,
 	snprintf(rc->vars, sizeof(rc->vars), "%zu", p->vars);
 	snprintf(rc->pressure, sizeof(rc->pressure), "%zu", p->pressure);
 	snprintf(rc->cpu, sizeof(rc->cpu), "%u", cpu);
-	rc->v[COL_STRATEGY] = pcpu_strategy_name(p->strat);
+	if (p->cold)
+		snprintf(rc->cold, sizeof(rc->cold), "%zu", p->cold_k);
+	else
+		snprintf(rc->cold, sizeof(rc->cold), "-");
+	rc->v[COL_STRATEGY] = strat_name(p->strat);
+	rc->v[COL_ACCESS] = al_method_name(p->method);
+	if (al_strategy_method(p->strat, NULL, &rc->v[COL_LAYOUT]))
+		rc->v[COL_LAYOUT] = "?";
 	rc->v[COL_CPUID] = al_cpuid_name(p->cpuid);
 	rc->v[COL_OP] = al_op_name(p->op);
-	rc->v[COL_MODE] = al_mode_name(p->mode);
+	rc->v[COL_MODE] = p->cold ? AL_MODE_COLD_NAME : al_mode_name(p->mode);
 	rc->v[COL_VARS] = rc->vars;
 	rc->v[COL_PRESSURE] = rc->pressure;
+	rc->v[COL_COLD_PAGES] = rc->cold;
 	rc->v[COL_PAGE] = page;
 	rc->v[COL_PLACEMENT] = placement;
 	rc->v[COL_BACKING] = backing;
@@ -832,6 +1009,144 @@ static int emit(struct pout *out, struct rowctx *rc, int rep, const char *m,
 	}
 	r = pout_row(out, rc->v, rep, m, v, unit, status);
 	return r;
+}
+
+/* ---- the floor, the cold read ------------------------------------------ */
+
+/* Points a run can have: see the loops in run_config(). */
+static size_t max_points(const struct opts *o)
+{
+	return (o->nstrat + 1) * 2 *
+	       (o->nop * o->nmode * o->nvars * o->npressure + 1 +
+		MAX_LIST + 1);
+}
+
+/*
+ * The floor ptr borrows the unit of the first live strategy that has one
+ * (a runtime unit before the tls block): the same memory, its address
+ * computed once.
+ */
+static void floor_setup(struct run_ctx *c, struct strat_rt *srt, size_t nstrat)
+{
+	struct strat_rt *f = &srt[nstrat];
+	size_t si;
+	int pass;
+
+	memset(f, 0, sizeof(*f));
+	f->id = AL_S_PTR;
+	al_strategy_method(f->id, &f->method, &f->layout);
+	f->host = -1;
+	for (pass = 0; pass < 2 && f->host < 0; pass++)
+		for (si = 0; si < nstrat && f->host < 0; si++) {
+			struct strat_rt *h = &srt[si];
+
+			if (h->na[0] || !h->rt ||
+			    (pass == 0 && h->id == PCPU_S_TLS))
+				continue;
+			f->host = (int)si;
+			f->unit = (uintptr_t)var_ptr(h, c->cpu, 0);
+			f->region = h->region;
+			snprintf(f->backing, sizeof(f->backing), "%s", h->backing);
+			f->huge_fraction = h->huge_fraction;
+			snprintf(f->backing_status, sizeof(f->backing_status),
+				 "%s", h->backing_status);
+		}
+	if (f->host < 0) {
+		snprintf(f->backing, sizeof(f->backing), "none");
+		na_reason(f->na, sizeof(f->na), "no-unit",
+			  "no live strategy unit to borrow");
+		f->huge_fraction = NAN;
+		snprintf(f->backing_status, sizeof(f->backing_status), "%s",
+			 f->na);
+	}
+}
+
+/* The ptr point measured like @p (same op, mode, vars, pressure, K). */
+static const struct point *floor_of(const struct point *pts, size_t n,
+				    const struct point *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct point *q = &pts[i];
+
+		if (q->strat == AL_S_PTR && !q->minimal &&
+		    q->cold == p->cold && q->cold_k == p->cold_k &&
+		    q->op == p->op && q->mode == p->mode &&
+		    q->vars == p->vars && q->pressure == p->pressure)
+			return q;
+	}
+	return NULL;
+}
+
+/*
+ * The sanity check of a path-mode inc: its chain holds a whole read path
+ * plus an add, so it cannot be faster than the read path of the same
+ * point; when it is, the core forwarded the stored value to the next
+ * load (memory renaming) and the lookup is hidden. Flagged, not hidden.
+ */
+static const char *sanity(const struct point *pts, size_t n,
+			  const struct point *p, int rep)
+{
+	size_t i;
+
+	if (p->mode != AL_MODE_PATH || p->op != AL_OP_INC || p->cold ||
+	    p->minimal)
+		return "ok";
+	for (i = 0; i < n; i++) {
+		const struct point *q = &pts[i];
+
+		if (q->strat == p->strat && q->cpuid == p->cpuid &&
+		    q->op == AL_OP_READ && q->mode == AL_MODE_PATH &&
+		    !q->cold && !q->minimal && q->vars == p->vars &&
+		    q->pressure == p->pressure && !q->na[0])
+			return p->cyc[rep] < q->cyc[rep] ?
+				"flagged:below-read-path(a stored value was "
+				"forwarded to a later load; memory renaming "
+				"hides the path; try more --vars)" : "ok";
+	}
+	return "ok";
+}
+
+/* cycles_over_floor of @p's repetition @rep (the floor itself: 0). */
+static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
+		      const struct point *p, const struct point *fl)
+{
+	const char *st = "derived";
+
+	if (p->na[0])
+		st = p->na;
+	else if (!fl)
+		st = "na:no-floor(no ptr point measured alike)";
+	else if (fl->na[0])
+		st = fl->na;
+	return emit(out, rc, rep, "cycles_over_floor",
+		    POUT_IS_NA(st) ? NAN : p->cyc[rep] - fl->cyc[rep],
+		    "cycles", st);
+}
+
+/* Rows of a cold point or of the minimal loop. */
+static int emit_special(struct pout *out, struct rowctx *rc,
+			const struct point *p, const struct point *fl,
+			int repeat)
+{
+	int rep, ret = 0;
+
+	for (rep = 0; !ret && rep < repeat; rep++) {
+		const char *st = p->na[0] ? p->na : "ok";
+
+		if (p->minimal) {
+			ret = emit(out, rc, rep, "minimal_loop_cycles_per_op",
+				   p->cyc[rep], "cycles", st);
+			continue;
+		}
+		ret = emit(out, rc, rep, "pages_on_path", p->pages, "pages",
+			   p->na[0] ? p->na : p->pages_status);
+		ret = ret ? ret : emit(out, rc, rep, "cold_cycles", p->cyc[rep],
+				       "cycles", st);
+		ret = ret ? ret : emit_floor(out, rc, rep, p, fl);
+	}
+	return ret;
 }
 
 /*
@@ -863,6 +1178,201 @@ static int emit_counter_marks(struct pout *out, struct rowctx *rc, int rep,
 	return ret;
 }
 
+/*
+ * Distinct 4 KiB pages the lookup of @p touches, from the addresses it
+ * really uses: the CPU-id source and, for rseq, the variable holding its
+ * offset (table and shift), the table entry (table), the variable in the
+ * unit (for segment, at the GS base read back from the kernel).
+ */
+static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
+{
+	uintptr_t a[5], off = s->region;
+	size_t n = 0, i, j, distinct = 0;
+
+	snprintf(p->pages_status, sizeof(p->pages_status), "ok");
+	if (p->method == AL_METHOD_TABLE || p->method == AL_METHOD_SHIFT) {
+		if (p->cpuid == AL_CPUID_RSEQ) {
+			/* the id and the variable that locates it (a load
+			 * inside the isolated read, as __rseq_offset is) */
+			a[n++] = (uintptr_t)&pcpu_rseq_cpu_offset;
+			a[n++] = (uintptr_t)__builtin_thread_pointer() +
+				 (uintptr_t)pcpu_rseq_cpu_offset;
+		} else if (p->cpuid == AL_CPUID_TLS) {
+			a[n++] = (uintptr_t)&pcpu_tls_cpu;
+		} else {
+			p->pages = NAN;
+			snprintf(p->pages_status, sizeof(p->pages_status),
+				 "na:getcpu(the id comes from a vDSO call; its "
+				 "pages are not counted)");
+			return;
+		}
+	}
+	if (p->method == AL_METHOD_TABLE)
+		a[n++] = (uintptr_t)&pcpu_tables[p->strat][c->cpu];
+#if PCPU_HAVE_SEGMENT
+	if (p->method == AL_METHOD_SEGMENT) {
+		unsigned long gs = 0;
+
+		if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs)) {
+			p->pages = NAN;
+			na_reason(p->pages_status, sizeof(p->pages_status),
+				  "no-gs-base", strerror(errno));
+			return;
+		}
+		a[n++] = (uintptr_t)gs + off;
+	} else
+#endif
+		a[n++] = (uintptr_t)var_ptr(s, c->cpu, off);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (a[j] >> 12 == a[i] >> 12)
+				break;
+		distinct += j == i;
+	}
+	p->pages = (double)distinct;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* @n samples of @fn after K = @k touched pages: the trimmed mean (ticks). */
+static double cold_sample(struct run_ctx *c, al_cold_fn fn, struct al_args *a,
+			  size_t k, uint64_t *rng)
+{
+	uint64_t *v = (uint64_t *)c->cold_buf;
+	size_t n = (size_t)c->o->cold_samples, i, lo, hi;
+	double sum = 0;
+
+	a->ntouch = k;
+	for (i = 0; i < 8; i++) {	/* warm the code and the path */
+		a->touch = c->pool.addr;
+		fn(a);
+	}
+	for (i = 0; i < n; i++) {
+		size_t start = k < COLD_POOL_PAGES ?
+			(size_t)(rng_next(rng) % (COLD_POOL_PAGES - k + 1)) : 0;
+
+		a->touch = c->pool.addr + start;
+		v[i] = fn(a);
+	}
+	qsort(v, n, sizeof(*v), cmp_u64);
+	lo = (size_t)((double)n * COLD_TRIM);
+	hi = n - lo;
+	for (i = lo; i < hi; i++)
+		sum += (double)v[i];
+	return sum / (double)(hi - lo);
+}
+
+/* One repetition of every cold point: K by K, the empty path first. */
+static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
+		     size_t *order, double core_hz, int rep, uint64_t *rng)
+{
+	size_t ki, i, m;
+
+	for (ki = 0; ki < c->ncold; ki++) {
+		size_t k = c->cold[ki];
+		struct al_args a;
+		double empty;
+
+		m = 0;
+		for (i = 0; i < npts; i++)
+			if (pts[i].cold && pts[i].cold_k == k && !pts[i].na[0])
+				order[m++] = i;
+		if (!m)
+			continue;
+		for (i = m; i > 1; i--) {
+			size_t r = rng_next(rng) % i, t = order[i - 1];
+
+			order[i - 1] = order[r];
+			order[r] = t;
+		}
+		args_for(c, &pts[order[0]], 0, 0, &a);
+		empty = cold_sample(c, al_cold_lookup(AL_NR_METHODS,
+						      AL_CPUID_IMPLICIT),
+				    &a, k, rng);
+		for (i = 0; i < m; i++) {
+			struct point *p = &pts[order[i]];
+			double t;
+
+			varset_make(&c->vs[0], c->srt[p->strat_idx].region, 1);
+			varset_prime(&c->srt[p->strat_idx], c->cpu, &c->vs[0]);
+			args_for(c, p, 0, 0, &a);
+			t = cold_sample(c, p->cold_fn, &a, k, rng) - empty;
+			p->ns[rep] = t / c->tsc_hz * 1e9;
+			p->ghz[rep] = core_hz / 1e9;
+			p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
+		}
+	}
+}
+
+static int cmp_cold_med(const void *x, const void *y)
+{
+	const double *a = x, *b = y;
+
+	return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) :
+	       a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+/*
+ * Text output only: one line per K, cost against pages on the path,
+ * sorted by pages then cycles (medians over repetitions), above the
+ * table: "cold 4k K=8192: 1p segment 112 | ... | 3p offset-array/tls 423".
+ */
+static void cold_summary(struct run_ctx *c, struct pout *out,
+			 const struct point *pts, size_t npts, const char *page)
+{
+	size_t ki, i, m;
+	double (*e)[3] = calloc(npts ? npts : 1, sizeof(*e));
+
+	if (!e)
+		return;
+	for (ki = 0; ki < c->ncold; ki++) {
+		char line[1024], key[64];
+		size_t len = 0;
+
+		m = 0;
+		for (i = 0; i < npts; i++) {
+			const struct point *p = &pts[i];
+			struct pstats st;
+
+			if (!p->cold || p->cold_k != c->cold[ki] || p->na[0] ||
+			    pstats_compute(p->cyc, (size_t)c->o->repeat, &st))
+				continue;
+			e[m][0] = isfinite(p->pages) ? p->pages : 99;
+			e[m][1] = st.median;
+			e[m][2] = (double)i;
+			m++;
+		}
+		qsort(e, m, sizeof(*e), cmp_cold_med);
+		line[0] = '\0';
+		for (i = 0; i < m && len < sizeof(line) - 80; i++) {
+			const struct point *p = &pts[(size_t)e[i][2]];
+			char pg[8];
+
+			if (isfinite(p->pages))
+				snprintf(pg, sizeof(pg), "%.0fp", p->pages);
+			else
+				snprintf(pg, sizeof(pg), "?p");
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						"%s%s %s%s%s %.0f", i ? " | " : "", pg,
+						strat_name(p->strat),
+						p->cpuid == AL_CPUID_IMPLICIT ? "" : "/",
+						p->cpuid == AL_CPUID_IMPLICIT ? "" :
+						al_cpuid_name(p->cpuid), e[i][1]);
+		}
+		if (!m)
+			continue;
+		snprintf(key, sizeof(key), "cold %s K=%zu (pages on path, "
+			 "cycles)", page, c->cold[ki]);
+		pout_meta(out, key, line);
+	}
+	free(e);
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 static int progress_on(const struct opts *o)
@@ -881,9 +1391,9 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 		      double t_start, int *progress_shown)
 {
 	const struct opts *o = c->o;
-	struct strat_rt srt[PCPU_NR_STRATEGIES];
+	struct strat_rt srt[PCPU_NR_STRATEGIES + 1];
 	struct point *pts = NULL;
-	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi;
+	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi, ki;
 	size_t *order = NULL;
 	int ret = 0, rep;
 	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1;
@@ -893,6 +1403,7 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 	pcpu_sysinfo_read(&si_);
 	snprintf(online, sizeof(online), "%u-%u", c->cpu, c->cpu);
 	memset(srt, 0, sizeof(srt));
+	c->srt = srt;
 
 	/*
 	 * Bring up one runtime per strategy. The topology lists the CPUs this
@@ -908,6 +1419,13 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 
 		s->id = o->strat[si];
 		snprintf(s->backing, sizeof(s->backing), "none");
+		if (al_strategy_method(s->id, &s->method, &s->layout)) {
+			s->method = AL_NR_METHODS;
+			s->layout = "?";
+			na_reason(s->na, sizeof(s->na), "no-method",
+				  "no access method mapped for this strategy");
+			continue;
+		}
 		why = pcpu_strategy_unavailable(s->id);
 		if (why) {
 			na_reason(s->na, sizeof(s->na), "unavailable", why);
@@ -978,26 +1496,28 @@ drop:
 		s->rt = NULL;
 	}
 
+	floor_setup(c, srt, o->nstrat);
+
 	if (pt_pin_self((int)c->cpu)) {
 		ret = -EINVAL;
 		goto out;
 	}
 
-	/* Points. */
-	cap = o->nstrat * 2 * o->nop * o->nmode * o->nvars * o->npressure;
+	/* Points: the strategies, then the floor ptr (index nstrat). */
+	cap = max_points(o);
 	pts = calloc(cap ? cap : 1, sizeof(*pts));
 	order = calloc(cap ? cap : 1, sizeof(*order));
 	if (!pts || !order) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (si = 0; si < o->nstrat; si++) {
+	for (si = 0; si <= o->nstrat; si++) {
 		enum al_cpuid cids[2];
 		size_t ncid = 0, ci;
-		enum pcpu_strategy_id id = o->strat[si];
+		enum pcpu_strategy_id id = srt[si].id;
+		enum al_method meth = srt[si].method;
 
-		if (pcpu_strategy_access(id) == PCPU_A_SEGMENT ||
-		    pcpu_strategy_access(id) == PCPU_A_TLS) {
+		if (meth != AL_METHOD_TABLE && meth != AL_METHOD_SHIFT) {
 			cids[ncid++] = AL_CPUID_IMPLICIT;
 		} else {
 			if (o->cpuid_rseq)
@@ -1007,19 +1527,45 @@ drop:
 				cids[ncid++] = AL_CPUID_TLS;
 		}
 		for (ci = 0; ci < ncid; ci++)
-		for (oi = 0; oi < o->nop; oi++)
-		for (mi = 0; mi < o->nmode; mi++)
+		for (oi = 0; oi < o->nop + 1; oi++)
+		for (mi = 0; mi < o->nmode + 1; mi++)
 		for (vi = 0; vi < o->nvars; vi++)
-		for (pi = 0; pi < o->npressure; pi++) {
-			struct point *p = &pts[npts++];
+		for (pi = 0; pi < o->npressure; pi++)
+		for (ki = 0; ki < c->ncold + 2; ki++) {
+			struct point *p;
+			/*
+			 * ki 0: the loop point; ki 1: the minimal loop beside
+			 * ptr read throughput; ki >= 2: cold read K. The
+			 * extra op and mode index (nop, nmode) is the cold
+			 * read, once per strategy and CPU-id source.
+			 */
+			int is_cold = oi == o->nop && mi == o->nmode &&
+				      vi == 0 && pi == 0 && ki >= 2;
+			int is_min = ki == 1 && id == AL_S_PTR &&
+				     oi < o->nop && mi < o->nmode &&
+				     o->op[oi] == AL_OP_READ &&
+				     o->mode[mi] == AL_MODE_TPUT &&
+				     o->vars[vi] == 1 && o->pressure[pi] == 0;
 
+			if (!is_cold && !is_min &&
+			    (ki || oi == o->nop || mi == o->nmode))
+				continue;
+			if (npts >= cap) {
+				ret = -EOVERFLOW;
+				goto out;
+			}
+			p = &pts[npts++];
 			p->strat_idx = si;
 			p->strat = id;
+			p->method = meth;
 			p->cpuid = cids[ci];
-			p->op = o->op[oi];
-			p->mode = o->mode[mi];
-			p->vars = o->vars[vi];
-			p->pressure = o->pressure[pi];
+			p->op = is_cold ? AL_OP_READ : o->op[oi];
+			p->mode = is_cold ? AL_MODE_LAT : o->mode[mi];
+			p->vars = is_cold ? 1 : o->vars[vi];
+			p->pressure = is_cold ? 0 : o->pressure[pi];
+			p->minimal = is_min;
+			p->cold = is_cold;
+			p->cold_k = is_cold ? c->cold[ki - 2] : 0;
 			p->cyc = calloc(o->repeat, sizeof(double));
 			p->ns = calloc(o->repeat, sizeof(double));
 			p->ghz = calloc(o->repeat, sizeof(double));
@@ -1033,10 +1579,23 @@ drop:
 				snprintf(p->na, sizeof(p->na), "%s", srt[si].na);
 				continue;
 			}
-			p->fn = al_lookup(id, p->cpuid, p->op, p->mode,
+			if (p->cold) {
+				p->cold_fn = al_cold_lookup(meth, p->cpuid);
+				if (!p->cold_fn)
+					na_reason(p->na, sizeof(p->na), "no-loop",
+						  "no cold read built for this "
+						  "combination");
+				else
+					path_pages(c, &srt[si], p);
+				continue;
+			}
+			p->fn = p->minimal ? al_minimal_loop :
+				al_lookup(meth, p->cpuid, p->op, p->mode,
 					  p->pressure > 0);
 			if (!p->fn)
 				na_reason(p->na, sizeof(p->na), "no-loop",
+					  p->mode == AL_MODE_PATH && p->pressure ?
+					  "path mode has no pressure variant" :
 					  "no loop built for this combination");
 		}
 	}
@@ -1046,7 +1605,7 @@ drop:
 		struct point *p = &pts[i];
 		struct al_args a;
 
-		if (p->na[0])
+		if (p->na[0] || p->cold)
 			continue;
 		for (vi = 0; o->vars[vi] != p->vars; vi++)
 			;
@@ -1055,7 +1614,8 @@ drop:
 		varset_make(&c->vs[vi], srt[p->strat_idx].region, p->vars);
 		varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
 		/* segment and hybrid-segment share the thread's GS base. */
-		pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
+		if (srt[p->strat_idx].rt)
+			pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
 		args_for(c, p, vi, pi, &a);
 		p->n = pick_n(c, p, &a);
 	}
@@ -1078,7 +1638,7 @@ drop:
 			struct point *p = &pts[order[j]];
 			struct al_args a;
 
-			if (p->na[0])
+			if (p->na[0] || p->cold)
 				continue;
 			for (vi = 0; o->vars[vi] != p->vars; vi++)
 				;
@@ -1087,10 +1647,13 @@ drop:
 			varset_make(&c->vs[vi], srt[p->strat_idx].region,
 				    p->vars);
 			varset_prime(&srt[p->strat_idx], c->cpu, &c->vs[vi]);
-			pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
+			if (srt[p->strat_idx].rt)
+				pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
 			args_for(c, p, vi, pi, &a);
 			measure(c, p, &a, core_hz, rep);
 		}
+		if (c->ncold)
+			cold_rep(c, pts, npts, order, core_hz, rep, &rng);
 		if (progress_on(o) && pt_now() - t_start > 2.0) {
 			fprintf(stderr, "\r[access] page %s placement %s: "
 				"repetition %d/%d, %zu points   ",
@@ -1156,6 +1719,21 @@ drop:
 			snprintf(s->local_status[vi], PCNT_STATUS_LEN, "derived");
 		}
 	}
+	/* The floor's unit is its host's. */
+	for (vi = 0; vi < o->nvars; vi++) {
+		struct strat_rt *f = &srt[o->nstrat];
+
+		if (f->host >= 0) {
+			f->local_frac[vi] = srt[f->host].local_frac[vi];
+			memcpy(f->local_status[vi],
+			       srt[f->host].local_status[vi], PCNT_STATUS_LEN);
+		} else {
+			f->local_frac[vi] = NAN;
+			snprintf(f->local_status[vi], PCNT_STATUS_LEN, "%s",
+				 f->na[0] ? f->na : "na:no-unit(no strategy "
+				 "unit to borrow)");
+		}
+	}
 
 	/* Rows. */
 	for (i = 0; i < npts; i++) {
@@ -1163,16 +1741,26 @@ drop:
 		struct strat_rt *s = &srt[p->strat_idx];
 		struct rowctx rc;
 
+		const struct point *fl = floor_of(pts, npts, p);
+
 		for (vi = 0; o->vars[vi] != p->vars; vi++)
 			;
 		row_params(&rc, p, cr->page_name, cr->placement, s->backing,
 			   c->cpu);
+		if (p->cold || p->minimal) {
+			ret = emit_special(out, &rc, p, fl, o->repeat);
+			if (ret)
+				goto out;
+			continue;
+		}
 		for (rep = 0; rep < o->repeat; rep++) {
 			size_t e;
 
 			if (p->na[0]) {
 				ret = emit(out, &rc, rep, "cycles_per_op", NAN,
 					   "cycles", p->na);
+				if (!ret)
+					ret = emit_floor(out, &rc, rep, p, fl);
 				if (!ret)
 					ret = emit(out, &rc, rep, "ns_per_op",
 						   NAN, "ns", p->na);
@@ -1181,7 +1769,8 @@ drop:
 				continue;
 			}
 			ret = emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
-				   "cycles", "ok");
+				   "cycles", sanity(pts, npts, p, rep));
+			ret = ret ? ret : emit_floor(out, &rc, rep, p, fl);
 			ret = ret ? ret : emit(out, &rc, rep, "ns_per_op",
 					       p->ns[rep], "ns", "ok");
 			ret = ret ? ret : emit(out, &rc, rep, "core_clock",
@@ -1269,6 +1858,8 @@ drop:
 			}
 		}
 	}
+	if (o->fmt == POUT_TEXT)
+		cold_summary(c, out, pts, npts, cr->page_name);
 	*npts_prev = npts;
 out:
 	for (i = 0; pts && i < npts; i++) {
@@ -1287,9 +1878,98 @@ out:
 	return ret;
 }
 
+/*
+ * Metadata, also kept for the CSV sidecar (pout writes none for CSV):
+ * with -o FILE and CSV, FILE.meta.json holds {"bench": "access", "meta":
+ * {key: value, ...}}, every value a string, the same keys as the JSON
+ * output's "meta".
+ */
+static struct {
+	char *k, *v;
+} meta_kv[64];
+static size_t meta_n;
+
 static void meta_str(struct pout *out, const char *k, const char *v)
 {
 	pout_meta(out, k, v);
+	if (meta_n < sizeof(meta_kv) / sizeof(meta_kv[0])) {
+		meta_kv[meta_n].k = strdup(k);
+		meta_kv[meta_n].v = strdup(v ? v : "");
+		if (meta_kv[meta_n].k && meta_kv[meta_n].v)
+			meta_n++;
+	}
+}
+
+static void meta_free(void)
+{
+	while (meta_n) {
+		meta_n--;
+		free(meta_kv[meta_n].k);
+		free(meta_kv[meta_n].v);
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* A sidecar only beside a regular file (not /dev/null, a FIFO, ...). */
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* Write @out.meta.json (temporary file, renamed). Return: 0 or -errno. */
+static int meta_sidecar(const char *out)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	size_t i;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s.meta.json", out) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return -EIO;
+	}
+	fprintf(f, "{\"bench\": \"access\", \"meta\": {");
+	for (i = 0; i < meta_n; i++) {
+		fprintf(f, "%s\n  ", i ? "," : "");
+		json_str(f, meta_kv[i].k);
+		fputs(": ", f);
+		json_str(f, meta_kv[i].v);
+	}
+	fprintf(f, "\n}}\n");
+	if (fflush(f) || ferror(f) || fchmod(fd, 0644)) {
+		fclose(f);
+		unlink(tmp);
+		return -EIO;
+	}
+	fclose(f);
+	if (rename(tmp, path)) {
+		unlink(tmp);
+		return -errno;
+	}
+	return 0;
 }
 
 static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
@@ -1297,7 +1977,134 @@ static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
 	char b[64];
 
 	snprintf(b, sizeof(b), fmt, v);
-	pout_meta(out, k, b);
+	meta_str(out, k, b);
+}
+
+/*
+ * A quick TLB sweep when no calibration gives the reach: the chase minus
+ * its control (pcpu-tlb.h) at 4 points per octave from 16 to 16384
+ * pages, median of 3, through the same detector as `pcpubench tlb`.
+ * Return: 0 with @cb filled; -errno.
+ */
+static int quick_tlb_reach(struct pcpu_tlbcal_backing *cb, double tsc_hz)
+{
+	enum { NPT = 41, REPS = 3 };
+	double x[NPT], y[NPT], v[2][REPS], chz;
+	struct pcpu_tlb_buf buf;
+	struct pcpu_tlb_fit fit;
+	size_t i, r, pat;
+	int ret;
+
+	for (i = 0; i < NPT; i++)
+		x[i] = round(16 * exp2((double)i / 4));
+	ret = pcpu_tlb_buf_alloc(&buf, (size_t)x[NPT - 1] * PCPU_TLB_PAGE,
+				 PCPU_TLB_4K, false);
+	if (ret)
+		return ret;
+	if (pt_core_hz_calibrate(&chz))
+		chz = tsc_hz;
+	for (i = 0; i < NPT && !ret; i++) {
+		size_t n = (size_t)x[i], steps = n > 20000 ? n : 20000;
+
+		for (r = 0; r < REPS && !ret; r++)
+			for (pat = 0; pat < 2 && !ret; pat++) {
+				void *head;
+				uint64_t t, best = UINT64_MAX;
+				int k;
+
+				ret = pcpu_tlb_build(&buf, n, (enum pcpu_tlb_pattern)pat,
+						     0xC01DULL + i * 31 + r, &head);
+				if (ret)
+					break;
+				pcpu_tlb_walk(&head, n > 4096 ? n : 4096);
+				for (k = 0; k < 3; k++) {
+					t = pcpu_tlb_walk(&head, steps);
+					if (t < best)
+						best = t;
+				}
+				v[pat][r] = (double)best / (double)((steps + 15) / 16 * 16);
+			}
+		if (!ret) {
+			struct pstats a, b;
+
+			pstats_compute(v[0], REPS, &a);
+			pstats_compute(v[1], REPS, &b);
+			/* ticks to core cycles: x core_hz / tsc_hz */
+			y[i] = (a.median - b.median) * chz / tsc_hz;
+		}
+	}
+	pcpu_tlb_buf_free(&buf);
+	if (ret)
+		return ret;
+	ret = pcpu_tlb_detect(x, y, NULL, NPT, NULL, &fit);
+	if (ret)
+		return ret;
+	memset(cb, 0, sizeof(*cb));
+	pcpu_tlbcal_from_fit(cb, &fit);
+	return 0;
+}
+
+/*
+ * The K list: as given, or (--mode cold) 0, 1.5x the L1 dTLB reach and
+ * 2x the L2 TLB reach of the 4k calibration; without one, fixed guesses,
+ * said so in the metadata.
+ */
+static void cold_setup(struct run_ctx *c)
+{
+	const struct opts *o = c->o;
+	const struct pcpu_tlbcal_backing *b = &c->cal.b[PCPU_TLB_4K];
+	size_t i, k[3];
+
+	c->ncold = 0;
+	for (i = 0; i < o->ncold; i++)
+		c->cold[c->ncold++] = o->cold[i];
+	snprintf(c->cold_src, sizeof(c->cold_src), "given (--cold)");
+	if (!o->cold_default)
+		return;
+	if (c->cal_ok && b->valid && b->found[PCPU_TLBCAL_L1_ENTRIES] &&
+	    b->found[PCPU_TLBCAL_L2_ENTRIES]) {
+		k[1] = (size_t)(1.5 * b->value[PCPU_TLBCAL_L1_ENTRIES] + 0.5);
+		k[2] = (size_t)(2.0 * b->value[PCPU_TLBCAL_L2_ENTRIES] + 0.5);
+		snprintf(c->cold_src, sizeof(c->cold_src), "default: 0, 1.5 x "
+			 "l1_dtlb_entries %.0f, 2 x l2_tlb_entries %.0f (4k "
+			 "calibration %s)%s", b->value[PCPU_TLBCAL_L1_ENTRIES],
+			 b->value[PCPU_TLBCAL_L2_ENTRIES], c->cal.date,
+			 k[2] > COLD_POOL_PAGES ? "; flagged: 2 x L2 exceeds "
+			 "the pool, clamped" : "");
+	} else {
+		struct pcpu_tlbcal_backing q;
+		int r = quick_tlb_reach(&q, c->tsc_hz);
+
+		if (!r && q.found[PCPU_TLBCAL_L1_ENTRIES] &&
+		    q.found[PCPU_TLBCAL_L2_ENTRIES]) {
+			k[1] = (size_t)(1.5 * q.value[PCPU_TLBCAL_L1_ENTRIES] + 0.5);
+			k[2] = (size_t)(2.0 * q.value[PCPU_TLBCAL_L2_ENTRIES] + 0.5);
+			snprintf(c->cold_src, sizeof(c->cold_src), "default, "
+				 "measured (no usable calibration): 0, 1.5 x L1 "
+				 "%.0f, 2 x L2 %.0f pages from a quick chase of "
+				 "16-16384 pages", q.value[PCPU_TLBCAL_L1_ENTRIES],
+				 q.value[PCPU_TLBCAL_L2_ENTRIES]);
+		} else {
+			k[1] = 192;
+			k[2] = 8192;
+			snprintf(c->cold_src, sizeof(c->cold_src), "default "
+				 "guesses 0, 192, 8192: no calibration and the "
+				 "quick chase found %s; run pcpubench tlb first",
+				 r ? "nothing (error)" :
+				 !q.found[PCPU_TLBCAL_L1_ENTRIES] ?
+				 q.why[PCPU_TLBCAL_L1_ENTRIES] :
+				 q.why[PCPU_TLBCAL_L2_ENTRIES]);
+		}
+	}
+	k[0] = 0;
+	for (i = 0; i < 3 && c->ncold < MAX_LIST; i++) {
+		size_t q, v = k[i] > COLD_POOL_PAGES ? COLD_POOL_PAGES : k[i];
+
+		for (q = 0; q < c->ncold && c->cold[q] != v; q++)
+			;
+		if (q == c->ncold)
+			c->cold[c->ncold++] = v;
+	}
 }
 
 int cmd_access(int argc, char **argv)
@@ -1360,6 +2167,15 @@ int cmd_access(int argc, char **argv)
 	c.vs = calloc(o.nvars, sizeof(*c.vs));
 	c.pb = calloc(o.npressure, sizeof(*c.pb));
 	if (!c.vs || !c.pb) {
+		ret = EXIT_FAIL;
+		goto done;
+	}
+	cold_setup(&c);
+	if (c.ncold && (pressure_make(&c.pool, COLD_POOL_PAGES, o.seed ^ 0xC01D) ||
+			!(c.cold_buf = calloc((size_t)o.cold_samples,
+					      sizeof(uint64_t))))) {
+		fprintf(stderr, "pcpubench access: cannot allocate the %d-page "
+			"cold pool\n", COLD_POOL_PAGES);
 		ret = EXIT_FAIL;
 		goto done;
 	}
@@ -1428,8 +2244,46 @@ int cmd_access(int argc, char **argv)
 		 "cycles_source");
 	meta_str(out, "build_flags", PCPU_BUILD_FLAGS);
 	meta_str(out, "cc", PCPU_CC_VERSION);
+	meta_str(out, "revision", PCPU_GIT_REV);
+	/* The one outside input: the TLB calibration. */
+	meta_str(out, "calibration_path", c.cal_path[0] ? c.cal_path : "none");
+	meta_str(out, "calibration_status", c.cal_status);
+	meta_str(out, "calibration_date", c.cal_ok ? c.cal.date : "NA");
+	meta_str(out, "calibration_host", c.cal_ok ? c.cal.host : "NA");
+	meta_str(out, "calibration_revision", !c.cal_ok ? "NA" :
+		 c.cal.revision[0] ? c.cal.revision :
+		 "unknown (written before revisions were recorded)");
+	meta_str(out, "modes", "throughput: independent accesses; latency: the "
+		 "data chain (value read -> next offset); path: the whole "
+		 "lookup chained (previous result via an opaque zero -> first "
+		 "load of the path: CPU id, or the offset for segment/tls/ptr)");
+	meta_str(out, "floor", "ptr: the unit's address computed once and held "
+		 "in a register (borrowed from the first live strategy's unit); "
+		 "cycles_over_floor = cycles minus ptr's, same op/mode/vars/"
+		 "pressure/K, per repetition");
+	if (c.ncold) {
+		char kl[MAX_LIST * 12] = "";
+		size_t q, len = 0;
 
-	maxpts = o.nstrat * 2 * o.nop * o.nmode * o.nvars * o.npressure;
+		for (q = 0; q < c.ncold; q++)
+			len += (size_t)snprintf(kl + len, sizeof(kl) - len,
+						"%s%zu", q ? "," : "", c.cold[q]);
+		meta_str(out, "cold_pages_list", kl);
+		meta_str(out, "cold_pages_source", c.cold_src);
+		snprintf(b, sizeof(b), "%d pages of 4 KiB, one line each, "
+			 "random order", COLD_POOL_PAGES);
+		meta_str(out, "cold_pool", b);
+		snprintf(b, sizeof(b), "%d per repetition, %.0f%% trimmed each "
+			 "end", o.cold_samples, COLD_TRIM * 100);
+		meta_str(out, "cold_samples", b);
+		meta_str(out, "cold_method", "per sample: read one line in each "
+			 "of K random pool pages; mfence; lfence; rdtscp; one "
+			 "whole-path read; rdtscp; the trimmed mean minus that of "
+			 "the same fenced empty path; TSC to cycles with the "
+			 "calibrated core clock");
+	}
+
+	maxpts = max_points(&o);
 	cyc4k = calloc(maxpts ? maxpts : 1, sizeof(*cyc4k));
 	if (!cyc4k) {
 		ret = EXIT_FAIL;
@@ -1462,8 +2316,14 @@ int cmd_access(int argc, char **argv)
 		fprintf(stderr, "\r%72s\r", "");
 	r = bc_out_close("access", out);
 	out = NULL;
-	if (r)
+	if (r) {
 		ret = r;
+	} else if (o.out && o.fmt == POUT_CSV && is_regular(o.out) &&
+		   (r = meta_sidecar(o.out))) {
+		fprintf(stderr, "pcpubench access: writing %s.meta.json: %s "
+			"(output not written)\n", o.out, strerror(-r));
+		ret = EXIT_IO;
+	}
 done:
 	if (out)
 		pout_abort(out);
@@ -1475,6 +2335,9 @@ done:
 		pressure_free(&c.pb[i]);
 	free(c.pb);
 	free(c.vs);
+	pressure_free(&c.pool);
+	free(c.cold_buf);
+	meta_free();
 	pcnt_close(c.cs);
 	opts_free(&o);
 	return ret;

@@ -245,6 +245,7 @@ static void sec_tlbcal(struct em *e)
 	}
 	em_str(e, "status", "calibrated");
 	em_str(e, "date", cal.date);
+	em_str(e, "revision", cal.revision[0] ? cal.revision : "unknown");
 	em_str(e, "method", cal.method);
 	for (b = 0; b < PCPU_TLB_NR_BACKINGS; b++) {
 		const struct pcpu_tlbcal_backing *cb = &cal.b[b];
@@ -266,6 +267,23 @@ static void sec_tlbcal(struct em *e)
 					 cb->why[f][0] ? cb->why[f] : "no step");
 				em_str(e, name, w);
 			}
+		}
+		{
+			struct pcpu_cpuid_info ci;
+			char d[200], k[40];
+
+			pcpu_cpuid_read(&ci);
+			for (f = PCPU_TLBCAL_L1_ENTRIES;
+			     f <= PCPU_TLBCAL_L2_ENTRIES; f++)
+				if (pcpu_tlbcal_cpuid_disagree(cb,
+						(enum pcpu_tlb_backing)b, &ci,
+						(enum pcpu_tlbcal_figure)f, d,
+						sizeof(d)) == 1) {
+					snprintf(k, sizeof(k), "cpuid_disagrees_%s",
+						 f == PCPU_TLBCAL_L1_ENTRIES ?
+						 "l1" : "l2");
+					em_str(e, k, d);
+				}
 		}
 		em_end(e, 0);
 	}

@@ -32,6 +32,7 @@
 #include "pcpu-stats.h"
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
+#include "pcpu-version.h"
 #include "pcpubench.h"
 
 #define TLB_MAX_POINTS 256
@@ -785,6 +786,16 @@ static void text_report(FILE *f, const struct tlb_opts *o, struct tlb_run *runs,
 	}
 	fprintf(f, "cpuid TLB source: %s\n", ci->tlb_source ? ci->tlb_source :
 		"not reported");
+	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++) {
+		char d[200];
+
+		if (!runs[bk].done)
+			continue;
+		for (fg = PCPU_TLBCAL_L1_ENTRIES; fg <= PCPU_TLBCAL_L2_ENTRIES; fg++)
+			if (pcpu_tlbcal_cpuid_disagree(&runs[bk].cal, bk, ci,
+						       fg, d, sizeof(d)) == 1)
+				fprintf(f, "disagreement: %s\n", d);
+	}
 	fprintf(f, "dTLB misses: %s\n", pm->ok ? "counted (dTLB-load-misses)" : pm->na);
 	if (runs[0].done && runs[1].done) {
 		const struct pcpu_tlbcal_backing *a = &runs[0].cal, *b = &runs[1].cal;
@@ -890,6 +901,7 @@ int cmd_tlb(int argc, char **argv)
 	gethostname(cal.host, sizeof(cal.host) - 1);
 	now = time(NULL);
 	strftime(cal.date, sizeof(cal.date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(cal.revision, sizeof(cal.revision), "%s", PCPU_GIT_REV);
 	snprintf(cal.method, sizeof(cal.method),
 		 "pcpubench tlb: chase minus control; %lu reps; %zu points %.0f-%.0f; cycles %s",
 		 o.repeat, o.npts, o.pts[0], o.pts[o.npts - 1], pt_cycles_source());

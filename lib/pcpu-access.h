@@ -47,21 +47,75 @@ extern unsigned int pcpu_vm_shift;			/* shift (vm-area) */
 extern __thread unsigned char pcpu_tls_block[PCPU_TLS_MAX];	/* tls */
 extern __thread unsigned int pcpu_tls_cpu;	/* id from the last enter */
 
+/*
+ * Loads done once, where written: volatile, but with the whole address in
+ * the instruction (x86-64: one mov with a memory operand, as the kernel's
+ * READ_ONCE()/this_cpu_read() compile; gcc does not fold an address
+ * computation into a volatile C access, which would add an add or lea to
+ * every lookup).
+ */
+#if defined(__x86_64__)
+/* Zero-extended to 64 bits by the load itself (no extra mov). */
+static inline uint64_t pcpu_load_u32(const void *p)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movl %1, %k0" : "=r"(v) : "m"(*(const uint32_t *)p));
+	return v;
+}
+
+static inline uint64_t pcpu_load_u64(const void *p)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movq %1, %0" : "=r"(v) : "m"(*(const uint64_t *)p));
+	return v;
+}
+#else
+static inline uint64_t pcpu_load_u32(const void *p)
+{
+	return *(const volatile uint32_t *)p;
+}
+
+static inline uint64_t pcpu_load_u64(const void *p)
+{
+	return *(const volatile uint64_t *)p;
+}
+#endif
+
 /* ---- where the CPU id comes from -------------------------------------- */
 
 /* Set by pcpu_rt_init(): glibc's rseq area is registered in this thread. */
 extern long pcpu_rseq_cpu_offset;	/* from the thread pointer; 0: none */
 
+/*
+ * Each id read is a volatile load (a thread may change CPU between two
+ * accesses, so no read may be hoisted out of a loop). The _dep variants
+ * add @dep to the address of that load: a caller passes a zero the
+ * compiler cannot see through, made from a previous result, to chain the
+ * whole lookup (the path mode of `pcpubench access`); dep 0 is the plain
+ * read.
+ */
+static inline unsigned long pcpu_cpuid_tls_dep(uintptr_t dep)
+{
+	return pcpu_load_u32((const char *)&pcpu_tls_cpu + dep);
+}
+
 static inline unsigned int pcpu_cpuid_tls(void)
 {
-	return pcpu_tls_cpu;
+	return pcpu_cpuid_tls_dep(0);
 }
 
 /* glibc >= 2.35 registers rseq: cpu_id is at __rseq_offset + 4. */
+static inline unsigned long pcpu_cpuid_rseq_dep(uintptr_t dep)
+{
+	return pcpu_load_u32((const char *)__builtin_thread_pointer() +
+			     pcpu_rseq_cpu_offset + dep);
+}
+
 static inline unsigned int pcpu_cpuid_rseq_raw(void)
 {
-	return *(volatile uint32_t *)((char *)__builtin_thread_pointer() +
-				      pcpu_rseq_cpu_offset);
+	return pcpu_cpuid_rseq_dep(0);
 }
 
 static inline unsigned int pcpu_cpuid_getcpu(void)
@@ -71,7 +125,32 @@ static inline unsigned int pcpu_cpuid_getcpu(void)
 
 /* ---- per access method ------------------------------------------------ */
 
-/* What a hot loop keeps in registers for its runtime. */
+/*
+ * Per access method: table (a table of unit bases indexed by CPU id; the
+ * table is volatile-read, it changes when a CPU comes or goes) and shift
+ * (base + (cpu << shift); base and shift are constants of the run, as a
+ * link-time constant would be in a kernel).
+ */
+#define PCPU_PTR_TABLE(tbl, cpu, off)                                         \
+	((void *)((uintptr_t)pcpu_load_u64(&((const uintptr_t *)(tbl))[(cpu)]) + \
+		  (uintptr_t)(off)))
+#define PCPU_PTR_SHIFT(base, shift, cpu, off)                                 \
+	((void *)((uintptr_t)(base) + ((uintptr_t)(cpu) << (shift)) +         \
+		  (uintptr_t)(off)))
+
+/* The per-strategy spellings (bench/access-loops.c). */
+#define PCPU_PTR_OFFSET_ARRAY(cpu, off) PCPU_PTR_TABLE(pcpu_offset_table, cpu, off)
+#define PCPU_PTR_HYBRID(cpu, off) PCPU_PTR_TABLE(pcpu_hybrid_table, cpu, off)
+#define PCPU_PTR_VM_AREA(cpu, off)                                            \
+	PCPU_PTR_SHIFT(pcpu_vm_base, pcpu_vm_shift, cpu, off)
+#define PCPU_PTR_TLS(off) ((void *)(pcpu_tls_block + (uintptr_t)(off)))
+
+/*
+ * What a hot loop keeps in registers for its runtime, and the per-method
+ * accessors over it (churn, numa, tests): the same table load and shift
+ * as above; the unit itself is a plain volatile access, which the
+ * sanitizers see.
+ */
 struct pcpu_acc_ctx {
 	const uintptr_t *table;	/* table: the strategy's offset table */
 	uintptr_t base;		/* shift: unit of CPU 0 */
@@ -82,13 +161,10 @@ struct pcpu_acc_ctx {
 void pcpu_rt_acc_ctx(const struct pcpu_rt *rt, struct pcpu_acc_ctx *ctx);
 
 #define PCPU_TABLE_PTR(ctx, cpu, off)                                         \
-	((volatile uint64_t *)(((const volatile uintptr_t *)(ctx).table)[(cpu)] + \
-			       (uintptr_t)(off)))
+	((volatile uint64_t *)PCPU_PTR_TABLE((ctx).table, cpu, off))
 #define PCPU_SHIFT_PTR(ctx, cpu, off)                                         \
-	((volatile uint64_t *)((ctx).base + ((uintptr_t)(cpu) << (ctx).shift) + \
-			       (uintptr_t)(off)))
-#define PCPU_TLS_PTR(ctx, cpu, off)                                           \
-	((volatile uint64_t *)(pcpu_tls_block + (uintptr_t)(off)))
+	((volatile uint64_t *)PCPU_PTR_SHIFT((ctx).base, (ctx).shift, cpu, off))
+#define PCPU_TLS_PTR(ctx, cpu, off) ((volatile uint64_t *)PCPU_PTR_TLS(off))
 
 #define PCPU_TABLE_READ_U64(ctx, cpu, off) (*PCPU_TABLE_PTR(ctx, cpu, off))
 #define PCPU_TABLE_WRITE_U64(ctx, cpu, off, v) (*PCPU_TABLE_PTR(ctx, cpu, off) = (v))
@@ -112,7 +188,8 @@ static inline uint64_t pcpu_seg_read_u64(uintptr_t off)
 {
 	uint64_t v;
 
-	__asm__ __volatile__("movq %%gs:(%1), %0" : "=r"(v) : "r"(off));
+	__asm__ __volatile__("movq %%gs:%1, %0" : "=r"(v)
+			     : "m"(*(const uint64_t *)off));
 	return v;
 }
 
@@ -136,21 +213,30 @@ static inline void pcpu_seg_inc_u64(uintptr_t off)
 #define PCPU_HAVE_SEGMENT 0
 #endif
 
-/*
- * Per-strategy spellings of the same accessors, kept for callers that
- * predate the access x layout split (bench/access-loops.c). New code uses
- * the per-method macros above.
- */
-#define PCPU_PTR_OFFSET_ARRAY(cpu, off)                                       \
-	((void *)(pcpu_offset_table[(cpu)] + (uintptr_t)(off)))
-#define PCPU_PTR_HYBRID(cpu, off)                                             \
-	((void *)(pcpu_hybrid_table[(cpu)] + (uintptr_t)(off)))
-#define PCPU_PTR_VM_AREA(cpu, off)                                            \
-	((void *)(pcpu_vm_base + ((uintptr_t)(cpu) << pcpu_vm_shift) +        \
-		  (uintptr_t)(off)))
-#define PCPU_PTR_TLS(off) ((void *)(pcpu_tls_block + (uintptr_t)(off)))
-
 /* Typed helpers for the common 64-bit counter. */
 #define PCPU_U64(ptr) (*(volatile uint64_t *)(ptr))
+
+#if defined(__x86_64__)
+/* One store, one read-modify-write instruction, as this_cpu_write/inc. */
+static inline void pcpu_u64_store(void *p, uint64_t v)
+{
+	__asm__ __volatile__("movq %1, (%0)" : : "r"(p), "r"(v) : "memory");
+}
+
+static inline void pcpu_u64_inc(void *p)
+{
+	__asm__ __volatile__("addq $1, (%0)" : : "r"(p) : "memory");
+}
+#else
+static inline void pcpu_u64_store(void *p, uint64_t v)
+{
+	PCPU_U64(p) = v;
+}
+
+static inline void pcpu_u64_inc(void *p)
+{
+	__atomic_fetch_add((uint64_t *)p, 1, __ATOMIC_RELAXED);
+}
+#endif
 
 #endif /* PCPU_ACCESS_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "pcpu-timing.h"
+#include "pcpu-cpuid.h"
 #include "pcpu-tlb.h"
 
 #ifndef MAP_HUGE_SHIFT
@@ -582,6 +583,9 @@ int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 		fit->level[j] = median_of(y, sg[pl[j]].lo, sg[pl[j]].hi, tmp);
 	fit->nsteps = npl - 1;
 	fit->pages_max = pages[n - 1];
+	fit->y0 = y[0];
+	fit->x0 = pages[0];
+	fit->npoints = n;
 	for (j = 0; j + 1 < npl; j++) {
 		struct seg *A = &sg[pl[j]], *B = &sg[pl[j + 1]];
 		struct pcpu_tlb_step *s = &fit->step[j];
@@ -669,40 +673,82 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 			  const struct pcpu_tlb_fit *fit)
 {
 	const struct pcpu_tlb_step *s = fit->step;
-	unsigned k = fit->nsteps, i, l2 = 0, walk = 0;
-	double best_len = -INFINITY;
+	unsigned k = fit->nsteps, i, l1 = 0, l2 = 0, walk = 0, first2;
+	double best_len = -INFINITY, tol, base, rise = NAN;
+	bool have_l1 = false;
+	const char *l1_why = "no-step-in-range";
 
 	cb->valid = true;
-	if (k >= 1) {
+	/*
+	 * A step is the L1 dTLB reach only from evidence: it is the first
+	 * step, and the plateau below it is the base (chase minus control
+	 * near zero, flat from the first point). When the curve starts above
+	 * zero at a first point beyond PCPU_TLB_L1_MIN pages (no L1 dTLB is
+	 * that small), the L1 step lies below the first point; when the curve
+	 * rises inside the first plateau (its first point well below the
+	 * plateau's median), a step is there that has too few points on one
+	 * side to be resolved. Neither is named: NA with the reason.
+	 */
+	/*
+	 * The tolerance is absolute (the detector's default min_height): the
+	 * curve's noise estimate grows with its later, larger steps and
+	 * would hide the small L1 rise.
+	 */
+	tol = PCPU_TLB_BASE_TOL;
+	if (k >= 1 && fit->npoints) {
+		rise = fit->level[0] - fit->y0;
+		if (rise > tol && fit->y0 < 0.5 * fit->level[0])
+			l1_why = "too-few-points-near-step";
+		else if (fit->level[0] > tol && fit->x0 > PCPU_TLB_L1_MIN)
+			l1_why = "l1-step-below-first-point";
+		else
+			have_l1 = true;
+	}
+	if (have_l1) {
 		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, true, s[0].pages, NULL);
 		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, true,
 			fit->level[1] - fit->level[0], NULL);
 	} else {
-		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, false, 0, "no-step-in-range");
-		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, false, 0, "no-step-in-range");
+		cal_set(cb, PCPU_TLBCAL_L1_ENTRIES, false, 0, l1_why);
+		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, false, 0, l1_why);
 	}
 	/*
 	 * The second-level reach is the first later rise at least as large as
 	 * an L2 hit (a walk costs more than a second-level hit); failing
-	 * that, the largest later rise.
+	 * that, the largest later rise. Without an L1 step, the first step
+	 * is a candidate; the L2 hit is then the rise below it (unresolved)
+	 * or the level it starts from (L1 below the first point).
 	 */
-	for (i = 1; i < k && !l2; i++)
-		if (s[i].height >= s[0].height)
-			l2 = i;
-	if (!l2)
-		for (i = 1; i < k; i++)
-			if (!l2 || s[i].height > s[l2].height)
-				l2 = i;
-	cb->half[0] = k >= 1 ? s[0].pages_half : NAN;
-	cb->half[1] = l2 ? s[l2].pages_half : NAN;
+	first2 = have_l1 ? 1 : 0;
+	{
+		double hit = have_l1 ? s[0].height :
+			     !strcmp(l1_why, "too-few-points-near-step") ? rise :
+			     k ? fit->level[0] : 0;
+
+		for (i = first2; i < k && !l2; i++)
+			if (s[i].height >= hit)
+				l2 = i + 1;
+		if (!l2)
+			for (i = first2; i < k; i++)
+				if (!l2 || s[i].height > s[l2 - 1].height)
+					l2 = i + 1;
+	}
+	cb->half[0] = have_l1 ? s[l1].pages_half : NAN;
+	cb->half[1] = l2 ? s[l2 - 1].pages_half : NAN;
 	if (!l2) {
-		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, false, 0, "no-second-step-in-range");
-		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, false, 0, "no-second-step-in-range");
-		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0,
-			"no-second-step-in-range");
+		const char *w = have_l1 ? "no-second-step-in-range" :
+				"no-step-in-range";
+
+		cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, false, 0, w);
+		cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, false, 0, w);
+		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0, w);
 		return;
 	}
+	l2--;
 	cal_set(cb, PCPU_TLBCAL_L2_ENTRIES, true, s[l2].pages, NULL);
+	/* The base: the L1 plateau, else the first point, else zero. */
+	base = have_l1 ? fit->level[0] :
+	       !strcmp(l1_why, "too-few-points-near-step") ? fit->y0 : 0;
 	/*
 	 * The walk with page tables in cache is the longest plateau (in
 	 * octaves, half-height to half-height) after the L2 reach; the last
@@ -720,13 +766,42 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 		}
 	}
 	cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, true,
-		fit->level[walk + 1] - fit->level[0], NULL);
+		fit->level[walk + 1] - base, NULL);
 	if (walk + 1 < k)
 		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, true,
-			fit->level[k] - fit->level[0], NULL);
+			fit->level[k] - base, NULL);
 	else
 		cal_set(cb, PCPU_TLBCAL_WALK_FAR_CYCLES, false, 0,
 			"no-step-beyond-walk-plateau");
+}
+
+int pcpu_tlbcal_cpuid_disagree(const struct pcpu_tlbcal_backing *cb,
+			       enum pcpu_tlb_backing bk,
+			       const struct pcpu_cpuid_info *ci,
+			       enum pcpu_tlbcal_figure f, char *buf, size_t len)
+{
+	const struct pcpu_cpuid_tlb *t;
+	double m, r;
+
+	if (!cb || !ci || !buf || !len || (f != PCPU_TLBCAL_L1_ENTRIES &&
+					   f != PCPU_TLBCAL_L2_ENTRIES))
+		return -EINVAL;
+	buf[0] = '\0';
+	if (!cb->valid || !cb->found[f] || !(cb->value[f] > 0))
+		return 0;
+	t = pcpu_cpuid_find_tlb(ci, f == PCPU_TLBCAL_L1_ENTRIES ? "L1" : "L2",
+				bk == PCPU_TLB_2M ? 2048 : 4, true);
+	if (!t || !t->entries)
+		return 0;
+	m = cb->value[f];
+	r = m > t->entries ? m / t->entries : t->entries / m;
+	if (r < 2.0)
+		return 0;
+	snprintf(buf, len, "%s %s: CPUID reports %u entries, the measured "
+		 "reach is %.0f pages (x%.1f): CPUID is not to be trusted here",
+		 pcpu_tlb_backing_name(bk), f == PCPU_TLBCAL_L1_ENTRIES ?
+		 "L1 dTLB" : "L2 TLB", t->entries, m, r);
+	return 1;
 }
 
 const char *pcpu_tlbcal_default_path(void)
@@ -821,6 +896,11 @@ int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal)
 		csv_clean(obt, sizeof(obt), cb->obtained);
 		fprintf(fp, "%s,%s,%s,obtained,NA,,info:%s,%s\n", host, cal->date,
 			backing_names[b], obt, method);
+		if (cal->revision[0]) {
+			csv_clean(obt, sizeof(obt), cal->revision);
+			fprintf(fp, "%s,%s,%s,revision,NA,,info:%s,%s\n", host,
+				cal->date, backing_names[b], obt, method);
+		}
 		for (f = 0; f < PCPU_TLBCAL_NR; f++) {
 			if (cb->found[f])
 				fprintf(fp, "%s,%s,%s,%s,%.3f,%s,found,%s\n", host,
@@ -897,6 +977,11 @@ int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
 		snprintf(cal->date, sizeof(cal->date), "%s", fld[1]);
 		snprintf(cal->method, sizeof(cal->method), "%s", fld[7]);
 		cal->b[bk].valid = true;
+		if (!strcmp(fld[3], "revision")) {
+			snprintf(cal->revision, sizeof(cal->revision), "%s",
+				 !strncmp(fld[6], "info:", 5) ? fld[6] + 5 : fld[6]);
+			continue;
+		}
 		if (!strcmp(fld[3], "obtained")) {
 			snprintf(cal->b[bk].obtained, sizeof(cal->b[bk].obtained),
 				 "%s", !strncmp(fld[6], "info:", 5) ? fld[6] + 5 : fld[6]);

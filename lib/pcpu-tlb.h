@@ -114,6 +114,10 @@ uint64_t pcpu_tlb_walk(void **head, size_t steps);
 /* ---- detector --------------------------------------------------------- */
 
 #define PCPU_TLB_MAX_STEPS 8
+/* Fewer entries than any L1 dTLB of a current x86 core (pages). */
+#define PCPU_TLB_L1_MIN 32
+/* Cycles within which a curve point is on the base (no TLB miss). */
+#define PCPU_TLB_BASE_TOL 1.0
 
 struct pcpu_tlb_detect_params {
 	double min_z;		/* step / its standard error; default 8 */
@@ -144,6 +148,8 @@ struct pcpu_tlb_fit {
 	double r2;		/* of the piecewise-constant fit */
 	unsigned rejected;	/* candidate splits refused (too small, etc.) */
 	double pages_max;	/* last x of the curve */
+	double x0, y0;		/* the curve's first point */
+	size_t npoints;
 	const char *method;
 };
 
@@ -205,15 +211,21 @@ struct pcpu_tlbcal_backing {
 struct pcpu_tlbcal {
 	char host[64];
 	char date[32];		/* UTC, ISO 8601 */
+	char revision[48];	/* pcpubench revision that measured it; "" unknown */
 	char method[160];
 	struct pcpu_tlbcal_backing b[PCPU_TLB_NR_BACKINGS];
 };
 
 /**
  * pcpu_tlbcal_from_fit() - turn a detector result into figures.
- * The first step is the L1 dTLB reach (the plateau after it, minus the
- * base, is the L2 hit); the first later step at least as high as that is
- * the second-level reach (else the highest later step). The longest
+ * The first step is the L1 dTLB reach only when the plateau below it is
+ * the base (near zero and flat from the first point); otherwise the L1
+ * figures are NA with the reason: "too-few-points-near-step" (the curve
+ * rises inside its first plateau, a step with too few points on one
+ * side) or "l1-step-below-first-point" (the curve starts above zero
+ * beyond PCPU_TLB_L1_MIN pages). The plateau after the L1 step, minus the base, is the L2 hit;
+ * the first later step at least as high as that is the second-level
+ * reach (else the highest later step). The longest
  * plateau after it (in octaves), minus the base, is a walk with the page
  * tables in cache; the last plateau, when it comes after that one, is the
  * walk beyond. Smaller steps in between stay in the fit, not the figures.
@@ -242,5 +254,24 @@ int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal);
  * Return: 0; -ENOENT no file; -EINVAL malformed; -errno from open.
  */
 int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal);
+
+struct pcpu_cpuid_info;
+
+/**
+ * pcpu_tlbcal_cpuid_disagree() - does CPUID's TLB geometry disagree with
+ * the measured reach by a factor of 2 or more?
+ * @cb: one backing of a calibration.
+ * @bk: which backing (4k compares 4 KiB TLBs, 2m 2 MiB ones).
+ * @ci: CPUID as decoded by pcpu_cpuid_read().
+ * @f: PCPU_TLBCAL_L1_ENTRIES or PCPU_TLBCAL_L2_ENTRIES.
+ * @buf: on disagreement, one sentence saying so.
+ *
+ * Return: 1 disagreement (@buf filled); 0 agreement or nothing to compare
+ * (figure not found, CPUID silent); -EINVAL bad arguments.
+ */
+int pcpu_tlbcal_cpuid_disagree(const struct pcpu_tlbcal_backing *cb,
+			       enum pcpu_tlb_backing bk,
+			       const struct pcpu_cpuid_info *ci,
+			       enum pcpu_tlbcal_figure f, char *buf, size_t len);
 
 #endif /* PCPU_TLB_H */

@@ -83,5 +83,103 @@ fi
 "$bin" access --events bogus >/dev/null 2>&1; [ $? = 2 ] || fail "bad --events not exit 2"
 "$bin" access --help | grep -q -- "--pressure" || fail "help lacks --pressure"
 
+
+# Bad input: clear message, exit 2.
+for bad in "--cold 40000" "--cold -1" "--cold abc" "--cold ," "--mode bogus" \
+	   "--cold-samples 5" "--cold-samples x"; do
+	"$bin" access $bad >/dev/null 2>"$tmp/err"; rc=$?
+	[ $rc = 2 ] || fail "access $bad: exit $rc, want 2"
+	[ -s "$tmp/err" ] || fail "access $bad: no message"
+done
+grep -q "pool" <("$bin" access --cold 40000 2>&1) || fail "--cold 40000 message does not name the pool"
+grep -q "mode" <("$bin" access --mode bogus 2>&1) || fail "--mode bogus message does not name --mode"
+for o in --cold --cold-samples path throughput latency ptr cycles_over_floor \
+	 pages_on_path cold_cycles minimal_loop_cycles_per_op; do
+	"$bin" access --help | grep -q -- "$o" || fail "help lacks $o"
+done
+
+# Modes, the floor, access/layout columns, the CSV metadata sidecar.
+PCPU_CALIBRATION="$tmp/no-such-calibration.csv" "$bin" access \
+	--strategy offset-array,segment,vm-area,hybrid,tls --cpuid tls \
+	--op read,write,inc --mode path,latency,throughput --repeat 2 \
+	--min-time 0.0001 --tries 1 --events none -q --format csv \
+	-o "$tmp/m.csv" || fail "access modes exit $?"
+if [ -x "$py" ]; then
+	"$py" - "$tmp/m.csv" <<'PY' || fail "modes and floor content"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+hdr = open(sys.argv[1]).readline().strip().split(",")
+assert hdr[1:4] == ["strategy", "access", "layout"], hdr
+want = {"offset-array": ("table", "embed"), "segment": ("segment", "embed"),
+        "vm-area": ("shift", "vm"), "hybrid": ("table", "hybrid"),
+        "tls": ("tls", "thread"), "ptr": ("ptr", "none")}
+for r in rows:
+    assert (r["access"], r["layout"]) == want[r["strategy"]], r
+seen = {(r["strategy"], r["op"], r["mode"]) for r in rows
+        if r["metric"] == "cycles_per_op" and (r["status"] == "ok" or
+        r["status"].startswith("flagged:below-read-path"))}
+# only a path inc may be flagged, and only against the read path
+for r in rows:
+    if r["status"].startswith("flagged:"):
+        assert r["op"] == "inc" and r["mode"] == "path", r
+for s in want:
+    for op in ("read", "write", "inc"):
+        for m in ("path", "latency", "throughput"):
+            assert (s, op, m) in seen, (s, op, m)
+# every strategy row with cycles_per_op has cycles_over_floor; ptr's is 0
+key = lambda r: (r["strategy"], r["cpuid"], r["op"], r["mode"], r["rep"])
+cyc = {key(r) for r in rows if r["metric"] == "cycles_per_op"}
+flo = {key(r): r for r in rows if r["metric"] == "cycles_over_floor"}
+assert cyc == set(flo), cyc ^ set(flo)
+for k, r in flo.items():
+    if k[0] == "ptr":
+        assert float(r["value"]) == 0, r
+    assert r["status"] == "derived" or r["status"].startswith("na:"), r
+mins = [r for r in rows if r["metric"] == "minimal_loop_cycles_per_op"]
+assert mins and all(r["strategy"] == "ptr" and r["op"] == "read" and
+                    r["mode"] == "throughput" for r in mins), mins
+assert all(r["cold_pages"] == "-" for r in rows)
+meta = json.load(open(sys.argv[1] + ".meta.json"))
+assert meta["bench"] == "access"
+m = meta["meta"]
+for k in ("calibration_path", "calibration_status", "calibration_date",
+          "calibration_host", "calibration_revision", "seed", "revision"):
+    assert k in m, k
+assert m["calibration_status"].startswith("none"), m["calibration_status"]
+assert m["calibration_path"].endswith("no-such-calibration.csv")
+PY
+fi
+
+# Cold reads: rows per strategy and backing, pages on the path counted.
+"$bin" access --strategy segment,offset-array,tls --cpuid tls --cold 0,3 \
+	--cold-samples 20 --repeat 2 --events none -q --format csv \
+	-o "$tmp/c.csv" || fail "access --cold exit $?"
+if [ -x "$py" ]; then
+	"$py" - "$tmp/c.csv" <<'PY' || fail "cold content"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r["mode"] == "cold" for r in rows), "non-cold rows"
+got = {(r["strategy"], r["page"], r["cold_pages"]) for r in rows
+       if r["metric"] == "cold_cycles"}
+for s in ("segment", "offset-array", "tls", "ptr"):
+    for pg in ("4k", "2m"):
+        for k in ("0", "3"):
+            assert (s, pg, k) in got, (s, pg, k)
+pages = {}
+for r in rows:
+    if r["metric"] == "pages_on_path" and r["status"] == "ok":
+        v = float(r["value"])
+        assert v == int(v) and 1 <= v <= 4, r
+        pages[r["strategy"]] = v
+assert pages["segment"] == 1 and pages["ptr"] == 1, pages
+assert pages["offset-array"] >= 2, pages
+for r in rows:
+    if r["metric"] == "cold_cycles" and r["strategy"] == "tls" and r["page"] == "2m":
+        assert r["status"].startswith("na:"), r
+PY
+fi
+[ -s "$tmp/c.csv.meta.json" ] || fail "no metadata sidecar for the cold run"
+grep -q cold_method "$tmp/c.csv.meta.json" || fail "sidecar lacks cold_method"
+
 [ "$fails" = 0 ] && echo "ok: access/info output lint"
 exit $((fails > 0))

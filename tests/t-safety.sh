@@ -287,7 +287,7 @@ cmd=$("$BIN" access --strategy tls --op read,read --mode latency --repeat 1 --tr
 	--min-time 0.001 --format json 2>/dev/null | /usr/bin/python3 -c '
 import json, sys, collections
 d = json.load(sys.stdin)
-c = collections.Counter((r["op"], r["metric"]) for r in d["rows"])
+c = collections.Counter((r["strategy"], r["op"], r["metric"]) for r in d["rows"])
 print(d["meta"]["command"].split()[:2], max(c.values()))')
 [ "$cmd" = "['pcpubench', 'access'] 1" ] && ok "access: JSON command 'pcpubench access ...'; --op read,read once" ||
 	no "access JSON meta/op duplicates: $cmd"
