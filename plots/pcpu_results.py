@@ -32,8 +32,13 @@ BENCH = {
         "primary": ["ops_per_sec", "ops_rel_no_churn",
                     "online_latency_ns_p50", "online_latency_ns_p99",
                     "offline_latency_ns_p50", "offline_latency_ns_p99"],
-        # invariants: a count that must be 0, tabled per strategy
-        "must_be_zero": ["lost_updates", "read_errors"],
+        # invariants: a count that must be 0, tabled per strategy and
+        # checked on every run (a run that lacks one says so)
+        "must_be_zero": ["lost_updates", "read_sum_mismatch"],
+    },
+    "workload": {
+        "baseline": ("strategy", "segment"),
+        "primary": ["cycles_per_iter"],
     },
     "tlb": {
         "baseline": ("page", "4k"),
@@ -64,7 +69,9 @@ OUTCOME = ("backing",)
 # near zero or negative by nature, so a percentage or ratio against a
 # base and a robust CV (IQR / median) mean nothing. Shown as the
 # absolute difference to the base in the metric's unit, with the IQR.
-DIFF_METRICS = ("tlb_cost", "tlb_excess_cycles")
+DIFF_METRICS = ("tlb_cost", "tlb_excess_cycles", "cycles_over_floor",
+                "slowdown_vs_ptr_pct", "slowdown_vs_segment_pct",
+                "tlb_share_pct")
 DIFF_SUFFIXES = ("_est", "_diff", "_delta", "_excess", "_excess_cycles")
 
 
@@ -82,16 +89,20 @@ def rev_clean(rev):
 
 
 STATUS_RE = re.compile(r"ok|multiplexed|estimated|derived|na:.+|flagged:.+")
-ORDER = ["access", "tlb", "churn", "numa", "mem"]
+ORDER = ["access", "tlb", "workload", "churn", "numa", "mem"]
 # Canonical order of values (the design's order, baseline first).
-CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid", "tls"],
-         "op": ["read", "write", "inc"], "mode": ["latency", "throughput"],
+CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid",
+                      "hybrid-segment", "tls", "ptr"],
+         "op": ["read", "write", "inc"],
+         "mode": ["path", "latency", "throughput", "cold"],
          "page": ["4k", "2m", "thp", "hugetlb"],
          "pattern": ["chase", "control", "summary"]}
 # Axis label (with its unit) of a parameter plotted along x.
 XLABEL = {"pressure": "competing working set (4 KiB pages touched "
                       "between accesses)",
           "pages": "pages touched (4 KiB pages, log2 scale)",
+          "workload-pages": "working set P (4 KiB pages, one line each; "
+                            "log2 scale)",
           "rate": "hotplug rate (events/s)",
           "possible": "possible CPUs", "online": "online CPUs",
           "vars": "per-CPU variables cycled through"}
@@ -210,9 +221,37 @@ def match(bench, point, where):
     return True
 
 
-def read_csv_file(path, benches, warnings):
-    with open(path, newline="") as f:
-        rd = csv.reader(f)
+def _text_lines(path, problems):
+    """The file's lines up to the first undecodable byte; a problem
+    (name, reason) for an empty file or invalid UTF-8."""
+    name = os.path.basename(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.strip():
+        problems.append((name, "empty file"))
+        return []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        problems.append((name, "invalid UTF-8 at byte %d (line %d); "
+                               "rows after it not read" % (e.start, line)))
+        text = data[:e.start].decode("utf-8")
+        text = text[:text.rfind("\n") + 1]
+    return text.splitlines()
+
+
+def read_csv_file(path, benches, warnings, problems=None):
+    """Rows of one tidy CSV into benches; problems gets (file, reason)
+    for what makes the file incomplete (empty, invalid UTF-8, no header,
+    malformed lines)."""
+    if problems is None:
+        problems = []
+    name = os.path.basename(path)
+    lines = _text_lines(path, problems)
+    nrows = [0, 0]                # good, malformed
+    if lines:
+        rd = csv.reader(lines)
         header = None
         for row in rd:
             if not row or (row[0].startswith("#")):
@@ -226,6 +265,7 @@ def read_csv_file(path, benches, warnings):
                     header = None
                 continue
             if header is None or len(row) != len(header):
+                nrows[1] += 1
                 if header is not None:
                     b = benches.get(row[0])
                     if b:
@@ -234,6 +274,7 @@ def read_csv_file(path, benches, warnings):
                         warnings.append("%s: malformed line"
                                         % os.path.basename(path))
                 continue
+            nrows[0] += 1
             d = dict(zip(header, row))
             name = d["bench"]
             b = benches.get(name)
@@ -242,15 +283,37 @@ def read_csv_file(path, benches, warnings):
             b.add_columns(header[1:-5])
             b.add({p: d[p] for p in header[1:-5]}, d["rep"], d["metric"],
                   d["value"], d["unit"], d["status"])
+    if lines and not nrows[0] and not any(n == name for n, _ in problems):
+        problems.append((name, "no data rows"))
+    if nrows[1]:
+        problems.append((name, "%d malformed line(s) ignored" % nrows[1]))
+
+
+class NotResults(Exception):
+    """A directory that is not a pcpubench results directory."""
+
+
+def is_results_dir(path):
+    """A results directory has run.sh's state or meta.json."""
+    return os.path.isdir(path) and (
+        os.path.isfile(os.path.join(path, "state")) or
+        os.path.isfile(os.path.join(path, "meta.json")))
 
 
 class Run:
     """One results directory."""
 
     def __init__(self, path):
+        if not os.path.isdir(path):
+            raise NotResults("%s: no such directory" % path)
+        if not is_results_dir(path):
+            raise NotResults("%s: not a results directory (no state or "
+                             "meta.json; make one with ./run.sh)" % path)
         self.path = os.path.abspath(path)
         self.name = os.path.basename(self.path.rstrip("/"))
         self.warnings = []
+        # (file, reason): what makes a step's data incomplete
+        self.problems = []
         self.meta = {}
         mp = os.path.join(path, "meta.json")
         if os.path.exists(mp):
@@ -263,15 +326,39 @@ class Run:
             self.warnings.append("no meta.json")
         self.state = read_state(os.path.join(path, "state"))
         self.benches = {}
-        for fn in sorted(os.listdir(path)):
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as e:
+            raise NotResults("%s: cannot list: %s" % (path, e.strerror))
+        for fn in names:
             if fn.endswith(".csv"):
                 try:
                     read_csv_file(os.path.join(path, fn), self.benches,
-                                  self.warnings)
-                except (OSError, csv.Error, UnicodeDecodeError) as e:
-                    self.warnings.append("%s: %s" % (fn, e))
+                                  self.warnings, self.problems)
+                except OSError as e:
+                    self.problems.append((fn, "unreadable: %s"
+                                          % (e.strerror or e)))
+                except csv.Error as e:
+                    self.problems.append((fn, "not CSV: %s" % e))
         for b in self.benches.values():
             b.finish()
+        # a step recorded ok whose benchmark has no CSV (or no rows)
+        for s in self.state["steps"]:
+            if s["status"] != "ok":
+                continue
+            fn = s["bench"] + ".csv"
+            if s["bench"] not in self.benches and \
+                    not any(p[0] == fn for p in self.problems):
+                self.problems.append((fn, "missing (step %s ran ok)"
+                                      % s["n"]))
+
+    def schema(self):
+        return self.meta.get("schema") if isinstance(self.meta, dict) \
+            else None
+
+    def incomplete(self):
+        """One line per problem: 'access.csv: empty file'."""
+        return ["%s: %s" % p for p in self.problems]
 
     def bench_names(self):
         names = [b for b in ORDER if b in self.benches]

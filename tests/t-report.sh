@@ -84,7 +84,7 @@ check "report: U test note below 9 repetitions" \
 	grep -q 'fewer than 9 repetitions' "$R"
 check "report: plain-text plot included" grep -q '^plot:' "$R"
 check "report: command to reproduce" grep -q 'build/pcpubench access' "$R"
-check "report: tlb summary table" grep -q '^l2_tlb_entries 4k' "$R"
+check "report: tlb summary table" grep -Eq '^l2_tlb_entries +4k' "$R"
 check "plots: PNG and text per benchmark" test -s \
 	"$T/na-vm/plots/access-strategies.png" -a -s \
 	"$T/na-vm/plots/tlb-curve.txt" -a -s "$T/na-vm/plots/churn-rate.png"
@@ -108,17 +108,17 @@ assert is_difference("dtlb_misses_per_op_est")
 assert not is_difference("cycles_per_op")
 EOF2
 check "report: hybrid at page=4k (backing thp) has a base" \
-	grep -Eq '^hybrid rseq read 4k \[thp\] .*%.* b$' "$R"
+	grep -Eq '^(hybrid|hyb) +rseq +read +4k +\[thp\] .*%.* b$' "$R"
 check "report: no 'no base' row in the access tables" \
 	sh -c "! sed -n '/^== access/,/^== tlb/p' '$R' | grep -q 'no base'"
 check "report: backing shown in the label, the crossing explained" \
-	sh -c "grep -q '^point = strategy cpuid op page \[backing\]' '$R' && grep -q 'comparison crosses backings' '$R'"
+	sh -c "grep -Eq '^strategy +cpuid +op +page +\[backing\]' '$R' && grep -q 'comparison crosses backings' '$R'"
 check "report: same backing as the base is not flagged" \
-	grep -Eq '^vm-area rseq read 2m \[thp\] .*%( \*)?$' "$R"
+	grep -Eq '^(vm-area|vm) +rseq +read +2m +\[thp\] .*%( \*)?$' "$R"
 # difference metrics: absolute difference and IQR, no % and no rCV
 sed -n '/^-- access: tlb_cost/,/^$/p' "$R" >"$T/tlbc.txt"
 check "report: tlb_cost shows IQR, not rCV%" \
-	grep -Eq '^point +n +median +IQR +vs base' "$T/tlbc.txt"
+	grep -Eq '^strategy .* n +median +IQR +vs base' "$T/tlbc.txt"
 check "report: tlb_cost vs base is a signed difference" \
 	grep -Eq '^(segment|vm-area) .* [+-]0\.[0-9]+( \*)?$' "$T/tlbc.txt"
 check "report: tlb_cost: no % against the base" \
@@ -232,7 +232,7 @@ printf '%s\n' "mem --strategy offset-array,vm-area --possible 1024 --online 2" \
 "$ROOT/run.sh" "$T/prof-mem" --label t5 >/dev/null 2>&1
 D5=$(ls -d "$T"/results/*_t5 | head -1)
 check "mem: report rows at online 2 and online 16" sh -c \
-	"grep -Eq '^vm-area 2 ' '$D5/report.txt' && grep -Eq '^vm-area 16 ' '$D5/report.txt'"
+	"grep -Eq '^vm-area +2 ' '$D5/report.txt' && grep -Eq '^vm-area +16 ' '$D5/report.txt'"
 check "mem: plot has one series per online count" \
 	test "$(grep -c '^# series' "$D5/plots/data/mem.dat")" = 2
 # profiles: mem/churn counts are single (a list would be a cpulist),
