@@ -423,10 +423,10 @@ def invariants(run):
         return False, "INVARIANT FAILED: " + "; ".join(bad)
     if not seen and not missing:
         return True, None
-    line = "invariants held: %s" % ", ".join(
-        "%s=0 (%s runs)" % tuple(x.rsplit(" ", 1)) for x in seen)
+    line = "invariants%s: %s" % ("" if missing else " held", ", ".join(
+        "%s=0 (%s runs)" % tuple(x.rsplit(" ", 1)) for x in seen))
     if missing:
-        line += "; not emitted: " + ", ".join(missing)
+        line += "; NOT EMITTED: " + ", ".join(missing)
     return not missing, line
 
 

@@ -26,20 +26,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
-                          NotResults,
+                          NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
                           mann_whitney, num_key, pick_metric, vkey,
                           plot_specs, rev_clean, shell_wrap, short_status,
                           wrap)
-
-LABEL_W = 34          # widest point label (the numbers take the rest)
-# Short keys for long parameter values, used (with a legend above the
-# table) when a table's point labels would not fit in LABEL_W.
-SHORTV = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
-          "hybrid": "hyb", "hybrid-segment": "hseg", "latency": "lat",
-          "throughput": "tput", "interleave": "intl", "implicit": "-",
-          "round-robin": "rr", "tls-block": "tlsb"}
-
 
 def min_exact_p(n1, n2):
     return min(1.0, 2.0 / math.comb(n1 + n2, n1)) if n1 and n2 else 1.0
@@ -57,67 +48,6 @@ def na_line(label, n_na, reasons, lw=LABEL_W):
     if len(reason) <= room:
         return [head + reason]
     return [head.rstrip()] + wrap(reason, indent="    ")
-
-
-class Labels:
-    """Point labels in columns, one per varying parameter, that never
-    wrap: padded to the widest value; long values replaced by short
-    keys (legend) when needed; and when even that is too wide, the
-    widest column becomes a group heading ('page=2m:') above its rows."""
-
-    def __init__(self, names, rows, width=LABEL_W):
-        # names: column names; rows: tuples of values (as printed)
-        self.names = list(names)
-        self.group = None
-        self.legend = {}
-        self.map = {}
-        cols = list(range(len(names)))
-
-        def widths():
-            return [max([len(self.value(r[i])) for r in rows] +
-                        [len(names[i])]) for i in cols]
-
-        w = widths()
-        if sum(w) + len(w) - 1 > width:
-            flat = {x.strip("[]") for r in rows for x in r}
-            self.map = {v: k for v, k in SHORTV.items() if v in flat}
-            self.legend = {k: v for v, k in self.map.items()}
-            w = widths()
-        cand = [i for i in cols[1:] if not names[i].startswith("[")]
-        if sum(w) + len(w) - 1 > width and cand:
-            # the column with the fewest values heads groups of rows
-            g = min(cand, key=lambda i: (len({r[i] for r in rows}), -w[i]))
-            self.group = g
-            cols = [i for i in cols if i != g]
-        self.cols = cols
-        self.w = w
-        self.width = min(width, max(5, sum(w[i] for i in cols) +
-                                    len(cols) - 1))
-
-    def value(self, v):
-        if v.startswith("[") and v.endswith("]"):
-            return "[%s]" % "/".join(self.map.get(x, x)
-                                     for x in v[1:-1].split("/"))
-        return self.map.get(v, v)
-
-    def label(self, row):
-        return " ".join(self.value(row[i]).ljust(self.w[i])
-                        for i in self.cols).rstrip() or "(all)"
-
-    def header(self):
-        return " ".join(self.names[i].ljust(self.w[i])
-                        for i in self.cols).rstrip() or "point"
-
-    def group_of(self, row):
-        if self.group is None:
-            return None
-        return "%s=%s:" % (self.names[self.group], row[self.group])
-
-    def legend_lines(self):
-        if not self.legend:
-            return []
-        return wrap("keys: " + ", ".join("%s %s" % kv for kv in
-                                          sorted(self.legend.items())))
 
 
 def pooled_samples(bench, metric, where, pool):
