@@ -175,7 +175,7 @@ check "compare: U-test warning below 9 reps" \
 check "compare: incomplete dir flagged" grep -q 'C is INCOMPLETE' "$C"
 check "compare: table per metric" grep -q '^== access cycles_per_op' "$C"
 check "compare: backing not matched on, shown in the label" \
-	sh -c "! grep -q 'differs: backing' '$C' && grep -Eq '^hybrid rseq read 4k \[thp\]' '$C'"
+	sh -c "! grep -q 'differs: backing' '$C' && grep -Eq '^(hybrid|hyb) +(rseq +)?read +4k +\[thp\]' '$C'"
 check "compare: tlb_cost as a difference, not a ratio" \
 	sh -c "sed -n '/^== access tlb_cost/,/^==/p' '$C' | grep -q ' diff'"
 check "compare: overlay plot PNG and text" test -s \
