@@ -590,11 +590,6 @@ static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 		na_reason(l->na, sizeof(l->na), "no-loop", "no loop built here");
 		return;
 	}
-	if (l->st.needs_rseq && !pcpu_rseq_cpu_offset) {
-		na_reason(l->na, sizeof(l->na), "no-rseq",
-			  "glibc's rseq area is not registered");
-		return;
-	}
 	if (l->st.id == PCPU_S_TLS && huge) {
 		na_reason(l->na, sizeof(l->na), "not-applicable",
 			  "the tls block is thread memory: no 2m unit");
@@ -622,6 +617,12 @@ static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 		na_reason(l->na, sizeof(l->na), "init-failed", m);
 		l->rt = NULL;
 		return;
+	}
+	/* pcpu_rt_init() finds glibc's rseq area */
+	if (l->st.needs_rseq && !pcpu_rseq_cpu_offset) {
+		na_reason(l->na, sizeof(l->na), "no-rseq",
+			  "glibc's rseq area is not registered");
+		goto drop;
 	}
 	if (pcpu_cpu_host_cpu(l->rt, cpu) != (int)cpu) {
 		na_reason(l->na, sizeof(l->na), "cpu-map",

@@ -881,6 +881,23 @@ def plot_specs(bench):
                           "pool": ["rate"],
                           "title": "churn: CPU online/offline latency "
                                    "(p50, p99 of each run) by strategy"})
+    elif b.name == "workload" and "pages" in P and "strategy" in P:
+        m = "slowdown_vs_segment_pct"
+        if m not in b.metrics:
+            m = pick_metric(b, ["slowdown_vs_ptr_pct", "cycles_per_iter"])
+        accs = b.values("accesses") if "accesses" in P else [""]
+        where = {"page": "4k"} if "page" in P and \
+            "4k" in b.values("page") else {}
+        for a in accs:
+            w = dict(where, **({"accesses": a} if a else {}))
+            specs.append({"name": "workload-m%s" % a, "kind": "curve",
+                          "x": "pages", "series": ["strategy"],
+                          "metric": m, "xmode": "log", "where": w,
+                          "xlabel": XLABEL["workload-pages"],
+                          "exclude": ("strategy", "segment"),
+                          "title": "workload: %s vs working set, "
+                                   "M=%s update(s) per iteration"
+                                   % (m, a)})
     elif b.name == "numa" and "strategy" in P:
         m = pick_metric(b, BENCH["numa"]["primary"])
         ser = [p for p in ("placement", "phase") if p in P
@@ -907,8 +924,19 @@ def plot_specs(bench):
         if s.get("metric") is None:
             continue
         r = resolve_excluding(b, s)
-        if r:
-            out.append(r)
+        if not r:
+            continue
+        nums = [num_key(x) for x in r["xs"]]
+        if r["kind"] == "curve" and len(r["xs"]) <= 3:
+            # a few points imply no trend: markers with error bars
+            r["kind"] = "cat"
+        elif r["kind"] == "curve" and r.get("xmode") == "index" and \
+                len(nums) > 3 and all(k[0] == 0 and k[1] > 0
+                                      for k in nums):
+            vs = sorted(k[1] for k in nums)
+            if all(b2 / a2 >= 1.9 for a2, b2 in zip(vs, vs[1:])):
+                r["xmode"] = "log"      # a geometric sweep
+        out.append(r)
     return out
 
 
