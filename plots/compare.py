@@ -159,8 +159,8 @@ def table(runs, bench, metric, keys, differs, notes):
             h2 += " %9s %6s " % ("median", "diff" if diff else "ratio")
         out += [h1.rstrip(), h2.rstrip()]
         gprev = None
-        for k in sorted(ks, key=lambda k: [] if lab.group is None else
-                        [vkey(lnames[lab.group], lrow(k)[lab.group])]):
+        for k in sorted(ks, key=lambda k: [vkey(lnames[g], lrow(k)[g])
+                                           for g in lab.groups]):
             g = lab.group_of(lrow(k))
             if g is not None and g != gprev:
                 out.append(g)

@@ -38,7 +38,9 @@ BENCH = {
     },
     "workload": {
         "baseline": ("strategy", "segment"),
-        "primary": ["cycles_per_iter"],
+        # pivot tables (report.workload_table) instead of a row per point
+        "pivot": ["slowdown_vs_segment_pct", "tlb_share_pct"],
+        "primary": [],
     },
     "tlb": {
         "baseline": ("page", "4k"),
@@ -679,11 +681,15 @@ class Labels:
             self.legend = {k: v for v, k in self.map.items()}
             w = widths()
         cand = [i for i in cols[1:] if not names[i].startswith("[")]
-        if sum(w) + len(w) - 1 > width and cand:
+        groups = []
+        while sum(w[i] for i in cols) + len(cols) - 1 > width and cand:
             # the column with the fewest values heads groups of rows
             g = min(cand, key=lambda i: (len({r[i] for r in rows}), -w[i]))
-            self.group = g
+            groups.append(g)
+            cand.remove(g)
             cols = [i for i in cols if i != g]
+        self.groups = groups
+        self.group = groups[0] if groups else None
         self.cols = cols
         self.w = w
         self.width = min(width, max(5, sum(w[i] for i in cols) +
@@ -696,17 +702,22 @@ class Labels:
         return self.map.get(v, v)
 
     def label(self, row):
-        return " ".join(self.value(row[i]).ljust(self.w[i])
-                        for i in self.cols).rstrip() or "(all)"
+        s = " ".join(self.value(row[i]).ljust(self.w[i])
+                     for i in self.cols).rstrip() or "(all)"
+        return s if len(s) <= self.width else s[:self.width - 1] + "~"
 
     def header(self):
         return " ".join(self.names[i].ljust(self.w[i])
                         for i in self.cols).rstrip() or "point"
 
+    def group_key(self, row):
+        return [row[g] for g in self.groups]
+
     def group_of(self, row):
-        if self.group is None:
+        if not self.groups:
             return None
-        return "%s=%s:" % (self.names[self.group], row[self.group])
+        return " ".join("%s=%s" % (self.names[g], row[g])
+                        for g in self.groups) + ":"
 
     def legend_lines(self):
         if not self.legend:
@@ -762,6 +773,13 @@ def resolve(bench, spec):
             continue
         if len({pt[pi] for pt in pts}) <= 1:
             continue
+        # a parameter that follows from the series (access and layout
+        # from the strategy) is neither held nor named
+        per_s = {}
+        for pt in pts:
+            per_s.setdefault(tuple(pt[i] for i in si), set()).add(pt[pi])
+        if si and all(len(v) == 1 for v in per_s.values()):
+            continue
         per_x = {}
         for pt in pts:
             per_x.setdefault(xs_key(pt), set()).add(pt[pi])
@@ -796,7 +814,7 @@ def resolve(bench, spec):
     # that a reader a year later knows the conditions (online=2 ...)
     const = {}
     for pi, p in enumerate(bench.params):
-        if p in free or p in fixed or p in outcome:
+        if p in free or p in fixed or p in outcome or p in OUTCOME:
             continue
         vs = {pt[pi] for pt in pts}
         if len(vs) == 1 and list(vs)[0] not in ("", "-", "*"):

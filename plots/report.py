@@ -138,12 +138,33 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                     "base is median minus base median%s, and IQR "
                     "replaces rCV%%" % (", ".join(diffs),
                                         " in %s" % u if u else ""))
-    names = (["metric"] if multi else []) + [P[i] for i in mvary]
+    # columns that follow from the strategy (access, layout) are named
+    # once above the table, not in every label
+    si = P.index("strategy") if "strategy" in P else None
+    det = []
+    if si is not None and si in mvary:
+        for i in mvary:
+            if i == si:
+                continue
+            smap = {}
+            for pt in allpts:
+                smap.setdefault(pt[si], set()).add(pt[i])
+            if all(len(v) == 1 for v in smap.values()):
+                det.append(i)
+    if det:
+        smap = {}
+        for pt in allpts:
+            smap[pt[si]] = "/".join(pt[i] for i in det)
+        out += wrap("%s: %s" % ("/".join(P[i] for i in det), ", ".join(
+            "%s %s" % (k, smap[k]) for k in sorted(
+                smap, key=lambda v: vkey("strategy", v)))))
+    lmv = [i for i in mvary if i not in det]
+    names = (["metric"] if multi else []) + [P[i] for i in lmv]
     if outc:
         names.append("[%s]" % "/".join(P[i] for i in outc))
 
     def lrow(m, pt):
-        r = ([m] if multi else []) + [pt[i] for i in mvary]
+        r = ([m] if multi else []) + [pt[i] for i in lmv]
         if outc:
             r.append("[%s]" % "/".join(pt[i] or "-" for i in outc))
         return r
@@ -174,10 +195,10 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
         def order(pt):
             b = match[pt]
             k = []
-            if lab.group is not None:
-                gi = lab.group - (1 if multi else 0)
-                if 0 <= gi < len(mvary):
-                    k.append(vkey(P[mvary[gi]], pt[mvary[gi]]))
+            for g in lab.groups:
+                gi = g - (1 if multi else 0)
+                if 0 <= gi < len(lmv):
+                    k.append(vkey(P[lmv[gi]], pt[lmv[gi]]))
             k += [(1,)] if b is None else \
                 [(0,)] + [vkey(P[i], b[i]) for i in vary if i != bi]
             k += [(0,) if pt == b else (1,)]
@@ -408,22 +429,33 @@ def text_plot(lines):
     return ["", "plot:"] + [ln[:WIDTH] for ln in lines]
 
 
-def workload_table(bench):
-    """Slowdown against segment, % of an iteration: a row per working
-    set P, a column per strategy, a block per (page, M); '~' marks a
-    median within noise (per-rep IQR contains 0), '*' a U test p<0.05
-    of the cycles against segment's."""
-    m = "slowdown_vs_segment_pct"
+def workload_table(bench, m):
+    """A pivot of metric m (a % of the iteration): a row per working set
+    P, a column per strategy, a block per (page, M); '~' marks a median
+    within noise (per-rep IQR contains 0), '*' a U test p<0.05 of the
+    cycles against segment's (slowdown) or of the 4k against the 2m
+    cycles (tlb_share)."""
     P = bench.params
     if m not in bench.metrics or "pages" not in P:
         return []
-    strats = [s for s in bench.values("strategy") if s != "segment"]
-    strats = strats[:6]
-    pages = bench.values("page") if "page" in P else [""]
+    strats = [s for s in bench.values("strategy") if s != "segment" or
+              m != "slowdown_vs_segment_pct"
+              and any(pt[P.index("strategy")] == s
+                      for pt in bench.points(m))]
+    strats = strats[:7]
+    pages = [v for v in (bench.values("page") if "page" in P else [""])
+             if bench.points(m, {"page": v} if v else None)]
     accs = bench.values("accesses") if "accesses" in P else [""]
+    fixed = [p for p in ("vars", "work") if p in P and
+             len(bench.values(p)) == 1]
     out = ["", "-- workload: %s (%%), median of the per-rep values" % m]
+    if fixed:
+        out.append("fixed: " + " ".join("%s=%s" % (p, bench.values(p)[0])
+                                        for p in fixed))
+    other = "segment's" if m == "slowdown_vs_segment_pct" else \
+        "the same strategy's at 4k"
     out += wrap("~ within noise (the per-rep IQR contains 0); * U test "
-                "p<0.05 on cycles_per_iter against segment's")
+                "p<0.05 on cycles_per_iter against %s" % other)
     cw = max(7, min(9, (WIDTH - 8) // max(1, len(strats)) - 1))
     head = "%7s" % "P" + "".join(" %*s" % (cw, SHORTV.get(s, s)[:cw])
                                  for s in strats)
@@ -444,9 +476,11 @@ def workload_table(bench):
                     noise = any("within-noise" in f for f in st.flags)
                     cy = [x for pt in bench.points("cycles_per_iter", w)
                           for x in bench.samples[(pt, "cycles_per_iter")]]
-                    sg = [x for pt in bench.points(
-                        "cycles_per_iter", dict(w, strategy="segment"))
-                        for x in bench.samples[(pt, "cycles_per_iter")]]
+                    ow = dict(w, strategy="segment") \
+                        if m == "slowdown_vs_segment_pct" else \
+                        dict(w, page="4k")
+                    sg = [x for pt in bench.points("cycles_per_iter", ow)
+                          for x in bench.samples[(pt, "cycles_per_iter")]]
                     t = mann_whitney(Stats(cy).vals, Stats(sg).vals)
                     mark = "~" if noise else \
                         "*" if t and t[1] < 0.05 else " "
@@ -517,18 +551,18 @@ def build_report(run, baselines, do_plots):
             alts = [a for a in alts if a in bench.metrics]
             if alts:
                 prim.append(pick_metric(bench, alts, where))
-        if not prim:
+        if not prim and "pivot" not in cfg:
             prim = bench.metrics[:2]
         baseline = baselines.get(name, cfg.get("baseline"))
         notes = {"na": 0, "minn": 10 ** 9, "pairs": set(),
                  "partial": set(), "flags": set(), "crossed": set()}
         shown = []
         groups = [prim] if cfg.get("combine") else [[m] for m in prim]
-        if name == "workload":
-            t = workload_table(bench)
+        for pm in cfg.get("pivot", []):
+            t = workload_table(bench, pm)
             out += t
             if t:
-                shown += ["slowdown_vs_segment_pct"]
+                shown.append(pm)
         for g in groups:
             t = metric_table(bench, g, where, baseline, notes,
                              cfg.get("pool", ()))
