@@ -545,6 +545,7 @@ struct wl_pass {
 	struct wl_live live[PCPU_NR_STRATEGIES + 2];
 	/* cyc[((pi * nm + mi) * nlive + si) * repeat + rep] */
 	double *cyc, *ns, *ghz;
+	uint64_t *iters;	/* batch size per (P, M), from the first rep */
 };
 
 static void na_reason(char *dst, size_t len, const char *word, const char *msg)
@@ -665,6 +666,7 @@ struct wl_ctx {
 	volatile uintptr_t zero;
 	double t_start;
 	int progress;
+	uint64_t rng;		/* visiting order */
 };
 
 /* Unit offsets of the variables: evenly over the region, own lines. */
@@ -710,19 +712,44 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
 	}
 }
 
-static int run_pass(struct wl_ctx *c, struct wl_pass *ps, bool huge,
-		    const struct pcpu_sysinfo *si, cpu_set_t *orig)
+/* Allocate a pass's samples (NaN until measured). */
+static int pass_alloc(struct wl_ctx *c, struct wl_pass *ps)
+{
+	const struct wl_opts *o = c->o;
+	size_t n = o->npages * o->nm * (o->nstrat + 1) * (size_t)o->repeat, k;
+
+	ps->cyc = calloc(n, sizeof(double));
+	ps->ns = calloc(n, sizeof(double));
+	ps->ghz = calloc((size_t)o->repeat, sizeof(double));
+	ps->iters = calloc(o->npages * o->nm, sizeof(*ps->iters));
+	if (!ps->cyc || !ps->ns || !ps->ghz || !ps->iters)
+		return -ENOMEM;
+	for (k = 0; k < n; k++)
+		ps->cyc[k] = ps->ns[k] = NAN;
+	return 0;
+}
+
+/*
+ * One repetition of one pass: bring every runtime up at the pass's
+ * backing, run each point with the strategies in a random order, take
+ * them down again (one live runtime per strategy, so the 4k and the 2m
+ * pass alternate repetition by repetition: drift between them cancels).
+ */
+static int run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
+		   const struct pcpu_sysinfo *si, cpu_set_t *orig, int rep)
 {
 	const struct wl_opts *o = c->o;
 	size_t np = o->npages, nm = o->nm, nl, si_, pi, mi, k;
 	size_t porder[WL_MAX_LIST], morder[WL_MAX_LIST];
 	size_t sorder[PCPU_NR_STRATEGIES + 2];
-	uint64_t *iters, rng = o->seed ^ (huge ? 0xabcdef : 0x12345);
 	struct wl_live *floor_rt = NULL, *oa = NULL;
-	int rep;
+	uint64_t *iters = ps->iters;
+	double core_hz;
+	int ret = 0;
 
 	/* The floor first (its unit is offset-array's), then the list. */
 	ps->nlive = 0;
+	memset(ps->live, 0, sizeof(ps->live));
 	wl_strat_fill(&ps->live[ps->nlive++].st, WL_PTR);
 	for (k = 0; k < o->nstrat; k++)
 		wl_strat_fill(&ps->live[ps->nlive++].st, o->strat[k]);
@@ -749,92 +776,69 @@ static int run_pass(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 		snprintf(ps->live[0].backing, sizeof(ps->live[0].backing),
 			 "none");
 	}
-	if (pt_pin_self((int)c->cpu))
-		return -EINVAL;
-
-	ps->cyc = calloc(np * nm * nl * (size_t)o->repeat, sizeof(double));
-	ps->ns = calloc(np * nm * nl * (size_t)o->repeat, sizeof(double));
-	ps->ghz = calloc((size_t)o->repeat, sizeof(double));
-	iters = calloc(np * nm, sizeof(*iters));
-	if (!ps->cyc || !ps->ns || !ps->ghz || !iters) {
-		free(iters);
-		return -ENOMEM;
+	if (pt_pin_self((int)c->cpu)) {
+		ret = -EINVAL;
+		goto out;
 	}
-	for (k = 0; k < np * nm * nl * (size_t)o->repeat; k++)
-		ps->cyc[k] = ps->ns[k] = NAN;
+	if (pt_core_hz_calibrate(&core_hz))
+		core_hz = NAN;
+	ps->ghz[rep] = core_hz / 1e9;
+	shuffle(porder, np, &c->rng);
+	for (pi = 0; pi < np; pi++) {
+		size_t p = porder[pi];
+		uintptr_t first = wset_chain(&c->ws, o->pages[p], o->seed);
 
-	for (rep = 0; rep < o->repeat; rep++) {
-		double core_hz;
+		shuffle(morder, nm, &c->rng);
+		for (mi = 0; mi < nm; mi++) {
+			size_t m = morder[mi], pt = p * nm + m;
 
-		if (pt_core_hz_calibrate(&core_hz))
-			core_hz = NAN;
-		ps->ghz[rep] = core_hz / 1e9;
-		shuffle(porder, np, &rng);
-		for (pi = 0; pi < np; pi++) {
-			size_t p = porder[pi];
-			uintptr_t first = wset_chain(&c->ws, o->pages[p], o->seed);
+			shuffle(sorder, nl, &c->rng);
+			for (si_ = 0; si_ < nl; si_++) {
+				size_t s = sorder[si_], at;
+				struct wl_live *l = &ps->live[s];
+				struct wl_args a;
+				uint64_t ticks;
 
-			shuffle(morder, nm, &rng);
-			for (mi = 0; mi < nm; mi++) {
-				size_t m = morder[mi], pt = p * nm + m;
+				if (l->na[0])
+					continue;
+				memset(&a, 0, sizeof(a));
+				a.cur = first;
+				a.zero = c->zero;
+				make_offs(c, l->region);
+				a.offs = c->offs;
+				a.nvars = o->vars;
+				a.m = o->m[m];
+				a.work = o->work;
+				if (!l->rt)	/* ptr: offset-array's unit */
+					a.base = (uintptr_t)pcpu_ptr(oa->rt,
+								    c->cpu, 0);
+				if (!iters[pt]) {
+					/* size the batch; warms up */
+					uint64_t n = 16, t;
 
-				shuffle(sorder, nl, &rng);
-				for (si_ = 0; si_ < nl; si_++) {
-					size_t s = sorder[si_];
-					struct wl_live *l = &ps->live[s];
-					struct wl_args a;
-					uint64_t ticks;
-					double *cy = &ps->cyc[(pt * nl + s) *
-							(size_t)o->repeat + rep];
-
-					if (l->na[0])
-						continue;
-					memset(&a, 0, sizeof(a));
-					a.cur = first;
-					a.zero = c->zero;
-					make_offs(c, l->region);
-					a.offs = c->offs;
-					a.nvars = o->vars;
-					a.m = o->m[m];
-					a.work = o->work;
-					if (!l->rt)	/* ptr: offset-array's unit */
-						a.base = (uintptr_t)pcpu_ptr(
-							oa->rt, c->cpu, 0);
-					if (!iters[pt]) {
-						/* size the batch; warms up */
-						uint64_t n = 16, t;
-
-						for (;;) {
-							t = time_batch(c, l->st.fn,
-								       &a, n);
-							if ((double)t >= o->min_time *
-							    c->tsc_hz || n >= (1ULL << 32))
-								break;
-							n *= 2;
-						}
-						iters[pt] = n;
+					for (;;) {
+						t = time_batch(c, l->st.fn, &a, n);
+						if ((double)t >= o->min_time *
+						    c->tsc_hz || n >= (1ULL << 32))
+							break;
+						n *= 2;
 					}
-					l->st.fn(&a, iters[pt] / 4 + 1);
-					ticks = time_batch(c, l->st.fn, &a,
-							   iters[pt]);
-					ps->ns[(pt * nl + s) * (size_t)o->repeat +
-					       rep] = (double)ticks / c->tsc_hz *
-						1e9 / (double)iters[pt];
-					*cy = (double)ticks / c->tsc_hz * core_hz /
-					      (double)iters[pt];
+					iters[pt] = n;
 				}
+				l->st.fn(&a, iters[pt] / 4 + 1);
+				ticks = time_batch(c, l->st.fn, &a, iters[pt]);
+				at = (pt * nl + s) * (size_t)o->repeat + (size_t)rep;
+				ps->ns[at] = (double)ticks / c->tsc_hz * 1e9 /
+					     (double)iters[pt];
+				ps->cyc[at] = (double)ticks / c->tsc_hz * core_hz /
+					      (double)iters[pt];
 			}
 		}
-		if (!o->quiet && isatty(2) && pt_now() - c->t_start > 2.0) {
-			fprintf(stderr, "\r[workload] page %s: repetition "
-				"%d/%d   ", ps->page, rep + 1, o->repeat);
-			c->progress = 1;
-		}
 	}
-	free(iters);
-	if (floor_rt)
-		live_down(floor_rt);
-	return 0;
+out:
+	for (k = 0; k <= nl && k < PCPU_NR_STRATEGIES + 2; k++)
+		live_down(&ps->live[k]);
+	return ret;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -1023,7 +1027,9 @@ static void pass_free(struct wl_pass *ps)
 	free(ps->cyc);
 	free(ps->ns);
 	free(ps->ghz);
+	free(ps->iters);
 	ps->cyc = ps->ns = ps->ghz = NULL;
+	ps->iters = NULL;
 }
 
 int cmd_workload(int argc, char **argv)
@@ -1036,7 +1042,7 @@ int cmd_workload(int argc, char **argv)
 	cpu_set_t orig;
 	char cmd[1024], b[64];
 	size_t i, cl = 0;
-	int r, ret = EXIT_OK;
+	int r, rep, ret = EXIT_OK;
 
 	r = parse_opts(argc, argv, &o);
 	if (r)
@@ -1084,24 +1090,36 @@ int cmd_workload(int argc, char **argv)
 	pout_meta(out, "cycles_source", pt_cycles_source());
 	snprintf(b, sizeof(b), "%.0f", c.tsc_hz);
 	pout_meta(out, "tsc_hz", b);
-	pout_meta(out, "method", "per repetition, points (P, M) and strategies "
-		  "in a random order; a sample is the best of --tries batches; "
-		  "slowdowns against ptr and segment of the same repetition");
+	pout_meta(out, "method", "per repetition, the 4k and the 2m pass in a "
+		  "random order, points (P, M) and strategies in a random "
+		  "order; a sample is the best of --tries batches; slowdowns "
+		  "against ptr and segment of the same repetition");
 	pout_meta(out, "build_flags", PCPU_BUILD_FLAGS);
 	c.t_start = pt_now();
-	if (o.page4k) {
-		r = run_pass(&c, &p4k, false, &si, &orig);
-		if (!r)
-			r = emit_pass(&c, out, &p4k, NULL);
+	c.rng = o.seed ^ 0x12345;
+	r = pass_alloc(&c, &p4k);
+	if (!r)
+		r = pass_alloc(&c, &p2m);
+	for (rep = 0; !r && rep < o.repeat; rep++) {
+		/* the two backings alternate, in a random order */
+		bool first2m = o.page4k && o.page2m && (rng_next(&c.rng) & 1);
+
+		if (!r && o.page2m && first2m)
+			r = run_rep(&c, &p2m, true, &si, &orig, rep);
+		if (!r && o.page4k)
+			r = run_rep(&c, &p4k, false, &si, &orig, rep);
+		if (!r && o.page2m && !first2m)
+			r = run_rep(&c, &p2m, true, &si, &orig, rep);
+		if (!o.quiet && isatty(2) && pt_now() - c.t_start > 2.0) {
+			fprintf(stderr, "\r[workload] repetition %d/%d   ",
+				rep + 1, o.repeat);
+			c.progress = 1;
+		}
 	}
-	if (!r && o.page2m) {
-		/* one live runtime per strategy: the 4k pass goes first */
-		for (i = 0; i < p4k.nlive; i++)
-			live_down(&p4k.live[i]);
-		r = run_pass(&c, &p2m, true, &si, &orig);
-		if (!r)
-			r = emit_pass(&c, out, &p2m, o.page4k ? &p4k : NULL);
-	}
+	if (!r && o.page4k)
+		r = emit_pass(&c, out, &p4k, NULL);
+	if (!r && o.page2m)
+		r = emit_pass(&c, out, &p2m, o.page4k ? &p4k : NULL);
 	if (c.progress)
 		fprintf(stderr, "\r%60s\r", "");
 	if (r) {
