@@ -2,7 +2,6 @@
 """report - report.txt and plots for one pcpubench results directory.
 
 usage: ./run.sh report DIR [--baseline BENCH:PARAM=VALUE] [--no-plots]
-       (or /usr/bin/python3 plots/report.py DIR ... [--stdout])
 
 Reads DIR only (meta.json, state, profile, *.csv); never runs a
 benchmark. Writes, each file atomically:
