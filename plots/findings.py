@@ -141,10 +141,9 @@ def claim_deref(run):
     return c
 
 
-def _workload_max(b, strat, page="4k"):
-    """(median, iqr, stats, P, M, flagged, mark) of the largest median
-    slowdown_vs_segment_pct of strat, over every (P, M) at page."""
-    m = "slowdown_vs_segment_pct"
+def _workload_max(b, strat, page="4k", m="slowdown_vs_segment_pct"):
+    """(stats, P, M, flagged, mark) of the largest median of metric m
+    (slowdown_vs_segment_pct) of strat, over every (P, M) at page."""
     if b is None or m not in b.metrics:
         return None
     P = b.params
@@ -160,16 +159,16 @@ def _workload_max(b, strat, page="4k"):
     st, pt = best
     flagged = any("within-noise" in f for f in st.flags)
     # U test on the cycles of the same point: strategy vs segment
+    # (slowdown), or the same strategy at 4k (tlb share)
     cyc = "cycles_per_iter"
-    seg = tuple("segment" if p == "strategy" else
-                ("" if p in ("access", "layout", "backing") else v)
-                for p, v in zip(P, pt))
+    other_strat, other_page = ("segment", page) if m.startswith(
+        "slowdown") else (strat, "4k")
     mine = _vals(b.samples.get((pt, cyc), []))
     other = []
-    for q in b.points(cyc, {"strategy": "segment"}):
-        if all(q[i] == seg[i] for i in range(len(P))
+    for q in b.points(cyc, {"strategy": other_strat, "page": other_page}):
+        if all(q[i] == pt[i] for i in range(len(P))
                if P[i] not in ("strategy", "access", "layout",
-                               "backing")):
+                               "backing", "page")):
             other += _vals(b.samples[(q, cyc)])
     mark = sig_mark(mine, other)
     get = (lambda k: pt[P.index(k)] if k in P else "?")
@@ -197,6 +196,14 @@ def claim_tlb(run):
                     st.median, mark.strip() + " " if mark.strip() else "",
                     fmt(st.iqr))
             parts.append("%s %s at P=%s M=%s" % (short(s), fig, p, m))
+        r = _workload_max(b, "vm-area", "2m", "tlb_share_pct")
+        if r is not None:
+            st, p, m, flagged, mark = r
+            parts.append("vm tlb share (4k-2m)/4k: %s at P=%s M=%s" % (
+                "within noise (max %+.1f%%)" % st.median if flagged else
+                "max %+.1f%% %s(IQR %s)" % (
+                    st.median, mark.strip() + " " if mark.strip() else "",
+                    fmt(st.iqr)), p, m))
         if parts:
             c.settled = True
             for ln in parts:

@@ -209,7 +209,7 @@ check "findings: two-node: remote pages of late CPUs per strategy" \
 
 # golden text: the report and compare of the checked-in fixtures
 G=$FIX/golden
-for f in na-vm two-node; do
+for f in na-vm two-node real-vm; do
 	rm -rf "$T/g-$f"
 	cp -r "$FIX/$f" "$T/g-$f" && mv "$T/g-$f" "$T/gold/$f" 2>/dev/null ||
 		{ mkdir -p "$T/gold"; mv "$T/g-$f" "$T/gold/$f"; }
@@ -217,6 +217,15 @@ for f in na-vm two-node; do
 	check "golden: $f report.txt as in tests/fixtures/golden" \
 		cmp -s "$G/$f.report.txt" "$T/gold/$f/report.txt"
 done
+RV=$T/gold/real-vm/report.txt
+check "real-vm (real binary): every claim, lines <= 72" sh -c \
+	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$RV' || exit 1; done; awk 'length(\$0) > 72 { exit 1 }' '$RV'"
+check "real-vm: the workload claim has a figure or 'within noise'" \
+	grep -Eq '^  vm (max [+-][0-9.]+%|within noise)' "$RV"
+check "real-vm: both churn invariants checked and held" \
+	grep -q '^invariants held: lost_updates=0 (.*), read_sum_mismatch=0' "$RV"
+check "real-vm: workload pivot table per page and M" \
+	sh -c "grep -q '^-- workload: slowdown_vs_segment_pct' '$RV' && grep -q '^page=4k M=16' '$RV'"
 cp -r "$FIX/interrupted" "$T/gold/interrupted"
 "$ROOT/run.sh" compare "$T/gold/na-vm" "$T/gold/two-node" \
 	"$T/gold/interrupted" --no-plots >"$T/gold/compare.txt" 2>/dev/null
