@@ -3,6 +3,7 @@
  * bench-common.c - option helpers shared by the benchmark commands.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +108,38 @@ enum pout_format bc_default_format(const char *path)
 	if ((!path || !strcmp(path, "-")) && isatty(STDOUT_FILENO))
 		return POUT_TEXT;
 	return POUT_CSV;
+}
+
+uint64_t bc_rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+void bc_na_reason(char *dst, size_t len, const char *word, const char *msg)
+{
+	char *p;
+
+	snprintf(dst, len, "na:%s(%s)", word, msg && *msg ? msg : "no detail");
+	for (p = dst; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
+			*p = ';';
+}
+
+int bc_default_cpu(void)
+{
+	cpu_set_t set;
+	int i, last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	return last < 0 ? 0 : last;
 }

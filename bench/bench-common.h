@@ -6,6 +6,7 @@
 #define BENCH_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pcpu.h"
 #include "pcpu-out.h"
@@ -28,5 +29,11 @@ int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p);
 int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
+/* xorshift64* step: the next pseudo-random number from *s (nonzero). */
+uint64_t bc_rng_next(uint64_t *s);
+/* "na:WORD(MSG)" in dst, with commas, quotes and newlines made ';'. */
+void bc_na_reason(char *dst, size_t len, const char *word, const char *msg);
+/* The last CPU this thread may run on (0 when unknown). */
+int bc_default_cpu(void);
 
 #endif

@@ -456,17 +456,6 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 
 /* ---- working set ---------------------------------------------------------- */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
 struct wset {
 	char *map;		/* max P pages, 4 KiB, no THP */
 	size_t max_pages;
@@ -508,7 +497,7 @@ static uintptr_t wset_chain(struct wset *w, size_t p, uint64_t seed)
 	for (i = 0; i < p; i++)
 		w->order[i] = (uint32_t)i;
 	for (i = p - 1; i > 0; i--) {
-		size_t k = rng_next(&s) % (i + 1);
+		size_t k = bc_rng_next(&s) % (i + 1);
 		uint32_t t = w->order[i];
 
 		w->order[i] = w->order[k];
@@ -548,29 +537,6 @@ struct wl_pass {
 	uint64_t *iters;	/* batch size per (P, M), from the first rep */
 };
 
-static void na_reason(char *dst, size_t len, const char *word, const char *msg)
-{
-	char *p;
-
-	snprintf(dst, len, "na:%s(%s)", word, msg && *msg ? msg : "no detail");
-	for (p = dst; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			*p = ';';
-}
-
-static int default_cpu(void)
-{
-	cpu_set_t set;
-	int i, last = -1;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set))
-			last = i;
-	return last < 0 ? 0 : last;
-}
-
 /* Bring up one strategy's runtime for @cpu at @page. */
 static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 		    const struct pcpu_sysinfo *si)
@@ -584,15 +550,15 @@ static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 	snprintf(l->backing, sizeof(l->backing), "none");
 	why = pcpu_strategy_unavailable((enum pcpu_strategy_id)l->st.id);
 	if (why) {
-		na_reason(l->na, sizeof(l->na), "unavailable", why);
+		bc_na_reason(l->na, sizeof(l->na), "unavailable", why);
 		return;
 	}
 	if (!l->st.fn) {
-		na_reason(l->na, sizeof(l->na), "no-loop", "no loop built here");
+		bc_na_reason(l->na, sizeof(l->na), "no-loop", "no loop built here");
 		return;
 	}
 	if (l->st.id == PCPU_S_TLS && huge) {
-		na_reason(l->na, sizeof(l->na), "not-applicable",
+		bc_na_reason(l->na, sizeof(l->na), "not-applicable",
 			  "the tls block is thread memory: no 2m unit");
 		return;
 	}
@@ -615,18 +581,18 @@ static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 		char m[320];
 
 		snprintf(m, sizeof(m), "%s: %s", strerror(-r), err);
-		na_reason(l->na, sizeof(l->na), "init-failed", m);
+		bc_na_reason(l->na, sizeof(l->na), "init-failed", m);
 		l->rt = NULL;
 		return;
 	}
 	/* pcpu_rt_init() finds glibc's rseq area */
 	if (l->st.needs_rseq && !pcpu_rseq_cpu_offset) {
-		na_reason(l->na, sizeof(l->na), "no-rseq",
+		bc_na_reason(l->na, sizeof(l->na), "no-rseq",
 			  "glibc's rseq area is not registered");
 		goto drop;
 	}
 	if (pcpu_cpu_host_cpu(l->rt, cpu) != (int)cpu) {
-		na_reason(l->na, sizeof(l->na), "cpu-map",
+		bc_na_reason(l->na, sizeof(l->na), "cpu-map",
 			  "logical CPU id is not the host id");
 		goto drop;
 	}
@@ -634,7 +600,7 @@ static void live_up(struct wl_live *l, unsigned cpu, bool huge,
 	if (!r)
 		r = pcpu_thread_enter(l->rt, cpu);
 	if (r) {
-		na_reason(l->na, sizeof(l->na), "setup-failed", strerror(-r));
+		bc_na_reason(l->na, sizeof(l->na), "setup-failed", strerror(-r));
 		goto drop;
 	}
 	if (!pcpu_cpu_backing(l->rt, cpu, &bi))
@@ -705,7 +671,7 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
 	for (i = 0; i < n; i++)
 		v[i] = i;
 	for (i = n; i > 1; i--) {
-		size_t k = rng_next(rng) % i, t = v[i - 1];
+		size_t k = bc_rng_next(rng) % i, t = v[i - 1];
 
 		v[i - 1] = v[k];
 		v[k] = t;
@@ -1053,7 +1019,7 @@ int cmd_workload(int argc, char **argv)
 	p4k.page = "4k";
 	p2m.page = "2m";
 	c.o = &o;
-	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)default_cpu();
+	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)bc_default_cpu();
 	if (sched_getaffinity(0, sizeof(orig), &orig))
 		return EXIT_FAIL;
 	if (pt_pin_self((int)c.cpu)) {
@@ -1102,7 +1068,7 @@ int cmd_workload(int argc, char **argv)
 		r = pass_alloc(&c, &p2m);
 	for (rep = 0; !r && rep < o.repeat; rep++) {
 		/* the two backings alternate, in a random order */
-		bool first2m = o.page4k && o.page2m && (rng_next(&c.rng) & 1);
+		bool first2m = o.page4k && o.page2m && (bc_rng_next(&c.rng) & 1);
 
 		if (!r && o.page2m && first2m)
 			r = run_rep(&c, &p2m, true, &si, &orig, rep);
