@@ -142,37 +142,42 @@ def claim_deref(run):
 
 
 def _workload_max(b, strat, page="4k", m="slowdown_vs_segment_pct"):
-    """(stats, P, M, flagged, mark) of the largest median of metric m
-    (slowdown_vs_segment_pct) of strat, over every (P, M) at page."""
+    """Over every (P, M) at page: (stats, P, M, flagged, mark, noisy, n)
+    of the largest median of metric m of strat among the points outside
+    noise with a U test p<0.05 (flagged False), else of the largest
+    median of all (flagged True); noisy of n points are within noise or
+    not significant."""
     if b is None or m not in b.metrics:
         return None
     P = b.params
-    best = None
+    cyc = "cycles_per_iter"
+    # the U test is on the cycles of the same point: strategy against
+    # segment (slowdown), or the same strategy at 4k (tlb share)
+    other_strat, other_page = ("segment", page) if m.startswith(
+        "slowdown") else (strat, "4k")
+    rows = []
     for pt in b.points(m, {"strategy": strat, "page": page}):
         st = Stats(b.samples[(pt, m)])
         if not st.n:
             continue
-        if best is None or st.median > best[0].median:
-            best = (st, pt)
-    if best is None:
+        noise = any("within-noise" in f for f in st.flags)
+        mine = _vals(b.samples.get((pt, cyc), []))
+        other = []
+        for q in b.points(cyc, {"strategy": other_strat,
+                                "page": other_page}):
+            if all(q[i] == pt[i] for i in range(len(P))
+                   if P[i] not in ("strategy", "access", "layout",
+                                   "backing", "page")):
+                other += _vals(b.samples[(q, cyc)])
+        mark = sig_mark(mine, other)
+        rows.append((st, pt, noise or mark != "*", mark))
+    if not rows:
         return None
-    st, pt = best
-    flagged = any("within-noise" in f for f in st.flags)
-    # U test on the cycles of the same point: strategy vs segment
-    # (slowdown), or the same strategy at 4k (tlb share)
-    cyc = "cycles_per_iter"
-    other_strat, other_page = ("segment", page) if m.startswith(
-        "slowdown") else (strat, "4k")
-    mine = _vals(b.samples.get((pt, cyc), []))
-    other = []
-    for q in b.points(cyc, {"strategy": other_strat, "page": other_page}):
-        if all(q[i] == pt[i] for i in range(len(P))
-               if P[i] not in ("strategy", "access", "layout",
-                               "backing", "page")):
-            other += _vals(b.samples[(q, cyc)])
-    mark = sig_mark(mine, other)
+    sig = [r for r in rows if not r[2]]
+    st, pt, flagged, mark = max(sig or rows, key=lambda r: r[0].median)
     get = (lambda k: pt[P.index(k)] if k in P else "?")
-    return st, get("pages"), get("accesses"), flagged, mark
+    return (st, get("pages"), get("accesses"), flagged, mark,
+            sum(1 for r in rows if r[2]), len(rows))
 
 
 def claim_tlb(run):
@@ -187,29 +192,29 @@ def claim_tlb(run):
             r = _workload_max(b, s)
             if r is None:
                 continue
-            st, p, m, flagged, mark = r
+            st, p, m, flagged, mark, noisy, n = r
             if flagged:
-                fig = "within noise (max %+.1f%%, IQR %s)" % (
-                    st.median, fmt(st.iqr))
+                fig = "within noise at all %d points (largest median " \
+                    "%+.1f%% at P=%s M=%s)" % (n, st.median, p, m)
             else:
-                fig = "max %+.1f%% %s(IQR %s)" % (
-                    st.median, mark.strip() + " " if mark.strip() else "",
-                    fmt(st.iqr))
-            parts.append("%s %s at P=%s M=%s" % (short(s), fig, p, m))
+                fig = "max %+.1f%% * (IQR %s) at P=%s M=%s; %d/%d " \
+                    "points within noise" % (st.median, fmt(st.iqr), p,
+                                              m, noisy, n)
+            parts.append("%s %s" % (short(s), fig))
         r = _workload_max(b, "vm-area", "2m", "tlb_share_pct")
         if r is not None:
-            st, p, m, flagged, mark = r
-            parts.append("vm tlb share (4k-2m)/4k: %s at P=%s M=%s" % (
-                "within noise (max %+.1f%%)" % st.median if flagged else
-                "max %+.1f%% %s(IQR %s)" % (
-                    st.median, mark.strip() + " " if mark.strip() else "",
-                    fmt(st.iqr)), p, m))
+            st, p, m, flagged, mark, noisy, n = r
+            parts.append("vm tlb share (4k-2m)/4k: %s" % (
+                "within noise at all %d points" % n if flagged else
+                "max %+.1f%% * (IQR %s) at P=%s M=%s" % (
+                    st.median, fmt(st.iqr), p, m)))
         if parts:
             c.settled = True
             for ln in parts:
                 c.add(ln)
             vars_ = b.values("vars") if "vars" in b.params else ["?"]
-            c.add("4k area, %s vars; largest median of %d P x %d M" % (
+            c.add("4k area, %s vars; largest significant median of %d P"
+                  " x %d M" % (
                       "/".join(vars_),
                       len(b.values("pages")) if "pages" in b.params
                       else 0,
