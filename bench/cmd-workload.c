@@ -393,9 +393,9 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 			break;
 		case 'r':
 		case 'T':
-			if (bc_ulong(optarg, &v) || v < 1 || v > 10000)
+			if (bc_ulong(optarg, &v) || v < 1 || v > 1000)
 				return bad(c == 'r' ? "--repeat" : "--tries",
-					   optarg, "1..10000");
+					   optarg, "1..1000");
 			if (c == 'r')
 				o->repeat = (int)v;
 			else
@@ -831,10 +831,10 @@ static int cmp_double(const void *a, const void *b)
  */
 static const char *noise_status(const double *d, size_t n)
 {
-	double s[4096], q1, q3;
+	double s[1000], q1, q3;
 	size_t k = 0, i;
 
-	for (i = 0; i < n && k < 4096; i++)
+	for (i = 0; i < n && k < 1000; i++)
 		if (isfinite(d[i]))
 			s[k++] = d[i];
 	if (k < 2)
@@ -878,7 +878,7 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 		const double *sg = seg != (size_t)-1 ?
 				   &ps->cyc[(pt * nl + seg) * R] : NULL;
 		const char *pv[NCOLS], *st_ptr, *st_seg = NULL, *st_tlb = NULL;
-		char na_seg[160];
+		char na_seg[160], keep[64];
 
 		snprintf(pages, sizeof(pages), "%zu", o->pages[p]);
 		snprintf(acc, sizeof(acc), "%u", o->m[m]);
@@ -918,8 +918,6 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 		else
 			na_seg[0] = 0;
 		if (!na_seg[0]) {
-			static char keep[64];
-
 			snprintf(keep, sizeof(keep), "%s", noise_status(d2, R));
 			st_seg = keep;
 		}

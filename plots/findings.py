@@ -194,8 +194,7 @@ def claim_tlb(run):
                 continue
             st, p, m, flagged, mark, noisy, n = r
             if flagged:
-                fig = "within noise at all %d points (largest median " \
-                    "%+.1f%% at P=%s M=%s)" % (n, st.median, p, m)
+                fig = "no slowdown outside noise at any of %d points" % n
             else:
                 fig = "max %+.1f%% * (IQR %s) at P=%s M=%s; %d/%d " \
                     "points within noise" % (st.median, fmt(st.iqr), p,

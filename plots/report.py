@@ -453,8 +453,8 @@ def workload_table(bench, m):
                                         for p in fixed))
     other = "segment's" if m == "slowdown_vs_segment_pct" else \
         "the same strategy's at 4k"
-    out += wrap("~ within noise (the per-rep IQR contains 0); * U test "
-                "p<0.05 on cycles_per_iter against %s" % other)
+    out += wrap("~ within noise (the per-rep IQR contains 0: no figure); "
+                "* U test p<0.05 on cycles_per_iter against %s" % other)
     cw = max(7, min(9, (WIDTH - 8) // max(1, len(strats)) - 1))
     head = "%7s" % "P" + "".join(" %*s" % (cw, SHORTV.get(s, s)[:cw])
                                  for s in strats)
@@ -481,8 +481,10 @@ def workload_table(bench, m):
                     sg = [x for pt in bench.points("cycles_per_iter", ow)
                           for x in bench.samples[(pt, "cycles_per_iter")]]
                     t = mann_whitney(Stats(cy).vals, Stats(sg).vals)
-                    mark = "~" if noise else \
-                        "*" if t and t[1] < 0.05 else " "
+                    if noise:
+                        cells.append("~ ")
+                        continue
+                    mark = "*" if t and t[1] < 0.05 else " "
                     cells.append("%+.1f%s" % (st.median, mark))
                 rows.append("%7s" % p + "".join(" %*s" % (cw, c)
                                                 for c in cells))
