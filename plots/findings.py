@@ -173,8 +173,10 @@ def _workload_max(b, strat, page="4k", m="slowdown_vs_segment_pct"):
         rows.append((st, pt, noise or mark != "*", mark))
     if not rows:
         return None
-    sig = [r for r in rows if not r[2]]
+    # only a positive slowdown (share) answers the claim
+    sig = [r for r in rows if not r[2] and r[0].median > 0]
     st, pt, flagged, mark = max(sig or rows, key=lambda r: r[0].median)
+    flagged = flagged or not sig
     get = (lambda k: pt[P.index(k)] if k in P else "?")
     return (st, get("pages"), get("accesses"), flagged, mark,
             sum(1 for r in rows if r[2]), len(rows))
@@ -194,7 +196,9 @@ def claim_tlb(run):
                 continue
             st, p, m, flagged, mark, noisy, n = r
             if flagged:
-                fig = "no slowdown outside noise at any of %d points" % n
+                fig = "no slowdown outside noise at any of %d points" \
+                    "%s" % (n, " (%d faster)" % (n - noisy) if n > noisy
+                            else "")
             else:
                 fig = "max %+.1f%% * (IQR %s) at P=%s M=%s; %d/%d " \
                     "points within noise" % (st.median, fmt(st.iqr), p,
@@ -204,7 +208,8 @@ def claim_tlb(run):
         if r is not None:
             st, p, m, flagged, mark, noisy, n = r
             parts.append("vm tlb share (4k-2m)/4k: %s" % (
-                "within noise at all %d points" % n if flagged else
+                "no positive share outside noise at any of %d points" % n
+                if flagged else
                 "max %+.1f%% * (IQR %s) at P=%s M=%s" % (
                     st.median, fmt(st.iqr), p, m)))
         if parts:
