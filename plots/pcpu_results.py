@@ -652,7 +652,7 @@ LABEL_W = 34          # widest point label (the numbers take the rest)
 # table) when a table's point labels would not fit in LABEL_W.
 SHORTV = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
           "hybrid": "hyb", "hybrid-segment": "hseg", "latency": "lat",
-          "throughput": "tput", "interleave": "intl", "implicit": "-",
+          "throughput": "tput", "interleave": "intl", "implicit": "impl",
           "round-robin": "rr", "tls-block": "tlsb"}
 
 
