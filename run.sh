@@ -17,7 +17,7 @@ usage() {
 usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug] [--kernel]
        $PROG --resume DIR
        $PROG report DIR [--baseline BENCH:PARAM=VALUE]
-       $PROG compare DIR DIR... [--baseline N|DIR] [--out DIR]
+       $PROG compare DIR DIR [DIR...] [--baseline N|DIR] [--out DIR]
        $PROG --list | --dry-run [PROFILE] | --help
 
 Runs the sweep PROFILE (default: quick) of build/pcpubench and leaves
@@ -47,7 +47,10 @@ A results directory holds:
   profile, state   the profile used; completed steps (for --resume),
                    each with the revision and binary sha256 it ran with
   raw/ logs/       each step's CSV; stdout/stderr of every step
-  report.txt       <= 72 columns: machine summary, per benchmark tables
+  report.txt       <= 72 columns: first the findings (one entry per
+                   claim of the 2006 thread: figure, strategies,
+                   condition, U-test mark, step; or why this run cannot
+                   settle it), then machine summary, per benchmark tables
                    (median, rCV%, % against the baseline strategy,
                    * = Mann-Whitney U p<0.05; for difference metrics
                    such as tlb_cost the signed difference and the IQR
@@ -80,7 +83,9 @@ so, and each step keeps the revision it ran with.
 report DIR     regenerate report.txt and plots/ from DIR's files only.
                --baseline access:strategy=segment changes a baseline
                (defaults: strategy=offset-array; tlb: page=4k).
-compare DIR... match the runs' rows by parameters (parameters that are
+compare DIR... any number of directories (the first is the baseline;
+               their findings side by side), not one alone;
+               match the runs' rows by parameters (parameters that are
                fixed but differ between the directories, e.g. page=4k
                against page=2m, are left out of the match and named) and
                print a table per metric: medians, ratio to the baseline

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,4 +433,28 @@ int bc_sysfs_cpulist(const char *name, char *buf, size_t len)
 		buf[2 * n + 1] = '\0';
 	}
 	return 0;
+}
+
+uint64_t bc_rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+int bc_default_cpu(void)
+{
+	cpu_set_t set;
+	int i, last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	return last < 0 ? 0 : last;
 }

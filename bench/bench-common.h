@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pcpu.h"
 #include "pcpu-out.h"
@@ -138,5 +139,9 @@ int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
 int bc_sysfs_cpulist(const char *name, char *buf, size_t len);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
+/* xorshift64* step: the next pseudo-random number from *s (nonzero). */
+uint64_t bc_rng_next(uint64_t *s);
+/* The last CPU this thread may run on (0 when unknown). */
+int bc_default_cpu(void);
 
 #endif

@@ -571,6 +571,19 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 
 	pcpu_counter_sum(run->rt, PCPU_OFF(churn_ops), &sum);
 	pcpu_counter_folded(run->rt, PCPU_OFF(churn_ops), &folded);
+	/*
+	 * Test hook, after the run (never in the workers' loop): so that the
+	 * report's invariant check can be tested on a real failing run.
+	 * PCPU_TEST_INJECT=read_sum_mismatch or lost_updates.
+	 */
+	{
+		const char *inj = getenv("PCPU_TEST_INJECT");
+
+		if (inj && !strcmp(inj, "read_sum_mismatch"))
+			run->reads++;
+		else if (inj && !strcmp(inj, "lost_updates"))
+			run->done++;
+	}
 
 	/* ---- rows ---- */
 	snprintf(rc.rate, sizeof(rc.rate), "%g", rate);

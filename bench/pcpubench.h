@@ -18,7 +18,8 @@
 	X(tlb, "TLB reach and miss penalties, by pointer chase")              \
 	X(churn, "throughput, latency and correctness under CPU hotplug")    \
 	X(numa, "where each CPU's area lives; node x node latency")         \
-	X(mem, "memory reserved and committed, possible versus online CPUs")\
+	X(mem, "memory reserved and committed, possible versus online CPUs") \
+	X(workload, "slowdown of a program doing other work, per strategy") \
 	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)")
 
 #define PCPUBENCH_X_DECL(name, desc) int cmd_##name(int argc, char **argv);

@@ -28,7 +28,6 @@ set offsets 0.5, 0.5, graph 0.05, 0
 eval xticsdef
 eval marks
 if (term eq "dumb") {
-	unset xlabel
 	plot for [i=0:nseries-1] datafile index i using 1:2 \
 		with points title word(titles, i+1)
 } else {

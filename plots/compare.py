@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""compare.py - compare pcpubench results directories, mmtests style.
+"""compare - compare pcpubench results directories, mmtests style.
 
-usage: /usr/bin/python3 plots/compare.py DIR DIR... [--baseline N|DIR]
-           [--out OUTDIR] [--metric M]... [--no-plots]
+usage: ./run.sh compare DIR DIR [DIR...] [--baseline N|DIR] [--out OUTDIR]
+           [--metric M]... [--no-plots]
 
 Rows are matched by their parameters. A parameter that is fixed within
 each directory but differs between them (page=4k in one, page=2m in the
@@ -14,9 +14,14 @@ p<0.05; a warning when fewer than 9 repetitions make the test weak.
 At most 72 columns. Reads only the directories' files, so results
 copied from other machines work.
 
+Any number of directories (machines, kernels): the first (or
+--baseline) is the base; every other gets a median and a ratio column,
+two per table, and the findings of each are printed side by side.
 Writes OUTDIR/compare.txt and overlay plots OUTDIR/overlay-BENCH.png and
 .txt (default OUTDIR: results/compare_<UTC time>, never overwritten);
-prints the text. Exit: 0 ok, 2 usage error.
+prints the text. Exit: 0 ok, 1 cannot write OUTDIR, 2 usage error (one
+directory, a directory that is not a results directory, directories of
+different results schema versions).
 """
 
 import datetime
@@ -25,12 +30,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
                           fmt_diff, is_difference, mann_whitney,
-                          plot_specs, vkey, wrap, xlabel)
+                          plot_specs, vkey, wrap, xlabel, Labels,
+                          NotResults)
 
-LABEL_W = 26
 PER_TABLE = 2          # other directories per table (72 columns)
 
 
@@ -117,14 +123,9 @@ def table(runs, bench, metric, keys, differs, notes):
         onames = [p for p in OUTCOME if any(
             p in r.benches[bench].params for r in runs
             if bench in r.benches)]
-        out += wrap("point = " + (" ".join(keys[i] for i in vary)
-                                  or "(all)") + " [%s]" % "/".join(onames))
         out += wrap("[%s] is what was obtained, not matched on; A|B.. "
                     "where the directories got different ones (the "
                     "comparison crosses them)" % "/".join(onames))
-    else:
-        out += wrap("point = " + (" ".join(keys[i] for i in vary)
-                                  or "(all)"))
     if diff:
         out += wrap("%s is a difference (near 0 or below): diff = median "
                     "minus %s's median%s, not a ratio" % (
@@ -133,25 +134,42 @@ def table(runs, bench, metric, keys, differs, notes):
     others = list(range(1, len(runs)))
     chunks = [others[i:i + PER_TABLE]
               for i in range(0, len(others), PER_TABLE)] or [[]]
+
+    def lrow(k):
+        r = [k[i] for i in vary]
+        got = [",".join(sorted(o.get(k, ()))) or "-" for o in outs]
+        present = [g for g in got if g != "-"]
+        if any(outs):
+            r.append("[%s]" % (present[0] if len(set(present)) == 1
+                               else "|".join(got)) if present else "[-]")
+        return r
+    lnames = [keys[i] for i in vary] + (["[got]"] if any(outs) else [])
     for ci, chunk in enumerate(chunks):
         if ci:
             out.append("")
-        LABEL_W = WIDTH - 10 - 18 * len(chunk) - 1
+        lab = Labels(lnames, [lrow(k) for k in ks],
+                     WIDTH - 10 - 18 * len(chunk) - 1)
+        LABEL_W = lab.width
+        if ci == 0:
+            out += lab.legend_lines()
         h1 = "%-*s %9s" % (LABEL_W, "", letters(0))
-        h2 = "%-*s %9s" % (LABEL_W, "point", "median")
+        h2 = "%-*s %9s" % (LABEL_W, lab.header(), "median")
         for j in chunk:
             h1 += " %9s %6s " % (letters(j), "")
             h2 += " %9s %6s " % ("median", "diff" if diff else "ratio")
         out += [h1.rstrip(), h2.rstrip()]
-        for k in ks:
-            label = " ".join(k[i] for i in vary) or "(all)"
+        gprev = None
+        for k in sorted(ks, key=lambda k: [vkey(lnames[g], lrow(k)[g])
+                                           for g in lab.groups]):
+            g = lab.group_of(lrow(k))
+            if g is not None and g != gprev:
+                out.append(g)
+                gprev = g
+            label = lab.label(lrow(k))
             got = [",".join(sorted(o.get(k, ()))) or "-" for o in outs]
             present = [g for g in got if g != "-"]
-            if present:
-                label += " [%s]" % (present[0] if len(set(present)) == 1
-                                    else "|".join(got))
-                if len(set(present)) > 1:
-                    notes["crossed"] = notes.get("crossed", 0) + 1
+            if present and len(set(present)) > 1:
+                notes["crossed"] = notes.get("crossed", 0) + 1
             base = Stats(per[0].get(k, []))
             cells = "%9s" % (fmt(base.median) if per[0].get(k) else "-")
             reasons = set(base.na_reasons) if not base.n else set()
@@ -183,9 +201,6 @@ def table(runs, bench, metric, keys, differs, notes):
                 elif st.n and base.n:
                     ratio = "-"
                 cells += " %9s %6s%s" % (fmt(st.median), ratio, sig)
-            if len(label) > LABEL_W:
-                out += wrap(label)
-                label = ""
             out.append(("%-*s %s" % (LABEL_W, label, cells)).rstrip())
             if reasons:
                 notes["na"] |= reasons
@@ -203,6 +218,12 @@ def header(runs, base_note):
             out += wrap("WARNING: %s is INCOMPLETE (%s, %d of %s steps)"
                         % (letters(i), st.get("status", "?"),
                            len(st["steps"]), st["total"]), "    ")
+        for p in r.incomplete():
+            out += wrap("WARNING: %s is INCOMPLETE: %s" % (letters(i), p),
+                        "    ")
+        ok, inv = findings.invariants(r)
+        if not ok and inv:
+            out += wrap("WARNING: %s: %s" % (letters(i), inv), "    ")
         nf = sum(1 for s in st.get("steps", []) if s["status"] == "failed")
         if nf:
             out += wrap("WARNING: %s had %d failed step(s)"
@@ -306,13 +327,9 @@ def main(argv):
             dirs.append(a)
         i += 1
     if len(dirs) < 2:
-        print("compare: give at least two results directories",
-              file=sys.stderr)
+        print("compare: give at least two results directories (got %d)"
+              % len(dirs), file=sys.stderr)
         return 2
-    for d in dirs:
-        if not os.path.isdir(d):
-            print("compare: no directory '%s'" % d, file=sys.stderr)
-            return 2
     bi = 0
     if base is not None:
         if base.isdigit() and 1 <= int(base) <= len(dirs):
@@ -325,8 +342,22 @@ def main(argv):
                 return 2
             bi = ab.index(os.path.abspath(base))
     dirs = [dirs[bi]] + dirs[:bi] + dirs[bi + 1:]
-    runs = [Run(d) for d in dirs]
+    runs = []
+    for d in dirs:
+        try:
+            runs.append(Run(d))
+        except NotResults as e:
+            print("compare: %s" % e, file=sys.stderr)
+            return 2
+    schemas = [r.schema() or "none" for r in runs]
+    if len(set(schemas)) > 1:
+        print("compare: the directories have different results schema "
+              "versions (%s); compare results of one schema" % ", ".join(
+                  "%s %s" % (r.name, sc) for r, sc in zip(runs, schemas)),
+              file=sys.stderr)
+        return 2
     lines = header(runs, "" if bi == 0 else " (--baseline)")
+    lines += [""] + findings.side_by_side(runs, letters)
     notes = {"minn": 10 ** 9, "tests": 0, "na": set()}
     benches = []
     for r in runs:
@@ -334,10 +365,16 @@ def main(argv):
             if b not in benches:
                 benches.append(b)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if do_plots and outdir is None:
-        outdir = new_outdir(root)
-    elif outdir:
-        os.makedirs(outdir, exist_ok=True)
+    try:
+        if do_plots and outdir is None:
+            outdir = new_outdir(root)
+        elif outdir:
+            os.makedirs(outdir, exist_ok=True)
+    except OSError as e:
+        print("compare: cannot create %s: %s" % (
+            getattr(e, "filename", None) or outdir, e.strerror or e),
+            file=sys.stderr)
+        return 1
     for b in benches:
         keys, differs = match_keys(runs, b)
         cfg = BENCH.get(b, {})
@@ -359,7 +396,13 @@ def main(argv):
         if missing and ms:
             lines += wrap("%s: no data in %s" % (b, ", ".join(missing)))
         if do_plots:
-            png, txt, msg = overlay(runs, b, outdir)
+            try:
+                png, txt, msg = overlay(runs, b, outdir)
+            except OSError as e:
+                print("compare: plots not written: %s: %s" % (
+                    getattr(e, "filename", None) or outdir,
+                    e.strerror or e), file=sys.stderr)
+                do_plots, txt = False, None
             if txt:
                 lines += [""] + txt
     lines.append("")
@@ -378,9 +421,14 @@ def main(argv):
     sys.stdout.write(text)
     if outdir:
         path = os.path.join(outdir, "compare.txt")
-        with open(path + ".tmp", "w") as f:
-            f.write(text)
-        os.replace(path + ".tmp", path)
+        try:
+            with open(path + ".tmp", "w") as f:
+                f.write(text)
+            os.replace(path + ".tmp", path)
+        except OSError as e:
+            print("compare: cannot write %s: %s" % (path, e.strerror or e),
+                  file=sys.stderr)
+            return 1
         print("compare: wrote %s" % outdir, file=sys.stderr)
     return 0
 

@@ -117,7 +117,7 @@ def make_figures(run, outdir):
         if div == 1 and top >= 1e5:
             ax.yaxis.set_major_formatter(EngFormatter(sep=""))
         ax.set_ylabel(spec["metric"] + (" (%s)" % unit if unit else ""))
-        ax.set_xlabel(xlabel(spec["x"]))
+        ax.set_xlabel(spec.get("xlabel") or xlabel(spec["x"]))
         sub = "\n".join(wrap(subtitle(spec), width=95))
         ax.set_title("(%s) %s%s" % (chr(ord("a") + k), spec["title"],
                                     "\n" + sub if sub else ""), loc="left",

@@ -65,7 +65,8 @@ def from_spec(spec, run):
             "ylab": "%s (%s)" % (spec["metric"], unit) if unit
             else spec["metric"], "yscale": scale,
             "yfmt": "%.1s%c" if scale == 1 and top >= 1e5 else "",
-            "xlab": xlabel(spec["x"]), "xmode": spec.get("xmode", "index"),
+            "xlab": spec.get("xlabel") or xlabel(spec["x"]),
+            "xmode": spec.get("xmode", "index"),
             "marks": spec.get("marks", [])}
 
 

@@ -32,8 +32,15 @@ BENCH = {
         "primary": ["ops_per_sec", "ops_rel_no_churn",
                     "online_latency_ns_p50", "online_latency_ns_p99",
                     "offline_latency_ns_p50", "offline_latency_ns_p99"],
-        # invariants: a count that must be 0, tabled per strategy
-        "must_be_zero": ["lost_updates", "read_errors"],
+        # invariants: a count that must be 0, tabled per strategy and
+        # checked on every run (a run that lacks one says so)
+        "must_be_zero": ["lost_updates", "read_sum_mismatch"],
+    },
+    "workload": {
+        "baseline": ("strategy", "segment"),
+        # pivot tables (report.workload_table) instead of a row per point
+        "pivot": ["slowdown_vs_segment_pct", "tlb_share_pct"],
+        "primary": [],
     },
     "tlb": {
         "baseline": ("page", "4k"),
@@ -64,7 +71,9 @@ OUTCOME = ("backing",)
 # near zero or negative by nature, so a percentage or ratio against a
 # base and a robust CV (IQR / median) mean nothing. Shown as the
 # absolute difference to the base in the metric's unit, with the IQR.
-DIFF_METRICS = ("tlb_cost", "tlb_excess_cycles")
+DIFF_METRICS = ("tlb_cost", "tlb_excess_cycles", "cycles_over_floor",
+                "slowdown_vs_ptr_pct", "slowdown_vs_segment_pct",
+                "tlb_share_pct")
 DIFF_SUFFIXES = ("_est", "_diff", "_delta", "_excess", "_excess_cycles")
 
 
@@ -82,16 +91,20 @@ def rev_clean(rev):
 
 
 STATUS_RE = re.compile(r"ok|multiplexed|estimated|derived|na:.+|flagged:.+")
-ORDER = ["access", "tlb", "churn", "numa", "mem"]
+ORDER = ["access", "tlb", "workload", "churn", "numa", "mem"]
 # Canonical order of values (the design's order, baseline first).
-CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid", "tls"],
-         "op": ["read", "write", "inc"], "mode": ["latency", "throughput"],
+CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid",
+                      "hybrid-segment", "tls", "ptr"],
+         "op": ["read", "write", "inc"],
+         "mode": ["path", "latency", "throughput", "cold"],
          "page": ["4k", "2m", "thp", "hugetlb"],
          "pattern": ["chase", "control", "summary"]}
 # Axis label (with its unit) of a parameter plotted along x.
 XLABEL = {"pressure": "competing working set (4 KiB pages touched "
                       "between accesses)",
           "pages": "pages touched (4 KiB pages, log2 scale)",
+          "workload-pages": "working set P (4 KiB pages, one line each; "
+                            "log2 scale)",
           "rate": "hotplug rate (events/s)",
           "possible": "possible CPUs", "online": "online CPUs",
           "vars": "per-CPU variables cycled through"}
@@ -210,9 +223,37 @@ def match(bench, point, where):
     return True
 
 
-def read_csv_file(path, benches, warnings):
-    with open(path, newline="") as f:
-        rd = csv.reader(f)
+def _text_lines(path, problems):
+    """The file's lines up to the first undecodable byte; a problem
+    (name, reason) for an empty file or invalid UTF-8."""
+    name = os.path.basename(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.strip():
+        problems.append((name, "empty file"))
+        return []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        problems.append((name, "invalid UTF-8 at byte %d (line %d); "
+                               "rows after it not read" % (e.start, line)))
+        text = data[:e.start].decode("utf-8")
+        text = text[:text.rfind("\n") + 1]
+    return text.splitlines()
+
+
+def read_csv_file(path, benches, warnings, problems=None):
+    """Rows of one tidy CSV into benches; problems gets (file, reason)
+    for what makes the file incomplete (empty, invalid UTF-8, no header,
+    malformed lines)."""
+    if problems is None:
+        problems = []
+    name = os.path.basename(path)
+    lines = _text_lines(path, problems)
+    nrows = [0, 0]                # good, malformed
+    if lines:
+        rd = csv.reader(lines)
         header = None
         for row in rd:
             if not row or (row[0].startswith("#")):
@@ -226,6 +267,7 @@ def read_csv_file(path, benches, warnings):
                     header = None
                 continue
             if header is None or len(row) != len(header):
+                nrows[1] += 1
                 if header is not None:
                     b = benches.get(row[0])
                     if b:
@@ -234,6 +276,7 @@ def read_csv_file(path, benches, warnings):
                         warnings.append("%s: malformed line"
                                         % os.path.basename(path))
                 continue
+            nrows[0] += 1
             d = dict(zip(header, row))
             name = d["bench"]
             b = benches.get(name)
@@ -242,15 +285,37 @@ def read_csv_file(path, benches, warnings):
             b.add_columns(header[1:-5])
             b.add({p: d[p] for p in header[1:-5]}, d["rep"], d["metric"],
                   d["value"], d["unit"], d["status"])
+    if lines and not nrows[0] and not any(n == name for n, _ in problems):
+        problems.append((name, "no data rows"))
+    if nrows[1]:
+        problems.append((name, "%d malformed line(s) ignored" % nrows[1]))
+
+
+class NotResults(Exception):
+    """A directory that is not a pcpubench results directory."""
+
+
+def is_results_dir(path):
+    """A results directory has run.sh's state or meta.json."""
+    return os.path.isdir(path) and (
+        os.path.isfile(os.path.join(path, "state")) or
+        os.path.isfile(os.path.join(path, "meta.json")))
 
 
 class Run:
     """One results directory."""
 
     def __init__(self, path):
+        if not os.path.isdir(path):
+            raise NotResults("%s: no such directory" % path)
+        if not is_results_dir(path):
+            raise NotResults("%s: not a results directory (no state or "
+                             "meta.json; make one with ./run.sh)" % path)
         self.path = os.path.abspath(path)
         self.name = os.path.basename(self.path.rstrip("/"))
         self.warnings = []
+        # (file, reason): what makes a step's data incomplete
+        self.problems = []
         self.meta = {}
         mp = os.path.join(path, "meta.json")
         if os.path.exists(mp):
@@ -263,15 +328,39 @@ class Run:
             self.warnings.append("no meta.json")
         self.state = read_state(os.path.join(path, "state"))
         self.benches = {}
-        for fn in sorted(os.listdir(path)):
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as e:
+            raise NotResults("%s: cannot list: %s" % (path, e.strerror))
+        for fn in names:
             if fn.endswith(".csv"):
                 try:
                     read_csv_file(os.path.join(path, fn), self.benches,
-                                  self.warnings)
-                except (OSError, csv.Error, UnicodeDecodeError) as e:
-                    self.warnings.append("%s: %s" % (fn, e))
+                                  self.warnings, self.problems)
+                except OSError as e:
+                    self.problems.append((fn, "unreadable: %s"
+                                          % (e.strerror or e)))
+                except csv.Error as e:
+                    self.problems.append((fn, "not CSV: %s" % e))
         for b in self.benches.values():
             b.finish()
+        # a step recorded ok whose benchmark has no CSV (or no rows)
+        for s in self.state["steps"]:
+            if s["status"] != "ok":
+                continue
+            fn = s["bench"] + ".csv"
+            if s["bench"] not in self.benches and \
+                    not any(p[0] == fn for p in self.problems):
+                self.problems.append((fn, "missing (step %s ran ok)"
+                                      % s["n"]))
+
+    def schema(self):
+        return self.meta.get("schema") if isinstance(self.meta, dict) \
+            else None
+
+    def incomplete(self):
+        """One line per problem: 'access.csv: empty file'."""
+        return ["%s: %s" % p for p in self.problems]
 
     def bench_names(self):
         names = [b for b in ORDER if b in self.benches]
@@ -556,6 +645,87 @@ def short_status(st):
         st, "f" if st.startswith("flagged") else "?")
 
 
+# ----------------------------------------------------------- table labels
+
+LABEL_W = 34          # widest point label (the numbers take the rest)
+# Short keys for long parameter values, used (with a legend above the
+# table) when a table's point labels would not fit in LABEL_W.
+SHORTV = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
+          "hybrid": "hyb", "hybrid-segment": "hseg", "latency": "lat",
+          "throughput": "tput", "interleave": "intl", "implicit": "impl",
+          "round-robin": "rr", "tls-block": "tlsb"}
+
+
+class Labels:
+    """Point labels in columns, one per varying parameter, that never
+    wrap: padded to the widest value; long values replaced by short
+    keys (legend) when needed; and when even that is too wide, the
+    widest column becomes a group heading ('page=2m:') above its rows."""
+
+    def __init__(self, names, rows, width=LABEL_W):
+        # names: column names; rows: tuples of values (as printed)
+        self.names = list(names)
+        self.group = None
+        self.legend = {}
+        self.map = {}
+        cols = list(range(len(names)))
+
+        def widths():
+            return [max([len(self.value(r[i])) for r in rows] +
+                        [len(names[i])]) for i in cols]
+
+        w = widths()
+        if sum(w) + len(w) - 1 > width:
+            flat = {x.strip("[]") for r in rows for x in r}
+            self.map = {v: k for v, k in SHORTV.items() if v in flat}
+            self.legend = {k: v for v, k in self.map.items()}
+            w = widths()
+        cand = [i for i in cols[1:] if not names[i].startswith("[")]
+        groups = []
+        while sum(w[i] for i in cols) + len(cols) - 1 > width and cand:
+            # the column with the fewest values heads groups of rows
+            g = min(cand, key=lambda i: (len({r[i] for r in rows}), -w[i]))
+            groups.append(g)
+            cand.remove(g)
+            cols = [i for i in cols if i != g]
+        self.groups = groups
+        self.group = groups[0] if groups else None
+        self.cols = cols
+        self.w = w
+        self.width = min(width, max(5, sum(w[i] for i in cols) +
+                                    len(cols) - 1))
+
+    def value(self, v):
+        if v.startswith("[") and v.endswith("]"):
+            return "[%s]" % "/".join(self.map.get(x, x)
+                                     for x in v[1:-1].split("/"))
+        return self.map.get(v, v)
+
+    def label(self, row):
+        s = " ".join(self.value(row[i]).ljust(self.w[i])
+                     for i in self.cols).rstrip() or "(all)"
+        return s if len(s) <= self.width else s[:self.width - 1] + "~"
+
+    def header(self):
+        return " ".join(self.names[i].ljust(self.w[i])
+                        for i in self.cols).rstrip() or "point"
+
+    def group_key(self, row):
+        return [row[g] for g in self.groups]
+
+    def group_of(self, row):
+        if not self.groups:
+            return None
+        return " ".join("%s=%s" % (self.names[g], row[g])
+                        for g in self.groups) + ":"
+
+    def legend_lines(self):
+        if not self.legend:
+            return []
+        return wrap("keys: " + ", ".join("%s %s" % kv for kv in
+                                          sorted(self.legend.items())))
+
+
 # ------------------------------------------------------------------ plots
 
 def pick_metric(bench, candidates, where=None):
@@ -603,6 +773,13 @@ def resolve(bench, spec):
             continue
         if len({pt[pi] for pt in pts}) <= 1:
             continue
+        # a parameter that follows from the series (access and layout
+        # from the strategy) is neither held nor named
+        per_s = {}
+        for pt in pts:
+            per_s.setdefault(tuple(pt[i] for i in si), set()).add(pt[pi])
+        if si and all(len(v) == 1 for v in per_s.values()):
+            continue
         per_x = {}
         for pt in pts:
             per_x.setdefault(xs_key(pt), set()).add(pt[pi])
@@ -637,7 +814,7 @@ def resolve(bench, spec):
     # that a reader a year later knows the conditions (online=2 ...)
     const = {}
     for pi, p in enumerate(bench.params):
-        if p in free or p in fixed or p in outcome:
+        if p in free or p in fixed or p in outcome or p in OUTCOME:
             continue
         vs = {pt[pi] for pt in pts}
         if len(vs) == 1 and list(vs)[0] not in ("", "-", "*"):
@@ -722,6 +899,23 @@ def plot_specs(bench):
                           "pool": ["rate"],
                           "title": "churn: CPU online/offline latency "
                                    "(p50, p99 of each run) by strategy"})
+    elif b.name == "workload" and "pages" in P and "strategy" in P:
+        m = "slowdown_vs_segment_pct"
+        if m not in b.metrics:
+            m = pick_metric(b, ["slowdown_vs_ptr_pct", "cycles_per_iter"])
+        accs = b.values("accesses") if "accesses" in P else [""]
+        where = {"page": "4k"} if "page" in P and \
+            "4k" in b.values("page") else {}
+        for a in accs:
+            w = dict(where, **({"accesses": a} if a else {}))
+            specs.append({"name": "workload-m%s" % a, "kind": "curve",
+                          "x": "pages", "series": ["strategy"],
+                          "metric": m, "xmode": "log", "where": w,
+                          "xlabel": XLABEL["workload-pages"],
+                          "exclude": ("strategy", "segment"),
+                          "title": "workload: %s vs working set, "
+                                   "M=%s update(s) per iteration"
+                                   % (m, a)})
     elif b.name == "numa" and "strategy" in P:
         m = pick_metric(b, BENCH["numa"]["primary"])
         ser = [p for p in ("placement", "phase") if p in P
@@ -748,8 +942,19 @@ def plot_specs(bench):
         if s.get("metric") is None:
             continue
         r = resolve_excluding(b, s)
-        if r:
-            out.append(r)
+        if not r:
+            continue
+        nums = [num_key(x) for x in r["xs"]]
+        if r["kind"] == "curve" and len(r["xs"]) <= 3:
+            # a few points imply no trend: markers with error bars
+            r["kind"] = "cat"
+        elif r["kind"] == "curve" and r.get("xmode") == "index" and \
+                len(nums) > 3 and all(k[0] == 0 and k[1] > 0
+                                      for k in nums):
+            vs = sorted(k[1] for k in nums)
+            if all(b2 / a2 >= 1.9 for a2, b2 in zip(vs, vs[1:])):
+                r["xmode"] = "log"      # a geometric sweep
+        out.append(r)
     return out
 
 

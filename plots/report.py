@@ -1,8 +1,7 @@
 #!/usr/bin/python3
-"""report.py - report.txt and plots for one pcpubench results directory.
+"""report - report.txt and plots for one pcpubench results directory.
 
-usage: /usr/bin/python3 plots/report.py DIR [--baseline BENCH:PARAM=VALUE]
-           [--no-plots] [--stdout]
+usage: ./run.sh report DIR [--baseline BENCH:PARAM=VALUE] [--no-plots]
 
 Reads DIR only (meta.json, state, profile, *.csv); never runs a
 benchmark. Writes, each file atomically:
@@ -11,7 +10,11 @@ benchmark. Writes, each file atomically:
   DIR/plots/NAME.txt      the same plot as plain text (dumb terminal)
   DIR/plots/figures.png   matplotlib multi-panel set (and figures.pdf),
                           skipped with a message without matplotlib
-Exit: 0 written, 2 usage error.
+report.txt opens with the findings block (plots/findings.py): one
+entry per claim of the 2006 thread, computed from the rows.
+Exit: 0 written, 1 cannot write (a read-only directory: the message
+names the file), 2 usage error (not a results directory, a --baseline
+that names nothing in the run).
 """
 
 import math
@@ -19,39 +22,31 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
+                          NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
                           mann_whitney, num_key, pick_metric, vkey,
                           plot_specs, rev_clean, shell_wrap, short_status,
                           wrap)
 
-LABEL_W = 34
-
-
 def min_exact_p(n1, n2):
     return min(1.0, 2.0 / math.comb(n1 + n2, n1)) if n1 and n2 else 1.0
 
 
-def row_line(label, n, med, rcv, pct, sig, flags):
+def row_line(label, n, med, rcv, pct, sig, flags, lw=LABEL_W):
     nums = "%3s %9s %6s %8s%-2s%s" % (n, med, rcv, pct, sig, flags)
-    if len(label) <= LABEL_W:
-        return ["%-*s %s" % (LABEL_W, label, nums)]
-    return wrap(label) + ["%-*s %s" % (LABEL_W, "", nums)]
+    return ["%-*s %s" % (lw, label, nums)]
 
 
-def na_line(label, n_na, reasons):
+def na_line(label, n_na, reasons, lw=LABEL_W):
     reason = "; ".join(reasons) or "na"
-    head = "%-*s %3s %9s  " % (LABEL_W, label if len(label) <= LABEL_W
-                               else "", 0, "NA")
-    out = wrap(label) if len(label) > LABEL_W else []
+    head = "%-*s %3s %9s  " % (lw, label, 0, "NA")
     room = WIDTH - len(head)
     if len(reason) <= room:
-        out.append(head + reason)
-    else:
-        out.append(head.rstrip())
-        out += wrap(reason, indent="    ")
-    return out
+        return [head + reason]
+    return [head.rstrip()] + wrap(reason, indent="    ")
 
 
 def pooled_samples(bench, metric, where, pool):
@@ -64,14 +59,18 @@ def pooled_samples(bench, metric, where, pool):
     return out
 
 
-def match_baseline(P, vary, bi, bv, bases, pt, outc=()):
-    """The baseline point for pt: equal in every varying requested
-    parameter (vary) whose value the baseline has at all (a parameter
-    that only other strategies use, like cpuid '-', is not matched);
-    ties broken by the same outcome (outc: the backing obtained, never
-    a reason to refuse a match), then by the preferred value (e.g.
-    cpuid=rseq)."""
+def match_baseline(P, vary, bi, bv, bases, pt, outc=(), allpts=()):
+    """The baseline point for pt, or None ('no base'): equal in every
+    varying requested parameter (vary) except one whose values depend
+    on the strategy (the baseline's and pt's strategy have no value in
+    common, like cpuid implicit for segment against rseq/tls for
+    offset-array, or layout); ties broken by the same outcome (outc:
+    the backing obtained, never a reason to refuse a match), then by
+    the preferred value (e.g. cpuid=rseq)."""
     basevals = {i: {b[i] for b in bases} for i in vary}
+    mine = {i: {q[i] for q in allpts if q[bi] == pt[bi]} for i in vary}
+    free = {i for i in vary if i != bi and mine[i] and
+            not (mine[i] & basevals[i])}
     best, bkey = None, None
     for b in bases:
         ok, exact = True, 0
@@ -80,7 +79,7 @@ def match_baseline(P, vary, bi, bv, bases, pt, outc=()):
                 continue
             if b[i] == pt[i]:
                 exact += 1
-            elif pt[i] in basevals[i]:
+            elif i not in free:
                 ok = False
                 break
         if not ok:
@@ -138,17 +137,46 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                     "base is median minus base median%s, and IQR "
                     "replaces rCV%%" % (", ".join(diffs),
                                         " in %s" % u if u else ""))
-    names = (["metric"] if multi else []) + [P[i] for i in mvary]
+    # columns that follow from the strategy (access, layout) are named
+    # once above the table, not in every label
+    si = P.index("strategy") if "strategy" in P else None
+    det = []
+    if si is not None and si in mvary:
+        for i in mvary:
+            if i == si:
+                continue
+            smap = {}
+            for pt in allpts:
+                smap.setdefault(pt[si], set()).add(pt[i])
+            if all(len(v) == 1 for v in smap.values()):
+                det.append(i)
+    if det:
+        smap = {}
+        for pt in allpts:
+            smap[pt[si]] = "/".join(pt[i] for i in det)
+        out += wrap("%s: %s" % ("/".join(P[i] for i in det), ", ".join(
+            "%s %s" % (k, smap[k]) for k in sorted(
+                smap, key=lambda v: vkey("strategy", v)))))
+    lmv = [i for i in mvary if i not in det]
+    names = (["metric"] if multi else []) + [P[i] for i in lmv]
     if outc:
-        names.append("[%s]" % " ".join(P[i] for i in outc))
-    out += wrap("point = " + " ".join(names))
+        names.append("[%s]" % "/".join(P[i] for i in outc))
+
+    def lrow(m, pt):
+        r = ([m] if multi else []) + [pt[i] for i in lmv]
+        if outc:
+            r.append("[%s]" % "/".join(pt[i] or "-" for i in outc))
+        return r
+    lab = Labels(names, [lrow(m, pt) for m, d in per.items() for pt in d])
     if outc:
         out += wrap("[%s] is what was obtained, not asked for: not "
                     "matched on; b = differs from its base row's"
                     % "/".join(P[i] for i in outc))
+    out += lab.legend_lines()
     spread = "IQR" if len(diffs) == len(per) else \
         "rCV%" if not diffs else "rCV/IQR"
-    out.append("%-*s %3s %9s %6s %8s" % (LABEL_W, "point", "n", "median",
+    lw = lab.width
+    out.append("%-*s %3s %9s %6s %8s" % (lw, lab.header(), "n", "median",
                                          spread, "vs base"))
     first_metric = True
     for m, d in per.items():
@@ -159,12 +187,18 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
         stats = {pt: Stats(s) for pt, s in d.items()}
         bases = [pt for pt in d if bi is not None and pt[bi] == bv]
         match = {pt: (pt if pt in bases else
-                      match_baseline(P, mvary, bi, bv, bases, pt, outc))
+                      match_baseline(P, mvary, bi, bv, bases, pt, outc,
+                                     list(d)))
                  for pt in d} if bi is not None else {pt: None for pt in d}
 
         def order(pt):
             b = match[pt]
-            k = [(1,)] if b is None else \
+            k = []
+            for g in lab.groups:
+                gi = g - (1 if multi else 0)
+                if 0 <= gi < len(lmv):
+                    k.append(vkey(P[lmv[gi]], pt[lmv[gi]]))
+            k += [(1,)] if b is None else \
                 [(0,)] + [vkey(P[i], b[i]) for i in vary if i != bi]
             k += [(0,) if pt == b else (1,)]
             k += [vkey(P[i], pt[i]) for i in vary]
@@ -179,9 +213,15 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
             if len(g) > 1 and all(stats[pt].n == 0 for pt in g) \
                     and len(rs) == 1:
                 collapsed.add(b)
+        gprev = None
         for pt in sorted(d, key=order):
             st = stats[pt]
             b = match[pt]
+            g = lab.group_of(lrow(m, pt))
+            if g is not None and g != gprev:
+                out.append(g)
+                gprev = g
+                prev = "start"
             if b in collapsed:
                 if b != prev:
                     if prev != "start":
@@ -199,13 +239,9 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                     and len(d) > len(bases) + 1:
                 out.append("")
             prev = b
-            label = " ".join(pt[i] for i in mvary) or "(all)"
-            if outc:
-                label += " [%s]" % "/".join(pt[i] or "-" for i in outc)
-            if multi:
-                label = ("%s %s" % (m, label)).strip()
+            label = lab.label(lrow(m, pt))
             if st.n == 0:
-                out += na_line(label, st.n_na, st.na_reasons)
+                out += na_line(label, st.n_na, st.na_reasons, lw)
                 notes["na"] += 1
                 continue
             pct, sig = "", ""
@@ -246,7 +282,7 @@ def metric_table(bench, metrics, where, baseline, notes, pool=()):
                 if len(rcv) > 6:
                     rcv = "%.0f" % st.rcv
             out += row_line(label, st.n, fmt(st.median), rcv, pct, sig,
-                            (" " + flags) if flags else "")
+                            (" " + flags) if flags else "", lw)
     return out
 
 
@@ -319,7 +355,12 @@ def steps_block(run):
         counts[s["status"]] = counts.get(s["status"], 0) + 1
     summ = ", ".join("%d %s" % (v, k) for k, v in sorted(counts.items()))
     nfail = counts.get("failed", 0)
-    if st.get("status") == "complete" and nfail:
+    probs = run.incomplete()
+    inv_ok, inv = findings.invariants(run)
+    if probs and st.get("status") == "complete":
+        out += wrap("run: INCOMPLETE (data): %d step(s) ran, but %s" % (
+            done, "; ".join(probs)))
+    elif st.get("status") == "complete" and nfail:
         out += wrap("run: complete with failures (%d failed), %d step(s): "
                     "%s" % (nfail, done, summ))
     elif st.get("status") == "complete":
@@ -330,6 +371,10 @@ def steps_block(run):
             total if total is not None else "?",
             (": " + summ) if summ else ""))
         out += wrap("finish it with: ./run.sh --resume %s" % run.path)
+        if probs:
+            out += wrap("incomplete data: " + "; ".join(probs))
+    if not inv_ok and inv:
+        out += wrap("run: " + inv)
     for s in steps:
         msg = s["msg"]
         out += wrap("%3s %-7s %s%s" % (s["n"], s["bench"], s["status"],
@@ -383,8 +428,76 @@ def text_plot(lines):
     return ["", "plot:"] + [ln[:WIDTH] for ln in lines]
 
 
+def workload_table(bench, m):
+    """A pivot of metric m (a % of the iteration): a row per working set
+    P, a column per strategy, a block per (page, M); '~' marks a median
+    within noise (per-rep IQR contains 0), '*' a U test p<0.05 of the
+    cycles against segment's (slowdown) or of the 4k against the 2m
+    cycles (tlb_share)."""
+    P = bench.params
+    if m not in bench.metrics or "pages" not in P:
+        return []
+    strats = [s for s in bench.values("strategy") if s != "segment" or
+              m != "slowdown_vs_segment_pct"
+              and any(pt[P.index("strategy")] == s
+                      for pt in bench.points(m))]
+    strats = strats[:7]
+    pages = [v for v in (bench.values("page") if "page" in P else [""])
+             if bench.points(m, {"page": v} if v else None)]
+    accs = bench.values("accesses") if "accesses" in P else [""]
+    fixed = [p for p in ("vars", "work") if p in P and
+             len(bench.values(p)) == 1]
+    out = ["", "-- workload: %s (%%), median of the per-rep values" % m]
+    if fixed:
+        out.append("fixed: " + " ".join("%s=%s" % (p, bench.values(p)[0])
+                                        for p in fixed))
+    other = "segment's" if m == "slowdown_vs_segment_pct" else \
+        "the same strategy's at 4k"
+    out += wrap("~ within noise (the per-rep IQR contains 0: no figure); "
+                "* U test p<0.05 on cycles_per_iter against %s" % other)
+    cw = max(7, min(9, (WIDTH - 8) // max(1, len(strats)) - 1))
+    head = "%7s" % "P" + "".join(" %*s" % (cw, SHORTV.get(s, s)[:cw])
+                                 for s in strats)
+    for pg in pages:
+        for a in accs:
+            where = {k: v for k, v in (("page", pg), ("accesses", a)) if v}
+            rows = []
+            for p in bench.values("pages"):
+                cells = []
+                for s in strats:
+                    w = dict(where, pages=p, strategy=s)
+                    sm = [x for pt in bench.points(m, w)
+                          for x in bench.samples[(pt, m)]]
+                    st = Stats(sm)
+                    if not st.n:
+                        cells.append("NA" if sm else "-")
+                        continue
+                    noise = any("within-noise" in f for f in st.flags)
+                    cy = [x for pt in bench.points("cycles_per_iter", w)
+                          for x in bench.samples[(pt, "cycles_per_iter")]]
+                    ow = dict(w, strategy="segment") \
+                        if m == "slowdown_vs_segment_pct" else \
+                        dict(w, page="4k")
+                    sg = [x for pt in bench.points("cycles_per_iter", ow)
+                          for x in bench.samples[(pt, "cycles_per_iter")]]
+                    t = mann_whitney(Stats(cy).vals, Stats(sg).vals)
+                    if noise:
+                        cells.append("~ ")
+                        continue
+                    mark = "*" if t and t[1] < 0.05 else " "
+                    cells.append("%+.1f%s" % (st.median, mark))
+                rows.append("%7s" % p + "".join(" %*s" % (cw, c)
+                                                for c in cells))
+            out += ["", "page=%s M=%s" % (pg or "?", a or "?"), head] + rows
+    keys = [s for s in strats if SHORTV.get(s, s) != s]
+    if keys:
+        out += wrap("keys: " + ", ".join("%s %s" % (SHORTV[s], s)
+                                         for s in keys))
+    return out
+
+
 def build_report(run, baselines, do_plots):
-    out = []
+    out = findings.block(run) + [""]
     prof = run.m("profile", "name")
     out += wrap("pcpubench report: %s (profile %s)" % (run.name, prof))
     out.append(run.summary_line())
@@ -415,6 +528,10 @@ def build_report(run, baselines, do_plots):
         nrows = sum(len(v) for v in bench.samples.values())
         reps = sorted({s["rep"] for v in bench.samples.values() for s in v},
                       key=num_key)
+        bad_files = [p for p in run.incomplete()
+                     if p.startswith(name + ".csv:")]
+        for p in bad_files:
+            out += wrap("INCOMPLETE: " + p)
         out += wrap("%d rows, %d metric(s), reps %s" % (
             nrows, len(bench.metrics),
             ",".join(reps) if len(reps) <= 4
@@ -435,13 +552,18 @@ def build_report(run, baselines, do_plots):
             alts = [a for a in alts if a in bench.metrics]
             if alts:
                 prim.append(pick_metric(bench, alts, where))
-        if not prim:
+        if not prim and "pivot" not in cfg:
             prim = bench.metrics[:2]
         baseline = baselines.get(name, cfg.get("baseline"))
         notes = {"na": 0, "minn": 10 ** 9, "pairs": set(),
                  "partial": set(), "flags": set(), "crossed": set()}
         shown = []
         groups = [prim] if cfg.get("combine") else [[m] for m in prim]
+        for pm in cfg.get("pivot", []):
+            t = workload_table(bench, pm)
+            out += t
+            if t:
+                shown.append(pm)
         for g in groups:
             t = metric_table(bench, g, where, baseline, notes,
                              cfg.get("pool", ()))
@@ -471,14 +593,16 @@ def build_report(run, baselines, do_plots):
             out += zero_table(bench, m)
         shown += zero
         out += other_metrics(bench, shown)
-        if "lost_updates" in bench.metrics:
-            lost = [s["value"] for v in
-                    (bench.samples[k] for k in bench.samples
-                     if k[1] == "lost_updates") for s in v
-                    if s["value"]]
-            out.append("lost_updates: %s" % (
-                "NONE (invariant held)" if not lost else
-                "FAILED: %d rep(s) lost updates" % len(lost)))
+        for m in cfg.get("must_be_zero", []):
+            if m not in bench.metrics:
+                out += wrap("%s: NOT EMITTED (an invariant this report "
+                            "checks on every run)" % m)
+                continue
+            bad = [s["value"] for v in
+                   (bench.samples[k] for k in bench.samples
+                    if k[1] == m) for s in v if s["value"]]
+            out.append("%s: %s" % (m, "NONE (invariant held)" if not bad
+                                   else "FAILED: %d rep(s) not 0" % len(bad)))
         if do_plots:
             first, made = True, []
             for spec in plot_specs(bench):
@@ -516,6 +640,38 @@ def atomic_write(path, text):
     os.replace(tmp, path)
 
 
+def check_baselines(run, baselines):
+    """A message for a --baseline naming nothing in the run, or None."""
+    for b, (p, v) in baselines.items():
+        bench = run.benches.get(b)
+        if bench is None:
+            return "--baseline %s:%s=%s: no %s rows in %s (benchmarks: " \
+                "%s)" % (b, p, v, b, run.name,
+                         ", ".join(run.bench_names()) or "none")
+        if p not in bench.params:
+            return "--baseline %s:%s=%s: %s has no parameter '%s' " \
+                "(parameters: %s)" % (b, p, v, b, p,
+                                      ", ".join(bench.params))
+        vals = bench.values(p)
+        if v not in vals:
+            return "--baseline %s:%s=%s: no row with %s=%s (values: %s)" \
+                % (b, p, v, p, v, ", ".join(vals))
+    return None
+
+
+def writable_dir(path):
+    """None if files can be created in path, else the reason."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, ".write-test.tmp")
+        with open(probe, "w"):
+            pass
+        os.remove(probe)
+        return None
+    except OSError as e:
+        return "%s: %s" % (path, e.strerror or e)
+
+
 def main(argv):
     args = argv[1:]
     if not args or args[0] in ("-h", "--help"):
@@ -525,13 +681,17 @@ def main(argv):
     i = 0
     while i < len(args):
         a = args[i]
-        if a == "--baseline" and i + 1 < len(args):
+        if a == "--baseline":
+            if i + 1 >= len(args):
+                print("report: --baseline needs BENCH:PARAM=VALUE",
+                      file=sys.stderr)
+                return 2
             spec = args[i + 1]
             try:
                 b, pv = spec.split(":", 1)
                 p, v = pv.split("=", 1)
             except ValueError:
-                print("report.py: --baseline wants BENCH:PARAM=VALUE, "
+                print("report: --baseline wants BENCH:PARAM=VALUE, "
                       "got '%s'" % spec, file=sys.stderr)
                 return 2
             baselines[b] = (p, v)
@@ -544,27 +704,54 @@ def main(argv):
         elif d is None and not a.startswith("-"):
             d = a
         else:
-            print("report.py: unknown argument '%s'" % a, file=sys.stderr)
+            print("report: unknown argument '%s' (see ./run.sh --help)"
+                  % a, file=sys.stderr)
             return 2
         i += 1
-    if d is None or not os.path.isdir(d):
-        print("report.py: no results directory '%s'" % d, file=sys.stderr)
+    if d is None:
+        print("report: give a results directory", file=sys.stderr)
         return 2
-    run = Run(d)
-    if do_plots:
-        os.makedirs(os.path.join(run.path, "plots"), exist_ok=True)
+    try:
+        run = Run(d)
+    except NotResults as e:
+        print("report: %s" % e, file=sys.stderr)
+        return 2
+    msg = check_baselines(run, baselines)
+    if msg:
+        print("report: " + msg, file=sys.stderr)
+        return 2
+    why = writable_dir(os.path.join(run.path, "plots")) if do_plots \
+        else None
+    if why:
+        print("report: plots not written: %s" % why, file=sys.stderr)
+        do_plots = False
     lines = build_report(run, baselines, do_plots)
+    if why:
+        lines += ["", "plots: not written (%s)" % why]
     long_ = [ln for ln in lines if len(ln) > WIDTH]
     if long_:
-        print("report.py: warning: %d line(s) cut to %d columns"
+        print("report: warning: %d line(s) cut to %d columns"
               % (len(long_), WIDTH), file=sys.stderr)
     text = "\n".join(ln.rstrip()[:WIDTH] for ln in lines) + "\n"
-    atomic_write(os.path.join(run.path, "report.txt"), text)
+    path = os.path.join(run.path, "report.txt")
+    rc = 0
+    try:
+        atomic_write(path, text)
+    except OSError as e:
+        try:
+            os.remove(path + ".tmp")
+        except OSError:
+            pass
+        print("report: cannot write %s: %s%s" % (
+            path, e.strerror or e, " (printed below instead)"
+            if to_stdout else " (use ./run.sh report DIR to print it)"),
+            file=sys.stderr)
+        rc = 1
     if to_stdout:
         sys.stdout.write(text)
-    else:
-        print("report: %s" % os.path.join(run.path, "report.txt"))
-    return 0
+    elif not rc:
+        print("report: %s" % path)
+    return rc
 
 
 if __name__ == "__main__":

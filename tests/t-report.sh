@@ -84,7 +84,7 @@ check "report: U test note below 9 repetitions" \
 	grep -q 'fewer than 9 repetitions' "$R"
 check "report: plain-text plot included" grep -q '^plot:' "$R"
 check "report: command to reproduce" grep -q 'build/pcpubench access' "$R"
-check "report: tlb summary table" grep -q '^l2_tlb_entries 4k' "$R"
+check "report: tlb summary table" grep -Eq '^l2_tlb_entries +4k' "$R"
 check "plots: PNG and text per benchmark" test -s \
 	"$T/na-vm/plots/access-strategies.png" -a -s \
 	"$T/na-vm/plots/tlb-curve.txt" -a -s "$T/na-vm/plots/churn-rate.png"
@@ -108,17 +108,17 @@ assert is_difference("dtlb_misses_per_op_est")
 assert not is_difference("cycles_per_op")
 EOF2
 check "report: hybrid at page=4k (backing thp) has a base" \
-	grep -Eq '^hybrid rseq read 4k \[thp\] .*%.* b$' "$R"
+	grep -Eq '^(hybrid|hyb) +(rseq +)?read +4k +\[thp\] .*%.* b$' "$R"
 check "report: no 'no base' row in the access tables" \
 	sh -c "! sed -n '/^== access/,/^== tlb/p' '$R' | grep -q 'no base'"
 check "report: backing shown in the label, the crossing explained" \
-	sh -c "grep -q '^point = strategy cpuid op page \[backing\]' '$R' && grep -q 'comparison crosses backings' '$R'"
+	sh -c "grep -Eq '^strategy +(cpuid +)?op +page +\[backing\]' '$R' && grep -q 'comparison crosses backings' '$R'"
 check "report: same backing as the base is not flagged" \
-	grep -Eq '^vm-area rseq read 2m \[thp\] .*%( \*)?$' "$R"
+	grep -Eq '^(vm-area|vm) +(rseq +)?read +2m +\[thp\] .*%( \*)?$' "$R"
 # difference metrics: absolute difference and IQR, no % and no rCV
 sed -n '/^-- access: tlb_cost/,/^$/p' "$R" >"$T/tlbc.txt"
 check "report: tlb_cost shows IQR, not rCV%" \
-	grep -Eq '^point +n +median +IQR +vs base' "$T/tlbc.txt"
+	grep -Eq '^strategy .* n +median +IQR +vs base' "$T/tlbc.txt"
 check "report: tlb_cost vs base is a signed difference" \
 	grep -Eq '^(segment|vm-area) .* [+-]0\.[0-9]+( \*)?$' "$T/tlbc.txt"
 check "report: tlb_cost: no % against the base" \
@@ -175,7 +175,7 @@ check "compare: U-test warning below 9 reps" \
 check "compare: incomplete dir flagged" grep -q 'C is INCOMPLETE' "$C"
 check "compare: table per metric" grep -q '^== access cycles_per_op' "$C"
 check "compare: backing not matched on, shown in the label" \
-	sh -c "! grep -q 'differs: backing' '$C' && grep -Eq '^hybrid rseq read 4k \[thp\]' '$C'"
+	sh -c "! grep -q 'differs: backing' '$C' && grep -Eq '^(hybrid|hyb) +(rseq +)?read +4k +\[thp\]' '$C'"
 check "compare: tlb_cost as a difference, not a ratio" \
 	sh -c "sed -n '/^== access tlb_cost/,/^==/p' '$C' | grep -q ' diff'"
 check "compare: overlay plot PNG and text" test -s \
@@ -186,6 +186,159 @@ check "compare: --baseline 2 puts two-node first" \
 	grep -q '^A two-node' "$T/cmp2.txt"
 check "compare: fewer than two dirs is a usage error (exit 2)" \
 	sh -c "'$ROOT/run.sh' compare '$T/na-vm' >/dev/null 2>&1; [ \$? = 2 ]"
+
+# ------------------------------------------------------------ findings
+R=$T/na-vm/report.txt
+check "findings: report.txt opens with the findings block" \
+	sh -c "head -1 '$R' | grep -q '^== findings'"
+awk 'NR > 1 && /^$/ { exit } { print }' "$R" >"$T/find.txt"
+check "findings: block of at most 30 lines ($(wc -l <"$T/find.txt"))" \
+	test "$(wc -l <"$T/find.txt")" -le 30
+check "findings: every claim present (1..6)" sh -c \
+	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$T/find.txt' || exit 1; done"
+check "findings: deref figure with strategies and U mark" \
+	grep -Eq '^  lat [0-9.]+ vs [0-9.]+ cyc \([+-][0-9]+%\) \*' "$T/find.txt"
+check "findings: a claim this run cannot settle says why" \
+	grep -q 'cannot be settled here: 1 NUMA node' "$T/find.txt"
+check "findings: absent metrics named with what would measure them" \
+	sh -c "grep -q 'path: not measured (needs access' '$T/find.txt' && grep -q 'breakdown: not measured' '$T/find.txt'"
+check "findings: step each figure comes from" \
+	grep -q '\[step 3 churn\]' "$T/find.txt"
+check "findings: two-node: remote pages of late CPUs per strategy" \
+	grep -q 'remote pages/late CPU' "$T/two-node/report.txt"
+
+# golden text: the report and compare of the checked-in fixtures
+G=$FIX/golden
+for f in na-vm two-node real-vm; do
+	rm -rf "$T/g-$f"
+	cp -r "$FIX/$f" "$T/g-$f" && mv "$T/g-$f" "$T/gold/$f" 2>/dev/null ||
+		{ mkdir -p "$T/gold"; mv "$T/g-$f" "$T/gold/$f"; }
+	"$PY" "$ROOT/plots/report.py" "$T/gold/$f" --no-plots >/dev/null 2>&1
+	check "golden: $f report.txt as in tests/fixtures/golden" \
+		cmp -s "$G/$f.report.txt" "$T/gold/$f/report.txt"
+done
+RV=$T/gold/real-vm/report.txt
+check "real-vm (real binary): every claim, lines <= 72" sh -c \
+	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$RV' || exit 1; done; awk 'length(\$0) > 72 { exit 1 }' '$RV'"
+check "real-vm: the workload claim has a figure or 'within noise'" \
+	grep -Eq '^  vm (max [+-][0-9.]+%|no slowdown outside noise)' "$RV"
+check "real-vm: both churn invariants checked and held" \
+	grep -q '^invariants held: lost_updates=0 (.*), read_sum_mismatch=0' "$RV"
+check "real-vm: workload pivot table per page and M" \
+	sh -c "grep -q '^-- workload: slowdown_vs_segment_pct' '$RV' && grep -q '^page=4k M=16' '$RV'"
+cp -r "$FIX/interrupted" "$T/gold/interrupted"
+"$ROOT/run.sh" compare "$T/gold/na-vm" "$T/gold/two-node" \
+	"$T/gold/interrupted" --no-plots >"$T/gold/compare.txt" 2>/dev/null
+check "golden: compare of three fixtures as in tests/fixtures/golden" \
+	cmp -s "$G/compare.txt" "$T/gold/compare.txt"
+check "compare: three dirs: a table per metric, two ratio columns" \
+	grep -Eq '^strategy .* median +median +ratio +median +ratio$' \
+	"$T/gold/compare.txt"
+check "compare: findings side by side, one line per directory" \
+	sh -c "grep -q '^== findings side by side' '$T/gold/compare.txt' && grep -q '^  C: ' '$T/gold/compare.txt'"
+
+# ---------------------------------------------------- bad input, bad data
+mkdir -p "$T/notres"
+"$PY" "$ROOT/plots/report.py" "$T/notres" >"$T/nr.out" 2>&1
+rc=$?
+check "report: not a results directory: exit 2, nothing written (rc=$rc)" \
+	sh -c "[ $rc = 2 ] && grep -q 'not a results directory' '$T/nr.out' && ! test -e '$T/notres/report.txt' && ! test -e '$T/notres/plots'"
+"$ROOT/run.sh" report "$T/notres" >"$T/nr2.out" 2>&1
+rc=$?
+check "run.sh report: not a results directory: exit 2 (rc=$rc)" \
+	sh -c "[ $rc = 2 ] && ! grep -q 'Traceback\|report.py' '$T/nr2.out'"
+"$ROOT/run.sh" compare "$T/na-vm" "$T/notres" --no-plots >"$T/nr3.out" 2>&1
+rc=$?
+check "compare: a non-results directory: exit 2 with its name (rc=$rc)" \
+	sh -c "[ $rc = 2 ] && grep -q 'notres: not a results directory' '$T/nr3.out'"
+"$ROOT/run.sh" compare "$T/na-vm" >"$T/one.out" 2>&1
+check "compare: one directory: message names no internals" \
+	sh -c "grep -q 'at least two' '$T/one.out' && ! grep -q 'python3\|compare.py\|Traceback' '$T/one.out'"
+cp -r "$FIX/two-node" "$T/schema2"
+"$PY" - "$T/schema2/meta.json" <<'EOF2'
+import json, sys
+m = json.load(open(sys.argv[1])); m["schema"] = "pcpubench-results/2"
+json.dump(m, open(sys.argv[1], "w"))
+EOF2
+"$ROOT/run.sh" compare "$T/na-vm" "$T/schema2" --no-plots >"$T/sch.out" 2>&1
+rc=$?
+check "compare: different schema versions: exit 2 (rc=$rc)" \
+	sh -c "[ $rc = 2 ] && grep -q 'different results schema' '$T/sch.out'"
+"$PY" "$ROOT/plots/report.py" "$T/na-vm" --no-plots \
+	--baseline access:strategy=nonexist >"$T/bl.out" 2>&1
+rc=$?
+check "report: --baseline naming no row: exit 2 with the values (rc=$rc)" \
+	sh -c "[ $rc = 2 ] && grep -q 'no row with strategy=nonexist (values: offset-array' '$T/bl.out'"
+# invalid UTF-8 in the middle, an empty CSV, a missing CSV
+cp -r "$FIX/na-vm" "$T/bad"
+"$PY" - "$T/bad/churn.csv" <<'EOF2'
+import sys
+p = sys.argv[1]; lines = open(p, "rb").read().split(b"\n")
+mid = len(lines) // 2
+lines[mid] = lines[mid][:10] + b"\xff\xfe" + lines[mid][10:]
+open(p, "wb").write(b"\n".join(lines))
+EOF2
+: >"$T/bad/numa.csv"
+rm -f "$T/bad/tlb.csv"
+"$PY" "$ROOT/plots/report.py" "$T/bad" --no-plots >/dev/null 2>&1
+check "report: invalid UTF-8, empty, missing CSV: run INCOMPLETE" \
+	grep -q '^run: INCOMPLETE (data)' "$T/bad/report.txt"
+check "report: each reason named (UTF-8 byte, empty, missing)" sh -c \
+	"grep -q 'churn.csv: invalid UTF-8 at byte' '$T/bad/report.txt' && grep -q 'numa.csv: empty file' '$T/bad/report.txt' && grep -q 'tlb.csv: missing (step 2 ran ok)' '$T/bad/report.txt'"
+"$ROOT/run.sh" compare "$T/na-vm" "$T/bad" --no-plots >"$T/badc.out" 2>&1
+check "compare: the incomplete directory flagged with the reason" \
+	grep -q 'B is INCOMPLETE: churn.csv: invalid UTF-8' "$T/badc.out"
+# a read-only results directory (a read-only bind mount in a private
+# mount namespace; root ignores permission bits)
+cp -r "$FIX/na-vm" "$T/ro"
+if unshare -m true 2>/dev/null; then
+	unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' && '$PY' '$ROOT/plots/report.py' '$T/ro' >'$T/ro.out' 2>&1; echo \$? >'$T/ro.rc'"
+	check "report: read-only dir: one-line message naming the file, exit 1" \
+		sh -c "[ \"\$(cat '$T/ro.rc')\" = 1 ] && grep -q 'cannot write $T/ro/report.txt: Read-only' '$T/ro.out' && ! grep -q Traceback '$T/ro.out'"
+	unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' && '$ROOT/run.sh' compare '$FIX/na-vm' '$FIX/two-node' --out '$T/ro' >'$T/roc.out' 2>&1; echo \$? >'$T/roc.rc'"
+	check "compare --out read-only: one-line message, exit 1" \
+		sh -c "[ \"\$(cat '$T/roc.rc')\" = 1 ] && grep -q 'Read-only' '$T/roc.out' && ! grep -q Traceback '$T/roc.out'"
+else
+	echo "skip read-only checks: unshare -m not permitted here"
+fi
+# vs base: a point the baseline strategy lacks gets 'no base' (issue 9)
+printf '%s\n' "mem --strategy offset-array,segment --possible 64 --online 16" \
+	"mem --strategy segment,vm-area --possible 64 --online 2" >"$T/prof-nb"
+"$ROOT/run.sh" "$T/prof-nb" --label nb >/dev/null 2>&1
+DNB=$(ls -d "$T"/results/*_nb | head -1)
+check "report: vs base only at the same point, else 'no base'" sh -c \
+	"grep -Eq '^segment +2 .* no base' '$DNB/report.txt' && ! grep -Eq '^segment +2 .*%' '$DNB/report.txt'"
+# invariants from a real failing run (the churn test hook)
+if [ -x "$ROOT/build/pcpubench" ]; then
+	printf '%s\n' "churn --strategy segment --backend sim --possible 8 --online 2 --rate 0 --duration 0.2 --repeat 1" >"$T/prof-inv"
+	PCPUBENCH=$ROOT/build/pcpubench PCPU_TEST_INJECT=read_sum_mismatch \
+		"$ROOT/run.sh" "$T/prof-inv" --label inv >/dev/null 2>&1
+	rc=$?
+	DI=$(ls -d "$T"/results/*_inv | head -1)
+	check "invariant: a real churn run with read_sum_mismatch: exit 1 (rc=$rc)" \
+		test "$rc" = 1
+	check "invariant: flagged in the findings and the run line" sh -c \
+		"grep -q '^INVARIANT FAILED: read_sum_mismatch 1 in 1 run' '$DI/report.txt' && grep -q '^run: INVARIANT FAILED' '$DI/report.txt'"
+	check "invariant: read_sum_mismatch tabled: NOT 0, and FAILED" sh -c \
+		"grep -Eq '^segment +1 +1 +1 +0  NOT 0' '$DI/report.txt' && grep -q '^read_sum_mismatch: FAILED' '$DI/report.txt'"
+	PCPUBENCH=$ROOT/build/pcpubench "$ROOT/run.sh" "$T/prof-inv" \
+		--label inv0 >/dev/null 2>&1
+	DI0=$(ls -d "$T"/results/*_inv0 | head -1)
+	check "invariant: the same run without the hook holds both" \
+		grep -q '^invariants held: lost_updates=0 (1 runs), read_sum_mismatch=0 (1 runs)' "$DI0/report.txt"
+fi
+# profiles: tlb runs before access (access uses its calibration)
+bad=
+for f in "$ROOT"/profiles/*; do
+	a=$(grep -n '^access ' "$f" | head -1 | cut -d: -f1)
+	t=$(grep -n '^tlb ' "$f" | head -1 | cut -d: -f1)
+	[ -z "$a" ] && continue
+	{ [ -n "$t" ] && [ "$t" -lt "$a" ]; } || bad="$bad $(basename "$f")"
+done
+check "profiles: tlb before access in every profile${bad:+ (not:$bad)}" \
+	test -z "$bad"
+check "profiles: quick and full run the workload" sh -c \
+	"grep -q '^workload ' '$ROOT/profiles/quick' && grep -q '^workload ' '$ROOT/profiles/full'"
 
 # ------------------------------------------------------------- run.sh
 check "run.sh --help describes compare, report, resume" sh -c \
@@ -232,7 +385,7 @@ printf '%s\n' "mem --strategy offset-array,vm-area --possible 1024 --online 2" \
 "$ROOT/run.sh" "$T/prof-mem" --label t5 >/dev/null 2>&1
 D5=$(ls -d "$T"/results/*_t5 | head -1)
 check "mem: report rows at online 2 and online 16" sh -c \
-	"grep -Eq '^vm-area 2 ' '$D5/report.txt' && grep -Eq '^vm-area 16 ' '$D5/report.txt'"
+	"grep -Eq '^vm-area +2 ' '$D5/report.txt' && grep -Eq '^vm-area +16 ' '$D5/report.txt'"
 check "mem: plot has one series per online count" \
 	test "$(grep -c '^# series' "$D5/plots/data/mem.dat")" = 2
 # profiles: mem/churn counts are single (a list would be a cpulist),
