@@ -33,11 +33,15 @@ bad "--pages" --pages 64,16
 bad "--pages" --pages abc
 bad "--accesses" --accesses 0
 bad "--accesses" --accesses 257
-bad "--accesses" --accesses 4,4
 bad "--vars" --vars 0
 bad "--work" --work 5000
 bad "--page" --page 1g
-bad "--strategy" --strategy segment,segment
+# A repeated list item is folded once, as in every command.
+n=$("$BIN" workload --strategy segment,segment --pages 16 --accesses 4,4 \
+	--page 4k --repeat 1 --tries 1 --min-time 0.0002 --format csv 2>/dev/null |
+	grep -c '^workload,segment,.*,cycles_per_iter,')
+[ "$n" = 1 ] && ok "segment,segment and 4,4: folded once (1 row)" ||
+	no "segment,segment and 4,4: $n cycles rows, want 1"
 bad "unknown strategy" --strategy bogus
 bad "--min-time" --min-time nan
 bad "unexpected argument" extra

@@ -62,7 +62,7 @@ append="console=ttyS0 ${PCPU_GUEST_KARGS:-quiet} panic=-1 oops=panic"
 [ -n "$checks" ] && append="$append pcpu.checks=$checks"
 
 # One socket per node, 2 cores each: CPUs 0-1 socket 0 node 0, 2-3 socket 1
-# node 1; sockets 2 (node 0) and 3 (node 1) are empty at boot for QMP
+# node 1; sockets 2 (node 0), 3 and 4 (node 1) are empty at boot for QMP
 # device_add. (One package spanning two nodes trips the kernel's
 # topology_sane() warning.) maxcpus must exceed 8: with 8 or fewer possible
 # CPUs Linux uses flat logical APIC mode, in which IPIs to a hot-added vCPU
@@ -79,7 +79,7 @@ set -- -accel "${PCPU_GUEST_ACCEL:-tcg,thread=single}" -cpu "${PCPU_GUEST_CPU:-m
 	-numa node,nodeid=0,memdev=m0 -numa node,nodeid=1,memdev=m1 \
 	-numa cpu,node-id=0,socket-id=0 -numa cpu,node-id=1,socket-id=1 \
 	-numa cpu,node-id=0,socket-id=2 -numa cpu,node-id=1,socket-id=3 \
-	-numa cpu,node-id=0,socket-id=4 \
+	-numa cpu,node-id=1,socket-id=4 \
 	-kernel "$kernel" -initrd "$out/initrd.gz" -append "$append" \
 	-serial "file:$out/serial.log" -monitor none \
 	-qmp "unix:$out/qmp.sock,server=on,wait=off"
