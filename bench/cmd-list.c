@@ -11,6 +11,7 @@
 
 #include "pcpu.h"
 #include "pcpu-counters.h"
+#include "access.h"
 #include "bench-common.h"
 #include "pcpubench.h"
 
@@ -118,8 +119,13 @@ int cmd_list(int argc, char **argv)
 		printf("  %-13s %s\n", #name, desc);
 	PCPUBENCH_COMMANDS(LIST_X_CMD)
 #undef LIST_X_CMD
-	printf("  access ops:   read, write, inc (64-bit add 1); modes latency, "
-	       "throughput\n");
+	printf("  access ops:  ");
+#define LIST_X_AL(id, name) printf(" %s", name);
+	AL_OPS(LIST_X_AL)
+	printf(" (inc: 64-bit add 1); modes");
+	AL_MODES(LIST_X_AL)
+#undef LIST_X_AL
+	printf(", and cold (--cold K: one isolated access after K pages)\n");
 	printf("\nbackings:\n");
 #define LIST_X_BACKING(id, name, desc) printf("  %-13s %s\n", name, desc);
 	PCPU_BACKINGS(LIST_X_BACKING)
