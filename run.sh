@@ -108,7 +108,9 @@ default.
 
 Environment: PCPUBENCH=PATH uses that binary and skips make;
 PCPU_RESULTS=DIR instead of results/; PCPU_SKIP_DEPS=1 skips the set-up
-check; PCPU_STOP_AFTER=N stops as if interrupted after N steps.
+check; PCPU_STOP_AFTER=N stops as if interrupted after N steps;
+PCPU_CALIBRATION=FILE the TLB calibration (default: DIR/tlb-calibration.csv,
+written by the run's tlb step, read by its access steps).
 EOF
 }
 
@@ -426,6 +428,10 @@ do_run() {
 		state_set resumed "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	fi
 	trap on_signal INT TERM HUP
+	# The TLB calibration is this run's own: the tlb step writes it in the
+	# results directory and access reads it from there (no input left by
+	# another run or user in ~/.cache), unless PCPU_CALIBRATION was set.
+	[ -n "${PCPU_CALIBRATION:-}" ] || export PCPU_CALIBRATION="$DIR/tlb-calibration.csv"
 
 	local failed=0 nsteps build_ok=1
 	nsteps=$(grep -c . <<<"$steps")
