@@ -31,9 +31,10 @@ def f3(v):
     if v is None:
         return "NA"
     a = abs(v)
-    for lim, suf in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
+    for lim, div, suf in ((1e9, 1e9, "G"), (1e6, 1e6, "M"),
+                          (1e4, 1e3, "k")):
         if a >= lim:
-            return "%.3g%s" % (v / lim, suf)
+            return "%.3g%s" % (v / div, suf)
     if a >= 100:
         return "%.0f" % v
     return "%.3g" % v
@@ -80,9 +81,10 @@ def step_cmds(run):
     return out
 
 
-def step_with(run, bench, words):
+def step_with(run, bench, words, without=()):
     """'step 9,10 numa' of the ok steps of bench whose profile line holds
-    every one of words (an option, or an option=value pair); falls back
+    every one of words (an option, or an option=value pair) and none of
+    without; falls back
     to step_of(run, bench) when the profile cannot be read."""
     cmds = step_cmds(run)
     if not cmds:
@@ -92,7 +94,8 @@ def step_with(run, bench, words):
         w = cmds.get(st["n"], [])
         if st["bench"] != bench or st["status"] != "ok" or not w:
             continue
-        if all(_has_word(w, x) for x in words):
+        if all(_has_word(w, x) for x in words) and \
+                not any(_has_word(w, x) for x in without):
             ns.append(st["n"])
     return "step %s %s" % (",".join(ns[:3]), bench) if ns else bench
 
@@ -183,7 +186,7 @@ def claim_deref(run):
     if b is None or "cycles_per_op" not in b.metrics:
         c.add("not measured in this run (needs the access step)")
         return c
-    c.step = step_of(run, "access")
+    c.step = step_with(run, "access", [], ["--late"])
     cond = {"op": "read", "pressure": "0", "page": "4k",
             "placement": "local", "vars": "1", "phase": "boot"}
     got = {}
@@ -220,8 +223,8 @@ def claim_deref(run):
                 bits.append("%s %+.0f%%%s%s" % (
                     lab, pct, mk, " (oa faster)" if pct < 0 and mk
                     else ""))
-    c.add("%sread, 1 var, 4k, boot CPU" % (
-        "lookup not chained: %s; " % ", ".join(bits) if bits else ""))
+    c.add("%sread, 1 var, 4k" % (
+        "not chained: %s; " % ", ".join(bits) if bits else ""))
     return c
 
 
@@ -317,8 +320,7 @@ def claim_tlb(run):
         pg = _samples(a, "pages_on_path", w, "strategy")
         base = _vals(d.get("segment", []))
         bits = []
-        for s in ("segment", "offset-array", "vm-area", "hybrid",
-                  "hybrid-segment"):
+        for s in ("segment", "offset-array", "vm-area", "hybrid"):
             if d.get(s) and Stats(d[s]).n:
                 mk = "" if s == "segment" else \
                     sig_mark(base, _vals(d[s])).strip()
@@ -421,14 +423,18 @@ def _modelled_remote(run, b):
         return None
     P = b.params
     by = _layout_of(b)
-    per = {}
+    per, first = {}, {}
     for pt in b.points("unit_node_remote", {"topology": "synthetic",
                                             "phase": "hotadded"}):
         if pt[P.index("cpu")] == "all":
             continue
+        # the layout decides: count one strategy per layout
+        lay, st = pt[P.index(by)], pt[P.index("strategy")]
+        if first.setdefault(lay, st) != st:
+            continue
         for smp in b.samples[(pt, "unit_node_remote")]:
             if smp["value"] is not None:
-                per.setdefault(pt[P.index(by)], []).append(smp["value"])
+                per.setdefault(lay, []).append(smp["value"])
     if not per:
         return None
     nodes = set()
@@ -438,11 +444,13 @@ def _modelled_remote(run, b):
                       if x["value"] is not None}
     ln = option_values(run, "numa", "--late-node", ["--topology"]) or \
         ["roundrobin"]
+    lo = ["embed", "page", "vm", "hybrid", "thread"]
     bits = ["%s %d/%d" % (short(k), sum(1 for v in per[k] if v),
                           len(per[k]))
-            for k in sorted(per, key=lambda v: vkey(by, v))]
-    return ("MODELLED (synthetic %s nodes, late-node %s): hot-added CPUs"
-            " with their unit on another node: %s" % (
+            for k in sorted(per, key=lambda v: (
+                lo.index(v) if v in lo else len(lo), vkey(by, v)))]
+    return ("MODELLED (synthetic %s nodes, late-node %s): remote units"
+            " of hot-added CPUs: %s" % (
                 len(nodes) or "?", "/".join(ln), ", ".join(bits)),
             "[%s]; on a real kernel: the guest tests" % step_with(
                 run, "numa", ["--topology"]))
@@ -462,8 +470,8 @@ def claim_remote(run):
         if "phase" in b.params else []
     late = [p for p in ("hotadded", "late", "onlined") if p in phases]
     if nodes == 1:
-        c.add("measured: not here, 1 NUMA node (needs 2+: a NUMA host,"
-              " the guest tests)")
+        c.add("measured: not here, 1 NUMA node (needs a NUMA host or the"
+              " guest tests)")
     elif not late:
         c.add("measured: no late CPUs in this run (needs numa --late N)")
     else:
@@ -526,8 +534,7 @@ def claim_strain(run):
     cold = {"mode": "cold", "cold_pages": k, "page": "4k"}
     path = {"mode": "path", "op": "read", "page": "4k",
             "pressure": "0"}
-    m_cold = "cycles_over_floor" if "cycles_over_floor" in a.metrics \
-        else "cold_cycles"
+    m_cold = "cold_cycles"
     lines = []
     for s in ("hybrid",):
         bits = []
@@ -556,8 +563,8 @@ def claim_strain(run):
             ref.append("%s %+.0f%%%s" % (short(s), r[2], r[3]))
     c.add("cold late vs boot, unit placed alike: %s" % ", ".join(ref)
           if ref else "no reference strategies in both phases")
-    c.add("cyc; cold: K=%s%s; path: read; 4k; * U test" % (
-        k, ", over ptr" if m_cold == "cycles_over_floor" else ""))
+    c.add("cyc; cold: K=%s; path: read, 2 vars; 4k; late measured after"
+          " boot" % k)
     return c
 
 
@@ -604,24 +611,24 @@ def claim_hotplug(run):
                     parts.append((st.median, pm[len(dirn) + 1:-7]))
         if parts:
             pmed, pname = max(parts)
-            dom.append("%s %s (%s of %s's %s)" % (
+            dom.append("%s %s %s of %s's %s" % (
                 lab, pname, f3(pmed / 1000.0), short(worst),
                 f3(meds[worst] / 1000.0)))
         if dirn == "online" and basek in meds:
             st = Stats(_samples(b, "online_alloc_ns_p50", where,
                                 by).get(basek, []))
             if st.n and st.median == 0:
-                bits[0] += " (allocates nothing)"
+                bits[0] += " (no alloc)"
         c.add("%s: %s" % (lab, ", ".join(bits)))
     if dom:
-        c.add("largest part: " + "; ".join(dom))
+        c.add("; ".join(dom))
     nopart = not any(m.startswith("online_alloc") for m in b.metrics)
     backend = "/".join(b.values("backend")) if "backend" in b.params \
         else "?"
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
-        few = " (n=%d each: no U test can reach p<0.05)" % min(ns)
-    c.add("backend %s, rate %s/s; * vs %s%s%s" % (
+        few = " (n=%d: no U test reaches p<0.05)" % min(ns)
+    c.add("largest parts; %s, %s/s; * vs %s%s%s" % (
         backend, ",".join(busy) or "0", short(basek), few,
         "; breakdown: not measured (needs churn online_<part>_ns_p50)"
         if nopart else ""))

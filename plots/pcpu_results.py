@@ -117,7 +117,8 @@ def xlabel(param):
 # Preferred value of a parameter when a plot has to hold it fixed.
 PREFER = {"op": ["read"], "cpuid": ["rseq"], "mode": ["latency"], "page": ["4k"],
           "placement": ["local"], "backend": ["sim"],
-          "pattern": ["chase", "random"], "phase": ["boot", "start"]}
+          "pattern": ["chase", "random"], "phase": ["boot", "start"],
+          "topology": ["host"]}
 
 
 # ---------------------------------------------------------------- reading
