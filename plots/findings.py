@@ -212,8 +212,8 @@ def claim_deref(run):
                             ", %+.0f%%" % pct if pct is not None
                             else "", mk))
     else:
-        c.add("path: not measured (needs access --mode path), the mode"
-              " that answers it")
+        c.add("path, which answers it: not measured (needs access --mode"
+              " path)")
     bits = []
     for m, lab in (("latency", "lat"), ("throughput", "tput")):
         if m in got:
@@ -628,8 +628,8 @@ def claim_hotplug(run):
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
         few = " (n=%d: no U test reaches p<0.05)" % min(ns)
-    c.add("largest parts; %s, %s/s; * vs %s%s%s" % (
-        backend, ",".join(busy) or "0", short(basek), few,
+    c.add("%s%s, %s/s; * vs %s%s%s" % (
+        "largest parts; " if dom else "", backend, ",".join(busy) or "0", short(basek), few,
         "; breakdown: not measured (needs churn online_<part>_ns_p50)"
         if nopart else ""))
     return c
