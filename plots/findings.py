@@ -628,10 +628,11 @@ def claim_hotplug(run):
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
         few = " (n=%d: no U test reaches p<0.05)" % min(ns)
-    c.add("%s%s, %s/s; * vs %s%s%s" % (
-        "largest parts; " if dom else "", backend, ",".join(busy) or "0", short(basek), few,
-        "; breakdown: not measured (needs churn online_<part>_ns_p50)"
-        if nopart else ""))
+    c.add("%s%s, %s/s; * vs %s%s" % (
+        "largest parts; " if dom else "", backend,
+        ",".join(busy) or "0", short(basek), few))
+    if nopart:
+        c.add("breakdown: not measured (needs churn online_<part>_ns_p50)")
     return c
 
 
