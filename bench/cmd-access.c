@@ -98,6 +98,7 @@ struct opts {
 	int fmt_given;
 	const char *out;
 	int cpu;
+	int late;		/* also phase late: the CPU onlined after init */
 	int quiet;
 	char *dups[16];		/* list copies the tokens point into */
 	size_t ndups;
@@ -217,6 +218,15 @@ static void usage(FILE *f)
 "                    not registered, named getcpu), tls (id kept in a\n"
 "                    thread-local: the pure lookup) (default: rseq,tls)\n"
 "  --cpu N           host CPU to run on (default: last allowed CPU)\n"
+"  --late            measure every point twice: phase boot (the CPU online\n"
+"                    at init) and phase late (the runtime starts with\n"
+"                    another CPU online, or none, the region is allocated,\n"
+"                    then this CPU is brought online: hybrid and\n"
+"                    hybrid-segment then commit its unit in the VM area\n"
+"                    instead of the embedded block, vm-area commits it on\n"
+"                    online, embed and page layouts had it since init).\n"
+"                    Rows: column phase (boot, late). Only the runtime's\n"
+"                    model of the CPU changes state, never the host's\n"
 "  --repeat N        repetitions (default: 11)\n"
 "  --iters N         operations per batch N (default: auto from --min-time)\n"
 "  --min-time S      seconds per N batch when --iters is not given\n"
@@ -345,6 +355,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "placement", required_argument, NULL, 'L' },
 		{ "cpuid", required_argument, NULL, 'C' },
 		{ "cpu", required_argument, NULL, 'c' },
+		{ "late", no_argument, NULL, 'A' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "iters", required_argument, NULL, 'n' },
 		{ "min-time", required_argument, NULL, 't' },
@@ -533,6 +544,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				o->placement[i] = tok[i];
 			}
 			o->nplacement = n;
+			break;
+		case 'A':
+			o->late = 1;
 			break;
 		case 'c':
 			o->cpu = (int)strtol(optarg, &end, 10);
@@ -959,11 +973,12 @@ static uint64_t pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
 enum {
 	COL_STRATEGY, COL_ACCESS, COL_LAYOUT, COL_CPUID, COL_OP, COL_MODE,
 	COL_VARS, COL_PRESSURE, COL_COLD_PAGES, COL_PAGE, COL_PLACEMENT,
-	COL_BACKING, COL_CPU, NCOLS
+	COL_PHASE, COL_BACKING, COL_CPU, NCOLS
 };
 static const char *const col_names[NCOLS] = {
 	"strategy", "access", "layout", "cpuid", "op", "mode", "vars",
-	"pressure", "cold_pages", "page", "placement", "backing", "cpu",
+	"pressure", "cold_pages", "page", "placement", "phase", "backing",
+	"cpu",
 };
 
 struct rowctx {
@@ -973,7 +988,7 @@ struct rowctx {
 
 static void row_params(struct rowctx *rc, const struct point *p,
 		       const char *page, const char *placement,
-		       const char *backing, unsigned cpu)
+		       const char *phase, const char *backing, unsigned cpu)
 {
 	snprintf(rc->vars, sizeof(rc->vars), "%zu", p->vars);
 	snprintf(rc->pressure, sizeof(rc->pressure), "%zu", p->pressure);
@@ -994,6 +1009,7 @@ static void row_params(struct rowctx *rc, const struct point *p,
 	rc->v[COL_COLD_PAGES] = rc->cold;
 	rc->v[COL_PAGE] = page;
 	rc->v[COL_PLACEMENT] = placement;
+	rc->v[COL_PHASE] = phase;
 	rc->v[COL_BACKING] = backing;
 	rc->v[COL_CPU] = rc->cpu;
 }
@@ -1384,6 +1400,7 @@ struct config_run {
 	const char *page_name;
 	enum page_kind page;
 	const char *placement;
+	int late;		/* phase late: the CPU brought online after init */
 };
 
 static int run_config(struct run_ctx *c, const struct config_run *cr,
@@ -1402,6 +1419,24 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 
 	pcpu_sysinfo_read(&si_);
 	snprintf(online, sizeof(online), "%u-%u", c->cpu, c->cpu);
+	if (cr->late) {
+		struct pcpu_cpuset ps;
+		unsigned b;
+
+		/*
+		 * Phase late: another allowed CPU is the boot CPU (none when
+		 * this is the only one: a count of 0); c->cpu comes later.
+		 */
+		snprintf(online, sizeof(online), "0");
+		if (pcpu_cpuset_parse(&ps, si_.cpus_possible))
+			memset(&ps, 0, sizeof(ps));
+		for (b = 0; b < CPU_SETSIZE; b++)
+			if (b != c->cpu && pcpu_cpuset_test(&ps, b) &&
+			    CPU_ISSET(b, &c->orig_affinity)) {
+				snprintf(online, sizeof(online), "%u-%u", b, b);
+				break;
+			}
+	}
 	memset(srt, 0, sizeof(srt));
 	c->srt = srt;
 
@@ -1462,12 +1497,15 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 			s->rt = NULL;
 			continue;
 		}
-		if (pcpu_cpu_host_cpu(s->rt, c->cpu) != (int)c->cpu) {
+		r = pcpu_alloc(s->rt, REGION_SIZE, 4096, NULL, false, &s->region);
+		/* Late: online after init and after the allocation. */
+		if (!r && cr->late)
+			r = pcpu_cpu_online(s->rt, c->cpu);
+		if (!r && pcpu_cpu_host_cpu(s->rt, c->cpu) != (int)c->cpu) {
 			na_reason(s->na, sizeof(s->na), "cpu-map",
 				  "logical CPU id is not the host id");
 			goto drop;
 		}
-		r = pcpu_alloc(s->rt, REGION_SIZE, 4096, NULL, false, &s->region);
 		if (!r)
 			r = pcpu_thread_enter(s->rt, c->cpu);
 		if (r) {
@@ -1655,8 +1693,9 @@ drop:
 		if (c->ncold)
 			cold_rep(c, pts, npts, order, core_hz, rep, &rng);
 		if (progress_on(o) && pt_now() - t_start > 2.0) {
-			fprintf(stderr, "\r[access] page %s placement %s: "
+			fprintf(stderr, "\r[access] %spage %s placement %s: "
 				"repetition %d/%d, %zu points   ",
+				cr->late ? "late " : "",
 				cr->page_name, cr->placement, rep + 1,
 				o->repeat, npts);
 			*progress_shown = 1;
@@ -1745,8 +1784,8 @@ drop:
 
 		for (vi = 0; o->vars[vi] != p->vars; vi++)
 			;
-		row_params(&rc, p, cr->page_name, cr->placement, s->backing,
-			   c->cpu);
+		row_params(&rc, p, cr->page_name, cr->placement,
+			   cr->late ? "late" : "boot", s->backing, c->cpu);
 		if (p->cold || p->minimal) {
 			ret = emit_special(out, &rc, p, fl, o->repeat);
 			if (ret)
@@ -2257,6 +2296,10 @@ int cmd_access(int argc, char **argv)
 		 "data chain (value read -> next offset); path: the whole "
 		 "lookup chained (previous result via an opaque zero -> first "
 		 "load of the path: CPU id, or the offset for segment/tls/ptr)");
+	meta_str(out, "phases", o.late ? "boot: the CPU online at init; "
+		 "late: the runtime started with another CPU (or none) online, "
+		 "the region allocated, then the CPU brought online" :
+		 "boot: the CPU online at init");
 	meta_str(out, "floor", "ptr: the unit's address computed once and held "
 		 "in a register (borrowed from the first live strategy's unit); "
 		 "cycles_over_floor = cycles minus ptr's, same op/mode/vars/"
@@ -2290,7 +2333,7 @@ int cmd_access(int argc, char **argv)
 		goto done;
 	}
 	t_start = pt_now();
-	for (pl = 0; pl < o.nplacement; pl++) {
+	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1); pl++) {
 		for (i = 0; i < maxpts; i++) {
 			free(cyc4k[i]);
 			cyc4k[i] = NULL;
@@ -2299,7 +2342,8 @@ int cmd_access(int argc, char **argv)
 			struct config_run cr = {
 				.page_name = o.page[pg] == PAGE_4K ? "4k" : "2m",
 				.page = o.page[pg],
-				.placement = o.placement[pl],
+				.placement = o.placement[pl % o.nplacement],
+				.late = (int)(pl / o.nplacement),
 			};
 
 			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,

@@ -63,7 +63,9 @@ static int policy_node(const struct pcpu_placement *p, int host_node)
 	}
 }
 
-#define NPV 6
+#define NPV 7
+/* Column topology: host, synthetic or xml (a model's rows stay apart). */
+static const char *topo_kind = "host";
 
 /*
  * Rows for one CPU's unit. Return: pages on a node other than the CPU's;
@@ -231,9 +233,10 @@ static int run_matrix(const struct numa_opts *o, struct pout *out, char *err,
 			pv[0] = "vm-area";
 			pv[1] = pcpu_access_name(PCPU_A_SHIFT);
 			pv[2] = pcpu_layout_name(PCPU_L_VM);
-			pv[3] = nj;
-			pv[4] = cpus;
-			pv[5] = "matrix";
+			pv[3] = "host";	/* the matrix walks the host's nodes */
+			pv[4] = nj;
+			pv[5] = cpus;
+			pv[6] = "matrix";
 			{
 				char metric[64];
 
@@ -311,7 +314,8 @@ static void usage(FILE *f)
 "  --format F        text, csv, json (default: text on a terminal)\n"
 "  -o, --output FILE write there (atomically) instead of stdout\n"
 "  -h, --help        this text\n\n"
-"Columns: strategy, access, layout, placement, cpu, phase. Metrics per CPU:\n"
+"Columns: strategy, access, layout, topology (host, synthetic or xml: the\n"
+"kind of --topology), placement, cpu, phase. Metrics per CPU:\n"
 "host_cpu, cpu_node (host node), real_node, init_node (what init knew),\n"
 "unit_node (node the layout placed the unit for) and unit_node_remote\n"
 "(derived, 1 when that is not the real node: the model's answer, shown even\n"
@@ -350,7 +354,7 @@ static unsigned wait_hotadd(const struct numa_opts *o, struct pout *out,
 		if (!bc_sysfs_cpulist("present", buf, sizeof(buf)) &&
 		    !pcpu_cpuset_parse(&now, buf)) {
 			pcpu_for_each_cpu(cpu, &now) {
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o->place_name[p], cpu_s, "hotadded" };
 
 				if (!pcpu_cpuset_test(pcpu_rt_possible(rt), (unsigned)cpu) ||
@@ -425,7 +429,8 @@ int cmd_numa(int argc, char **argv)
 		{ 0 }
 	};
 	static const char *const params[NPV] = { "strategy", "access", "layout",
-						 "placement", "cpu", "phase" };
+						 "topology", "placement", "cpu",
+						 "phase" };
 	const char *places = "local,node:0,interleave", *fmt = NULL;
 	char list[BC_MAX_LIST][64], err[256], cpu_s[16], onl[4096];
 	struct pcpu_cpuset hot_set;
@@ -449,7 +454,12 @@ int cmd_numa(int argc, char **argv)
 		case 'P': o.cfg.present = optarg; break;
 		case 'n': o.cfg.online = optarg; break;
 		case 'g': o.page = optarg; break;
-		case 't': o.cfg.topology = optarg; break;
+		case 't':
+			o.cfg.topology = optarg;
+			topo_kind = !strncmp(optarg, "synthetic:", 10) ?
+				    "synthetic" : !strncmp(optarg, "xml:", 4) ?
+				    "xml" : "host";
+			break;
 		case 'f': fmt = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'Y':
@@ -617,7 +627,7 @@ int cmd_numa(int argc, char **argv)
 init_fail:
 			if (r == -ENOTSUP && o.nstrat > 1) {
 				/* tls with a huge backing: NA rows, as in access */
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o.place_name[p], "all", "boot" };
 				char na[300];
 
@@ -640,7 +650,7 @@ init_fail:
 			}
 			pcpu_rt_online_set(rt, &on);
 			pcpu_for_each_cpu(cpu, &on) {
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o.place_name[p], cpu_s, "boot" };
 
 				snprintf(cpu_s, sizeof(cpu_s), "%d", cpu);
@@ -649,7 +659,7 @@ init_fail:
 			}
 			/* CPUs onlined after start: the 2006 question. */
 			pcpu_for_each_cpu(cpu, pcpu_rt_present(rt)) {
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o.place_name[p], cpu_s, "late" };
 
 				if (late >= want_late)
@@ -670,7 +680,7 @@ init_fail:
 						  &miss, &hot_remote, &hot_placed);
 			/* CPUs absent at start: arrive, then online. */
 			pcpu_for_each_cpu(cpu, pcpu_rt_possible(rt)) {
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o.place_name[p], cpu_s, "hotadded" };
 				bool listed = o.hotadd && !hot_count;
 
@@ -694,14 +704,14 @@ init_fail:
 				bc_clamp_note("numa", "late", want_late, late,
 					      "fewer present CPUs were offline");
 			{
-				const char *pv[NPV] = { sname, aname, lname,
+				const char *pv[NPV] = { sname, aname, lname, topo_kind,
 							o.place_name[p], "all", "late" };
 
 				pout_row(out, pv, 0, "late_cpus", late, "cpus", "ok");
 				pout_row(out, pv, 0, "late_cpus_remote_pages", late_remote,
 					 "pages", late ? "ok" :
 					 "na:no-late-cpu(no present CPU was left offline)");
-				pv[5] = "hotadded";
+				pv[6] = "hotadded";
 				pout_row(out, pv, 0, "hotadded_cpus", hot, "cpus", "ok");
 				pout_row(out, pv, 0, "hotadded_cpus_remote_pages", hot_remote,
 					 "pages", hot ? "ok" :
@@ -725,8 +735,8 @@ init_fail:
 		if (!pcpu_topo_load(&t, NULL, err, sizeof(err))) {
 			bool multi = t.nr_host_nodes > 1;
 			const char *pv[NPV] = { "vm-area", pcpu_access_name(PCPU_A_SHIFT),
-						pcpu_layout_name(PCPU_L_VM), "-", "-",
-						"matrix" };
+						pcpu_layout_name(PCPU_L_VM), "host",
+						"-", "-", "matrix" };
 
 			pcpu_topo_free(&t);
 			if (o.matrix == 1 || (o.matrix == -1 && multi)) {

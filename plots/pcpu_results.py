@@ -98,7 +98,8 @@ CANON = {"strategy": ["offset-array", "segment", "vm-area", "hybrid",
          "op": ["read", "write", "inc"],
          "mode": ["path", "latency", "throughput", "cold"],
          "page": ["4k", "2m", "thp", "hugetlb"],
-         "pattern": ["chase", "control", "summary"]}
+         "pattern": ["chase", "control", "summary"],
+         "layout": ["embed", "page", "vm", "hybrid", "thread", "none"]}
 # Axis label (with its unit) of a parameter plotted along x.
 XLABEL = {"pressure": "competing working set (4 KiB pages touched "
                       "between accesses)",
@@ -117,7 +118,8 @@ def xlabel(param):
 # Preferred value of a parameter when a plot has to hold it fixed.
 PREFER = {"op": ["read"], "cpuid": ["rseq"], "mode": ["latency"], "page": ["4k"],
           "placement": ["local"], "backend": ["sim"],
-          "pattern": ["chase", "random"], "phase": ["boot", "start"]}
+          "pattern": ["chase", "random"], "phase": ["boot", "start"],
+          "topology": ["host"]}
 
 
 # ---------------------------------------------------------------- reading
@@ -920,17 +922,26 @@ def plot_specs(bench):
         m = pick_metric(b, BENCH["numa"]["primary"])
         ser = [p for p in ("placement", "phase") if p in P
                and len(b.values(p)) > 1]
+        # measured placement only: a modelled (synthetic) topology's
+        # rows are the findings' MODELLED line, not this plot
+        w = {"topology": "host"} if "topology" in P and \
+            "host" in b.values("topology") else {}
         specs.append({"name": "numa-local", "kind": "cat", "x": "strategy",
-                      "series": ser, "metric": m,
+                      "series": ser, "metric": m, "where": w,
                       "pool": [p for p in ("cpu",) if p in P],
                       "title": "numa: %s by strategy (all CPUs)" % m})
     elif b.name == "mem" and "strategy" in P:
         m = pick_metric(b, BENCH["mem"]["primary"][::-1])
         ser = [p for p in ("possible", "online") if p in P
                and len(b.values(p)) > 1]
-        specs.append({"name": "mem", "kind": "cat", "x": "strategy",
+        # by layout when a layout was run on its own (--layout page):
+        # memory follows the layout, not the access method
+        x = "layout" if "layout" in P and len(set(b.values("layout"))) > \
+            len(set(b.values("strategy"))) - 1 and \
+            "page" in b.values("layout") else "strategy"
+        specs.append({"name": "mem", "kind": "cat", "x": x,
                       "series": ser, "metric": m,
-                      "title": "mem: %s by strategy" % m})
+                      "title": "mem: %s by %s" % (m, x)})
     if not specs and b.metrics and P:
         m = pick_metric(b, b.metrics)
         var = b.varying(m) or P

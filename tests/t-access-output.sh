@@ -181,5 +181,33 @@ fi
 [ -s "$tmp/c.csv.meta.json" ] || fail "no metadata sidecar for the cold run"
 grep -q cold_method "$tmp/c.csv.meta.json" || fail "sidecar lacks cold_method"
 
+# --late: every point on a boot CPU and on the same CPU onlined after
+# init (phase late), the same points in both phases; without it, boot only.
+"$bin" access --strategy segment,vm-area,hybrid,hybrid-segment --late \
+	--mode path,cold --op read --cold 3 --cold-samples 20 --repeat 2 \
+	--min-time 0.0001 --tries 1 --events none -q --format csv \
+	-o "$tmp/l.csv" || fail "access --late exit $?"
+if [ -x "$py" ]; then
+	"$py" - "$tmp/l.csv" "$tmp/c.csv" <<'PY' || fail "late content"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and {r["phase"] for r in rows} == {"boot", "late"}, "phases"
+key = lambda r: (r["strategy"], r["mode"], r["page"], r["cpuid"],
+                 r["cold_pages"], r["metric"], r["rep"])
+boot = {key(r) for r in rows if r["phase"] == "boot"}
+late = {key(r) for r in rows if r["phase"] == "late"}
+assert boot == late, sorted(boot ^ late)[:5]
+for s in ("segment", "vm-area", "hybrid", "hybrid-segment", "ptr"):
+    for ph in ("boot", "late"):
+        ok = [r for r in rows if r["strategy"] == s and r["phase"] == ph
+              and r["page"] == "4k" and r["metric"] in
+              ("cycles_per_op", "cold_cycles") and r["status"] == "ok"]
+        assert ok, (s, ph)
+assert {r["phase"] for r in csv.DictReader(open(sys.argv[2]))} == \
+    {"boot"}, "without --late: phase boot only"
+PY
+fi
+grep -q '"phases"' "$tmp/l.csv.meta.json" || fail "sidecar lacks phases"
+
 [ "$fails" = 0 ] && echo "ok: access/info output lint"
 exit $((fails > 0))

@@ -104,7 +104,7 @@ for ln in roundrobin boot topology; do
 		--late 0 --hotadd 4 --placement local --matrix off --format csv
 	f=$tmp/numa-$ln.csv
 	for s in offset-array vm-area hybrid; do
-		got=$(awk -F, -v s="$s" '$2 == s && $9 == "hotadded_units_remote" {print $10}' "$f")
+		got=$(awk -F, -v s="$s" '$2 == s && $10 == "hotadded_units_remote" {print $11}' "$f")
 		want=0
 		[ "$s" = offset-array ] && [ "$ln" != topology ] && want=2
 		if [ "$got" != "$want" ]; then

@@ -53,6 +53,8 @@ for cmd in mem churn numa; do
 done
 check 2 "one strategy" numa --wait-hotadd 1 --matrix off
 check 2 "want a count or a cpulist" numa --hotadd x
+check 2 "doesn.t allow an argument" access --late=1
+check 2 "unexpected argument" access --late x
 check 4 "MemAvailable" mem --strategy offset-array --possible 16384 --online 2 --unit 134217728
 check 4 "4 KiB" mem --strategy offset-array --layout page --possible 8 --online 2 --page thp
 check 0 "" list --help
