@@ -272,6 +272,19 @@ static void out_tmp_watch(const char *tmp)
 			sigaction(sigs[i], &sa, NULL);
 }
 
+char bc_command[2048];
+
+void bc_set_command(int argc, char **argv)
+{
+	size_t len = 0;
+	int i;
+
+	bc_command[0] = '\0';
+	for (i = 0; i < argc && len < sizeof(bc_command) - 2; i++)
+		len += (size_t)snprintf(bc_command + len, sizeof(bc_command) - len,
+					"%s%s", i ? " " : "", argv[i]);
+}
+
 int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams)
@@ -280,6 +293,8 @@ int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 
 	if (r)
 		return out_open_msg(cmd, path, r);
+	if (bc_command[0])
+		pout_meta(*o, "command", bc_command);
 	out_tmp_watch(pout_tmp_path(*o));
 	return 0;
 }

@@ -69,6 +69,12 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg);
  * row was refused (internal error). Each prints its message.
  * Return: an exit code.
  */
+/*
+ * bc_set_command() - the command line ("pcpubench access --op read ..."),
+ * kept for every output's metadata ("command"): bc_out_open() adds it.
+ */
+void bc_set_command(int argc, char **argv);
+extern char bc_command[2048];
 int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams);

@@ -598,7 +598,7 @@ int cmd_info(int argc, char **argv)
 	pcpu_sysinfo_read(&si);
 	if (json) {
 		em_begin(&e, NULL, 0);
-		em_num(&e, "schema_version", 1, "%.0f");
+		em_num(&e, "schema_version", POUT_SCHEMA_VERSION, "%.0f");
 	} else {
 		fprintf(e.f, "pcpubench info\n");
 	}

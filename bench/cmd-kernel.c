@@ -512,6 +512,8 @@ static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
 		*buf = NULL;
 		return NULL;
 	}
+	if (bc_command[0])
+		pout_meta(out, "command", bc_command);
 	meta_common(out, ki, mod);
 	return out;
 }

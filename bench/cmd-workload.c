@@ -1004,8 +1004,7 @@ int cmd_workload(int argc, char **argv)
 	struct pcpu_sysinfo si;
 	struct pout *out = NULL;
 	cpu_set_t orig;
-	char cmd[1024], b[64];
-	size_t i, cl = 0;
+	char b[64];
 	int r, rep, ret = EXIT_OK;
 
 	r = parse_opts(argc, argv, &o);
@@ -1048,11 +1047,6 @@ int cmd_workload(int argc, char **argv)
 		wset_free(&c.ws);
 		return r;
 	}
-	for (i = 0; i < (size_t)argc && cl < sizeof(cmd) - 2; i++)
-		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s",
-				       i ? " " : "pcpubench ",
-				       i ? argv[i] : "workload");
-	pout_meta(out, "command", cmd);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	pout_meta(out, "seed", b);
 	pout_meta(out, "cycles_source", pt_cycles_source());
