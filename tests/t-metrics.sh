@@ -144,5 +144,51 @@ if [ -x "$FAKE" ]; then
 	fi
 fi
 
+# a results directory copied elsewhere is reported and compared from
+# what it carries (metrics.json, meta.json, raw/*.meta.json)
+FIX=tests/fixtures
+cp -r "$FIX/real-vm" "$T/copied"
+if "$PY" plots/report.py "$T/copied" --no-plots >/dev/null 2>"$T/rep.err" &&
+	grep -q "each step as it ran" "$T/copied/report.txt" &&
+	grep -q "02-access: seed [0-9]" "$T/copied/report.txt"; then
+	ok "a copied results directory is reported, with each step's command and seed"
+else
+	no "report of a copied directory: $(tail -1 "$T/rep.err")"
+fi
+cp -r "$FIX/real-vm" "$T/copied2"
+if ./run.sh compare "$T/copied" "$T/copied2" --no-plots >/dev/null 2>"$T/cmp.err"; then
+	ok "a copied results directory is compared"
+else
+	no "compare of copied directories: $(tail -1 "$T/cmp.err")"
+fi
+# a metric the directory's list does not know: exit 2, one line naming it
+cp -r "$FIX/real-vm" "$T/unknown"
+echo "mem,offset-array,table,embed,256,2,4k,0,bogus_metric,1,bytes,ok" \
+	>>"$T/unknown/mem.csv"
+"$PY" plots/report.py "$T/unknown" --no-plots >/dev/null 2>"$T/unk.err"
+rc=$?
+if [ "$rc" = 2 ] && [ "$(wc -l <"$T/unk.err")" = 1 ] &&
+	grep -q "mem metric 'bogus_metric' is not in its metrics.json" "$T/unk.err"; then
+	ok "report: an unknown metric is exit 2 ($(cat "$T/unk.err"))"
+else
+	no "report on an unknown metric: exit $rc: $(cat "$T/unk.err")"
+fi
+./run.sh compare "$T/copied" "$T/unknown" --no-plots >/dev/null 2>"$T/unk2.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "bogus_metric" "$T/unk2.err"; then
+	ok "compare: an unknown metric is exit 2"
+else
+	no "compare on an unknown metric: exit $rc: $(cat "$T/unk2.err")"
+fi
+# a required invariant that is missing is said so
+cp -r "$FIX/real-vm" "$T/noinv"
+grep -v ",read_sum_mismatch," "$FIX/real-vm/churn.csv" >"$T/noinv/churn.csv"
+"$PY" plots/report.py "$T/noinv" --no-plots >/dev/null 2>&1
+if grep -q "read_sum_mismatch: NOT EMITTED" "$T/noinv/report.txt"; then
+	ok "report: a missing invariant is named"
+else
+	no "report does not name the missing read_sum_mismatch"
+fi
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all metric checks passed"
