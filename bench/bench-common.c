@@ -19,6 +19,7 @@
 
 #include "bench-common.h"
 #include "pcpu-sysinfo.h"
+#include "pcpubench.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
 {
@@ -472,4 +473,24 @@ int bc_default_cpu(void)
 		if (CPU_ISSET(i, &set))
 			last = i;
 	return last < 0 ? 0 : last;
+}
+
+int bc_strategy_pairs(const char *cmd, const char *list,
+		      enum pcpu_strategy_id *ids, size_t max,
+		      enum pcpu_layout_id layout)
+{
+	char err[256];
+	int n = bc_strategies(list, ids, max, err, sizeof(err));
+
+	if (n < 0) {
+		fprintf(stderr, "pcpubench %s: %s\n", cmd, err);
+		return -EINVAL;
+	}
+	return bc_pairs(cmd, list, ids, n, layout);
+}
+
+int bc_help_or_bad(int c, void (*usage)(FILE *f))
+{
+	usage(c == 'h' ? stdout : stderr);
+	return c == 'h' ? EXIT_OK : EXIT_USAGE;
 }

@@ -594,12 +594,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
+		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
+			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
 		}
 	}
 	if (optind < argc) {
@@ -652,19 +648,6 @@ static void na_reason(char *dst, size_t len, const char *word, const char *msg)
 	for (p = dst; *p; p++)
 		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
 			*p = ';';
-}
-
-static int default_cpu(void)
-{
-	cpu_set_t set;
-	int i, last = -1;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set))
-			last = i;
-	return last < 0 ? 0 : last;
 }
 
 /* Write each variable's initial value through the strategy's own view. */
@@ -2038,7 +2021,7 @@ int cmd_access(int argc, char **argv)
 	}
 	memset(&c, 0, sizeof(c));
 	c.o = &o;
-	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)default_cpu();
+	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)bc_default_cpu();
 	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity)) {
 		ret = EXIT_FAIL;
 		goto done;

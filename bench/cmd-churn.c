@@ -976,23 +976,14 @@ int cmd_churn(int argc, char **argv)
 			if (bc_placement("churn", optarg, &o.cfg.placement))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("churn", argc, argv, optind))
 		return EXIT_USAGE;
-	o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
-				 err, sizeof(err));
-	if (o.nstrat < 0) {
-		fprintf(stderr, "pcpubench churn: %s\n", err);
-		return EXIT_USAGE;
-	}
-	o.nstrat = bc_pairs("churn", strategies, o.strat, o.nstrat, o.cfg.layout);
+	o.nstrat = bc_strategy_pairs("churn", strategies, o.strat,
+				     PCPU_NR_STRATEGIES, o.cfg.layout);
 	if (o.nstrat < 0)
 		return EXIT_USAGE;
 	n = bc_split(rates, list, MAX_RATES);

@@ -551,12 +551,8 @@ int cmd_info(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (optind < argc) {

@@ -119,12 +119,8 @@ int cmd_list(int argc, char **argv)
 			}
 			fmt_set = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("list", argc, argv, optind))

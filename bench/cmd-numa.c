@@ -506,12 +506,8 @@ int cmd_numa(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("numa", argc, argv, optind))
@@ -521,13 +517,8 @@ int cmd_numa(int argc, char **argv)
 	    sysfs_set("present", &o.cfg.present, o.sysfs_present,
 		      sizeof(o.sysfs_present)))
 		return EXIT_SKIP;
-	o.nstrat = bc_strategies(o.strategies, o.strat, PCPU_NR_STRATEGIES,
-				 err, sizeof(err));
-	if (o.nstrat < 0) {
-		fprintf(stderr, "pcpubench numa: %s\n", err);
-		return EXIT_USAGE;
-	}
-	o.nstrat = bc_pairs("numa", o.strategies, o.strat, o.nstrat, o.cfg.layout);
+	o.nstrat = bc_strategy_pairs("numa", o.strategies, o.strat,
+				     PCPU_NR_STRATEGIES, o.cfg.layout);
 	if (o.nstrat < 0)
 		return EXIT_USAGE;
 	n = bc_split(places, list, MAX_PLACEMENTS);

@@ -420,12 +420,8 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
+		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
+			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
 		}
 	}
 	if (bc_no_extra_args("workload", argc, argv, optind))
