@@ -98,8 +98,7 @@ $(eval $(call variant,$(BUILD)/tsan,$(TSAN_FLAGS)))
 TESTS      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all check deps asan tsan clean tests test-unit test-asan test-cli \
-	test-guest test-report
+.PHONY: all check deps asan tsan clean tests
 
 all: $(BUILD)/pcpubench
 
@@ -120,7 +119,8 @@ clean:
 	rm -rf $(BUILD)
 
 # The independent TLB pointer chase used to cross-check `pcpubench tlb`
-# (a different method on purpose; see tests/tlb-refchase.c).
+# (a different method on purpose; see tests/tlb-refchase.c), run by
+# tests/t-refchase.sh.
 $(BUILD)/tlb-refchase: tests/tlb-refchase.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -o $@ $< -lm
 tests: $(BUILD)/tlb-refchase

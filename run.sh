@@ -324,12 +324,12 @@ first_msg() {
 
 merge_csv() {
 	# merge_csv BENCH: raw/*-BENCH.csv -> BENCH.csv (one header)
-	"$PY" "$ROOT/scripts/pcpu-results.py" merge "$DIR" "$1" \
+	"$PY" "$ROOT/scripts/results-write.py" merge "$DIR" "$1" \
 		>>"$DIR/logs/merge.log" 2>&1 || log "merge of $1 failed"
 }
 
 write_meta() {
-	"$PY" "$ROOT/scripts/pcpu-results.py" meta "$DIR" "$ROOT" "$BIN" \
+	"$PY" "$ROOT/scripts/results-write.py" meta "$DIR" "$ROOT" "$BIN" \
 		>>"$DIR/logs/meta.log" 2>&1 || log "meta.json: failed (see logs/meta.log)"
 }
 

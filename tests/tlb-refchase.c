@@ -18,7 +18,8 @@
  *             (no control: the L1d-miss rise at ~768 lines is ~10 cycles)
  *   l2_hit, walk (at N = 16384), walk_far (at N = 65536), extra cycles
  *   over the base (N <= 32).
- * Not a unit test (it times things); not built by `make`.
+ * Not a unit test (it times things): `make tests` builds it and
+ * tests/t-refchase.sh runs it once, checking only the output's shape.
  */
 #define _GNU_SOURCE
 #include <math.h>

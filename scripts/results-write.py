@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""pcpu-results.py - run.sh's helpers for a results directory.
+"""results-write.py - what run.sh writes into a results directory (the
+merged CSVs, meta.json); plots/pcpu_results.py only reads one.
 
-usage: pcpu-results.py merge DIR [BENCH]
-       pcpu-results.py meta DIR ROOT BINARY
+usage: results-write.py merge DIR [BENCH]
+       results-write.py meta DIR ROOT BINARY
 
 merge: concatenate DIR/raw/*.csv into one tidy CSV per benchmark
        (DIR/<bench>.csv, one header; the union of the parameter columns
