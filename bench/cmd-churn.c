@@ -20,7 +20,7 @@
  * Backends: sim (logical CPUs, the default) and sysfs (real CPU hotplug
  * through /sys/devices/system/cpu/cpuN/online; root only, opt-in; never CPU
  * 0; every CPU taken down is brought back on exit, signal or SIGKILL by
- * lib/pcpu-hotplug.c's guardian).
+ * lib/toolkit/pcpu-hotplug.c's guardian).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -62,7 +62,7 @@ typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
 				  uint64_t *reads, unsigned yield_every);
 
 /*
- * The accessors are lib/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
+ * The accessors are lib/runtime/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
  * the ones tests/test-pcpu.c checks; the context (table, base, shift) is
  * a constant of the run, kept in registers.
  */

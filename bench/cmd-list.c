@@ -5,7 +5,7 @@
  * methods, the access x layout matrix with the reason for every pair that
  * does not exist, the late-node policies, the workloads, and the counter
  * events known. Every name comes from the lists in lib/ and bench/.
- * `list --metrics` prints the metric list of lib/pcpu-metrics.h (text,
+ * `list --metrics` prints the metric list of lib/toolkit/pcpu-metrics.h (text,
  * or --format json for run.sh's metrics.json and the report).
  */
 #include <getopt.h>

@@ -10,7 +10,7 @@
  * and whether that is the CPU's real node: embed and page place every
  * unit at init, vm and hybrid place a later CPU's unit when it comes. On
  * a machine with several nodes, also a node x node access latency matrix
- * measured with the shift accessor of lib/pcpu-access.h (a dependent
+ * measured with the shift accessor of lib/runtime/pcpu-access.h (a dependent
  * chain through a unit placed on one node, walked from a CPU of another).
  */
 #include <errno.h>
@@ -135,7 +135,7 @@ static int report_cpu(struct pout *out, struct pcpu_rt *rt, const char *pv[NPV],
 
 /*
  * Time a dependent chain through @cpu's unit (vm-area's shift accessor of
- * lib/pcpu-access.h: base + (cpu << shift) + offset), one cache line per
+ * lib/runtime/pcpu-access.h: base + (cpu << shift) + offset), one cache line per
  * step in random order.
  */
 static double chase_ns(struct pcpu_rt *rt, unsigned cpu, size_t bytes, double *cyc)

@@ -28,8 +28,8 @@
  * not a number to quote.
  *
  * Hot loops: one per access method (ptr, table, segment, shift, tls;
- * table is built once per table of lib/pcpu-access.h), from the
- * accessor macros of lib/pcpu-access.h, no call or switch per access.
+ * table is built once per table of lib/runtime/pcpu-access.h), from the
+ * accessor macros of lib/runtime/pcpu-access.h, no call or switch per access.
  * Check with: objdump -d build/pcpubench | grep -A40 '<wl_loop_shift>:'
  */
 #include <errno.h>

@@ -301,7 +301,7 @@ LEGACY_ZERO = {"churn": ["lost_updates", "read_sum_mismatch"]}
 
 class MetricList:
     """metrics.json of a results directory: `pcpubench list --metrics
-    --format json` of the binary that wrote it (lib/pcpu-metrics.h)."""
+    --format json` of the binary that wrote it (lib/toolkit/pcpu-metrics.h)."""
 
     def __init__(self, data):
         self.exact, self.pats = {}, []

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t-metrics.sh - the metric list (lib/pcpu-metrics.h) is the contract:
+# t-metrics.sh - the metric list (lib/toolkit/pcpu-metrics.h) is the contract:
 # `list --metrics --format json` parses on /usr/bin/python3 with one
 # definition per name; a tiny run of every benchmark that runs here
 # (tlb, access, workload, churn, numa, mem), with PCPU_METRICS_STRICT=1
@@ -126,7 +126,7 @@ done
 
 # an undeclared metric is refused by the output (the unit test covers
 # pout; here the binary: a metric name can only come from the list)
-if grep -q "is not declared for this benchmark" lib/pcpu-out.c; then
+if grep -q "is not declared for this benchmark" lib/toolkit/pcpu-out.c; then
 	ok "pout refuses an undeclared metric"
 else
 	no "pout has no undeclared-metric check"

@@ -119,7 +119,7 @@ static void test_csv(void **state)
 				  "events/op", "na:no-pmu(ENOENT: none here)"), 0);
 	assert_int_equal(pout_row(o, pv2, -1, "cycles_over_floor", 0.1, "u",
 				  "derived"), 0);
-	/* Refused: a metric lib/pcpu-metrics.h does not declare for access;
+	/* Refused: a metric lib/toolkit/pcpu-metrics.h does not declare for access;
 	 * vocabulary, commas in status, non-finite ok values. */
 	assert_int_equal(pout_row(o, pv2, 0, "no_such_metric", 1, "ops", "ok"),
 			 -EINVAL);

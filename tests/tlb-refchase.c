@@ -3,7 +3,7 @@
  * tlb-refchase.c - an independent TLB pointer chase, to check the figures
  * of `pcpubench tlb` by a different method. Standalone: no libpcpu code.
  *
- * Differences from lib/pcpu-tlb.c on purpose: a single-cycle Sattolo
+ * Differences from lib/toolkit/pcpu-tlb.c on purpose: a single-cycle Sattolo
  * permutation, the line in each page chosen as (page * 5) % 64, time from
  * clock_gettime(CLOCK_MONOTONIC) (not rdtsc), core cycles from its own
  * dependent imul chain, best-of-reps (min) instead of medians, no control

@@ -605,7 +605,7 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 		if (!d)
 			return set_err(o, -EINVAL, "a row was refused (metric "
 				       "'%s' is not declared for this benchmark "
-				       "in lib/pcpu-metrics.h)%.0s", metric);
+				       "in lib/toolkit/pcpu-metrics.h)%.0s", metric);
 		if (o->strict && strcmp(unit, d->unit))
 			return set_err(o, -EINVAL, "a row was refused (metric "
 				       "'%s': its unit is not the declared one)%.0s",

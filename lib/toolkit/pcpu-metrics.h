@@ -3,7 +3,7 @@
  * pcpu-metrics.h - every metric every benchmark emits, declared once.
  *
  * One X-macro list: benchmark, metric, unit, kind, must-be-zero flag and
- * a one-line meaning. The output (lib/pcpu-out.c) refuses a row whose
+ * a one-line meaning. The output (lib/toolkit/pcpu-out.c) refuses a row whose
  * metric is not declared for its benchmark and writes the unit declared
  * here, so an emit site cannot drift from the list; `pcpubench list
  * --metrics` prints it and run.sh keeps a copy as metrics.json in each
@@ -16,7 +16,7 @@
  * value is a failed run, checked by the report on every run.
  *
  * A metric name holding "<event>" is a pattern: the counter metrics are
- * generated per event of lib/pcpu-counters (its names as given to
+ * generated per event of lib/toolkit/pcpu-counters (its names as given to
  * --events: semantic keys such as page_walks, perf names such as
  * page-faults, the PMU's cycles as pmu_cycles; see pcnt_metric_name()).
  * "<event>" (or any "<word>") stands for one or more of [A-Za-z0-9_.:-].

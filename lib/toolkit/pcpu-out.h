@@ -79,7 +79,7 @@ int pout_meta(struct pout *o, const char *key, const char *value);
  * @rep: repetition number (>= 0), or -1 for a figure that is not per
  * repetition (printed as an empty rep in CSV, null in JSON).
  * @value: ignored (NA) when @status starts with "na:".
- * @metric: for a benchmark of lib/pcpu-metrics.h, a metric declared there
+ * @metric: for a benchmark of lib/toolkit/pcpu-metrics.h, a metric declared there
  * for it (else the row is refused); the unit written is the declared one
  * (with PCPU_METRICS_STRICT set in the environment, a different @unit is
  * refused, so tests catch an emit site that drifted).
