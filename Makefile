@@ -9,8 +9,12 @@
 #   make tsan       build/tsan/ (ThreadSanitizer) binaries
 #   make clean
 #
-# Every lib/*.c goes into build/libpcpu.a, every bench/*.c into
-# build/pcpubench, every tests/test-*.c becomes build/tests/test-*.
+# Two libraries: lib/runtime/*.c (the per-CPU runtime: layouts, access
+# methods, strategies, topology) goes into build/libpcpu.a, lib/toolkit/*.c
+# (the measurement toolkit: timing, counters, stats, output and the metric
+# list, cpuid, sysinfo, tlb, hotplug) into build/libpcpu-toolkit.a; every
+# bench/*.c into build/pcpubench, every tests/test-*.c becomes
+# build/tests/test-*.
 # Optional libraries are found with pkg-config; a missing one is compiled
 # out and reported as "unavailable, because ..." at run time.
 
@@ -21,7 +25,7 @@ BUILD   ?= build
 OPT     ?= -O2
 CFLAGS_BASE := -std=gnu11 -g $(OPT) -Wall -Wextra -Wno-unused-parameter \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-	-fno-omit-frame-pointer -falign-loops=32 -Ilib
+	-fno-omit-frame-pointer -falign-loops=32 -Ilib/runtime -Ilib/toolkit
 LDLIBS_BASE := -lpthread -lm -ldl
 
 HAVE_HWLOC := $(shell pkg-config --exists hwloc && echo 1)
@@ -64,27 +68,34 @@ $(BUILD)/version.c: FORCE
 		>$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-LIB_SRC   := $(sort $(wildcard lib/*.c))
+RT_SRC    := $(sort $(wildcard lib/runtime/*.c))
+TK_SRC    := $(sort $(wildcard lib/toolkit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test-*.c))
-HDRS      := $(wildcard lib/*.h bench/*.h tests/*.h) Makefile
+HDRS      := $(wildcard lib/runtime/*.h lib/toolkit/*.h bench/*.h tests/*.h) Makefile
 
 define variant
 # $(1): output dir, $(2): extra flags
-$(1)/lib/%.o: lib/%.c $(HDRS) | $(1)/lib
+$(1)/lib/runtime/%.o: lib/runtime/%.c $(HDRS) | $(1)/lib/runtime
+	$$(CC) $$(CFLAGS_ALL) $(2) -c -o $$@ $$<
+$(1)/lib/toolkit/%.o: lib/toolkit/%.c $(HDRS) | $(1)/lib/toolkit
 	$$(CC) $$(CFLAGS_ALL) $(2) -c -o $$@ $$<
 $(1)/bench/%.o: bench/%.c $(HDRS) | $(1)/bench
 	$$(CC) $$(CFLAGS_ALL) $(2) -c -o $$@ $$<
-$(1)/version.o: $(BUILD)/version.c | $(1)/lib
+$(1)/version.o: $(BUILD)/version.c | $(1)/lib/toolkit
 	$$(CC) $$(CFLAGS_ALL) $(2) -c -o $$@ $$<
-$(1)/libpcpu.a: $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_SRC)) $(1)/version.o
+$(1)/libpcpu.a: $(patsubst lib/%.c,$(1)/lib/%.o,$(RT_SRC))
 	rm -f $$@ && ar rcs $$@ $$^
-$(1)/pcpubench: $(patsubst bench/%.c,$(1)/bench/%.o,$(BENCH_SRC)) $(1)/libpcpu.a
+$(1)/libpcpu-toolkit.a: $(patsubst lib/%.c,$(1)/lib/%.o,$(TK_SRC)) $(1)/version.o
+	rm -f $$@ && ar rcs $$@ $$^
+$(1)/pcpubench: $(patsubst bench/%.c,$(1)/bench/%.o,$(BENCH_SRC)) $(1)/libpcpu.a \
+		$(1)/libpcpu-toolkit.a
 	$$(CC) $$(CFLAGS_ALL) $(2) -o $$@ $$^ $$(LDLIBS_BASE)
-$(1)/tests/%: tests/%.c $(1)/libpcpu.a $(HDRS) | $(1)/tests
+$(1)/tests/%: tests/%.c $(1)/libpcpu.a $(1)/libpcpu-toolkit.a $(HDRS) | $(1)/tests
 	$$(CC) $$(CFLAGS_ALL) $(2) -Itests -o $$@ $$< $(1)/libpcpu.a \
+		$(1)/libpcpu-toolkit.a \
 		$$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $$(LDLIBS_BASE)
-$(1)/lib $(1)/bench $(1)/tests:
+$(1)/lib/runtime $(1)/lib/toolkit $(1)/bench $(1)/tests:
 	mkdir -p $$@
 endef
 
@@ -98,8 +109,7 @@ $(eval $(call variant,$(BUILD)/tsan,$(TSAN_FLAGS)))
 TESTS      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRC))
 
-.PHONY: all check deps asan tsan clean tests test-unit test-asan test-cli \
-	test-guest test-report
+.PHONY: all check deps asan tsan clean tests
 
 all: $(BUILD)/pcpubench
 
@@ -120,7 +130,8 @@ clean:
 	rm -rf $(BUILD)
 
 # The independent TLB pointer chase used to cross-check `pcpubench tlb`
-# (a different method on purpose; see tests/tlb-refchase.c).
+# (a different method on purpose; see tests/tlb-refchase.c), run by
+# tests/t-refchase.sh.
 $(BUILD)/tlb-refchase: tests/tlb-refchase.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -o $@ $< -lm
 tests: $(BUILD)/tlb-refchase

@@ -46,7 +46,13 @@ A results directory holds:
   topology.xml     hwloc topology (lstopo-no-graphics --of xml)
   profile, state   the profile used; completed steps (for --resume),
                    each with the revision and binary sha256 it ran with
-  raw/ logs/       each step's CSV; stdout/stderr of every step
+  metrics.json     every metric every benchmark emits (pcpubench list
+                   --metrics --format json): unit, kind, invariants; the
+                   report and compare read it
+  raw/ logs/       each step's CSV and its metadata NN-BENCH.csv.meta.json
+                   (the exact command, seed, revision, TSC rate, core
+                   clock source, calibration, layout); stdout/stderr of
+                   every step
   report.txt       <= 72 columns: first the findings (one entry per
                    claim of the 2006 thread: figure, strategies,
                    condition, U-test mark, step; or why this run cannot
@@ -320,12 +326,12 @@ first_msg() {
 
 merge_csv() {
 	# merge_csv BENCH: raw/*-BENCH.csv -> BENCH.csv (one header)
-	"$PY" "$ROOT/scripts/pcpu-results.py" merge "$DIR" "$1" \
+	"$PY" "$ROOT/scripts/results-write.py" merge "$DIR" "$1" \
 		>>"$DIR/logs/merge.log" 2>&1 || log "merge of $1 failed"
 }
 
 write_meta() {
-	"$PY" "$ROOT/scripts/pcpu-results.py" meta "$DIR" "$ROOT" "$BIN" \
+	"$PY" "$ROOT/scripts/results-write.py" meta "$DIR" "$ROOT" "$BIN" \
 		>>"$DIR/logs/meta.log" 2>&1 || log "meta.json: failed (see logs/meta.log)"
 }
 
@@ -422,7 +428,8 @@ do_run() {
 		take_lock
 		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
 		# what a killed run left: temporary files only it created
-		rm -f "$DIR"/raw/*.csv.tmp "$DIR"/raw/*.csv.tmp.tmp.* 2>/dev/null
+		rm -f "$DIR"/raw/*.csv.tmp "$DIR"/raw/*.csv.tmp.tmp.* \
+			"$DIR"/raw/*.csv.tmp.meta.json* 2>/dev/null
 		log "resuming $DIR (profile $profile)"
 		state_set status running
 		state_set resumed "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -506,6 +513,15 @@ do_run() {
 			fi
 		fi
 		run_logged list 60 "$BIN" list
+		run_logged metrics 60 "$BIN" list --metrics --format json
+		if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
+			"$DIR/logs/metrics.stdout" 2>/dev/null; then
+			{ cp "$DIR/logs/metrics.stdout" "$DIR/metrics.json.tmp" 2>/dev/null &&
+			  atomic_mv "$DIR/metrics.json.tmp" "$DIR/metrics.json"; } ||
+				fatal "cannot write $DIR/metrics.json"
+		else
+			log "metrics.json: list --metrics failed (exit $RC); the report cannot check metric names"
+		fi
 	fi
 	if [ ! -s "$DIR/topology.xml" ]; then
 		if command -v lstopo-no-graphics >/dev/null; then
@@ -575,15 +591,24 @@ do_run() {
 			done_now=$((done_now + 1))
 			continue ;;
 		esac
-		rm -f "$out.tmp" "$out.tmp".tmp.*
+		rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
 		log "step $step: pcpubench $shown"
 		run_logged "$step" "$t" "$BIN" "${words[@]}" --format csv -o "$out.tmp"
 		if [ "$INTERRUPTED" = 1 ]; then
-			rm -f "$out.tmp" "$out.tmp".tmp.*
+			rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
 			log "step $step: interrupted; not recorded"
 			break
 		fi
 		msg=$(first_msg "$DIR/logs/$step.stderr")
+		# the step's metadata (command, seed, clocks ...) beside its CSV
+		if [ -f "$out.tmp.meta.json" ]; then
+			if [ -s "$out.tmp" ]; then
+				atomic_mv "$out.tmp.meta.json" "$out.meta.json" ||
+					fatal "cannot rename $out.tmp.meta.json"
+			else
+				rm -f "$out.tmp.meta.json"
+			fi
+		fi
 		case "$RC" in
 		0)
 			if [ -s "$out.tmp" ]; then

@@ -19,6 +19,7 @@
 
 #include "bench-common.h"
 #include "pcpu-sysinfo.h"
+#include "pcpubench.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
 {
@@ -272,6 +273,19 @@ static void out_tmp_watch(const char *tmp)
 			sigaction(sigs[i], &sa, NULL);
 }
 
+char bc_command[2048];
+
+void bc_set_command(int argc, char **argv)
+{
+	size_t len = 0;
+	int i;
+
+	bc_command[0] = '\0';
+	for (i = 0; i < argc && len < sizeof(bc_command) - 2; i++)
+		len += (size_t)snprintf(bc_command + len, sizeof(bc_command) - len,
+					"%s%s", i ? " " : "", argv[i]);
+}
+
 int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams)
@@ -280,6 +294,8 @@ int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 
 	if (r)
 		return out_open_msg(cmd, path, r);
+	if (bc_command[0])
+		pout_meta(*o, "command", bc_command);
 	out_tmp_watch(pout_tmp_path(*o));
 	return 0;
 }
@@ -457,4 +473,24 @@ int bc_default_cpu(void)
 		if (CPU_ISSET(i, &set))
 			last = i;
 	return last < 0 ? 0 : last;
+}
+
+int bc_strategy_pairs(const char *cmd, const char *list,
+		      enum pcpu_strategy_id *ids, size_t max,
+		      enum pcpu_layout_id layout)
+{
+	char err[256];
+	int n = bc_strategies(list, ids, max, err, sizeof(err));
+
+	if (n < 0) {
+		fprintf(stderr, "pcpubench %s: %s\n", cmd, err);
+		return -EINVAL;
+	}
+	return bc_pairs(cmd, list, ids, n, layout);
+}
+
+int bc_help_or_bad(int c, void (*usage)(FILE *f))
+{
+	usage(c == 'h' ? stdout : stderr);
+	return c == 'h' ? EXIT_OK : EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pcpu.h"
 #include "pcpu-out.h"
@@ -69,6 +70,12 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg);
  * row was refused (internal error). Each prints its message.
  * Return: an exit code.
  */
+/*
+ * bc_set_command() - the command line ("pcpubench access --op read ..."),
+ * kept for every output's metadata ("command"): bc_out_open() adds it.
+ */
+void bc_set_command(int argc, char **argv);
+extern char bc_command[2048];
 int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams);
@@ -108,6 +115,12 @@ int bc_hotplug_gate(const char *cmd, bool allow, const char *what);
 #define BC_ALLOW_HOTPLUG_ENV "PCPU_ALLOW_HOTPLUG"
 /* Parse a placement; on error say so on stderr. Return: 0; -EINVAL. */
 int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p);
+/*
+ * bc_help_or_bad() - the end of a command's getopt switch: for 'h' the
+ * help on stdout, else (a bad or missing option argument) the usage on
+ * stderr. Return: EXIT_OK for 'h'; EXIT_USAGE.
+ */
+int bc_help_or_bad(int c, void (*usage)(FILE *f));
 /* Complain (exit-2 style) about arguments left after the options. */
 int bc_no_extra_args(const char *cmd, int argc, char **argv, int optind_);
 /*
@@ -133,6 +146,14 @@ int bc_late_node(const char *cmd, const char *s, struct pcpu_late_node *ln);
  * Return: the count kept; -EINVAL (message printed). */
 int bc_pairs(const char *cmd, const char *list, enum pcpu_strategy_id *ids,
 	     int n, enum pcpu_layout_id layout);
+/*
+ * bc_strategy_pairs() - bc_strategies() then bc_pairs(): the strategies of
+ * @list (NULL or "all": every one available here) that exist over
+ * @layout. Return: the count; -EINVAL (message on stderr naming @cmd).
+ */
+int bc_strategy_pairs(const char *cmd, const char *list,
+		      enum pcpu_strategy_id *ids, size_t max,
+		      enum pcpu_layout_id layout);
 /* A cpulist from /sys/devices/system/cpu/NAME ("possible", "present",
  * "online") as a pcpu_config string (one id "N" becomes "N-N").
  * Return: 0; -errno. */

@@ -608,12 +608,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
+		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
+			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
 		}
 	}
 	if (optind < argc) {
@@ -666,19 +662,6 @@ static void na_reason(char *dst, size_t len, const char *word, const char *msg)
 	for (p = dst; *p; p++)
 		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
 			*p = ';';
-}
-
-static int default_cpu(void)
-{
-	cpu_set_t set;
-	int i, last = -1;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set))
-			last = i;
-	return last < 0 ? 0 : last;
 }
 
 /* Write each variable's initial value through the strategy's own view. */
@@ -1917,98 +1900,10 @@ out:
 	return ret;
 }
 
-/*
- * Metadata, also kept for the CSV sidecar (pout writes none for CSV):
- * with -o FILE and CSV, FILE.meta.json holds {"bench": "access", "meta":
- * {key: value, ...}}, every value a string, the same keys as the JSON
- * output's "meta".
- */
-static struct {
-	char *k, *v;
-} meta_kv[64];
-static size_t meta_n;
-
+/* Metadata: the JSON "meta" block, the CSV sidecar FILE.meta.json (pout). */
 static void meta_str(struct pout *out, const char *k, const char *v)
 {
 	pout_meta(out, k, v);
-	if (meta_n < sizeof(meta_kv) / sizeof(meta_kv[0])) {
-		meta_kv[meta_n].k = strdup(k);
-		meta_kv[meta_n].v = strdup(v ? v : "");
-		if (meta_kv[meta_n].k && meta_kv[meta_n].v)
-			meta_n++;
-	}
-}
-
-static void meta_free(void)
-{
-	while (meta_n) {
-		meta_n--;
-		free(meta_kv[meta_n].k);
-		free(meta_kv[meta_n].v);
-	}
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* A sidecar only beside a regular file (not /dev/null, a FIFO, ...). */
-static bool is_regular(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
-}
-
-/* Write @out.meta.json (temporary file, renamed). Return: 0 or -errno. */
-static int meta_sidecar(const char *out)
-{
-	char path[4096], tmp[4200];
-	FILE *f;
-	size_t i;
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s.meta.json", out) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		return -EIO;
-	}
-	fprintf(f, "{\"bench\": \"access\", \"meta\": {");
-	for (i = 0; i < meta_n; i++) {
-		fprintf(f, "%s\n  ", i ? "," : "");
-		json_str(f, meta_kv[i].k);
-		fputs(": ", f);
-		json_str(f, meta_kv[i].v);
-	}
-	fprintf(f, "\n}}\n");
-	if (fflush(f) || ferror(f) || fchmod(fd, 0644)) {
-		fclose(f);
-		unlink(tmp);
-		return -EIO;
-	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		return -errno;
-	}
-	return 0;
 }
 
 static void meta_num(struct pout *out, const char *k, double v, const char *fmt)
@@ -2155,9 +2050,8 @@ int cmd_access(int argc, char **argv)
 	const char *pnames[NCOLS];
 	double **cyc4k = NULL, t_start, known;
 	size_t i, pl, pg, npts_prev = 0, maxpts = 0;
-	char err[512], cmd[1024], b[128];
+	char err[512], b[128];
 	int r, ret = EXIT_OK, progress = 0;
-	size_t cmdlen = 0;
 
 	r = parse_opts(argc, argv, &o);
 	if (r) {
@@ -2166,7 +2060,7 @@ int cmd_access(int argc, char **argv)
 	}
 	memset(&c, 0, sizeof(c));
 	c.o = &o;
-	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)default_cpu();
+	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)bc_default_cpu();
 	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity)) {
 		ret = EXIT_FAIL;
 		goto done;
@@ -2231,11 +2125,6 @@ int cmd_access(int argc, char **argv)
 	ret = bc_out_open("access", &out, o.fmt, o.out, "access", pnames, NCOLS);
 	if (ret)
 		goto done;
-	/* argv[0] is already "pcpubench access" */
-	for (i = 0; i < (size_t)argc && cmdlen < sizeof(cmd) - 2; i++)
-		cmdlen += (size_t)snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
-					   "%s%s", i ? " " : "", argv[i]);
-	meta_str(out, "command", cmd);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	meta_str(out, "seed", b);
 	meta_str(out, "cycles_source", pt_cycles_source());
@@ -2360,14 +2249,8 @@ int cmd_access(int argc, char **argv)
 		fprintf(stderr, "\r%72s\r", "");
 	r = bc_out_close("access", out);
 	out = NULL;
-	if (r) {
+	if (r)
 		ret = r;
-	} else if (o.out && o.fmt == POUT_CSV && is_regular(o.out) &&
-		   (r = meta_sidecar(o.out))) {
-		fprintf(stderr, "pcpubench access: writing %s.meta.json: %s "
-			"(output not written)\n", o.out, strerror(-r));
-		ret = EXIT_IO;
-	}
 done:
 	if (out)
 		pout_abort(out);
@@ -2381,7 +2264,6 @@ done:
 	free(c.vs);
 	pressure_free(&c.pool);
 	free(c.cold_buf);
-	meta_free();
 	pcnt_close(c.cs);
 	opts_free(&o);
 	return ret;

@@ -20,7 +20,7 @@
  * Backends: sim (logical CPUs, the default) and sysfs (real CPU hotplug
  * through /sys/devices/system/cpu/cpuN/online; root only, opt-in; never CPU
  * 0; every CPU taken down is brought back on exit, signal or SIGKILL by
- * lib/pcpu-hotplug.c's guardian).
+ * lib/toolkit/pcpu-hotplug.c's guardian).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -62,7 +62,7 @@ typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
 				  uint64_t *reads, unsigned yield_every);
 
 /*
- * The accessors are lib/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
+ * The accessors are lib/runtime/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
  * the ones tests/test-pcpu.c checks; the context (table, base, shift) is
  * a constant of the run, kept in registers.
  */
@@ -474,7 +474,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	struct rusage ru0, ru1;
 	unsigned seed = o->seed + (unsigned)rep * 7919u + (unsigned)s * 104729u;
 	unsigned burst = pat == PAT_BURST ? 10 : 1;
-	int cpu, ret = 0, i;
+	int cpu, ret = 0;
 	size_t k;
 
 	run = calloc(1, sizeof(*run));
@@ -658,16 +658,15 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 		char name[PCNT_NAME_LEN + 16];
 		const char *st = run->ev_seen ? run->ev_status[k] : "na:no-worker-counted";
 
-		snprintf(name, sizeof(name), "%s", run->spec.ev[k].name);
-		for (i = 0; name[i]; i++)
-			if (name[i] == '-' || name[i] == '.' || name[i] == ':')
-				name[i] = '_';
+		/* the same spelling as access: pmu_cycles, page-faults ... */
+		pcnt_metric_name(name, sizeof(name), run->spec.ev[k].name, "");
 		if (!strncmp(st, "na:", 3)) {
 			emit(&rc, name, NAN, "events", st);
 			continue;
 		}
 		emit(&rc, name, run->ev[k], "events", st);
-		strncat(name, "_per_op", sizeof(name) - strlen(name) - 1);
+		pcnt_metric_name(name, sizeof(name), run->spec.ev[k].name,
+				 "_per_op");
 		emit(&rc, name, run->done ? run->ev[k] / (double)run->done : NAN,
 		     "events/op", run->done ? st : "na:no-ops");
 	}
@@ -681,14 +680,14 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 				memcpy(c, run->local_frac.v, run->local_frac.n * sizeof(double));
 				pstats_compute(c, run->local_frac.n, &st);
 				emit(&rc, "numa_local_fraction_min", st.min, "ratio", "derived");
-				emit(&rc, "remote_accesses_per_op", 1.0 - st.min,
+				emit(&rc, "remote_accesses_per_op_max", 1.0 - st.min,
 				     "accesses/op", "derived");
 				free(c);
 			}
 		} else {
 			emit(&rc, "numa_local_fraction_min", NAN, "ratio",
 			     "na:no-placement-query(move_pages unavailable)");
-			emit(&rc, "remote_accesses_per_op", NAN, "accesses/op",
+			emit(&rc, "remote_accesses_per_op_max", NAN, "accesses/op",
 			     "na:no-placement-query(move_pages unavailable)");
 		}
 	}
@@ -842,7 +841,7 @@ static void usage(FILE *f)
 "onlined after start.\n"
 "hotplug_events, lost_updates, read_sum_mismatch, counter_sum, page faults and\n"
 "context switches (rusage), each --events counter (NA with reason where\n"
-"it cannot be read), numa_local_fraction_min and remote_accesses_per_op\n"
+"it cannot be read), numa_local_fraction_min and remote_accesses_per_op_max\n"
 "(derived from move_pages), and reserved_bytes / committed_bytes every\n"
 "100 ms (column t_ms; 'all' marks whole-run metrics). Rows carry access and\n"
 "layout columns after strategy.\n\n"
@@ -977,23 +976,14 @@ int cmd_churn(int argc, char **argv)
 			if (bc_placement("churn", optarg, &o.cfg.placement))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("churn", argc, argv, optind))
 		return EXIT_USAGE;
-	o.nstrat = bc_strategies(strategies, o.strat, PCPU_NR_STRATEGIES,
-				 err, sizeof(err));
-	if (o.nstrat < 0) {
-		fprintf(stderr, "pcpubench churn: %s\n", err);
-		return EXIT_USAGE;
-	}
-	o.nstrat = bc_pairs("churn", strategies, o.strat, o.nstrat, o.cfg.layout);
+	o.nstrat = bc_strategy_pairs("churn", strategies, o.strat,
+				     PCPU_NR_STRATEGIES, o.cfg.layout);
 	if (o.nstrat < 0)
 		return EXIT_USAGE;
 	n = bc_split(rates, list, MAX_RATES);

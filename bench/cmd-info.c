@@ -551,12 +551,8 @@ int cmd_info(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (optind < argc) {
@@ -598,7 +594,7 @@ int cmd_info(int argc, char **argv)
 	pcpu_sysinfo_read(&si);
 	if (json) {
 		em_begin(&e, NULL, 0);
-		em_num(&e, "schema_version", 1, "%.0f");
+		em_num(&e, "schema_version", POUT_SCHEMA_VERSION, "%.0f");
 	} else {
 		fprintf(e.f, "pcpubench info\n");
 	}

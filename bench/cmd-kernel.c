@@ -512,6 +512,8 @@ static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
 		*buf = NULL;
 		return NULL;
 	}
+	if (bc_command[0])
+		pout_meta(out, "command", bc_command);
 	meta_common(out, ki, mod);
 	return out;
 }
@@ -927,12 +929,8 @@ int cmd_kernel(int argc, char **argv)
 		case 'o':
 			o.out = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args(CMD, argc, argv, optind))

@@ -5,19 +5,23 @@
  * methods, the access x layout matrix with the reason for every pair that
  * does not exist, the late-node policies, the workloads, and the counter
  * events known. Every name comes from the lists in lib/ and bench/.
+ * `list --metrics` prints the metric list of lib/toolkit/pcpu-metrics.h (text,
+ * or --format json for run.sh's metrics.json and the report).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pcpu.h"
 #include "pcpu-counters.h"
 #include "access.h"
+#include "pcpu-metrics.h"
 #include "bench-common.h"
 #include "pcpubench.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pcpubench list [--help]\n\n"
+	fprintf(f, "usage: pcpubench list [--metrics [--format text|json]] [--help]\n\n"
 		   "Prints the strategies (each an access method over a layout,\n"
 		   "with \"unavailable: <reason>\" where a strategy cannot run\n"
 		   "here), the layouts (where and when units live), the access\n"
@@ -27,24 +31,109 @@ static void usage(FILE *f)
 		   "workloads (the subcommands and\n"
 		   "their operations), the page backings, the placements, and the\n"
 		   "counter events known (default set, native set, libpfm4 PMU\n"
-		   "table in use).\n");
+		   "table in use).\n\n"
+		   "--metrics     instead, every metric every benchmark emits: bench,\n"
+		   "              metric, unit, kind (ok, derived, estimated), zero\n"
+		   "              (an invariant that must be 0) and its meaning;\n"
+		   "              \"<event>\" in a name stands for a counter event\n"
+		   "              (page_walks, page-faults, pmu_cycles ...)\n"
+		   "--format F    text (default) or json (run.sh keeps it as\n"
+		   "              metrics.json in a results directory)\n");
+}
+
+static void json_s(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* The metric list, as text or one JSON object. */
+static int list_metrics(enum pout_format f)
+{
+	size_t i;
+
+	if (f == POUT_JSON) {
+		printf("{\n  \"schema_version\": %d,\n  \"tool\": \"pcpubench\",\n"
+		       "  \"metrics\": [", POUT_SCHEMA_VERSION);
+		for (i = 0; i < pcpu_nmetrics; i++) {
+			const struct pcpu_metric *m = &pcpu_metrics[i];
+
+			printf("%s\n    {\"bench\": ", i ? "," : "");
+			json_s(m->bench);
+			printf(", \"metric\": ");
+			json_s(m->name);
+			printf(", \"unit\": ");
+			json_s(m->unit);
+			printf(", \"kind\": \"%s\", \"zero\": %s, \"meaning\": ",
+			       pcpu_metric_kind_name(m->kind),
+			       m->zero ? "true" : "false");
+			json_s(m->meaning);
+			putchar('}');
+		}
+		printf("\n  ]\n}\n");
+		return EXIT_OK;
+	}
+	printf("%-13s %-32s %-11s %-9s %s\n", "bench", "metric", "unit", "kind",
+	       "meaning");
+	for (i = 0; i < pcpu_nmetrics; i++) {
+		const struct pcpu_metric *m = &pcpu_metrics[i];
+
+		printf("%-13s %-32s %-11s %-9s %s%s\n", m->bench, m->name, m->unit,
+		       pcpu_metric_kind_name(m->kind),
+		       m->zero ? "[must be 0] " : "", m->meaning);
+	}
+	return EXIT_OK;
 }
 
 int cmd_list(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "metrics", no_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum pout_format fmt = POUT_TEXT;
+	bool metrics = false, fmt_set = false;
 	unsigned i;
+	int c;
 
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-			usage(stdout);
-			return EXIT_OK;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			metrics = true;
+			break;
+		case 'f':
+			if (pout_format_parse(optarg, &fmt) || fmt == POUT_CSV) {
+				fprintf(stderr, "pcpubench list: --format: want text "
+					"or json, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			fmt_set = true;
+			break;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
-		fprintf(stderr, "pcpubench list: unknown option '%s'\n", argv[1]);
-		usage(stderr);
+	}
+	if (bc_no_extra_args("list", argc, argv, optind))
+		return EXIT_USAGE;
+	if (fmt_set && !metrics) {
+		fprintf(stderr, "pcpubench list: --format goes with --metrics\n");
 		return EXIT_USAGE;
 	}
 	if (bc_dry_run_stop("list"))
 		return EXIT_OK;
+	if (metrics)
+		return list_metrics(fmt);
 	printf("strategies (access over layout):\n");
 	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
 		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;

@@ -125,22 +125,14 @@ int cmd_mem(int argc, char **argv)
 			if (bc_placement("mem", optarg, &cfg.placement))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("mem", argc, argv, optind))
 		return EXIT_USAGE;
-	n = bc_strategies(strategies, ids, PCPU_NR_STRATEGIES, err, sizeof(err));
-	if (n < 0) {
-		fprintf(stderr, "pcpubench mem: %s\n", err);
-		return EXIT_USAGE;
-	}
-	n = bc_pairs("mem", strategies, ids, n, cfg.layout);
+	n = bc_strategy_pairs("mem", strategies, ids, PCPU_NR_STRATEGIES,
+			      cfg.layout);
 	if (n < 0)
 		return EXIT_USAGE;
 	if (pcpu_backing_lookup(page, &cfg.backing)) {

@@ -10,7 +10,7 @@
  * and whether that is the CPU's real node: embed and page place every
  * unit at init, vm and hybrid place a later CPU's unit when it comes. On
  * a machine with several nodes, also a node x node access latency matrix
- * measured with the shift accessor of lib/pcpu-access.h (a dependent
+ * measured with the shift accessor of lib/runtime/pcpu-access.h (a dependent
  * chain through a unit placed on one node, walked from a CPU of another).
  */
 #include <errno.h>
@@ -137,7 +137,7 @@ static int report_cpu(struct pout *out, struct pcpu_rt *rt, const char *pv[NPV],
 
 /*
  * Time a dependent chain through @cpu's unit (vm-area's shift accessor of
- * lib/pcpu-access.h: base + (cpu << shift) + offset), one cache line per
+ * lib/runtime/pcpu-access.h: base + (cpu << shift) + offset), one cache line per
  * step in random order.
  */
 static double chase_ns(struct pcpu_rt *rt, unsigned cpu, size_t bytes, double *cyc)
@@ -516,12 +516,8 @@ int cmd_numa(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+		default:	/* --help (exit 0) or a bad option (2) */
+			return bc_help_or_bad(c, usage);
 		}
 	}
 	if (bc_no_extra_args("numa", argc, argv, optind))
@@ -531,13 +527,8 @@ int cmd_numa(int argc, char **argv)
 	    sysfs_set("present", &o.cfg.present, o.sysfs_present,
 		      sizeof(o.sysfs_present)))
 		return EXIT_SKIP;
-	o.nstrat = bc_strategies(o.strategies, o.strat, PCPU_NR_STRATEGIES,
-				 err, sizeof(err));
-	if (o.nstrat < 0) {
-		fprintf(stderr, "pcpubench numa: %s\n", err);
-		return EXIT_USAGE;
-	}
-	o.nstrat = bc_pairs("numa", o.strategies, o.strat, o.nstrat, o.cfg.layout);
+	o.nstrat = bc_strategy_pairs("numa", o.strategies, o.strat,
+				     PCPU_NR_STRATEGIES, o.cfg.layout);
 	if (o.nstrat < 0)
 		return EXIT_USAGE;
 	n = bc_split(places, list, MAX_PLACEMENTS);

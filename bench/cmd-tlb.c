@@ -4,7 +4,7 @@
  *
  * For each backing (4k, 2m) and each point N (4 KiB pages), times a
  * random cyclic chase over one line in each of N pages and a control over
- * the same number of lines packed into N/32 pages (lib/pcpu-tlb.h). Every
+ * the same number of lines packed into N/32 pages (lib/toolkit/pcpu-tlb.h). Every
  * repetition is a row; the points and patterns are run in a random order
  * within each repetition, and the core clock is calibrated next to each
  * repetition (imul chain, or the PMU where there is one). The detector

@@ -28,8 +28,8 @@
  * not a number to quote.
  *
  * Hot loops: one per access method (ptr, table, segment, shift, tls;
- * table is built once per table of lib/pcpu-access.h), from the
- * accessor macros of lib/pcpu-access.h, no call or switch per access.
+ * table is built once per table of lib/runtime/pcpu-access.h), from the
+ * accessor macros of lib/runtime/pcpu-access.h, no call or switch per access.
  * Check with: objdump -d build/pcpubench | grep -A40 '<wl_loop_shift>:'
  */
 #include <errno.h>
@@ -420,12 +420,8 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
+		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
+			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
 		}
 	}
 	if (bc_no_extra_args("workload", argc, argv, optind))
@@ -1004,8 +1000,7 @@ int cmd_workload(int argc, char **argv)
 	struct pcpu_sysinfo si;
 	struct pout *out = NULL;
 	cpu_set_t orig;
-	char cmd[1024], b[64];
-	size_t i, cl = 0;
+	char b[64];
 	int r, rep, ret = EXIT_OK;
 
 	r = parse_opts(argc, argv, &o);
@@ -1048,11 +1043,6 @@ int cmd_workload(int argc, char **argv)
 		wset_free(&c.ws);
 		return r;
 	}
-	for (i = 0; i < (size_t)argc && cl < sizeof(cmd) - 2; i++)
-		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s",
-				       i ? " " : "pcpubench ",
-				       i ? argv[i] : "workload");
-	pout_meta(out, "command", cmd);
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	pout_meta(out, "seed", b);
 	pout_meta(out, "cycles_source", pt_cycles_source());

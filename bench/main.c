@@ -115,6 +115,7 @@ int main(int argc, char **argv)
 
 			snprintf(prog, sizeof(prog), "pcpubench %s", commands[i].name);
 			argv[1] = prog;
+			bc_set_command(argc - 1, argv + 1);
 			return flush_stdout(commands[i].fn(argc - 1, argv + 1));
 		}
 	}

@@ -642,13 +642,10 @@ CLAIMS = (claim_deref, claim_tlb, claim_mem, claim_remote, claim_strain,
 
 def invariants(run):
     """(ok?, line) over every must-be-zero metric of every benchmark."""
-    from pcpu_results import BENCH
     bad, seen, missing = [], [], []
-    for name, cfg in BENCH.items():
-        b = run.benches.get(name)
-        if b is None:
-            continue
-        for m in cfg.get("must_be_zero", []):
+    for name in run.bench_names():
+        b = run.benches[name]
+        for m in run.must_be_zero(name):
             if m not in b.metrics:
                 missing.append(m)
                 continue

@@ -32,9 +32,8 @@ BENCH = {
         "primary": ["ops_per_sec", "ops_rel_no_churn",
                     "online_latency_ns_p50", "online_latency_ns_p99",
                     "offline_latency_ns_p50", "offline_latency_ns_p99"],
-        # invariants: a count that must be 0, tabled per strategy and
-        # checked on every run (a run that lacks one says so)
-        "must_be_zero": ["lost_updates", "read_sum_mismatch"],
+        # invariants (a count that must be 0, tabled per strategy and
+        # checked on every run) come from the metric list: must_be_zero()
     },
     "workload": {
         "baseline": ("strategy", "segment"),
@@ -297,6 +296,42 @@ class NotResults(Exception):
     """A directory that is not a pcpubench results directory."""
 
 
+# What a results directory without metrics.json (written before schema 2)
+# is checked against: the invariants only, no metric names.
+LEGACY_ZERO = {"churn": ["lost_updates", "read_sum_mismatch"]}
+
+
+class MetricList:
+    """metrics.json of a results directory: `pcpubench list --metrics
+    --format json` of the binary that wrote it (lib/toolkit/pcpu-metrics.h)."""
+
+    def __init__(self, data):
+        self.exact, self.pats = {}, []
+        for m in data["metrics"]:
+            if "<" in m["metric"]:
+                rx = re.escape(m["metric"]).replace("\\<", "<") \
+                    .replace("\\>", ">")
+                rx = re.sub(r"<[a-z]+>", "[A-Za-z0-9_.:-]+", rx)
+                self.pats.append((m["bench"], re.compile(rx + r"\Z"), m))
+            else:
+                self.exact[(m["bench"], m["metric"])] = m
+
+    def find(self, bench, metric):
+        """The declaration (exact name, else the longest pattern), or
+        None."""
+        m = self.exact.get((bench, metric))
+        if m:
+            return m
+        cands = [p[2] for p in self.pats
+                 if p[0] == bench and p[1].match(metric)]
+        return max(cands, key=lambda x: len(x["metric"])) if cands \
+            else None
+
+    def zero(self, bench):
+        return [m["metric"] for (b, _), m in self.exact.items()
+                if b == bench and m["zero"]]
+
+
 def is_results_dir(path):
     """A results directory has run.sh's state or meta.json."""
     return os.path.isdir(path) and (
@@ -346,6 +381,42 @@ class Run:
                     self.problems.append((fn, "not CSV: %s" % e))
         for b in self.benches.values():
             b.finish()
+        self.metric_list = None
+        lp = os.path.join(path, "metrics.json")
+        if os.path.exists(lp):
+            try:
+                with open(lp) as f:
+                    self.metric_list = MetricList(json.load(f))
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                raise NotResults("%s: metrics.json unreadable: %s"
+                                 % (path, e))
+            for name in sorted(self.benches):
+                for m in sorted(self.benches[name].metrics):
+                    if not self.metric_list.find(name, m):
+                        raise NotResults(
+                            "%s: %s metric '%s' is not in its metrics.json "
+                            "(the list of the binary that wrote it)"
+                            % (path, name, m))
+        else:
+            self.warnings.append("no metrics.json: metric names not "
+                                 "checked")
+        # each step's own metadata: raw/NN-BENCH.csv.meta.json, else the
+        # copy in meta.json
+        self.step_meta = {}
+        raw = os.path.join(path, "raw")
+        if os.path.isdir(raw):
+            for fn in sorted(os.listdir(raw)):
+                if fn.endswith(".csv.meta.json"):
+                    try:
+                        with open(os.path.join(raw, fn)) as f:
+                            sm = json.load(f).get("meta", {})
+                    except (OSError, ValueError, AttributeError):
+                        continue
+                    if isinstance(sm, dict):
+                        self.step_meta[fn[:-len(".csv.meta.json")]] = sm
+        if not self.step_meta and isinstance(self.meta, dict) and \
+                isinstance(self.meta.get("step_meta"), dict):
+            self.step_meta = self.meta["step_meta"]
         # a step recorded ok whose benchmark has no CSV (or no rows)
         for s in self.state["steps"]:
             if s["status"] != "ok":
@@ -355,6 +426,13 @@ class Run:
                     not any(p[0] == fn for p in self.problems):
                 self.problems.append((fn, "missing (step %s ran ok)"
                                       % s["n"]))
+
+    def must_be_zero(self, bench):
+        """The invariants of @bench: its must-be-zero metrics from
+        metrics.json (LEGACY_ZERO for a directory without one)."""
+        if self.metric_list:
+            return self.metric_list.zero(bench)
+        return LEGACY_ZERO.get(bench, [])
 
     def schema(self):
         return self.meta.get("schema") if isinstance(self.meta, dict) \

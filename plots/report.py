@@ -421,6 +421,19 @@ def reproduce_block(run):
         out.append("which runs, each with --format csv -o FILE:")
         for ln in lines:
             out += shell_wrap(["build/pcpubench"] + ln.split())
+    if run.step_meta:
+        out.append("each step as it ran (raw/NN-BENCH.csv.meta.json):")
+        for step in sorted(run.step_meta):
+            sm = run.step_meta[step]
+            words = str(sm.get("command", "?")).split()
+            # the -o file was run.sh's temporary name
+            words = [("FILE" if i and words[i - 1] == "-o" else w)
+                     for i, w in enumerate(words)]
+            facts = ["%s %s" % (k, sm[k]) for k in ("seed", "version")
+                     if sm.get(k) not in (None, "")]
+            out += wrap("%s: %s" % (step, ", ".join(facts) or
+                                    "no seed recorded"), "  ")
+            out += shell_wrap(words, "    ", "        ")
     return out
 
 
@@ -587,13 +600,13 @@ def build_report(run, baselines, do_plots):
                                            notes["crossed"])))
         if notes["partial"]:
             out += wrap("NA reps: " + "; ".join(sorted(notes["partial"])))
-        zero = [m for m in cfg.get("must_be_zero", [])
+        zero = [m for m in run.must_be_zero(name)
                 if m in bench.metrics]
         for m in zero:
             out += zero_table(bench, m)
         shown += zero
         out += other_metrics(bench, shown)
-        for m in cfg.get("must_be_zero", []):
+        for m in run.must_be_zero(name):
             if m not in bench.metrics:
                 out += wrap("%s: NOT EMITTED (an invariant this report "
                             "checks on every run)" % m)

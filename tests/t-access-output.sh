@@ -65,7 +65,7 @@ if [ -x "$py" ]; then
 	"$py" - "$tmp/a.json" <<'PY' || fail "access JSON content"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema_version"] == 1
+assert d["schema_version"] == 2
 for k in ("seed", "cycles_source", "tsc_hz", "pfm_pmu", "version", "kernel"):
     assert k in d["meta"], k
 for r in d["rows"]:

@@ -58,7 +58,7 @@ for f in "$tmp"/*.csv; do
 		fails=$((fails + 1))
 	fi
 	for m in ops_per_sec ops_rel_no_churn online_latency_ns_p50 online_latency_ns_p99 \
-		 offline_latency_ns_max page_faults cpu_migrations context_switches \
+		 offline_latency_ns_max page-faults cpu-migrations context-switches \
 		 page_walks numa_local_fraction_min committed_bytes reserved_bytes \
 		 online_alloc_ns_p50 online_copy_ns_p99 online_place_ns_p50 \
 		 online_publish_ns_p50 online_worker_ns_p99 offline_quiesce_ns_p50 \

@@ -3,7 +3,7 @@
 # event with the table, its resolution path and its status; --events
 # accepts raw codes, generic and table names (NA rows with reasons on a
 # machine without PMU); bad event input exits 2. Then through the fake
-# PMU (PCPU_FAKE_PERF, lib/pcpu-counters-fake.c) into the access and churn
+# PMU (PCPU_FAKE_PERF, lib/toolkit/pcpu-counters-fake.c) into the access and churn
 # CSVs and the report: raw fallback for a Zen 5 and a Granite Rapids
 # family/model, exact per-op values, passes marked, multiplexing scaled
 # and flagged with time_running/time_enabled, errno reasons, the rules.

@@ -4,7 +4,7 @@
  *
  * Each test builds a temporary directory shaped like /sys/devices/system/cpu
  * (cpu0 without an online file, cpu1..cpu5 and a sparse cpu8 with "1",
- * cpu4 starting offline, plus distractors) and drives lib/pcpu-hotplug.c
+ * cpu4 starting offline, plus distractors) and drives lib/toolkit/pcpu-hotplug.c
  * on it: set/get with read-back, CPU 0 refused, soft EBUSY, read-back
  * mismatch, restore on close, the guardian restoring after its benchmark
  * is SIGKILLed or exits without closing, the SIGTERM handler, and a dead

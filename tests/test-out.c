@@ -101,7 +101,7 @@ static void test_status_vocabulary(void **state)
 
 static void test_csv(void **state)
 {
-	char path[128];
+	char path[128], cmd[160];
 	struct pout *o;
 	const char *pv[] = { "seg,ment", "re\"ad" }, *pv2[] = { "tls", "inc" };
 	char *txt;
@@ -117,14 +117,19 @@ static void test_csv(void **state)
 				  "ok"), 0);
 	assert_int_equal(pout_row(o, pv2, 2, "dTLB-loads_per_op", 0,
 				  "events/op", "na:no-pmu(ENOENT: none here)"), 0);
-	assert_int_equal(pout_row(o, pv2, -1, "x", 0.1, "u", "derived"), 0);
-	/* Refused: vocabulary, commas in status, non-finite ok values. */
-	assert_int_equal(pout_row(o, pv2, 0, "m", 1, "u", "great"), -EINVAL);
-	assert_int_equal(pout_row(o, pv2, 0, "m", 1, "u", "na:a,b"), -EINVAL);
-	assert_int_equal(pout_row(o, pv2, 0, "m", NAN, "u", "ok"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, -1, "cycles_over_floor", 0.1, "u",
+				  "derived"), 0);
+	/* Refused: a metric lib/toolkit/pcpu-metrics.h does not declare for access;
+	 * vocabulary, commas in status, non-finite ok values. */
+	assert_int_equal(pout_row(o, pv2, 0, "no_such_metric", 1, "ops", "ok"),
+			 -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "ns_per_op", 1, "u", "great"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "ns_per_op", 1, "u", "na:a,b"), -EINVAL);
+	assert_int_equal(pout_row(o, pv2, 0, "ns_per_op", NAN, "u", "ok"), -EINVAL);
 	assert_int_equal(pout_row(o, pv2, 0, "m,x", 1, "u", "ok"), -EINVAL);
 	/* Atomic: nothing at the path before close. */
 	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(pout_meta(o, "late_key", "y"), 0);	/* CSV: any time */
 	/* A refused row is not lost: close says so; the file is written. */
 	assert_int_equal(pout_close(o), -EINVAL);
 	txt = slurp(path);
@@ -141,8 +146,18 @@ static void test_csv(void **state)
 	assert_non_null(strstr(txt, ",12345678901,ops,ok\n"));
 	assert_non_null(strstr(txt, ",NA,events/op,na:no-pmu(ENOENT: none "
 			       "here)\n"));
-	assert_non_null(strstr(txt, "access,tls,inc,,x,0.1,u,derived\n"));
-	assert_null(strstr(txt, "seed"));	/* CSV: meta elsewhere */
+	/* the unit written is the declared one, not the caller's */
+	assert_non_null(strstr(txt, "access,tls,inc,,cycles_over_floor,0.1,"
+			       "cycles,derived\n"));
+	assert_null(strstr(txt, "seed"));	/* CSV: meta in the sidecar */
+	free(txt);
+	snprintf(cmd, sizeof(cmd), "%s.meta.json", path);
+	txt = slurp(cmd);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\"schema_version\": 2"));
+	assert_non_null(strstr(txt, "\"bench\": \"access\""));
+	assert_non_null(strstr(txt, "\"seed\": \"1\""));
+	assert_non_null(strstr(txt, "\"late_key\": \"y\""));
 	free(txt);
 }
 
@@ -164,7 +179,7 @@ static void test_json(void **state)
 	assert_int_equal(pout_close(o), 0);
 	txt = slurp(path);
 	assert_non_null(txt);
-	assert_non_null(strstr(txt, "\"schema_version\": 1"));
+	assert_non_null(strstr(txt, "\"schema_version\": 2"));
 	assert_non_null(strstr(txt, "\"meta\""));
 	assert_non_null(strstr(txt, "\"rows\""));
 	assert_true(strstr(txt, "\"meta\"") < strstr(txt, "\"rows\""));

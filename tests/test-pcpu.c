@@ -63,7 +63,7 @@ static enum pcpu_layout_id layout_of(const struct tstate *ts)
 	return pcpu_strategy_layout_with(ts->s, ts->l);
 }
 
-/* The access method's own hot accessors (lib/pcpu-access.h), as the
+/* The access method's own hot accessors (lib/runtime/pcpu-access.h), as the
  * benchmarks' loops use them. */
 static uint64_t hot_read(struct tstate *ts, pcpu_off_t off)
 {

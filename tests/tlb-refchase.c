@@ -3,7 +3,7 @@
  * tlb-refchase.c - an independent TLB pointer chase, to check the figures
  * of `pcpubench tlb` by a different method. Standalone: no libpcpu code.
  *
- * Differences from lib/pcpu-tlb.c on purpose: a single-cycle Sattolo
+ * Differences from lib/toolkit/pcpu-tlb.c on purpose: a single-cycle Sattolo
  * permutation, the line in each page chosen as (page * 5) % 64, time from
  * clock_gettime(CLOCK_MONOTONIC) (not rdtsc), core cycles from its own
  * dependent imul chain, best-of-reps (min) instead of medians, no control
@@ -18,7 +18,8 @@
  *             (no control: the L1d-miss rise at ~768 lines is ~10 cycles)
  *   l2_hit, walk (at N = 16384), walk_far (at N = 65536), extra cycles
  *   over the base (N <= 32).
- * Not a unit test (it times things); not built by `make`.
+ * Not a unit test (it times things): `make tests` builds it and
+ * tests/t-refchase.sh runs it once, checking only the output's shape.
  */
 #define _GNU_SOURCE
 #include <math.h>

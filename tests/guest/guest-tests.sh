@@ -17,7 +17,7 @@
 #
 # Guest layout (tests/guest/mkinitrd.sh): /bin/busybox, /bin/hp-kill
 # (static), /bin/pcpubench if it was built (+ its shared libraries),
-# /etc/pcpu-strategies (one name a line, from lib/pcpu.h).
+# /etc/pcpu-strategies (one name a line, from lib/runtime/pcpu.h).
 #
 # Topology (tests/guest/run.sh): CPUs 0-1 on node 0 (socket 0), 2-3 on
 # node 1 (socket 1); empty sockets 2 (node 0), 3 (node 1), 4 (node 0) for

@@ -2,7 +2,7 @@
 /*
  * hp-kill.c - a stand-in benchmark for the guest's crash-restore checks.
  *
- * Opens the real sysfs hotplug backend (lib/pcpu-hotplug.c, which starts
+ * Opens the real sysfs hotplug backend (lib/toolkit/pcpu-hotplug.c, which starts
  * the guardian), installs its SIGINT/SIGTERM handlers, takes the "hold"
  * CPUs offline, writes the guardian's pid to READY_FILE, then churns the
  * "churn" CPUs (offline, online, every few milliseconds; EBUSY counted as
@@ -15,7 +15,7 @@
  * run unless PCPU_IN_GUEST=1 (set by the guest's /init only).
  *
  * Built statically by tests/guest/mkinitrd.sh from this file and
- * lib/pcpu-hotplug.c alone, so it works before the rest of the library
+ * lib/toolkit/pcpu-hotplug.c alone, so it works before the rest of the library
  * links.
  */
 #include <errno.h>

@@ -4,9 +4,9 @@
 # Usage: tests/guest/mkinitrd.sh OUT.cpio.gz
 #
 # Contents: /bin/busybox (static, busybox-static), /init (tests/guest/init),
-# /guest-tests.sh, /bin/hp-kill (tests/guest/hp-kill.c + lib/pcpu-hotplug.c,
+# /guest-tests.sh, /bin/hp-kill (tests/guest/hp-kill.c + lib/toolkit/pcpu-hotplug.c,
 # linked statically, so it works before the rest of the library links),
-# /etc/pcpu-strategies (the names in lib/pcpu.h's PCPU_STRATEGIES),
+# /etc/pcpu-strategies (the names in lib/runtime/pcpu.h's PCPU_STRATEGIES),
 # /kmod-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
 # reason there is none (/etc/pcpu-kmod-skip), and
 # /bin/pcpubench ($PCPU_BENCH, default build/pcpubench) with every shared
@@ -56,27 +56,27 @@ else
 		>"$stage/etc/pcpu-kmod-skip"
 fi
 
-cflags="-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I$top/lib"
+cflags="-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I$top/lib/runtime -I$top/lib/toolkit"
 # shellcheck disable=SC2086
 if ! $CC $cflags -static -o "$stage/bin/hp-kill" "$here/hp-kill.c" \
-	"$top/lib/pcpu-hotplug.c" 2>"$stage/cc.log"; then
+	"$top/lib/toolkit/pcpu-hotplug.c" 2>"$stage/cc.log"; then
 	cat "$stage/cc.log" >&2
 	echo "mkinitrd.sh: cannot build hp-kill (static libc: libc6-dev)" >&2
 	exit 1
 fi
 rm -f "$stage/cc.log"
 
-# Strategy names: one list, in lib/pcpu.h.
+# Strategy names: one list, in lib/runtime/pcpu.h.
 if [ -n "${PCPU_GUEST_STRATEGIES:-}" ]; then
 	echo "$PCPU_GUEST_STRATEGIES" | tr -s ', ' '\n' | sed '/^$/d' \
 		>"$stage/etc/pcpu-strategies"
 else
-	sed -n '/^#define PCPU_STRATEGIES(X)/,/^enum/p' "$top/lib/pcpu.h" |
+	sed -n '/^#define PCPU_STRATEGIES(X)/,/^enum/p' "$top/lib/runtime/pcpu.h" |
 		sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' \
 		>"$stage/etc/pcpu-strategies"
 fi
 [ -s "$stage/etc/pcpu-strategies" ] || {
-	echo "mkinitrd.sh: no strategy names found in lib/pcpu.h" >&2
+	echo "mkinitrd.sh: no strategy names found in lib/runtime/pcpu.h" >&2
 	exit 1
 }
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "pcpu-version.h"
+#include "pcpu-metrics.h"
 #include "pcpu-out.h"
 #include "pcpu-stats.h"
 
@@ -60,6 +61,8 @@ struct pout {
 	int werr;		/* first write error: stops writing */
 	char errmsg[200];	/* what the first error was */
 	int inplace;		/* a stream written in place (no rename) */
+	int checked;		/* the bench is in the metric list */
+	int strict;		/* PCPU_METRICS_STRICT: a unit must match too */
 	struct pout_trow *trows;	/* TEXT */
 	size_t ntrows, captrows;
 };
@@ -319,6 +322,8 @@ int pout_open(struct pout **out, enum pout_format fmt, const char *path,
 		return -ENOMEM;
 	o->fmt = fmt;
 	o->bench = xstrdup(bench);
+	o->checked = pcpu_metric_bench_known(bench);
+	o->strict = getenv("PCPU_METRICS_STRICT") != NULL;
 	o->np = nparams;
 	o->pnames = calloc(nparams + 1, sizeof(char *));
 	if (!o->bench || !o->pnames)
@@ -391,13 +396,11 @@ int pout_meta(struct pout *o, const char *key, const char *value)
 
 	if (!o || !key || !*key)
 		return -EINVAL;
-	if (o->fmt == POUT_CSV)
-		return 0;
 	if (o->fmt == POUT_TEXT) {
 		fprintf(o->f, "# %s: %s\n", key, value ? value : "");
 		return 0;
 	}
-	if (o->started)
+	if (o->started && o->fmt == POUT_JSON)
 		return -EALREADY;
 	kv = realloc(o->meta, (o->nmeta + 1) * sizeof(*kv));
 	if (!kv)
@@ -423,6 +426,32 @@ static void json_meta_pair(FILE *f, int *first, const char *k, const char *v)
 	json_str(f, v);
 }
 
+/* The meta block: the fixed keys, then the caller's, in order. */
+static void meta_block(const struct pout *o, FILE *f)
+{
+	struct utsname u;
+	char tbuf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	int first = 0;
+	size_t i;
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	gmtime_r(&now, &tm);
+	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "{\n    \"schema_version\": %d", POUT_SCHEMA_VERSION);
+	json_meta_pair(f, &first, "bench", o->bench);
+	json_meta_pair(f, &first, "tool", "pcpubench");
+	json_meta_pair(f, &first, "version", PCPU_GIT_REV);
+	json_meta_pair(f, &first, "time", tbuf);
+	json_meta_pair(f, &first, "host", u.nodename);
+	json_meta_pair(f, &first, "kernel", u.release);
+	for (i = 0; i < o->nmeta; i++)
+		json_meta_pair(f, &first, o->meta[i].key, o->meta[i].value);
+	fputs("\n  }", f);
+}
+
 static void start(struct pout *o)
 {
 	size_t i;
@@ -438,32 +467,61 @@ static void start(struct pout *o)
 		}
 		fputs(",rep,metric,value,unit,status\n", o->f);
 	} else if (o->fmt == POUT_JSON) {
-		struct utsname u;
-		char tbuf[64];
-		time_t now = time(NULL);
-		struct tm tm;
-		int first = 1;
-
-		if (uname(&u))
-			memset(&u, 0, sizeof(u));
-		gmtime_r(&now, &tm);
-		strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(o->f, "{\n  \"schema_version\": %d,\n  \"meta\": {",
+		fprintf(o->f, "{\n  \"schema_version\": %d,\n  \"meta\": ",
 			POUT_SCHEMA_VERSION);
-		fputs("\n    \"schema_version\": ", o->f);
-		fprintf(o->f, "%d", POUT_SCHEMA_VERSION);
-		first = 0;
-		json_meta_pair(o->f, &first, "bench", o->bench);
-		json_meta_pair(o->f, &first, "tool", "pcpubench");
-		json_meta_pair(o->f, &first, "version", PCPU_GIT_REV);
-		json_meta_pair(o->f, &first, "time", tbuf);
-		json_meta_pair(o->f, &first, "host", u.nodename);
-		json_meta_pair(o->f, &first, "kernel", u.release);
-		for (i = 0; i < o->nmeta; i++)
-			json_meta_pair(o->f, &first, o->meta[i].key,
-				       o->meta[i].value);
-		fputs("\n  },\n  \"rows\": [", o->f);
+		meta_block(o, o->f);
+		fputs(",\n  \"rows\": [", o->f);
 	}
+}
+
+/*
+ * The CSV sidecar PATH.meta.json: {"schema_version": N, "bench": B,
+ * "meta": {...}}, the same meta block as the JSON output, written
+ * atomically after the CSV took its name. Return: 0; -errno.
+ */
+static int meta_sidecar(const struct pout *o)
+{
+	char *path = NULL, *tmp = NULL;
+	FILE *f = NULL;
+	int fd, ret = 0;
+
+	if (asprintf(&path, "%s.meta.json", o->path) < 0)
+		return -ENOMEM;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+		free(path);
+		return -ENOMEM;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"bench\": ",
+		POUT_SCHEMA_VERSION);
+	json_str(f, o->bench);
+	fputs(",\n  \"meta\": ", f);
+	meta_block(o, f);
+	fputs("\n}\n", f);
+	errno = 0;
+	if (fflush(f) || ferror(f) || fchmod(fd, 0644) || fsync(fd))
+		ret = write_errno();
+	if (fclose(f) && !ret)
+		ret = write_errno();
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(path);
+	return ret;
 }
 
 static int trow_add(struct pout *o, const char *const *pv, const char *metric,
@@ -541,6 +599,19 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 		if (!pv[i])
 			return set_err(o, -EINVAL, "a row was refused (metric "
 				       "'%s': a parameter is missing)%.0s", metric);
+	if (o->checked) {
+		const struct pcpu_metric *d = pcpu_metric_find(o->bench, metric);
+
+		if (!d)
+			return set_err(o, -EINVAL, "a row was refused (metric "
+				       "'%s' is not declared for this benchmark "
+				       "in lib/toolkit/pcpu-metrics.h)%.0s", metric);
+		if (o->strict && strcmp(unit, d->unit))
+			return set_err(o, -EINVAL, "a row was refused (metric "
+				       "'%s': its unit is not the declared one)%.0s",
+				       metric);
+		unit = d->unit;
+	}
 	na = POUT_IS_NA(status);
 	if (!na && !isfinite(value))
 		return set_err(o, -EINVAL, "a row was refused (metric '%s': "
@@ -793,6 +864,12 @@ int pout_close_err(struct pout *o, char *err, size_t errlen)
 				name);
 		if (!o->inplace && o->werr)
 			unlink(o->tmp);
+		if (!o->inplace && !o->werr && o->fmt == POUT_CSV) {
+			int r = meta_sidecar(o);
+
+			if (r)
+				set_err(o, r, "writing '%s.meta.json': %s", name);
+		}
 	}
 	ret = o->err;
 	if (ret && err && errlen)

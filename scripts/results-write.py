@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""pcpu-results.py - run.sh's helpers for a results directory.
+"""results-write.py - what run.sh writes into a results directory (the
+merged CSVs, meta.json); plots/pcpu_results.py only reads one.
 
-usage: pcpu-results.py merge DIR [BENCH]
-       pcpu-results.py meta DIR ROOT BINARY
+usage: results-write.py merge DIR [BENCH]
+       results-write.py meta DIR ROOT BINARY
 
 merge: concatenate DIR/raw/*.csv into one tidy CSV per benchmark
        (DIR/<bench>.csv, one header; the union of the parameter columns
@@ -27,7 +28,7 @@ import subprocess
 import sys
 
 TAIL = ["rep", "metric", "value", "unit", "status"]
-SCHEMA = "pcpubench-results/1"
+SCHEMA = "pcpubench-results/2"
 
 
 def atomic_write(path, text):
@@ -212,6 +213,28 @@ def pick(info, *paths):
     return None
 
 
+def step_meta(d):
+    """Each step's own metadata, raw/NN-BENCH.csv.meta.json (written by
+    the benchmark beside its CSV): {"NN-BENCH": {command, seed, ...}}."""
+    out = {}
+    raw = os.path.join(d, "raw")
+    try:
+        names = sorted(os.listdir(raw))
+    except OSError:
+        return out
+    for fn in names:
+        if not fn.endswith(".csv.meta.json"):
+            continue
+        try:
+            with open(os.path.join(raw, fn)) as f:
+                sm = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(sm, dict) and isinstance(sm.get("meta"), dict):
+            out[fn[:-len(".csv.meta.json")]] = sm["meta"]
+    return out
+
+
 def meta(d, root, binary):
     st = state_facts(d)
     info = None
@@ -259,6 +282,9 @@ def meta(d, root, binary):
         "build_status": st.get("build"),
         "info_status": st.get("info"),
         "steps": st["steps"],
+        # each step's metadata from its sidecar (the exact command, seed,
+        # TSC rate, core clock source, calibration, layout ...)
+        "step_meta": step_meta(d),
         # "REVISION SHA256" the run started with, and the one a resume
         # used when it differed (each step has its own in "steps")
         "binary_started": st.get("binary"),

@@ -65,10 +65,12 @@ int pout_path_check(const char *path);
 /*
  * pout_meta() - a key/value for the metadata. JSON: the "meta" block
  * (which always also has schema_version, bench, tool, version, time, host,
- * kernel); CSV: ignored (meta lives in meta.json); TEXT: a header line.
- * Must come before the first pout_row().
- * Return: 0; -EINVAL; -EALREADY rows were already written (JSON/TEXT
- * header); -ENOMEM.
+ * kernel); CSV written to a file: the same block in the sidecar
+ * FILE.meta.json ({"schema_version", "bench", "meta"}), written at
+ * pout_close() after the CSV took its name (a CSV written in place has
+ * none); TEXT: a header line. JSON: must come before the first pout_row().
+ * Return: 0; -EINVAL; -EALREADY rows were already written (JSON);
+ * -ENOMEM.
  */
 int pout_meta(struct pout *o, const char *key, const char *value);
 
@@ -77,8 +79,12 @@ int pout_meta(struct pout *o, const char *key, const char *value);
  * @rep: repetition number (>= 0), or -1 for a figure that is not per
  * repetition (printed as an empty rep in CSV, null in JSON).
  * @value: ignored (NA) when @status starts with "na:".
- * Return: 0; -EINVAL status outside the vocabulary, or a comma/newline in
- * the status, or a non-finite value with a non-NA status (the row is
+ * @metric: for a benchmark of lib/toolkit/pcpu-metrics.h, a metric declared there
+ * for it (else the row is refused); the unit written is the declared one
+ * (with PCPU_METRICS_STRICT set in the environment, a different @unit is
+ * refused, so tests catch an emit site that drifted).
+ * Return: 0; -EINVAL an undeclared metric, a status outside the
+ * vocabulary, or a comma/newline in the status, or a non-finite value with a non-NA status (the row is
  * dropped, later rows are still written, pout_close() returns -EINVAL);
  * -errno of a failed write (ENOSPC, EIO, EDQUOT ...; EIO when the C
  * library gave none): the output stops; -ENOMEM.
@@ -121,6 +127,6 @@ int pout_status_valid(const char *status);
 #define POUT_IS_NA(status) ((status)[0] == 'n' && (status)[1] == 'a' && \
 			    (status)[2] == ':')
 
-#define POUT_SCHEMA_VERSION 1
+#define POUT_SCHEMA_VERSION 2
 
 #endif /* PCPU_OUT_H */
