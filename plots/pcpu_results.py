@@ -25,7 +25,8 @@ TAIL = ("rep", "metric", "value", "unit", "status")
 BENCH = {
     "access": {
         "baseline": ("strategy", "offset-array"),
-        "primary": [("cycles_per_op", "ns_per_op"), "tlb_cost"],
+        "primary": [("cycles_per_op", "ns_per_op"), "tlb_cost", "cold_cycles",
+                    "pages_on_path"],
     },
     "churn": {
         "baseline": ("strategy", "offset-array"),
