@@ -7,6 +7,7 @@
 #                   when qemu can run here
 #   make asan       build/asan/ (AddressSanitizer + UBSan) binaries
 #   make tsan       build/tsan/ (ThreadSanitizer) binaries
+#   make check-lab  the LAVA qemu job run end to end by lava-run (lab/)
 #   make clean
 #
 # Two libraries: lib/runtime/*.c (the per-CPU runtime: layouts, access
@@ -128,6 +129,13 @@ check: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# The LAVA lab engine end to end (lab/, README "Many machines"):
+# lava-run runs the qemu job here and its results are checked
+# (lab/check-lab.sh); skipped with one line where it cannot run.
+.PHONY: check-lab
+check-lab: all
+	@lab/check-lab.sh; rc=$$?; [ $$rc = 77 ] && exit 0; exit $$rc
 
 # The independent TLB pointer chase used to cross-check `pcpubench tlb`
 # (a different method on purpose; see tests/tlb-refchase.c), run by
