@@ -72,16 +72,16 @@ $PY - lab/lava/pcpubench.yaml lab/lava/jobs/qemu.yaml \
 import sys, yaml
 td = yaml.safe_load(open(sys.argv[1]))
 assert td["metadata"]["format"] == "Lava-Test Test Definition 1.0"
-for p in ("PROFILE", "LABEL", "KERNEL", "HOTPLUG", "PCPUBENCH_REPO",
-          "PCPUBENCH_BRANCH"):
+for p in ("PROFILE", "LABEL", "KERNEL", "HOTPLUG", "SKIP_INSTALL",
+          "MARKERS"):
     assert p in td["params"], p
-    assert "$" + p in " ".join(td["run"]["steps"]) or p.startswith("PCPUBENCH_"), p
-assert td["install"]["git-repos"][0]["url"] == "PCPUBENCH_REPO"
+    assert "$" + p in " ".join(td["run"]["steps"]), p
 for j in sys.argv[2:4]:
     job = yaml.safe_load(open(j).read().replace("@", "X"))
     t = [a["test"] for a in job["actions"] if "test" in a][0]
     d = t["definitions"][0]
-    assert d["path"] == "lab/lava/pcpubench.yaml", j
+    assert d["path"] == "pcpubench/lab/lava/pcpubench.yaml", j
+    assert d["from"] == "url", j
     assert set(d["parameters"]) <= set(td["params"]), j
 dev = yaml.safe_load(open(sys.argv[4]))
 assert "qemu" in dev["actions"]["boot"]["methods"]

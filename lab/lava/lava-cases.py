@@ -77,10 +77,15 @@ def figures(run):
             else None
         unit = decl["unit"] if decl else ""
         for strat in sorted(per):
-            st = Stats(per[strat])
+            # a flagged sample (disturbed, negative, failing its own
+            # check) is left out, never reported as a figure
+            good = [s for s in per[strat]
+                    if not s["status"].startswith("flagged")]
+            st = Stats(good)
             name = case_name(bench, metric, *[v for _, v in cond], strat)
-            why = ", ".join(st.na_reasons) if st.median is None else ""
-            out.append((name, st.median, unit, why or "no value"))
+            why = ", ".join(st.na_reasons) or ", ".join(sorted(
+                {s["status"] for s in per[strat]})) or "no value"
+            out.append((name, st.median, unit, why))
     return out
 
 

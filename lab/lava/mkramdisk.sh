@@ -7,7 +7,7 @@
 # static busybox, build/pcpubench with its shared libraries, hp-kill),
 # replaces its /init with lab/lava/init (a root shell on the console for
 # LAVA instead of the guest checks), and adds what run.sh and the
-# report need on the device: /bin/bash and /usr/bin/python3 with their
+# report need on the device: /bin/bash, flock and /usr/bin/python3 with their
 # libraries and the Python standard library (without its tests, idle,
 # tkinter, ensurepip, lib2to3). One archive, not a concatenation: LAVA
 # unpacks the ramdisk with cpio to append its overlay, and cpio reads
@@ -28,6 +28,7 @@ skip() {
 }
 
 [ -x /bin/bash ] || skip "no /bin/bash"
+command -v flock >/dev/null 2>&1 || skip "no flock (util-linux)"
 [ -x "$PY" ] || skip "no $PY"
 pyver=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 pylib=/usr/lib/python$pyver
@@ -59,6 +60,8 @@ copy_bin() {
 		done
 }
 copy_bin /bin/bash
+# run.sh's lock per results directory (busybox has no flock)
+copy_bin "$(command -v flock)"
 copy_bin "$(readlink -f "$PY")"
 ln -sf "$(basename "$(readlink -f "$PY")")" "$stage/root/usr/bin/python3"
 for so in "$pylib"/lib-dynload/*.so; do

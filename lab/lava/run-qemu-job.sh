@@ -7,8 +7,9 @@
 # Steps: lava-run (lab/lava/setup-lava.sh), a Debian kernel
 # (tests/guest/kernel.sh, cached in $PCPU_GUEST_CACHE), the ramdisk
 # (lab/lava/mkramdisk.sh, with build/pcpubench), a snapshot of this
-# working tree as a git repository (OUTDIR/repo: what the job's test
-# definition is cloned from, so uncommitted changes are what runs), the
+# working tree as a git commit (OUTDIR/repo) and its archive
+# (OUTDIR/pcpubench.tar.gz: the job's test definition and the code the
+# device runs, so uncommitted changes are what runs), the
 # job (lab/lava/jobs/qemu.yaml filled in: OUTDIR/job.yaml), then
 #   lava-run --device lab/lava/devices/qemu-tcg.yaml --job-id N \
 #            --output-dir OUTDIR/job OUTDIR/job.yaml
@@ -60,8 +61,8 @@ mkdir -p "$out/repo"
 	git -c user.name=pcpubench -c user.email=pcpubench@localhost \
 		commit -q -m "snapshot of $(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo unknown)") ||
 	exit 1
-git -C "$out/repo" branch -q -f lava-snapshot HEAD || exit 1
-rev=$(git -C "$out/repo" rev-parse HEAD)
+git -C "$out/repo" archive --format=tar.gz --prefix=pcpubench/ \
+	-o "$out/pcpubench.tar.gz" HEAD || exit 1
 
 profile=${PCPU_LAB_PROFILE:-lab/lava/profile-tcg}
 label=${PCPU_LAB_LABEL:-lava-qemu}
@@ -69,7 +70,7 @@ hotplug=${PCPU_LAB_HOTPLUG:-yes}
 jobid=${PCPU_LAB_JOB_ID:-1}
 sed -e "s|@KERNEL_URL@|file://$kernel|" \
 	-e "s|@RAMDISK_URL@|file://$out/ramdisk.cpio.gz|" \
-	-e "s|@REPO@|$out/repo|" -e "s|@REVISION@|$rev|" -e "s|@BRANCH@|lava-snapshot|" \
+	-e "s|@ARCHIVE_URL@|file://$out/pcpubench.tar.gz|" \
 	-e "s|@PROFILE@|$profile|" -e "s|@LABEL@|$label|" \
 	-e "s|@HOTPLUG@|$hotplug|" \
 	"$here/jobs/qemu.yaml" >"$out/job.yaml"

@@ -12,7 +12,9 @@
 # packages, libguestfs0 and supermin, and would start services): the
 # three Debian 12 packages lava-common, lava-dispatcher and
 # lava-dispatcher-host are fetched with `apt-get download` and unpacked
-# with `dpkg-deb -x` into OUTDIR/pkg (nothing is written outside OUTDIR);
+# with `dpkg-deb -x` into OUTDIR/pkg (no package is installed; lava-run
+# itself keeps its scratch in /var/lib/lava/dispatcher/tmp/<job id> and
+# removes it at the end);
 # the Python modules they import are installed from Debian 12
 # (--no-install-recommends; 22 small python3-* packages, no service, no
 # init change), and lab/lava/stub/ stands in for python3-guestfs when it
