@@ -21,6 +21,7 @@
 #   compare         ./run.sh compare accepts it beside another directory
 #   adapters        lab/adapt.py mmtests|lkp read it
 # Output: build/lab/ (the job log lava-run.log, results/, summary).
+# PCPU_LAB_RECHECK=1 checks the last job's log again without running it.
 # Exit: 0 pass; 1 a check failed; 77 skipped (lava-dispatcher, qemu or
 # a kernel cannot be had here: one line says why).
 set -u
@@ -40,8 +41,12 @@ check() {
 	fi
 }
 
-"$top/lab/lava/run-qemu-job.sh" "$out"
-rc=$?
+if [ "${PCPU_LAB_RECHECK:-0}" = 1 ] && [ -s "$out/lava-run.log" ]; then
+	rc=recheck	# check the last job's log again, without running it
+else
+	"$top/lab/lava/run-qemu-job.sh" "$out"
+	rc=$?
+fi
 if [ $rc = 77 ]; then
 	echo "check-lab: SKIP: the LAVA job cannot run here (see above)"
 	exit 77
@@ -49,12 +54,14 @@ fi
 log=$out/lava-run.log
 [ -s "$log" ] || { echo "check-lab: FAIL: no job log $log"; exit 1; }
 
+rm -rf "$out/cases.d"
 "$PY" "$top/lab/lava-extract.py" "$log" "$out/cases.d" --cases \
 	>"$out/lava-results.txt" 2>"$out/extract-cases.err"
 grep -q '^lava job pass' "$out/lava-results.txt"
 check job-pass $? "lava-run exit $rc; $(grep '^lava job' "$out/lava-results.txt")"
-grep -q '^pcpubench run pass' "$out/lava-results.txt"
-check run $? "$(grep '^pcpubench run ' "$out/lava-results.txt" || echo 'no run case')"
+# LAVA names the definition <index>_<name>: 0_pcpubench
+grep -qE '^[0-9]+_pcpubench run pass' "$out/lava-results.txt"
+check run $? "$(grep -E '^[0-9]+_pcpubench run ' "$out/lava-results.txt" || echo 'no run case')"
 
 dir=$(ls -d "$out"/results/*/ 2>/dev/null | head -n 1)
 dir=${dir%/}
@@ -70,7 +77,7 @@ keys=$("$PY" -c 'import sys; sys.path.insert(0, "plots"); import findings
 print(" ".join(f.__name__[len("claim_"):] for f in findings.CLAIMS))')
 bad=
 for k in invariants $keys; do
-	r=$(sed -n "s/^pcpubench finding-$k \([a-z]*\).*/\1/p" "$out/lava-results.txt")
+	r=$(sed -n "s/^[0-9]*_pcpubench finding-$k \([a-z]*\).*/\1/p" "$out/lava-results.txt")
 	case $r in
 	pass|skip) ;;
 	*) bad="$bad finding-$k=${r:-missing}" ;;
@@ -82,16 +89,30 @@ check cases $? "$bad"
 # The measurements: what lava-cases.py says of the extracted directory
 # is what LAVA recorded.
 "$PY" lab/lava/lava-cases.py "$dir" >"$out/cases-expected.txt"
-bad= n=0
-while read -r name res meas unit; do
-	[ -n "$meas" ] || continue
-	n=$((n + 1))
-	grep -qxF "pcpubench $name pass $meas $unit" "$out/lava-results.txt" ||
-		grep -qE "^pcpubench $name pass [0-9.e+-]+ $unit\$" "$out/lava-results.txt" ||
-		bad="$bad $name"
-done <"$out/cases-expected.txt"
-[ "$n" -gt 0 ] && [ -z "$bad" ]
-check measurements $? "n=$n, not in LAVA's results:$bad"
+msg=$("$PY" - "$out/cases-expected.txt" "$out/lava-results.txt" <<'EOF'
+import re, sys
+got = {}
+for ln in open(sys.argv[2]):
+    w = ln.split()
+    if len(w) == 5 and re.fullmatch(r"[0-9]+_pcpubench", w[0]):
+        got[w[1]] = (w[2], float(w[3]), w[4])
+n, bad = 0, []
+for ln in open(sys.argv[1]):
+    w = ln.split()
+    if len(w) != 4:
+        continue
+    n += 1
+    g = got.get(w[0])
+    if not g or g[0] != w[1] or g[2] != w[3] or \
+            abs(g[1] - float(w[2])) > 1e-6 * max(1.0, abs(float(w[2]))):
+        bad.append("%s (LAVA: %s)" % (w[0], g))
+if bad or not n:
+    print("%d measurements; not in LAVA's results as given: %s"
+          % (n, " ".join(bad)))
+EOF
+)
+[ -z "$msg" ]
+check measurements $? "$msg"
 
 PCPU_SKIP_DEPS=1 ./run.sh report "$dir" >"$out/report.out" 2>&1
 r=$?
@@ -112,6 +133,7 @@ check adapters $? "lab/adapt.py failed on $dir"
 
 {
 	echo "LAVA results (definition case result [measurement units]):"
+	grep -E '^lava (job|execute-qemu|login-action) ' "$out/lava-results.txt"
 	grep -v '^lava ' "$out/lava-results.txt" | grep -v '^lava$'
 	grep '^lava job' "$out/lava-results.txt"
 } >"$out/summary.txt"
