@@ -2,7 +2,7 @@
 # check-lab.sh - `make check-lab`: the LAVA qemu job run end to end here
 # by lava-run, and its results checked.
 #
-# Runs lab/lava/run-qemu-job.sh (lava-run --device ... --job-id 1
+# Runs lab/lava/run-qemu-job.sh (lava-run --device ... --job-id N
 # --output-dir build/lab/job build/lab/job.yaml: boots the Debian kernel
 # with the pcpubench ramdisk under qemu TCG, 2 NUMA nodes, and runs the
 # test definition lab/lava/pcpubench.yaml with lab/lava/profile-tcg),

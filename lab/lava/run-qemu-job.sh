@@ -16,7 +16,8 @@
 # and lab/lava-extract.py over the job's log into OUTDIR/results/.
 # Environment: PCPU_LAB_PROFILE (default lab/lava/profile-tcg),
 # PCPU_LAB_LABEL (default lava-qemu), PCPU_LAB_HOTPLUG (default yes: the
-# guest's CPUs, never the host's), PCPU_LAB_JOB_ID (default 1),
+# guest's CPUs, never the host's), PCPU_LAB_JOB_ID (default: this
+# shell's PID),
 # PCPU_LAB_TIMEOUT (s, default 2400).
 #
 # Exit: lava-run's status (0 the job completed); 77 cannot run here (the
@@ -67,7 +68,9 @@ git -C "$out/repo" archive --format=tar.gz --prefix=pcpubench/ \
 profile=${PCPU_LAB_PROFILE:-lab/lava/profile-tcg}
 label=${PCPU_LAB_LABEL:-lava-qemu}
 hotplug=${PCPU_LAB_HOTPLUG:-yes}
-jobid=${PCPU_LAB_JOB_ID:-1}
+# a job id of its own: lava-run keeps its scratch in
+# /var/lib/lava/dispatcher/tmp/<job id>, shared by every run on this host
+jobid=${PCPU_LAB_JOB_ID:-$$}
 sed -e "s|@KERNEL_URL@|file://$kernel|" \
 	-e "s|@RAMDISK_URL@|file://$out/ramdisk.cpio.gz|" \
 	-e "s|@ARCHIVE_URL@|file://$out/pcpubench.tar.gz|" \
