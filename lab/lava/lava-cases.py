@@ -17,7 +17,8 @@ Test cases, all named from the code, never typed twice:
                          the headline figures (HEADLINES below): the
                          median of the rows selected by the condition, the
                          unit from metrics.json; skip when NA or absent
---reasons adds, after a skipped or failed case, a line `# NAME: why`.
+--reasons adds, after a skipped or failed case, or a figure some samples
+were left out of, a line `# NAME: why`.
 
 Exit: 0 written; 2 usage; 1 not a results directory.
 """
@@ -29,7 +30,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "plots"))
 import findings  # noqa: E402
-from pcpu_results import NotResults, Run, Stats  # noqa: E402
+from pcpu_results import NotResults, Run, Stats, is_difference  # noqa: E402
 
 # The headline figures: (bench, metric, condition). The condition's
 # values, in order, name the figure; the other parameters are held at
@@ -77,14 +78,29 @@ def figures(run):
             else None
         unit = decl["unit"] if decl else ""
         for strat in sorted(per):
-            # a flagged sample (disturbed, negative, failing its own
-            # check) is left out, never reported as a figure
+            # a flagged sample (disturbed, failing its own check) and a
+            # negative value of a metric that is not a difference (a
+            # time, a size, a count) are left out, never a figure
+            neg = [s for s in per[strat] if s["value"] is not None
+                   and s["value"] < 0 and not is_difference(metric)
+                   and not s["status"].startswith("flagged")]
             good = [s for s in per[strat]
-                    if not s["status"].startswith("flagged")]
+                    if not s["status"].startswith("flagged")
+                    and s not in neg]
             st = Stats(good)
             name = case_name(bench, metric, *[v for _, v in cond], strat)
-            why = ", ".join(st.na_reasons) or ", ".join(sorted(
-                {s["status"] for s in per[strat]})) or "no value"
+            left = len(per[strat]) - len(good)
+            if st.median is None:
+                why = ", ".join(st.na_reasons) or ", ".join(sorted(
+                    {s["status"] for s in per[strat]})) or "no value"
+                if neg:
+                    why += "; %d negative" % len(neg)
+            else:
+                why = ""
+            if left and st.median is not None:
+                why = "%d of %d samples left out (%d negative, %d " \
+                    "flagged)" % (left, len(per[strat]), len(neg),
+                                  left - len(neg))
             out.append((name, st.median, unit, why))
     return out
 
@@ -112,7 +128,7 @@ def cases(run):
         if med is None:
             out.append((name, "skip", None, None, why))
         else:
-            out.append((name, "pass", med, unit, ""))
+            out.append((name, "pass", med, unit, why))
     return out
 
 
@@ -132,7 +148,7 @@ def main(argv):
         if meas is not None:
             line += " %s %s" % (num(meas), NAME_OK.sub("_", unit or "none"))
         print(line)
-        if reasons and res != "pass" and why:
+        if reasons and why and (res != "pass" or meas is not None):
             print("# %s: %s" % (name, why))
     return 0
 

@@ -71,6 +71,8 @@ if [ -z "$bin" ]; then
 		{ tail -n 20 /tmp/pcpubench-make.log; case_ build fail; exit 1; }
 	bin=$top/build/pcpubench
 fi
+# the event tables, for a binary that does not sit in the repository
+[ -d "$top/events" ] && export PCPU_EVENT_DIR=${PCPU_EVENT_DIR:-$top/events}
 echo "pcpubench-lava: binary $bin ($("$bin" --version 2>&1 | head -n 1))"
 
 # 2. The run.
