@@ -73,8 +73,14 @@ if [ -z "$dir" ]; then
 fi
 
 # The finding cases: one per claim key of plots/findings.py.
-keys=$("$PY" -c 'import sys; sys.path.insert(0, "plots"); import findings
-print(" ".join(f.__name__[len("claim_"):] for f in findings.CLAIMS))')
+keys=$("$PY" - "$dir" <<'EOF'
+import sys
+sys.path.insert(0, "plots")
+import findings
+from pcpu_results import Run
+print(" ".join(c.key for c in findings.compute(Run(sys.argv[1]))))
+EOF
+)
 bad=
 for k in invariants $keys; do
 	r=$(sed -n "s/^[0-9]*_pcpubench finding-$k \([a-z]*\).*/\1/p" "$out/lava-results.txt")

@@ -38,8 +38,14 @@ check() {
 	fi
 }
 
-keys=$($PY -c 'import sys; sys.path.insert(0, "plots"); import findings
-print(" ".join(f.__name__[len("claim_"):] for f in findings.CLAIMS))')
+keys=$($PY - "$fx" <<'EOF'
+import sys
+sys.path.insert(0, "plots")
+import findings
+from pcpu_results import Run
+print(" ".join(c.key for c in findings.compute(Run(sys.argv[1]))))
+EOF
+)
 
 # --- lava-cases
 $PY lab/lava/lava-cases.py "$fx" >"$tmp/cases" 2>"$tmp/cases.err"
