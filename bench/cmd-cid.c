@@ -94,6 +94,7 @@ struct cid_opts {
 	size_t nsets;
 	const char *possible;
 	unsigned long ops;
+	double mem_time;
 	double duration;
 	unsigned repeat;
 	const char *out, *fmt;
@@ -126,9 +127,11 @@ static void usage(FILE *f)
 "  --threads LIST    mem: thread counts (default 1,2,4,8)\n"
 "  --allowed SETS    mem: allowed CPU sets separated by ':', each 'all'\n"
 "                    or a host cpulist (default: all, then the first and\n"
-"                    the last allowed CPU alone)\n"
+"                    the last allowed CPU alone); rows name the cpulist\n"
 "  --possible N      possible ids of the runtimes (default 1024)\n"
-"  --ops N           increments per thread in mem (default 100000)\n"
+"  --ops N           mem: increments per thread at least (default 1000)\n"
+"  --mem-time S      mem: seconds the threads run together per point\n"
+"                    (default 0.05)\n"
 "  --duration S      seconds per stability condition and churn run\n"
 "                    (default 0.5)\n"
 "  --repeat N        cost: repetitions (default 9)\n"
@@ -147,6 +150,13 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	nanosleep(&ts, NULL);
 }
 
 static void set_fill(struct cid_set *s)
@@ -175,8 +185,16 @@ static int set_parse(struct cid_set *s, const char *str, const cpu_set_t *all)
 
 	snprintf(s->label, sizeof(s->label), "%s", str);
 	if (!strcmp(str, "all")) {
+		unsigned i;
+
+		/* the label is the cpulist itself: rows say which CPUs */
 		s->set = *all;
 		set_fill(s);
+		memset(&cs, 0, sizeof(cs));
+		for (i = 0; i < s->n; i++)
+			pcpu_cpuset_set(&cs, (unsigned)s->cpus[i]);
+		if (pcpu_cpuset_format(&cs, s->label, sizeof(s->label)))
+			snprintf(s->label, sizeof(s->label), "all");
 		return 0;
 	}
 	if (pcpu_cpuset_parse(&cs, str))
@@ -196,7 +214,8 @@ static int set_parse(struct cid_set *s, const char *str, const cpu_set_t *all)
 struct inc_ctx {
 	struct pcpu_cid_rt *c;
 	pcpu_off_t off;
-	unsigned long ops;
+	unsigned long ops;	/* at least this many */
+	volatile int *stop;	/* then until set (NULL: ops only) */
 	pthread_barrier_t *bar;
 	const cpu_set_t *set;	/* NULL: inherit */
 	/* out */
@@ -214,7 +233,7 @@ static void *inc_thread(void *arg)
 	x->err = pcpu_cid_thread_init();
 	if (x->bar)
 		pthread_barrier_wait(x->bar);
-	for (i = 0; !x->err && i < x->ops; i++) {
+	for (i = 0; !x->err && (i < x->ops || (x->stop && !*x->stop)); i++) {
 		x->err = pcpu_cid_inc(x->c, x->off, &x->aborts, &x->first);
 		if (!x->err)
 			x->done++;
@@ -314,6 +333,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			struct inc_ctx x[CID_MAX_THREADS];
 			pthread_t th[CID_MAX_THREADS];
 			pthread_barrier_t bar;
+			volatile int stop;
 			struct pcpu_cid_rt *c;
 			struct pcpu_mem m;
 			struct row_key k;
@@ -328,10 +348,11 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 				continue;
 			if (r)
 				return r;
-			pthread_barrier_init(&bar, NULL, t);
+			pthread_barrier_init(&bar, NULL, t + 1);
+			stop = 0;
 			for (i = 0; i < t; i++) {
 				x[i] = (struct inc_ctx){ .c = c, .off = off,
-					.ops = op->ops, .bar = &bar,
+					.ops = op->ops, .stop = &stop, .bar = &bar,
 					.set = &set->set };
 				if (pthread_create(&th[i], NULL, inc_thread, &x[i])) {
 					/* cannot happen with a few threads;
@@ -341,6 +362,11 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 					exit(EXIT_FAIL);
 				}
 			}
+			/* all run at once for --mem-time: the ids spread as far
+			 * as the kernel lets them */
+			pthread_barrier_wait(&bar);
+			sleep_s(op->mem_time);
+			stop = 1;
 			for (i = 0; i < t; i++) {
 				pthread_join(th[i], NULL);
 				done += x[i].done;
@@ -434,13 +460,6 @@ static void *short_thread(void *arg)
 		(void)pcpu_cid_read();
 	pcpu_cid_thread_exit();
 	return NULL;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-
-	nanosleep(&ts, NULL);
 }
 
 static int part_stability(struct pout *o, const struct cid_opts *op)
@@ -766,6 +785,7 @@ static int parse_opts(int argc, char **argv, struct cid_opts *op,
 		{ "allowed", required_argument, NULL, 'a' },
 		{ "possible", required_argument, NULL, 'p' },
 		{ "ops", required_argument, NULL, 'n' },
+		{ "mem-time", required_argument, NULL, 'm' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -788,7 +808,8 @@ static int parse_opts(int argc, char **argv, struct cid_opts *op,
 		snames[i] = pcpu_cid_strategy_name((enum pcpu_cid_strategy_id)i);
 	}
 	op->possible = "1024";
-	op->ops = 100000;
+	op->ops = 1000;
+	op->mem_time = 0.05;
 	op->duration = 0.5;
 	op->repeat = 9;
 	optind = 1;
@@ -815,6 +836,11 @@ static int parse_opts(int argc, char **argv, struct cid_opts *op,
 			if (bc_count("cid", "--ops", optarg, 1, 1000000000UL, &v))
 				return -EINVAL;
 			op->ops = v;
+			break;
+		case 'm':
+			if (bc_number("cid", "--mem-time", optarg, 0, 3600, &d))
+				return -EINVAL;
+			op->mem_time = d;
 			break;
 		case 'd':
 			if (bc_number("cid", "--duration", optarg, 0.001, 3600, &d))

@@ -81,7 +81,7 @@ ok = lost and all(r["status"] == "ok" and float(r["value"]) == 0 for r in lost)
 sys.exit(0 if ok and not na and not bad_span else 1)
 PY
 }
-args=(cid --format csv --threads 1,3 --ops 20000 --duration 0.2 --repeat 2)
+args=(cid --format csv --threads 1,3 --ops 20000 --mem-time 0.02 --duration 0.2 --repeat 2)
 "$B" "${args[@]}" -o "$tmp/glibc.csv" 2>"$tmp/glibc.err"
 check "glibc area: exit 0" test $? -eq 0
 check "glibc area: lost updates 0, ids below the CPUs" lost_ok "$tmp/glibc.csv"
