@@ -27,6 +27,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,7 @@ struct inc_ctx {
 	struct pcpu_cid_rt *c;
 	pcpu_off_t off;
 	unsigned long ops;	/* at least this many */
-	volatile int *stop;	/* then until set (NULL: ops only) */
+	_Atomic int *stop;	/* then until set (NULL: ops only) */
 	pthread_barrier_t *bar;
 	const cpu_set_t *set;	/* NULL: inherit */
 	/* out */
@@ -233,7 +234,7 @@ static void *inc_thread(void *arg)
 	x->err = pcpu_cid_thread_init();
 	if (x->bar)
 		pthread_barrier_wait(x->bar);
-	for (i = 0; !x->err && (i < x->ops || (x->stop && !*x->stop)); i++) {
+	for (i = 0; !x->err && (i < x->ops || (x->stop && !atomic_load_explicit(x->stop, memory_order_relaxed))); i++) {
 		x->err = pcpu_cid_inc(x->c, x->off, &x->aborts, &x->first);
 		if (!x->err)
 			x->done++;
@@ -333,7 +334,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			struct inc_ctx x[CID_MAX_THREADS];
 			pthread_t th[CID_MAX_THREADS];
 			pthread_barrier_t bar;
-			volatile int stop;
+			_Atomic int stop;
 			struct pcpu_cid_rt *c;
 			struct pcpu_mem m;
 			struct row_key k;
@@ -349,7 +350,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			if (r)
 				return r;
 			pthread_barrier_init(&bar, NULL, t + 1);
-			stop = 0;
+			atomic_store(&stop, 0);
 			for (i = 0; i < t; i++) {
 				x[i] = (struct inc_ctx){ .c = c, .off = off,
 					.ops = op->ops, .stop = &stop, .bar = &bar,
@@ -366,7 +367,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			 * as the kernel lets them */
 			pthread_barrier_wait(&bar);
 			sleep_s(op->mem_time);
-			stop = 1;
+			atomic_store(&stop, 1);
 			for (i = 0; i < t; i++) {
 				pthread_join(th[i], NULL);
 				done += x[i].done;
@@ -405,7 +406,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 /* ---- stability --------------------------------------------------------- */
 
 struct spin_ctx {
-	volatile int *stop;
+	_Atomic int *stop;
 	pthread_barrier_t *bar;
 	int pin;		/* host CPU, or -1 */
 	/* out */
@@ -432,7 +433,7 @@ static void *spin_thread(void *arg)
 	t0 = now_s();
 	cid = pcpu_cid_read();
 	cpu = pcpu_cid_read_cpu();
-	while (!x->err && !*x->stop) {
+	while (!x->err && !atomic_load_explicit(x->stop, memory_order_relaxed)) {
 		v = pcpu_cid_read();
 		x->cid_changes += v != cid;
 		cid = v;
@@ -444,11 +445,6 @@ static void *spin_thread(void *arg)
 	pcpu_cid_thread_exit();
 	return NULL;
 }
-
-struct short_ctx {
-	volatile int *stop;
-	uint64_t started;
-};
 
 static void *short_thread(void *arg)
 {
@@ -475,7 +471,7 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 		struct spin_ctx x[CID_MAX_THREADS];
 		pthread_t th[CID_MAX_THREADS];
 		pthread_barrier_t bar;
-		volatile int stop = 0;
+		_Atomic int stop = 0;
 		uint64_t started = 0, moves = 0;
 		struct row_key key;
 		double t0;
@@ -530,7 +526,7 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 				sleep_s(0.01);
 			}
 		}
-		stop = 1;
+		atomic_store(&stop, 1);
 		for (i = 0; i < n; i++)
 			pthread_join(th[i], NULL);
 		pthread_barrier_destroy(&bar);

@@ -9,8 +9,8 @@
 #  - registration cases on this kernel when it has mm_cid: glibc's area,
 #    and our own with glibc's disabled (GLIBC_TUNABLES=glibc.pthread.rseq=0);
 #  - lost updates: 0 in every mem, churn and cost row, for cid and cpu
-#    indexing, with the plain and the ASan+UBSan binaries; cid ids below
-#    the allowed CPUs.
+#    indexing, with the plain, the ASan+UBSan and the ThreadSanitizer
+#    binaries; cid ids below the allowed CPUs.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${PCPUBENCH:-build/pcpubench}
@@ -102,6 +102,14 @@ if [ -x build/asan/pcpubench ]; then
 	check "asan: exit 0" test $? -eq 0
 	check "asan: no sanitizer report" bash -c "! grep -q Sanitizer '$tmp/asan.err'"
 	check "asan: lost updates 0" lost_ok "$tmp/asan.csv"
+fi
+
+if [ -x build/tsan/pcpubench ]; then
+	build/tsan/pcpubench cid --format csv --threads 3 --ops 2000 --mem-time 0.02 \
+		--duration 0.1 --repeat 1 -o "$tmp/tsan.csv" 2>"$tmp/tsan.err"
+	check "tsan: exit 0" test $? -eq 0
+	check "tsan: no sanitizer report" bash -c "! grep -q Sanitizer '$tmp/tsan.err'"
+	check "tsan: lost updates 0" lost_ok "$tmp/tsan.csv"
 fi
 
 "$B" access --strategy offset-array,vm-area --cpuid rseq,cid --op read,inc \
