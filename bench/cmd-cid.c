@@ -9,7 +9,8 @@
  *              layout for every possible CPU would commit beside them;
  *   stability  how often a thread's id changes per second, pinned, with
  *              more threads than CPUs, under forced migration and under
- *              thread churn;
+ *              thread churn, and what the first increment after a change
+ *              costs against a steady one;
  *   churn      no lost update: threads come and go and the allowed CPU set
  *              shrinks and grows while every thread increments the
  *              id-indexed counter in rseq critical sections;
@@ -38,6 +39,7 @@
 #include "cid.h"
 #include "pcpu-cid.h"
 #include "pcpu-metrics.h"
+#include "pcpu-timing.h"
 #include "pcpubench.h"
 
 #define CID_PARTS(X)                                                          \
@@ -117,7 +119,10 @@ static void usage(FILE *f)
 "             for every possible CPU commits (--possible)\n"
 "  stability  id changes per second per thread: pinned, oversub (two\n"
 "             threads per CPU), migrate (re-pinned every 2 ms), churn\n"
-"             (short threads come and go beside)\n"
+"             (short threads come and go beside); the threads increment\n"
+"             a cid-table counter, and the TSC ticks of the first\n"
+"             increment after an id change (the unit moved) stand beside\n"
+"             those of a steady one\n"
 "  churn      lost updates (must be 0) while threads come and go and the\n"
 "             allowed set shrinks and grows (no CPU is taken offline)\n"
 "  cost       ns per rseq-protected increment, one pinned thread\n"
@@ -405,20 +410,52 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 
 /* ---- stability --------------------------------------------------------- */
 
+#define CID_SAMPLES 4096
+
 struct spin_ctx {
 	_Atomic int *stop;
 	pthread_barrier_t *bar;
 	int pin;		/* host CPU, or -1 */
+	struct pcpu_cid_rt *c;	/* cid-table: timed increments; NULL: none */
+	pcpu_off_t off;
 	/* out */
 	uint64_t cid_changes, cpu_changes;
 	double secs;
 	int err;
+	/* TSC ticks of one increment: the first after the id changed (the
+	 * unit moved), and every 256th otherwise (steady) */
+	uint64_t chg[CID_SAMPLES], std[CID_SAMPLES];
+	unsigned nchg, nstd;
 };
+
+/* One timed rseq-protected increment into @x's sample sets; one that
+ * committed a unit (first use) is not a sample. */
+static void spin_inc(struct spin_ctx *x, bool changed, bool steady)
+{
+	uint64_t first = 0, t0, t1;
+	int r;
+
+	t0 = pt_rdtscp();
+	r = pcpu_cid_inc(x->c, x->off, NULL, &first);
+	t1 = pt_rdtscp();
+	if (r) {
+		x->err = r;
+		return;
+	}
+	if (first)
+		return;
+	if (changed && x->nchg < CID_SAMPLES)
+		x->chg[x->nchg++] = t1 - t0;
+	else if (steady && !changed && x->nstd < CID_SAMPLES)
+		x->std[x->nstd++] = t1 - t0;
+}
 
 static void *spin_thread(void *arg)
 {
 	struct spin_ctx *x = arg;
 	unsigned cid, cpu, v;
+	uint64_t it = 0;
+	bool pending = false;
 	double t0;
 
 	if (x->pin >= 0) {
@@ -436,14 +473,35 @@ static void *spin_thread(void *arg)
 	while (!x->err && !atomic_load_explicit(x->stop, memory_order_relaxed)) {
 		v = pcpu_cid_read();
 		x->cid_changes += v != cid;
+		pending |= v != cid;
 		cid = v;
 		v = pcpu_cid_read_cpu();
 		x->cpu_changes += v != cpu;
 		cpu = v;
+		if (x->c) {
+			spin_inc(x, pending, (++it & 255) == 0);
+			pending = false;
+		}
 	}
 	x->secs = now_s() - t0;
 	pcpu_cid_thread_exit();
 	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of @n samples (sorted in place); NAN for none. */
+static double median_u64(uint64_t *v, unsigned n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 
 static void *short_thread(void *arg)
@@ -461,16 +519,21 @@ static void *short_thread(void *arg)
 static int part_stability(struct pout *o, const struct cid_opts *op)
 {
 	const struct cid_set *all = &op->sets[0];
-	const char *na_m[] = { "id_changes_per_sec", NULL };
+	/* cid rows carry the increment timings; cpu rows the changes only */
+	const char *na_m[] = { "id_changes_per_sec", "change_inc_ticks",
+			       "steady_inc_ticks", NULL };
 	enum pcpu_cid_strategy_id idx_s[2] = { PCPU_CS_CID_TABLE, PCPU_CS_CPU_TABLE };
 	unsigned cnd;
 	char na[320], st[320];
 
 	for (cnd = 0; cnd < CID_NR_CONDS; cnd++) {
 		unsigned n = all->n * (cnd == CID_C_OVERSUB ? 2 : 1), i, k;
-		struct spin_ctx x[CID_MAX_THREADS];
+		struct spin_ctx *x;
 		pthread_t th[CID_MAX_THREADS];
 		pthread_barrier_t bar;
+		struct pcpu_cid_rt *c = NULL;
+		pcpu_off_t off = 0;
+		char err[256];
 		_Atomic int stop = 0;
 		uint64_t started = 0, moves = 0;
 		struct row_key key;
@@ -483,6 +546,7 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 					0, cond_names[cnd]);
 				key.pv[P_STRAT] = "-";
 				key.pv[P_POSSIBLE] = "-";
+				na_m[1] = k ? NULL : "change_inc_ticks";
 				na_rows(o, &key, na_m, bc_na_status(na, sizeof(na),
 					"no-mm-cid", pcpu_cid_unavailable()));
 			}
@@ -490,11 +554,22 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 		}
 		if (n > CID_MAX_THREADS)
 			n = CID_MAX_THREADS;
+		x = calloc(n, sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		/* the threads update a cid-table counter: what an id change
+		 * costs the next increment */
+		if (pcpu_cid_rt_init(&c, PCPU_CS_CID_TABLE, op->possible, err,
+				     sizeof(err)) ||
+		    pcpu_alloc(pcpu_cid_rt_rt(c), 8, 8, NULL, true, &off)) {
+			pcpu_cid_rt_fini(c);
+			c = NULL;
+		}
 		pthread_barrier_init(&bar, NULL, n + 1);
 		for (i = 0; i < n; i++) {
 			x[i] = (struct spin_ctx){ .stop = &stop, .bar = &bar,
 				.pin = cnd == CID_C_OVERSUB ? -1 :
-				       all->cpus[i % all->n] };
+				       all->cpus[i % all->n], .c = c, .off = off };
 			if (cnd == CID_C_CHURN)
 				x[i].pin = -1;
 			if (pthread_create(&th[i], NULL, spin_thread, &x[i])) {
@@ -530,6 +605,7 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 		for (i = 0; i < n; i++)
 			pthread_join(th[i], NULL);
 		pthread_barrier_destroy(&bar);
+		pcpu_cid_rt_fini(c);
 		for (k = 0; k < 2; k++) {
 			key_set(&key, CID_P_STABILITY, idx_s[k], n, all->label, 0,
 				cond_names[cnd]);
@@ -547,12 +623,24 @@ static int part_stability(struct pout *o, const struct cid_opts *op)
 				row(o, &key, (int)i, "id_changes_per_sec",
 				    (double)ch / x[i].secs, "ok");
 			}
+			for (i = 0; i < n && !k; i++) {
+				double ch = median_u64(x[i].chg, x[i].nchg);
+				double sd = median_u64(x[i].std, x[i].nstd);
+
+				row(o, &key, (int)i, "change_inc_ticks", ch, !c ?
+				    "na:no-runtime(no cid-table runtime)" : isnan(ch) ?
+				    "na:no-change(the id did not change)" : "ok");
+				row(o, &key, (int)i, "steady_inc_ticks", sd, !c ?
+				    "na:no-runtime(no cid-table runtime)" : isnan(sd) ?
+				    "na:no-sample(no steady increment timed)" : "ok");
+			}
 			if (cnd == CID_C_CHURN)
 				row(o, &key, -1, "threads_started", (double)started, "ok");
 			if (cnd == CID_C_MIGRATE)
 				row(o, &key, -1, "affinity_changes", (double)(moves * n),
 				    "ok");
 		}
+		free(x);
 	}
 	return 0;
 }

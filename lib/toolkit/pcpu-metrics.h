@@ -76,6 +76,12 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "allowed-CPU-set changes applied to the running threads")           \
 	X("cid", "id_changes_per_sec", "changes/s", ok, 0,                    \
 	  "changes of the thread's id (mm_cid or cpu_id) seen per second")    \
+	X("cid", "change_inc_ticks", "ticks", ok, 0,                          \
+	  "TSC ticks of the first increment after the thread's id changed "   \
+	  "(its unit moved; median per thread)")                              \
+	X("cid", "steady_inc_ticks", "ticks", ok, 0,                          \
+	  "TSC ticks of an increment with the id unchanged (every 256th; "    \
+	  "median per thread)")                                                \
 	X("cid", "ns_per_inc", "ns", ok, 0,                                   \
 	  "one rseq-protected increment of the id-indexed counter, one thread")
 
