@@ -37,70 +37,16 @@
 
 #include "bench-common.h"
 #include "cid.h"
+#include "cid-cmd.h"
 #include "pcpu-cid.h"
 #include "pcpu-metrics.h"
 #include "pcpu-timing.h"
 #include "pcpubench.h"
 
-#define CID_PARTS(X)                                                          \
-	X(MEM, "mem") X(STABILITY, "stability") X(CHURN, "churn") X(COST, "cost")
-
-enum cid_part {
-#define CID_X(id, name) CID_P_##id,
-	CID_PARTS(CID_X)
-#undef CID_X
-	CID_NR_PARTS
-};
-
-static const char *const part_names[] = {
+const char *const cid_part_names[] = {
 #define CID_X(id, name) name,
 	CID_PARTS(CID_X)
 #undef CID_X
-};
-
-#define CID_MAX_THREADS 256
-#define CID_MAX_SETS 8
-
-/* The stability conditions: id, name, what is done. */
-#define CID_CONDS(X)                                                          \
-	X(PINNED, "pinned", "one thread per allowed CPU, each pinned")       \
-	X(OVERSUB, "oversub", "two threads per allowed CPU, none pinned")    \
-	X(MIGRATE, "migrate", "one thread per allowed CPU, re-pinned to the next CPU every 2 ms") \
-	X(CHURN, "churn", "one thread per allowed CPU, short threads created and joined beside them")
-
-enum cid_cond {
-#define CID_X(id, name, desc) CID_C_##id,
-	CID_CONDS(CID_X)
-#undef CID_X
-	CID_NR_CONDS
-};
-
-static const char *const cond_names[] = {
-#define CID_X(id, name, desc) name,
-	CID_CONDS(CID_X)
-#undef CID_X
-};
-
-struct cid_set {
-	char label[64];
-	cpu_set_t set;
-	unsigned n;
-	int cpus[CPU_SETSIZE];
-};
-
-struct cid_opts {
-	bool part[CID_NR_PARTS];
-	bool strat[PCPU_NR_CID_STRATEGIES];
-	unsigned threads[16];
-	size_t nthreads;
-	struct cid_set sets[CID_MAX_SETS];
-	size_t nsets;
-	const char *possible;
-	unsigned long ops;
-	double mem_time;
-	double duration;
-	unsigned repeat;
-	const char *out, *fmt;
 };
 
 static void usage(FILE *f)
@@ -150,7 +96,7 @@ static void usage(FILE *f)
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static double now_s(void)
+double cid_now_s(void)
 {
 	struct timespec ts;
 
@@ -158,7 +104,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void sleep_s(double s)
+void cid_sleep_s(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
 
@@ -250,21 +196,14 @@ static void *inc_thread(void *arg)
 
 /* ---- output ---------------------------------------------------------- */
 
-enum { P_PART, P_STRAT, P_INDEX, P_THREADS, P_ALLOWED, P_POSSIBLE, P_COND,
-       NR_P };
 static const char *const params[NR_P] = { "part", "strategy", "index",
 	"threads", "allowed", "possible", "condition" };
 
-struct row_key {
-	const char *pv[NR_P];
-	char threads[16], possible[16];
-};
-
-static void key_set(struct row_key *k, enum cid_part p,
+void cid_key_set(struct row_key *k, enum cid_part p,
 		    enum pcpu_cid_strategy_id s, unsigned threads,
 		    const char *allowed, unsigned possible, const char *cond)
 {
-	k->pv[P_PART] = part_names[p];
+	k->pv[P_PART] = cid_part_names[p];
 	k->pv[P_STRAT] = s < PCPU_NR_CID_STRATEGIES ? pcpu_cid_strategy_name(s) : "-";
 	k->pv[P_INDEX] = s < PCPU_NR_CID_STRATEGIES ?
 		pcpu_cid_index_name(pcpu_cid_strategy_index(s)) : "-";
@@ -276,7 +215,7 @@ static void key_set(struct row_key *k, enum cid_part p,
 	k->pv[P_COND] = cond;
 }
 
-static int row(struct pout *o, const struct row_key *k, int rep,
+int cid_row(struct pout *o, const struct row_key *k, int rep,
 	       const char *metric, double v, const char *status)
 {
 	const struct pcpu_metric *m = pcpu_metric_find("cid", metric);
@@ -285,11 +224,11 @@ static int row(struct pout *o, const struct row_key *k, int rep,
 }
 
 /* The NA rows of a part whose runtime cannot run here. */
-static void na_rows(struct pout *o, const struct row_key *k,
+void cid_na_rows(struct pout *o, const struct row_key *k,
 		    const char *const *metrics, const char *status)
 {
 	for (; *metrics; metrics++)
-		row(o, k, 0, *metrics, NAN, status);
+		cid_row(o, k, 0, *metrics, NAN, status);
 }
 
 /*
@@ -307,7 +246,7 @@ static int rt_open(struct pout *o, struct row_key *k,
 
 	if (r) {
 		snprintf(k->possible, sizeof(k->possible), "%s", op->possible);
-		na_rows(o, k, metrics, bc_na_status(na, sizeof(na),
+		cid_na_rows(o, k, metrics, bc_na_status(na, sizeof(na),
 			r == -ENOTSUP ? "no-mm-cid" : "init",
 			err[0] ? err : strerror(-r)));
 		return r == -ENOTSUP ? 1 : r;
@@ -348,7 +287,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			char na[320];
 			int r;
 
-			key_set(&k, CID_P_MEM, s, t, set->label, 0, "-");
+			cid_key_set(&k, CID_P_MEM, s, t, set->label, 0, "-");
 			r = rt_open(o, &k, mem_metrics, op, s, &c, &off);
 			if (r == 1)
 				continue;
@@ -371,7 +310,7 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			/* all run at once for --mem-time: the ids spread as far
 			 * as the kernel lets them */
 			pthread_barrier_wait(&bar);
-			sleep_s(op->mem_time);
+			cid_sleep_s(op->mem_time);
 			atomic_store(&stop, 1);
 			for (i = 0; i < t; i++) {
 				pthread_join(th[i], NULL);
@@ -384,21 +323,21 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 			pcpu_mem_account(pcpu_cid_rt_rt(c), &m);
 			snprintf(k.possible, sizeof(k.possible), "%u", m.nr_possible);
 			if (r) {
-				na_rows(o, &k, mem_metrics, bc_na_status(na,
+				cid_na_rows(o, &k, mem_metrics, bc_na_status(na,
 					sizeof(na), "failed", strerror(-r)));
 				ret = r;
 			} else {
-				row(o, &k, 0, "units_committed", pcpu_cid_units(c), "ok");
-				row(o, &k, 0, "committed_bytes",
+				cid_row(o, &k, 0, "units_committed", pcpu_cid_units(c), "ok");
+				cid_row(o, &k, 0, "committed_bytes",
 				    (double)m.committed_bytes, "ok");
-				row(o, &k, 0, "reserved_bytes",
+				cid_row(o, &k, 0, "reserved_bytes",
 				    (double)m.reserved_bytes, "ok");
-				row(o, &k, 0, "id_span", pcpu_cid_span(c), "ok");
-				row(o, &k, 0, "units_possible", m.nr_possible,
+				cid_row(o, &k, 0, "id_span", pcpu_cid_span(c), "ok");
+				cid_row(o, &k, 0, "units_possible", m.nr_possible,
 				    "derived");
-				row(o, &k, 0, "increments_done", (double)done, "ok");
-				row(o, &k, 0, "counter_sum", (double)sum, "ok");
-				row(o, &k, 0, "lost_updates",
+				cid_row(o, &k, 0, "increments_done", (double)done, "ok");
+				cid_row(o, &k, 0, "counter_sum", (double)sum, "ok");
+				cid_row(o, &k, 0, "lost_updates",
 				    (double)(done - sum), "ok");
 				*lost_total += done != sum;
 			}
@@ -406,243 +345,6 @@ static int part_mem(struct pout *o, const struct cid_opts *op,
 		}
 	}
 	return ret;
-}
-
-/* ---- stability --------------------------------------------------------- */
-
-#define CID_SAMPLES 4096
-
-struct spin_ctx {
-	_Atomic int *stop;
-	pthread_barrier_t *bar;
-	int pin;		/* host CPU, or -1 */
-	struct pcpu_cid_rt *c;	/* cid-table: timed increments; NULL: none */
-	pcpu_off_t off;
-	/* out */
-	uint64_t cid_changes, cpu_changes;
-	double secs;
-	int err;
-	/* TSC ticks of one increment: the first after the id changed (the
-	 * unit moved), and every 256th otherwise (steady) */
-	uint64_t chg[CID_SAMPLES], std[CID_SAMPLES];
-	unsigned nchg, nstd;
-};
-
-/* One timed rseq-protected increment into @x's sample sets; one that
- * committed a unit (first use) is not a sample. */
-static void spin_inc(struct spin_ctx *x, bool changed, bool steady)
-{
-	uint64_t first = 0, t0, t1;
-	int r;
-
-	t0 = pt_rdtscp();
-	r = pcpu_cid_inc(x->c, x->off, NULL, &first);
-	t1 = pt_rdtscp();
-	if (r) {
-		x->err = r;
-		return;
-	}
-	if (first)
-		return;
-	if (changed && x->nchg < CID_SAMPLES)
-		x->chg[x->nchg++] = t1 - t0;
-	else if (steady && !changed && x->nstd < CID_SAMPLES)
-		x->std[x->nstd++] = t1 - t0;
-}
-
-static void *spin_thread(void *arg)
-{
-	struct spin_ctx *x = arg;
-	unsigned cid, cpu, v;
-	uint64_t it = 0;
-	bool pending = false;
-	double t0;
-
-	if (x->pin >= 0) {
-		cpu_set_t s;
-
-		CPU_ZERO(&s);
-		CPU_SET(x->pin, &s);
-		pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
-	}
-	x->err = pcpu_cid_thread_init();
-	pthread_barrier_wait(x->bar);
-	t0 = now_s();
-	cid = pcpu_cid_read();
-	cpu = pcpu_cid_read_cpu();
-	while (!x->err && !atomic_load_explicit(x->stop, memory_order_relaxed)) {
-		v = pcpu_cid_read();
-		x->cid_changes += v != cid;
-		pending |= v != cid;
-		cid = v;
-		v = pcpu_cid_read_cpu();
-		x->cpu_changes += v != cpu;
-		cpu = v;
-		if (x->c) {
-			spin_inc(x, pending, (++it & 255) == 0);
-			pending = false;
-		}
-	}
-	x->secs = now_s() - t0;
-	pcpu_cid_thread_exit();
-	return NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median of @n samples (sorted in place); NAN for none. */
-static double median_u64(uint64_t *v, unsigned n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
-}
-
-static void *short_thread(void *arg)
-{
-	double t0 = now_s();
-
-	(void)arg;
-	pcpu_cid_thread_init();
-	while (now_s() - t0 < 200e-6)
-		(void)pcpu_cid_read();
-	pcpu_cid_thread_exit();
-	return NULL;
-}
-
-static int part_stability(struct pout *o, const struct cid_opts *op)
-{
-	const struct cid_set *all = &op->sets[0];
-	/* cid rows carry the increment timings; cpu rows the changes only */
-	const char *na_m[] = { "id_changes_per_sec", "change_inc_ticks",
-			       "steady_inc_ticks", NULL };
-	enum pcpu_cid_strategy_id idx_s[2] = { PCPU_CS_CID_TABLE, PCPU_CS_CPU_TABLE };
-	unsigned cnd;
-	char na[320], st[320];
-
-	for (cnd = 0; cnd < CID_NR_CONDS; cnd++) {
-		unsigned n = all->n * (cnd == CID_C_OVERSUB ? 2 : 1), i, k;
-		struct spin_ctx *x;
-		pthread_t th[CID_MAX_THREADS];
-		pthread_barrier_t bar;
-		struct pcpu_cid_rt *c = NULL;
-		pcpu_off_t off = 0;
-		char err[256];
-		_Atomic int stop = 0;
-		uint64_t started = 0, moves = 0;
-		struct row_key key;
-		double t0;
-
-		if (pcpu_cid_unavailable()) {
-			bc_cid_status(st, sizeof(st));
-			for (k = 0; k < 2; k++) {
-				key_set(&key, CID_P_STABILITY, idx_s[k], n, all->label,
-					0, cond_names[cnd]);
-				key.pv[P_STRAT] = "-";
-				key.pv[P_POSSIBLE] = "-";
-				na_m[1] = k ? NULL : "change_inc_ticks";
-				na_rows(o, &key, na_m, bc_na_status(na, sizeof(na),
-					"no-mm-cid", pcpu_cid_unavailable()));
-			}
-			continue;
-		}
-		if (n > CID_MAX_THREADS)
-			n = CID_MAX_THREADS;
-		x = calloc(n, sizeof(*x));
-		if (!x)
-			return -ENOMEM;
-		/* the threads update a cid-table counter: what an id change
-		 * costs the next increment */
-		if (pcpu_cid_rt_init(&c, PCPU_CS_CID_TABLE, op->possible, err,
-				     sizeof(err)) ||
-		    pcpu_alloc(pcpu_cid_rt_rt(c), 8, 8, NULL, true, &off)) {
-			pcpu_cid_rt_fini(c);
-			c = NULL;
-		}
-		pthread_barrier_init(&bar, NULL, n + 1);
-		for (i = 0; i < n; i++) {
-			x[i] = (struct spin_ctx){ .stop = &stop, .bar = &bar,
-				.pin = cnd == CID_C_OVERSUB ? -1 :
-				       all->cpus[i % all->n], .c = c, .off = off };
-			if (cnd == CID_C_CHURN)
-				x[i].pin = -1;
-			if (pthread_create(&th[i], NULL, spin_thread, &x[i])) {
-				fprintf(stderr, "pcpubench cid: cannot create a thread\n");
-				exit(EXIT_FAIL);
-			}
-		}
-		pthread_barrier_wait(&bar);
-		t0 = now_s();
-		while (now_s() - t0 < op->duration) {
-			if (cnd == CID_C_MIGRATE && all->n > 1) {
-				moves++;
-				for (i = 0; i < n; i++) {
-					cpu_set_t s;
-
-					CPU_ZERO(&s);
-					CPU_SET(all->cpus[(i + moves) % all->n], &s);
-					pthread_setaffinity_np(th[i], sizeof(s), &s);
-				}
-				sleep_s(0.002);
-			} else if (cnd == CID_C_CHURN) {
-				pthread_t sh;
-
-				if (!pthread_create(&sh, NULL, short_thread, NULL)) {
-					started++;
-					pthread_join(sh, NULL);
-				}
-			} else {
-				sleep_s(0.01);
-			}
-		}
-		atomic_store(&stop, 1);
-		for (i = 0; i < n; i++)
-			pthread_join(th[i], NULL);
-		pthread_barrier_destroy(&bar);
-		pcpu_cid_rt_fini(c);
-		for (k = 0; k < 2; k++) {
-			key_set(&key, CID_P_STABILITY, idx_s[k], n, all->label, 0,
-				cond_names[cnd]);
-			key.pv[P_STRAT] = "-";
-			key.pv[P_POSSIBLE] = "-";
-			for (i = 0; i < n; i++) {
-				uint64_t ch = k ? x[i].cpu_changes : x[i].cid_changes;
-
-				if (x[i].err || x[i].secs <= 0) {
-					row(&*o, &key, (int)i, "id_changes_per_sec", NAN,
-					    bc_na_status(na, sizeof(na), "failed",
-							 strerror(-x[i].err)));
-					continue;
-				}
-				row(o, &key, (int)i, "id_changes_per_sec",
-				    (double)ch / x[i].secs, "ok");
-			}
-			for (i = 0; i < n && !k; i++) {
-				double ch = median_u64(x[i].chg, x[i].nchg);
-				double sd = median_u64(x[i].std, x[i].nstd);
-
-				row(o, &key, (int)i, "change_inc_ticks", ch, !c ?
-				    "na:no-runtime(no cid-table runtime)" : isnan(ch) ?
-				    "na:no-change(the id did not change)" : "ok");
-				row(o, &key, (int)i, "steady_inc_ticks", sd, !c ?
-				    "na:no-runtime(no cid-table runtime)" : isnan(sd) ?
-				    "na:no-sample(no steady increment timed)" : "ok");
-			}
-			if (cnd == CID_C_CHURN)
-				row(o, &key, -1, "threads_started", (double)started, "ok");
-			if (cnd == CID_C_MIGRATE)
-				row(o, &key, -1, "affinity_changes", (double)(moves * n),
-				    "ok");
-		}
-		free(x);
-	}
-	return 0;
 }
 
 /* ---- churn ------------------------------------------------------------ */
@@ -667,7 +369,7 @@ static int part_churn(struct pout *o, const struct cid_opts *op,
 	double t0;
 	int r, ret = 0;
 
-	key_set(&k, CID_P_CHURN, s, wave, all->label, 0, "threads+allowed");
+	cid_key_set(&k, CID_P_CHURN, s, wave, all->label, 0, "threads+allowed");
 	r = rt_open(o, &k, churn_metrics, op, s, &c, &off);
 	if (r)
 		return r == 1 ? 0 : r;
@@ -677,8 +379,8 @@ static int part_churn(struct pout *o, const struct cid_opts *op,
 		CPU_SET(all->cpus[i], &cyc[ncyc]);
 		ncyc++;
 	}
-	t0 = now_s();
-	while (now_s() - t0 < op->duration && !ret) {
+	t0 = cid_now_s();
+	while (cid_now_s() - t0 < op->duration && !ret) {
 		struct inc_ctx x[CID_MAX_THREADS];
 		pthread_t th[CID_MAX_THREADS];
 		bool live[CID_MAX_THREADS] = { false };
@@ -711,17 +413,17 @@ static int part_churn(struct pout *o, const struct cid_opts *op,
 	}
 	pcpu_counter_sum(pcpu_cid_rt_rt(c), off, &sum);
 	if (ret) {
-		na_rows(o, &k, churn_metrics, bc_na_status(na, sizeof(na),
+		cid_na_rows(o, &k, churn_metrics, bc_na_status(na, sizeof(na),
 			"failed", strerror(-ret)));
 	} else {
-		row(o, &k, 0, "increments_done", (double)done, "ok");
-		row(o, &k, 0, "counter_sum", (double)sum, "ok");
-		row(o, &k, 0, "lost_updates", (double)(done - sum), "ok");
-		row(o, &k, 0, "cs_aborts", (double)aborts, "ok");
-		row(o, &k, 0, "first_uses", (double)first, "ok");
-		row(o, &k, 0, "units_committed", pcpu_cid_units(c), "ok");
-		row(o, &k, 0, "threads_started", (double)started, "ok");
-		row(o, &k, 0, "affinity_changes", (double)changes, "ok");
+		cid_row(o, &k, 0, "increments_done", (double)done, "ok");
+		cid_row(o, &k, 0, "counter_sum", (double)sum, "ok");
+		cid_row(o, &k, 0, "lost_updates", (double)(done - sum), "ok");
+		cid_row(o, &k, 0, "cs_aborts", (double)aborts, "ok");
+		cid_row(o, &k, 0, "first_uses", (double)first, "ok");
+		cid_row(o, &k, 0, "units_committed", pcpu_cid_units(c), "ok");
+		cid_row(o, &k, 0, "threads_started", (double)started, "ok");
+		cid_row(o, &k, 0, "affinity_changes", (double)changes, "ok");
 		*lost_total += done != sum;
 	}
 	pcpu_cid_rt_fini(c);
@@ -757,7 +459,7 @@ static double cost_loop(struct pcpu_cid_rt *c, pcpu_off_t off, unsigned long n)
 
 	pcpu_rt_acc_ctx(pcpu_cid_rt_rt(c), &ctx);
 	bo = ctx.base + off;
-	t0 = now_s();
+	t0 = cid_now_s();
 	switch (s) {
 	case PCPU_CS_CID_TABLE:
 		COST_LOOP(pcpu_cid_table_inc_cid(ctx.table, off));
@@ -772,7 +474,7 @@ static double cost_loop(struct pcpu_cid_rt *c, pcpu_off_t off, unsigned long n)
 		COST_LOOP(pcpu_cid_shift_inc_cpu(bo, ctx.shift, s));
 		break;
 	}
-	return now_s() - t0;
+	return cid_now_s() - t0;
 #else
 	return -1;
 #endif
@@ -792,7 +494,7 @@ static int part_cost(struct pout *o, const struct cid_opts *op,
 	unsigned rep;
 	int r;
 
-	key_set(&k, CID_P_COST, s, 1, op->sets[0].label, 0, "pinned");
+	cid_key_set(&k, CID_P_COST, s, 1, op->sets[0].label, 0, "pinned");
 	r = rt_open(o, &k, na_m, op, s, &c, &off);
 	if (r)
 		return r == 1 ? 0 : r;
@@ -808,19 +510,19 @@ static int part_cost(struct pout *o, const struct cid_opts *op,
 		if (t < 0)
 			r = -ENOMEM;	/* a first use could not commit */
 		else
-			row(o, &k, (int)rep, "ns_per_inc", t * 1e9 / (double)n, "ok");
+			cid_row(o, &k, (int)rep, "ns_per_inc", t * 1e9 / (double)n, "ok");
 	}
 	if (!r) {
 		uint64_t sum = 0, done = 1 + (uint64_t)op->repeat * n;
 
 		pcpu_counter_sum(pcpu_cid_rt_rt(c), off, &sum);
-		row(o, &k, -1, "increments_done", (double)done, "ok");
-		row(o, &k, -1, "lost_updates", (double)(done - sum), "ok");
+		cid_row(o, &k, -1, "increments_done", (double)done, "ok");
+		cid_row(o, &k, -1, "lost_updates", (double)(done - sum), "ok");
 		*lost_total += done != sum;
 	}
 	sched_setaffinity(0, sizeof(old), &old);
 	if (r)
-		na_rows(o, &k, na_m, bc_na_status(na, sizeof(na), "failed",
+		cid_na_rows(o, &k, na_m, bc_na_status(na, sizeof(na), "failed",
 						  strerror(-r)));
 	pcpu_cid_rt_fini(c);
 	return r;
@@ -900,7 +602,7 @@ static int parse_opts(int argc, char **argv, struct cid_opts *op,
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			if (parse_list("cid", "--part", optarg, part_names,
+			if (parse_list("cid", "--part", optarg, cid_part_names,
 				       CID_NR_PARTS, op->part))
 				return -EINVAL;
 			break;
@@ -1039,7 +741,7 @@ int cmd_cid(int argc, char **argv)
 			r = part_cost(o, &op, (enum pcpu_cid_strategy_id)s, &lost);
 	}
 	if (!r && op.part[CID_P_STABILITY])
-		r = part_stability(o, &op);
+		r = cid_part_stability(o, &op);
 	if (r) {
 		fprintf(stderr, "pcpubench cid: %s\n", strerror(-r));
 		pout_abort(o);
