@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "pcpu-access.h"
+#include "pcpu-cid.h"
 #include "pcpu-timing.h"
 #include "access.h"
 
@@ -21,6 +22,7 @@
 #define CPU_RSEQ(d) pcpu_cpuid_rseq_dep(d)
 #define CPU_GETCPU(d) (pcpu_cpuid_getcpu() + (unsigned int)(d))
 #define CPU_TLS(d) pcpu_cpuid_tls_dep(d)
+#define CPU_CID(d) pcpu_cid_read_dep(d)
 
 /* Flat memory: the pointer methods. */
 #define FLAT_LOAD_AT(p) pcpu_load_u64((const void *)(p))
@@ -48,6 +50,11 @@
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_CPU
+#define AL_CPU CPU_CID
+#define AL_NAME table_cid
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_CPU
 #undef AL_ADDR
 #undef AL_PROLOGUE
 
@@ -68,6 +75,11 @@
 #undef AL_CPU
 #define AL_CPU CPU_TLS
 #define AL_NAME shift_tls
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_CPU
+#define AL_CPU CPU_CID
+#define AL_NAME shift_cid
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_CPU
@@ -246,6 +258,8 @@ static struct al_set al_set_of(enum al_method m, enum al_cpuid c)
 			AL_PICK(table_getcpu);
 		else if (c == AL_CPUID_TLS)
 			AL_PICK(table_tls);
+		else if (c == AL_CPUID_CID)
+			AL_PICK(table_cid);
 		break;
 	case AL_METHOD_SHIFT:
 		if (c == AL_CPUID_RSEQ)
@@ -254,6 +268,8 @@ static struct al_set al_set_of(enum al_method m, enum al_cpuid c)
 			AL_PICK(shift_getcpu);
 		else if (c == AL_CPUID_TLS)
 			AL_PICK(shift_tls);
+		else if (c == AL_CPUID_CID)
+			AL_PICK(shift_cid);
 		break;
 	case AL_METHOD_SEGMENT:
 #if PCPU_HAVE_SEGMENT

@@ -33,10 +33,14 @@
 /*
  * Where the CPU id comes from: rseq (glibc's rseq area), getcpu
  * (sched_getcpu(), used when rseq is not registered), tls (the id kept in
- * a thread-local), implicit (segment and tls strategies need none).
+ * a thread-local), implicit (segment and tls strategies need none), cid
+ * (the rseq concurrency id, mm_cid: a table or area indexed by it).
  */
 #define AL_CPUIDS(X) X(RSEQ, "rseq") X(GETCPU, "getcpu") X(TLS, "tls") \
-	X(IMPLICIT, "implicit")
+	X(IMPLICIT, "implicit") AL_CPUID_CID_X(X)
+/* cid: the rseq concurrency id (mm_cid, lib/runtime/pcpu-cid.h), an id
+ * source of its own beside rseq's cpu_id. */
+#define AL_CPUID_CID_X(X) X(CID, "cid")
 
 enum al_op {
 #define AL_X(id, name) AL_OP_##id,

@@ -19,6 +19,7 @@
 
 #include "bench-common.h"
 #include "pcpu-sysinfo.h"
+#include "cid.h"
 #include "pcpubench.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
@@ -296,6 +297,7 @@ int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		return out_open_msg(cmd, path, r);
 	if (bc_command[0])
 		pout_meta(*o, "command", bc_command);
+	bc_cid_meta(*o);
 	out_tmp_watch(pout_tmp_path(*o));
 	return 0;
 }

@@ -50,6 +50,7 @@
 #include "pcpubench.h"
 #include "access.h"
 #include "bench-common.h"
+#include "cid.h"
 
 
 #define MAX_LIST 32
@@ -88,6 +89,7 @@ struct opts {
 	char *placement[MAX_LIST];
 	size_t nplacement;
 	int cpuid_rseq, cpuid_tls;
+	int cpuid_cid;		/* rseq mm_cid (pcpu-cid.h) */
 	int repeat, tries;
 	uint64_t iters;
 	double min_time;
@@ -217,6 +219,8 @@ static void usage(FILE *f)
 "                    rseq (glibc's rseq area; sched_getcpu() when rseq is\n"
 "                    not registered, named getcpu), tls (id kept in a\n"
 "                    thread-local: the pure lookup) (default: rseq,tls)\n"
+"                    or cid (rseq mm_cid, the concurrency id: the table\n"
+"                    or area indexed by it; NA where the kernel has none)\n"
 "  --cpu N           host CPU to run on (default: last allowed CPU)\n"
 "  --late            measure every point twice: phase boot (the CPU online\n"
 "                    at init) and phase late (the runtime starts with\n"
@@ -467,6 +471,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					o->cpuid_rseq = 1;
 				else if (c == 'C' && !strcmp(tok[i], "tls"))
 					o->cpuid_tls = 1;
+				else if (c == 'C' && !strcmp(tok[i], "cid"))
+					o->cpuid_cid = 1;
 				else if (c == 'G' && !strcmp(tok[i], "4k") &&
 					 o->npage < 2)
 					o->page[o->npage++] = PAGE_4K;
@@ -617,7 +623,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			argv[optind]);
 		return -EINVAL;
 	}
-	if (!o->cpuid_rseq && !o->cpuid_tls) {
+	if (!o->cpuid_rseq && !o->cpuid_tls && !o->cpuid_cid) {
 		fprintf(stderr, "pcpubench access: empty --cpuid\n");
 		return -EINVAL;
 	}
@@ -1198,6 +1204,11 @@ static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
 				 (uintptr_t)pcpu_rseq_cpu_offset;
 		} else if (p->cpuid == AL_CPUID_TLS) {
 			a[n++] = (uintptr_t)&pcpu_tls_cpu;
+		} else if (p->cpuid == AL_CPUID_CID) {
+			/* as rseq: the offset variable, then the id */
+			a[n++] = (uintptr_t)&pcpu_cid_offset;
+			a[n++] = (uintptr_t)__builtin_thread_pointer() +
+				 (uintptr_t)pcpu_cid_offset;
 		} else {
 			p->pages = NAN;
 			snprintf(p->pages_status, sizeof(p->pages_status),
@@ -1207,7 +1218,8 @@ static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
 		}
 	}
 	if (p->method == AL_METHOD_TABLE)
-		a[n++] = (uintptr_t)&pcpu_tables[p->strat][c->cpu];
+		a[n++] = (uintptr_t)&pcpu_tables[p->strat][p->cpuid == AL_CPUID_CID ?
+			pcpu_cid_read() : (unsigned)c->cpu];
 #if PCPU_HAVE_SEGMENT
 	if (p->method == AL_METHOD_SEGMENT) {
 		unsigned long gs = 0;
@@ -1533,7 +1545,7 @@ drop:
 		goto out;
 	}
 	for (si = 0; si <= o->nstrat; si++) {
-		enum al_cpuid cids[2];
+		enum al_cpuid cids[3];
 		size_t ncid = 0, ci;
 		enum pcpu_strategy_id id = srt[si].id;
 		enum al_method meth = srt[si].method;
@@ -1546,6 +1558,8 @@ drop:
 					AL_CPUID_RSEQ : AL_CPUID_GETCPU;
 			if (o->cpuid_tls)
 				cids[ncid++] = AL_CPUID_TLS;
+			if (o->cpuid_cid)
+				cids[ncid++] = AL_CPUID_CID;
 		}
 		for (ci = 0; ci < ncid; ci++)
 		for (oi = 0; oi < o->nop + 1; oi++)
@@ -1600,6 +1614,9 @@ drop:
 				snprintf(p->na, sizeof(p->na), "%s", srt[si].na);
 				continue;
 			}
+			if (p->cpuid == AL_CPUID_CID &&
+			    bc_cid_access_na(srt[si].rt, p->na, sizeof(p->na)))
+				continue;
 			if (p->cold) {
 				p->cold_fn = al_cold_lookup(meth, p->cpuid);
 				if (!p->cold_fn)
@@ -2155,6 +2172,10 @@ int cmd_access(int argc, char **argv)
 			meta_str(out, k, pcnt_event(c.cs, i)->path);
 		}
 	}
+	if (o.cpuid_cid)
+		meta_str(out, "cpuid_cid", "cid: rseq mm_cid (the concurrency "
+			 "id) from the area of rseq_mm_cid, indexing the same "
+			 "table or area");
 	meta_str(out, "cpuid_sources", "rseq: glibc's rseq area cpu_id; "
 		 "getcpu: sched_getcpu() (rseq not registered); tls: id kept "
 		 "in a thread-local; implicit: none needed (segment, tls)");

@@ -28,6 +28,7 @@
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
 #include "pcpubench.h"
+#include "cid.h"
 
 
 /* ---- a tiny emitter: text "key: value" lines or one JSON object ------- */
@@ -384,6 +385,27 @@ static void sec_features(struct em *e, const struct pcpu_sysinfo *si)
 	em_end(e, 0);
 }
 
+/* What decides whether mm_cid (the cid id source) can be read here. */
+static void sec_rseq_cid(struct em *e)
+{
+	const struct pcpu_cid_facts *f = bc_cid_facts();
+	char b[320];
+
+	em_begin(e, "rseq_cid", 0);
+	em_str(e, "kernel_release", bc_cid_kernel());
+	em_num(e, "kernel_feature_size", (double)f->kernel_feature_size, "%.0f");
+	if (f->feature_size_given)
+		em_str(e, "kernel_feature_size_source", BC_RSEQ_FEATURE_SIZE_ENV
+		       " (a test of an older kernel)");
+	em_bool(e, "glibc_registered", f->glibc_registered, f->glibc_registered ?
+		"glibc registered rseq (its 32-byte area)" :
+		"glibc did not register rseq (glibc.pthread.rseq=0 or old glibc)");
+	em_num(e, "glibc_size", f->glibc_size, "%.0f");
+	em_str(e, "mm_cid", bc_cid_status(b, sizeof(b)));
+	em_str(e, "mm_cid_area", pcpu_cid_reg_desc(f->reg));
+	em_end(e, 0);
+}
+
 static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
 {
 	em_begin(e, "kernel", 0);
@@ -607,6 +629,7 @@ int cmd_info(int argc, char **argv)
 	sec_topology(&e, &si);
 	sec_memory(&e, &si);
 	sec_features(&e, &si);
+	sec_rseq_cid(&e);
 	sec_kernel(&e, &si);
 	sec_counters(&e);
 	sec_strategies(&e);

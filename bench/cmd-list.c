@@ -18,6 +18,7 @@
 #include "pcpu-metrics.h"
 #include "bench-common.h"
 #include "pcpubench.h"
+#include "cid.h"
 
 static void usage(FILE *f)
 {
@@ -93,6 +94,74 @@ static int list_metrics(enum pout_format f)
 	return EXIT_OK;
 }
 
+/*
+ * An access x layout table: "ok" where @invalid gives NULL, else a
+ * numbered note ("(<prefix>N)") listed below the table.
+ */
+static void print_pairs(const char *(*invalid)(enum pcpu_access_id,
+					      enum pcpu_layout_id),
+			const char *prefix)
+{
+	const char *notes[PCPU_NR_ACCESSES * PCPU_NR_LAYOUTS];
+	unsigned nn = 0, a, l, k;
+
+	printf("  %-8s", "");
+	for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++)
+		printf(" %-7s", pcpu_layout_name((enum pcpu_layout_id)l));
+	printf("\n");
+	for (a = 0; a < PCPU_NR_ACCESSES; a++) {
+		printf("  %-8s", pcpu_access_name((enum pcpu_access_id)a));
+		for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++) {
+			const char *why = invalid((enum pcpu_access_id)a,
+						  (enum pcpu_layout_id)l);
+			char cell[16];
+
+			if (!why) {
+				printf(" %-7s", "ok");
+				continue;
+			}
+			for (k = 0; k < nn && strcmp(notes[k], why); k++)
+				;
+			if (k == nn)
+				notes[nn++] = why;
+			snprintf(cell, sizeof(cell), "(%s%u)", prefix, k + 1);
+			printf(" %-7s", cell);
+		}
+		printf("\n");
+	}
+	for (k = 0; k < nn; k++)
+		printf("  (%s%u) %s\n", prefix, k + 1, notes[k]);
+}
+
+/*
+ * The strategies over the rseq concurrency id (pcpubench cid; access
+ * --cpuid cid) and why cid indexing has no other access x layout pair.
+ */
+static void list_cid(void)
+{
+	const char *why;
+	unsigned i;
+
+	bc_cid_facts();
+	why = pcpu_cid_unavailable();
+	printf("\nid source cid (rseq mm_cid, the concurrency id: pcpubench cid;\n"
+	       "access --cpuid cid)%s%s:\n", why ? ": unavailable: " : "",
+	       why ? why : "");
+	for (i = 0; i < PCPU_NR_CID_STRATEGIES; i++) {
+		enum pcpu_cid_strategy_id s = (enum pcpu_cid_strategy_id)i;
+		char pair[64];
+
+		snprintf(pair, sizeof(pair), "%s/%s by %s",
+			 pcpu_access_name(pcpu_cid_strategy_access(s)),
+			 pcpu_layout_name(pcpu_cid_strategy_layout(s)),
+			 pcpu_cid_index_name(pcpu_cid_strategy_index(s)));
+		printf("  %-10s %-17s %s\n", pcpu_cid_strategy_name(s), pair,
+		       pcpu_cid_strategy_desc(s));
+	}
+	printf("  cid x layout (ok: a strategy above; (cN): why not below):\n");
+	print_pairs(pcpu_cid_pair_invalid, "c");
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -158,38 +227,9 @@ int cmd_list(int argc, char **argv)
 		       why ? "unavailable: " : "",
 		       why ? why : pcpu_access_desc((enum pcpu_access_id)i));
 	}
-	{
-		const char *notes[PCPU_NR_ACCESSES * PCPU_NR_LAYOUTS];
-		unsigned nn = 0, a, l, k;
-
-		printf("\naccess x layout (--layout; ok, or (n): why not below):\n");
-		printf("  %-8s", "");
-		for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++)
-			printf(" %-7s", pcpu_layout_name((enum pcpu_layout_id)l));
-		printf("\n");
-		for (a = 0; a < PCPU_NR_ACCESSES; a++) {
-			printf("  %-8s", pcpu_access_name((enum pcpu_access_id)a));
-			for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++) {
-				const char *why = pcpu_pair_invalid((enum pcpu_access_id)a,
-								    (enum pcpu_layout_id)l);
-				char cell[16];
-
-				if (!why) {
-					printf(" %-7s", "ok");
-					continue;
-				}
-				for (k = 0; k < nn && strcmp(notes[k], why); k++)
-					;
-				if (k == nn)
-					notes[nn++] = why;
-				snprintf(cell, sizeof(cell), "(%u)", k + 1);
-				printf(" %-7s", cell);
-			}
-			printf("\n");
-		}
-		for (k = 0; k < nn; k++)
-			printf("  (%u) %s\n", k + 1, notes[k]);
-	}
+	printf("\naccess x layout (--layout; ok, or (n): why not below):\n");
+	print_pairs(pcpu_pair_invalid, "");
+	list_cid();
 	printf("\nlate-node policies (--late-node: what init knows about the node\n"
 	       "of a CPU absent at init; present CPUs get their real node):\n");
 	for (i = 0; i < PCPU_NR_LATE_NODES; i++) {

@@ -19,6 +19,7 @@
 	X(churn, "throughput, latency and correctness under CPU hotplug")    \
 	X(numa, "where each CPU's area lives; node x node latency")         \
 	X(mem, "memory reserved and committed, possible versus online CPUs") \
+	X(cid, "per-CPU data indexed by the rseq concurrency id (mm_cid)")    \
 	X(workload, "slowdown of a program doing other work, per strategy") \
 	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)")
 

@@ -48,6 +48,43 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("churn", dir "_latency_ns_max", "ns", ok, 0,                        \
 	  "largest latency of one CPU " dir " event")
 
+/* `pcpubench cid`: per-CPU data indexed by the rseq concurrency id. */
+#define PCPU_METRICS_CID(X)                                                   \
+	X("cid", "units_committed", "units", ok, 0,                           \
+	  "units committed: ids that were used (committed on first use)")     \
+	X("cid", "committed_bytes", "bytes", ok, 0,                           \
+	  "bytes resident in the units (mincore)")                            \
+	X("cid", "reserved_bytes", "bytes", ok, 0,                            \
+	  "address space reserved for every possible id")                     \
+	X("cid", "id_span", "ids", ok, 0,                                     \
+	  "highest id that got a unit + 1: the slots a table must span")      \
+	X("cid", "units_possible", "units", derived, 0,                       \
+	  "units a layout for every possible CPU commits (embed, page)")      \
+	X("cid", "increments_done", "ops", ok, 0,                             \
+	  "increments the threads did (rseq critical sections committed)")    \
+	X("cid", "counter_sum", "ops", ok, 0,                                 \
+	  "sum of the id-indexed counter over the units at the end")          \
+	X("cid", "lost_updates", "ops", ok, 1,                                \
+	  "increments_done minus counter_sum: must be 0")                     \
+	X("cid", "cs_aborts", "events", ok, 0,                                \
+	  "critical sections restarted (preemption, migration, signal)")      \
+	X("cid", "first_uses", "events", ok, 0,                               \
+	  "increments that found no unit for their id and committed one")     \
+	X("cid", "threads_started", "threads", ok, 0,                         \
+	  "threads created during the run")                                   \
+	X("cid", "affinity_changes", "events", ok, 0,                         \
+	  "allowed-CPU-set changes applied to the running threads")           \
+	X("cid", "id_changes_per_sec", "changes/s", ok, 0,                    \
+	  "changes of the thread's id (mm_cid or cpu_id) seen per second")    \
+	X("cid", "change_inc_ticks", "ticks", ok, 0,                          \
+	  "TSC ticks of the first increment after the thread's id changed "   \
+	  "(its unit moved; median per thread)")                              \
+	X("cid", "steady_inc_ticks", "ticks", ok, 0,                          \
+	  "TSC ticks of an increment with the id unchanged (every 256th; "    \
+	  "median per thread)")                                                \
+	X("cid", "ns_per_inc", "ns", ok, 0,                                   \
+	  "one rseq-protected increment of the id-indexed counter, one thread")
+
 /* X(bench, metric, unit, kind, zero, meaning) */
 #define PCPU_METRICS(X)                                                       \
 	/* ---- access ---- */                                                \
@@ -228,6 +265,7 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "the allocator's own tables")                                       \
 	X("mem", "all_possible_bytes", "bytes", derived, 0,                   \
 	  "committed if every possible CPU came online")                      \
+	PCPU_METRICS_CID(X)                                                   \
 	/* ---- kernel-access (the module, in the guest) ---- */              \
 	X("kernel-access", "core_clock", "GHz", ok, 0,                        \
 	  "core clock from the calibration loop")                             \

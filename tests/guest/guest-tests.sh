@@ -33,7 +33,7 @@ M_LOST=lost_updates
 M_LOCAL=pages_local
 M_REMOTE=pages_remote
 
-CHECKS="smoke offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
+CHECKS="smoke cid_na offline_online hotadd cpus_run guardian_sigkill guardian_sigterm
 hotplug_gate churn churn_sigkill numa_local numa_node0 numa_hotadd all_online numa_hotadd_live"
 
 HOTADD_CPU=
@@ -96,6 +96,43 @@ check_smoke() {
 		result PASS "$d"
 	else
 		result FAIL "$d (want online=0-3 nodes=0-1 node0=0-1 node1=2-3 possible=0-9)"
+	fi
+}
+
+# The cid id source on a kernel without mm_cid (6.1: no
+# AT_RSEQ_FEATURE_SIZE): pcpubench cid exits 0 and every row is NA with
+# the reason; access --cpuid cid likewise (issue 21).
+check_cid_na() {
+	if [ "$(bench_available)" = none ]; then
+		result SKIP "build/pcpubench was not built"
+		return
+	fi
+	$BENCH cid --part mem,churn,cost --threads 2 --ops 100 --duration 0.05 \
+		--repeat 1 --format csv >/tmp/cid.csv 2>/tmp/cid.err
+	rc=$?
+	$BENCH access --strategy offset-array --cpuid cid --op read \
+		--mode throughput --repeat 2 --events none --format csv \
+		>/tmp/cida.csv 2>/tmp/cida.err
+	rca=$?
+	set -- $(awk -F, '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ n++; if ($col["value"] != "NA") v++
+		  if (index($col["status"], "na:no-mm-cid(") != 1) s++ }
+		END { print n + 0, v + 0, s + 0 }' /tmp/cid.csv)
+	n=$1 notna=$2 other=$3
+	set -- $(awk -F, '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["cpuid"] == "cid" && $col["metric"] == "cycles_per_op" {
+			n++; if (index($col["status"], "na:no-mm-cid(") != 1) s++ }
+		END { print n + 0, s + 0 }' /tmp/cida.csv)
+	an=$1 aother=$2
+	why=$(sed -n '2{s/.*na:no-mm-cid(//;s/).*//;p;}' /tmp/cid.csv)
+	d="kernel $(uname -r): cid rc=$rc rows=$n not-NA=$notna other-status=$other; access rc=$rca cid rows=$an other=$aother; why: $why"
+	if [ $rc = 0 ] && [ "$n" -gt 0 ] && [ "$notna" = 0 ] && [ "$other" = 0 ] &&
+	   [ $rca = 0 ] && [ "$an" -gt 0 ] && [ "$aother" = 0 ]; then
+		result PASS "$d"
+	else
+		result FAIL "$d $(head -n 3 /tmp/cid.err | tr '\n' ' ')"
 	fi
 }
 
