@@ -50,6 +50,7 @@
 #include "pcpubench.h"
 #include "access.h"
 #include "bench-common.h"
+#include "bench-quiet.h"
 
 
 #define MAX_LIST 32
@@ -140,6 +141,9 @@ struct point {
 	uint64_t n;		/* batch size N */
 	/* Per repetition: */
 	double *cyc, *ns, *ghz;
+	/* 0 quiet; 1 + enum pq_why: no quiet batch; -1 not positive */
+	signed char *qflag;
+	int *qtries;		/* batches (rounds) run for the sample */
 	struct pcnt_result *ev;	/* [rep][nevents] */
 	double pages;		/* cold: distinct 4 KiB pages on the path */
 	char pages_status[PCNT_STATUS_LEN];
@@ -254,6 +258,7 @@ static void usage(FILE *f)
 "Strategy = access method over layout: columns access and layout.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
+BQ_HELP
 "Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
 "run here.\n",
 		COLD_POOL_PAGES, COLD_SAMPLES, pcnt_default_list());
@@ -867,19 +872,31 @@ static void count_work_run(void *arg)
 	}
 }
 
-/* One sample of a point: best of tries for N and 2N. */
+/*
+ * One sample of a point: best of tries for N and 2N, over the rounds
+ * (an N and a 2N batch) that ran alone (bench-quiet.h); a disturbed round
+ * is retried, at most BQ_MAX_RETRIES times. With no quiet round the
+ * sample keeps the disturbed rounds' figure and is flagged (p->qflag).
+ */
 static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		    double core_hz, int rep)
 {
 	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
+	uint64_t dbest1 = UINT64_MAX, dbest2 = UINT64_MAX;
 	double bc1 = INFINITY, bc2 = INFINITY;
 	struct pcnt_sample x0, x1;
-	int t;
+	int t, quiet = 0, retries = 0;
+	enum pq_why last = PQ_QUIET;
 	double ticks;
 
-	for (t = 0; t < c->o->tries; t++) {
+	for (t = 0; t < c->o->tries + retries; t++) {
+		uint64_t d[2];
+		double cy[2] = { INFINITY, INFINITY };
+		struct pq_mark qm;
+		enum pq_why w;
 		int k;
 
+		pq_begin(&qm);
 		for (k = 1; k <= 2; k++) {
 			uint64_t t0, t1, n = p->n * k;
 			int rd = c->pmu_cycles && !pcnt_read(c->cs, &x0);
@@ -887,25 +904,42 @@ static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 			t0 = pt_rdtsc();
 			p->fn(a, n);
 			t1 = pt_rdtscp();
-			if (rd && !pcnt_read(c->cs, &x1)) {
-				double cy = (double)(x1.value[c->cyc_idx] -
+			if (rd && !pcnt_read(c->cs, &x1))
+				cy[k - 1] = (double)(x1.value[c->cyc_idx] -
 						     x0.value[c->cyc_idx]);
-
-				if (k == 1 && cy < bc1)
-					bc1 = cy;
-				if (k == 2 && cy < bc2)
-					bc2 = cy;
-			}
-			if (k == 1 && t1 - t0 < best1)
-				best1 = t1 - t0;
-			if (k == 2 && t1 - t0 < best2)
-				best2 = t1 - t0;
+			d[k - 1] = t1 - t0;
 		}
+		w = bq_check(&qm);
+		if (w != PQ_QUIET) {
+			last = w;
+			dbest1 = d[0] < dbest1 ? d[0] : dbest1;
+			dbest2 = d[1] < dbest2 ? d[1] : dbest2;
+			if (retries < BQ_MAX_RETRIES) {
+				retries++;
+				bq_counts.retries++;
+			}
+			continue;
+		}
+		quiet++;
+		best1 = d[0] < best1 ? d[0] : best1;
+		best2 = d[1] < best2 ? d[1] : best2;
+		bc1 = cy[0] < bc1 ? cy[0] : bc1;
+		bc2 = cy[1] < bc2 ? cy[1] : bc2;
+	}
+	p->qflag[rep] = 0;
+	p->qtries[rep] = t;
+	if (!quiet) {
+		best1 = dbest1;
+		best2 = dbest2;
+		p->qflag[rep] = 1 + (int)last;
+		bq_counts.flagged++;
 	}
 	ticks = ((double)best2 - (double)best1) / (double)p->n;
+	if (!p->qflag[rep] && !(ticks > 0))
+		p->qflag[rep] = -1;
 	p->ns[rep] = ticks / c->tsc_hz * 1e9;
 	p->ghz[rep] = core_hz / 1e9;
-	if (c->pmu_cycles && isfinite(bc1) && isfinite(bc2))
+	if (c->pmu_cycles && quiet && isfinite(bc1) && isfinite(bc2))
 		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
 	else
 		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
@@ -1099,7 +1133,7 @@ static const char *sanity(const struct point *pts, size_t n,
 		    q->op == AL_OP_READ && q->mode == AL_MODE_PATH &&
 		    !q->cold && !q->minimal && q->vars == p->vars &&
 		    q->pressure == p->pressure && !q->na[0])
-			return p->cyc[rep] < q->cyc[rep] ?
+			return q->qflag[rep] ? "ok" : p->cyc[rep] < q->cyc[rep] ?
 				"flagged:below-read-path(a stored value was "
 				"forwarded to a later load; memory renaming "
 				"hides the path; try more --vars)" : "ok";
@@ -1107,11 +1141,31 @@ static const char *sanity(const struct point *pts, size_t n,
 	return "ok";
 }
 
+/*
+ * The quiet check's verdict on @p's repetition @rep (bench-quiet.h):
+ * NULL when the sample stands, else its flagged: status in @buf.
+ */
+static const char *qstatus(const struct point *p, int rep, char *buf,
+			   size_t len)
+{
+	if (p->na[0] || !p->qflag[rep])
+		return NULL;
+	if (p->qflag[rep] < 0)
+		snprintf(buf, len, "flagged:not-positive(a cycle count below "
+			 "zero or the 2N batch not slower than N: no "
+			 "measurement)");
+	else
+		bq_flag(buf, len, (enum pq_why)(p->qflag[rep] - 1),
+			p->qtries[rep]);
+	return buf;
+}
+
 /* cycles_over_floor of @p's repetition @rep (the floor itself: 0). */
 static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
 		      const struct point *p, const struct point *fl)
 {
 	const char *st = "derived";
+	char qb[PCNT_STATUS_LEN];
 
 	if (p->na[0])
 		st = p->na;
@@ -1119,6 +1173,9 @@ static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
 		st = "na:no-floor(no ptr point measured alike)";
 	else if (fl->na[0])
 		st = fl->na;
+	else if (qstatus(p, rep, qb, sizeof(qb)) ||
+		 qstatus(fl, rep, qb, sizeof(qb)))
+		st = qb;
 	return emit(out, rc, rep, "cycles_over_floor",
 		    POUT_IS_NA(st) ? NAN : p->cyc[rep] - fl->cyc[rep],
 		    "cycles", st);
@@ -1132,7 +1189,11 @@ static int emit_special(struct pout *out, struct rowctx *rc,
 	int rep, ret = 0;
 
 	for (rep = 0; !ret && rep < repeat; rep++) {
-		const char *st = p->na[0] ? p->na : "ok";
+		char qb[PCNT_STATUS_LEN];
+		const char *st = p->na[0] ? p->na : qstatus(p, rep, qb,
+							    sizeof(qb));
+
+		st = st ? st : "ok";
 
 		if (p->minimal) {
 			ret = emit(out, rc, rep, "minimal_loop_cycles_per_op",
@@ -1266,6 +1327,36 @@ static double cold_sample(struct run_ctx *c, al_cold_fn fn, struct al_args *a,
 	return sum / (double)(hi - lo);
 }
 
+/*
+ * cold_sample() of point @p, judged like measure()'s batches: retried
+ * while disturbed (at most BQ_MAX_RETRIES times), else flagged.
+ */
+static double cold_sample_quiet(struct run_ctx *c, struct point *p,
+				struct al_args *a, size_t k, uint64_t *rng,
+				int rep)
+{
+	enum pq_why w = PQ_QUIET;
+	double v = NAN;
+	int t;
+
+	for (t = 0; t <= BQ_MAX_RETRIES; t++) {
+		struct pq_mark qm;
+
+		pq_begin(&qm);
+		v = cold_sample(c, p->cold_fn, a, k, rng);
+		w = bq_check(&qm);
+		if (w == PQ_QUIET)
+			break;
+		if (t < BQ_MAX_RETRIES)
+			bq_counts.retries++;
+	}
+	p->qtries[rep] = t < BQ_MAX_RETRIES ? t + 1 : BQ_MAX_RETRIES + 1;
+	p->qflag[rep] = w == PQ_QUIET ? 0 : 1 + (int)w;
+	if (w != PQ_QUIET)
+		bq_counts.flagged++;
+	return v;
+}
+
 /* One repetition of every cold point: K by K, the empty path first. */
 static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 		     size_t *order, double core_hz, int rep, uint64_t *rng)
@@ -1300,7 +1391,9 @@ static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 			varset_make(&c->vs[0], c->srt[p->strat_idx].region, 1);
 			varset_prime(&c->srt[p->strat_idx], c->cpu, &c->vs[0]);
 			args_for(c, p, 0, 0, &a);
-			t = cold_sample(c, p->cold_fn, &a, k, rng) - empty;
+			t = cold_sample_quiet(c, p, &a, k, rng, rep) - empty;
+			if (!p->qflag[rep] && t < 0)
+				p->qflag[rep] = -1;
 			p->ns[rep] = t / c->tsc_hz * 1e9;
 			p->ghz[rep] = core_hz / 1e9;
 			p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
@@ -1590,9 +1683,12 @@ drop:
 			p->cyc = calloc(o->repeat, sizeof(double));
 			p->ns = calloc(o->repeat, sizeof(double));
 			p->ghz = calloc(o->repeat, sizeof(double));
+			p->qflag = calloc(o->repeat, sizeof(*p->qflag));
+			p->qtries = calloc(o->repeat, sizeof(*p->qtries));
 			p->ev = calloc((size_t)o->repeat * (c->nev ? c->nev : 1),
 				       sizeof(*p->ev));
-			if (!p->cyc || !p->ns || !p->ghz || !p->ev) {
+			if (!p->cyc || !p->ns || !p->ghz || !p->ev ||
+			    !p->qflag || !p->qtries) {
 				ret = -ENOMEM;
 				goto out;
 			}
@@ -1777,6 +1873,8 @@ drop:
 		}
 		for (rep = 0; rep < o->repeat; rep++) {
 			size_t e;
+			char qb[PCNT_STATUS_LEN];
+			const char *qst;
 
 			if (p->na[0]) {
 				ret = emit(out, &rc, rep, "cycles_per_op", NAN,
@@ -1790,11 +1888,12 @@ drop:
 					goto out;
 				continue;
 			}
+			qst = qstatus(p, rep, qb, sizeof(qb));
 			ret = emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
-				   "cycles", sanity(pts, npts, p, rep));
+				   "cycles", qst ? qst : sanity(pts, npts, p, rep));
 			ret = ret ? ret : emit_floor(out, &rc, rep, p, fl);
 			ret = ret ? ret : emit(out, &rc, rep, "ns_per_op",
-					       p->ns[rep], "ns", "ok");
+					       p->ns[rep], "ns", qst ? qst : "ok");
 			ret = ret ? ret : emit(out, &rc, rep, "core_clock",
 					       p->ghz[rep], "GHz", "ok");
 			ret = ret ? ret : emit(out, &rc, rep, "batch_ops",
@@ -1834,8 +1933,9 @@ drop:
 				cyc4k[i] = calloc(o->repeat, sizeof(double));
 			if (cyc4k[i])
 				for (rep = 0; rep < o->repeat; rep++)
-					cyc4k[i][rep] = p->na[0] ? NAN :
-							p->cyc[rep];
+					cyc4k[i][rep] = p->na[0] ||
+						p->qflag[rep] ? NAN :
+						p->cyc[rep];
 		} else if (cr->page == PAGE_2M && cyc4k && cyc4k[i]) {
 			for (rep = 0; rep < o->repeat; rep++) {
 				char st[PCNT_STATUS_LEN];
@@ -1843,10 +1943,13 @@ drop:
 
 				if (p->na[0])
 					snprintf(st, sizeof(st), "%s", p->na);
+				else if (qstatus(p, rep, st, sizeof(st)))
+					;
 				else if (!isfinite(cyc4k[i][rep]))
 					snprintf(st, sizeof(st),
 						 "na:no-4k-run(the 4k point "
-						 "was not measured)");
+						 "was not measured or its "
+						 "sample was flagged)");
 				else if (strcmp(s->backing, "thp") &&
 					 strcmp(s->backing, "hugetlb") &&
 					 strcmp(s->backing, "thp-partial"))
@@ -1888,6 +1991,8 @@ out:
 		free(pts[i].cyc);
 		free(pts[i].ns);
 		free(pts[i].ghz);
+		free(pts[i].qflag);
+		free(pts[i].qtries);
 		free(pts[i].ev);
 	}
 	free(pts);
@@ -2127,6 +2232,7 @@ int cmd_access(int argc, char **argv)
 		goto done;
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	meta_str(out, "seed", b);
+	bq_meta(out, "access", 0);
 	meta_str(out, "cycles_source", pt_cycles_source());
 	meta_num(out, "tsc_hz", c.tsc_hz, "%.0f");
 	if (!pt_tsc_known_hz(&known))
@@ -2247,6 +2353,7 @@ int cmd_access(int argc, char **argv)
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");
+	bq_meta(out, "access", 1);
 	r = bc_out_close("access", out);
 	out = NULL;
 	if (r)

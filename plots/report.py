@@ -342,6 +342,21 @@ def other_metrics(bench, shown):
     return out
 
 
+def quiet_note(run, step):
+    """'disturbed 12/3400 batches, 0 samples dropped' from the step's
+    quiet_* metadata (bench-quiet.h), or '' when none was disturbed."""
+    try:
+        sm = run.step_meta.get("%02d-%s" % (int(step["n"]),
+                                            step["bench"]), {})
+        b, d, f = (int(sm["quiet_" + k]) for k in
+                   ("batches", "disturbed", "flagged_samples"))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ""
+    if not d:
+        return ""
+    return "disturbed %d/%d batches, %d sample(s) dropped" % (d, b, f)
+
+
 def steps_block(run):
     st = run.state
     out = []
@@ -377,6 +392,9 @@ def steps_block(run):
         out += wrap("run: " + inv)
     for s in steps:
         msg = s["msg"]
+        q = quiet_note(run, s)
+        if q:
+            msg = "%s%s%s" % (msg, "; " if msg else "", q)
         out += wrap("%3s %-7s %s%s" % (s["n"], s["bench"], s["status"],
                                        (": " + msg) if msg else ""), "  ")
     if st.get("build"):

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-quiet.c - undisturbed samples: the judge of pcpu-quiet.h with the
+ * test hook and the counts of a run (bench-quiet.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcpu-out.h"
+#include "bench-quiet.h"
+
+struct bq_count bq_counts;
+
+/* PCPU_TEST_DISTURB: -1 every batch, N the first N, 0 none. */
+static long bq_hook(void)
+{
+	static long hook = -2;
+	const char *s;
+
+	if (hook != -2)
+		return hook;
+	s = getenv("PCPU_TEST_DISTURB");
+	if (!s || !*s)
+		hook = 0;
+	else if (!strcmp(s, "all"))
+		hook = -1;
+	else
+		hook = strtol(s, NULL, 10) > 0 ? strtol(s, NULL, 10) : 0;
+	return hook;
+}
+
+enum pq_why bq_check(const struct pq_mark *m)
+{
+	enum pq_why w = pq_end(m, NULL);
+	long hook = bq_hook();
+
+	if (hook == -1 || (hook > 0 && bq_counts.batches < (unsigned long)hook))
+		w = PQ_PREEMPTED;
+	bq_counts.batches++;
+	if (w != PQ_QUIET)
+		bq_counts.disturbed++;
+	return w;
+}
+
+void bq_flag(char *buf, size_t len, enum pq_why why, int tries)
+{
+	snprintf(buf, len, "flagged:disturbed(%s in %d of %d batches; "
+		 "another task had the CPU: rerun on a quiet machine)",
+		 pq_why_name(why), tries, tries);
+}
+
+void bq_meta(struct pout *out, const char *cmd, int counts)
+{
+	char b[256];
+	const struct bq_count *q = &bq_counts;
+
+	if (!counts) {
+		snprintf(b, sizeof(b), "a batch is disturbed when the thread "
+			 "was switched out (getrusage RUSAGE_THREAD) or ran "
+			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
+			 " retried up to %d times per sample; else "
+			 "flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
+			 PQ_MIN_LOST_NS / 1000, BQ_MAX_RETRIES);
+		pout_meta(out, "quiet_check", b);
+		return;
+	}
+	snprintf(b, sizeof(b), "%lu", q->batches);
+	pout_meta(out, "quiet_batches", b);
+	snprintf(b, sizeof(b), "%lu", q->disturbed);
+	pout_meta(out, "quiet_disturbed", b);
+	snprintf(b, sizeof(b), "%lu", q->retries);
+	pout_meta(out, "quiet_retries", b);
+	snprintf(b, sizeof(b), "%lu", q->flagged);
+	pout_meta(out, "quiet_flagged_samples", b);
+	if (q->disturbed)
+		fprintf(stderr, "pcpubench %s: %lu of %lu batches disturbed, "
+			"%lu retried, %lu sample(s) flagged:disturbed\n", cmd,
+			q->disturbed, q->batches, q->retries, q->flagged);
+}

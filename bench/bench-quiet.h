@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bench-quiet.h - undisturbed samples for the timed commands (access,
+ * workload, tlb): each timed batch is judged with pq_begin()/pq_end()
+ * (lib/toolkit/pcpu-quiet.h: no context switch, CPU time >= 90% of the
+ * wall time); a disturbed batch is retried, at most BQ_MAX_RETRIES times
+ * per sample; a sample that gets no undisturbed batch is written with
+ * status "flagged:disturbed(...)" and left out of medians and findings.
+ *
+ * Test hook (read here, never in lib/): PCPU_TEST_DISTURB=all judges every
+ * batch disturbed; PCPU_TEST_DISTURB=N the first N batches of the process.
+ */
+#ifndef BENCH_QUIET_H
+#define BENCH_QUIET_H
+
+#include <stddef.h>
+
+#include "pcpu-quiet.h"
+
+/* Extra batches (or rounds of batches) one sample may take. */
+#define BQ_MAX_RETRIES 4
+
+struct bq_count {
+	unsigned long batches;		/* batches judged */
+	unsigned long disturbed;	/* of which disturbed */
+	unsigned long retries;		/* extra batches run to replace them */
+	unsigned long flagged;		/* samples left without a quiet batch */
+};
+
+/* The process-wide counts (one command per process). */
+extern struct bq_count bq_counts;
+
+/* bq_check() - pq_end() with the test hook; counted in bq_counts. */
+enum pq_why bq_check(const struct pq_mark *m);
+
+/*
+ * bq_flag() - the status of a sample that got no quiet batch in @tries
+ * attempts, the last disturbed because of @why:
+ * "flagged:disturbed(preempted in 7 of 7 batches; ...)".
+ */
+void bq_flag(char *buf, size_t len, enum pq_why why, int tries);
+
+struct pout;
+/*
+ * bq_meta() - the check and this run's counts as metadata ("quiet_check",
+ * "quiet_batches", ...: CSV sidecar and text; JSON takes its meta before
+ * the first row, so there only the check is written, by the caller
+ * before rows with @counts false). Also one line on stderr when any
+ * batch was disturbed and @counts is true.
+ */
+void bq_meta(struct pout *out, const char *cmd, int counts);
+
+/*
+ * For --help (a printf format: "%%"): the check, its threshold and the
+ * retry bound.
+ */
+#define BQ_HELP                                                             \
+"Undisturbed samples: each timed batch must run alone: no context switch\n" \
+"  (getrusage RUSAGE_THREAD) and thread CPU time >= 90%% of its wall time\n"\
+"  (losses under 50 us ignored). A disturbed batch is retried, at most 4\n"  \
+"  extra per sample; a sample with no quiet batch has status\n"             \
+"  flagged:disturbed and is left out of medians and findings. A cycle\n"    \
+"  count that is not positive is flagged:not-positive, never ok.\n"
+
+#endif
