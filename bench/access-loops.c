@@ -75,11 +75,40 @@
 #undef AL_PROLOGUE
 
 /* ---- tls: the thread's block (%fs) ---- */
+#if PCPU_HAVE_FS
+/*
+ * As gcc compiles a __thread access: one %fs:-prefixed instruction per
+ * access at the block's thread-pointer offset (taken once, like gcc's
+ * gottpoff load) plus the variable's offset; the address is FS-relative,
+ * as segment's is GS-relative (pcpu-access.h, PCPU_TPOFF). The flat
+ * loads of the other methods are restored after.
+ */
+#undef AL_LOAD_AT
+#undef AL_STORE_AT
+#undef AL_INC_AT
+#define AL_LOAD_AT(p) pcpu_fs_read_u64(p)
+#define AL_STORE_AT(p, v) pcpu_fs_write_u64(p, (uint64_t)(v))
+#define AL_INC_AT(p) pcpu_fs_inc_u64(p)
+#define AL_PROLOGUE const uintptr_t tpoff = PCPU_TPOFF(pcpu_tls_block);
+#define AL_ADDR(o, d) (tpoff + (uintptr_t)(o) + (d))
+#define AL_NAME tls
+#include "access-loops.h"
+#undef AL_NAME
+#undef AL_ADDR
+#undef AL_PROLOGUE
+#undef AL_LOAD_AT
+#undef AL_STORE_AT
+#undef AL_INC_AT
+#define AL_LOAD_AT FLAT_LOAD_AT
+#define AL_STORE_AT FLAT_STORE_AT
+#define AL_INC_AT FLAT_INC_AT
+#else
 #define AL_ADDR(o, d) ((uintptr_t)PCPU_PTR_TLS(o) + (d))
 #define AL_NAME tls
 #include "access-loops.h"
 #undef AL_NAME
 #undef AL_ADDR
+#endif
 
 /* ---- ptr, the floor: the unit's address computed once ---- */
 #define AL_PROLOGUE const uintptr_t unit = a->unit;
