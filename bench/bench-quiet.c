@@ -32,8 +32,17 @@ static long bq_hook(void)
 
 enum pq_why bq_check(const struct pq_mark *m)
 {
-	enum pq_why w = pq_end(m, NULL);
+	return bq_check_trimmed(m, 0);
+}
+
+enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim)
+{
+	double lost;
+	enum pq_why w = pq_end(m, &lost);
 	long hook = bq_hook();
+
+	if ((w == PQ_PREEMPTED || w == PQ_SLEPT) && lost <= trim)
+		w = PQ_QUIET;
 
 	if (hook == -1 || (hook > 0 && bq_counts.batches < (unsigned long)hook))
 		w = PQ_PREEMPTED;

@@ -32,6 +32,13 @@ extern struct bq_count bq_counts;
 
 /* bq_check() - pq_end() with the test hook; counted in bq_counts. */
 enum pq_why bq_check(const struct pq_mark *m);
+/*
+ * bq_check_trimmed() - the same for a batch of many samples summarised by
+ * a mean trimmed of the fraction @trim at each end: a switch that cost the
+ * batch at most @trim of its wall time is cut away by the trim (a sample
+ * it hit lies in the trimmed tail) and is not a disturbance.
+ */
+enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim);
 
 /*
  * bq_flag() - the status of a sample that got no quiet batch in @tries

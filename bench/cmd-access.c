@@ -230,7 +230,9 @@ static void usage(FILE *f)
 "                    instead of the embedded block, vm-area commits it on\n"
 "                    online, embed and page layouts had it since init).\n"
 "                    Rows: column phase (boot, late). Only the runtime's\n"
-"                    model of the CPU changes state, never the host's\n"
+"                    model of the CPU changes state, never the host's.\n"
+"                    The phases are interleaved: repetition r runs boot\n"
+"                    then late, each from its own runtimes\n"
 "  --repeat N        repetitions (default: 11)\n"
 "  --iters N         operations per batch N (default: auto from --min-time)\n"
 "  --min-time S      seconds per N batch when --iters is not given\n"
@@ -783,6 +785,7 @@ struct run_ctx {
 	size_t ncold;
 	char cold_src[200];
 	double *cold_buf;	/* cold_samples ticks */
+	int nrep;		/* --repeat (c->o->repeat is 1 per call with --late) */
 };
 
 /* The 4k page-walk penalty from the TLB calibration store, if any. */
@@ -1001,6 +1004,7 @@ static const char *const col_names[NCOLS] = {
 struct rowctx {
 	char vars[24], pressure[24], cpu[16], cold[24];
 	const char *v[NCOLS];
+	int rep_base;		/* repetition number of rep 0 of this call */
 };
 
 static void row_params(struct rowctx *rc, const struct point *p,
@@ -1040,7 +1044,7 @@ static int emit(struct pout *out, struct rowctx *rc, int rep, const char *m,
 		v = NAN;
 		status = "na:not-finite(the measurement gave no number)";
 	}
-	r = pout_row(out, rc->v, rep, m, v, unit, status);
+	r = pout_row(out, rc->v, rep + rc->rep_base, m, v, unit, status);
 	return r;
 }
 
@@ -1344,7 +1348,7 @@ static double cold_sample_quiet(struct run_ctx *c, struct point *p,
 
 		pq_begin(&qm);
 		v = cold_sample(c, p->cold_fn, a, k, rng);
-		w = bq_check(&qm);
+		w = bq_check_trimmed(&qm, COLD_TRIM);
 		if (w == PQ_QUIET)
 			break;
 		if (t < BQ_MAX_RETRIES)
@@ -1477,6 +1481,12 @@ struct config_run {
 	enum page_kind page;
 	const char *placement;
 	int late;		/* phase late: the CPU brought online after init */
+	/*
+	 * Repetitions rep_base .. rep_base + c->o->repeat - 1: with --late
+	 * each call runs one repetition, boot and late in turn
+	 * (interleaved: drift between the phases cancels).
+	 */
+	int rep_base;
 };
 
 static int run_config(struct run_ctx *c, const struct config_run *cr,
@@ -1489,7 +1499,8 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi, ki;
 	size_t *order = NULL;
 	int ret = 0, rep;
-	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1;
+	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1 ^
+		       ((uint64_t)cr->rep_base * 0xD1B54A32D192ED03ULL);
 	struct pcpu_sysinfo si_;
 	char err[256], online[32];
 
@@ -1775,8 +1786,9 @@ drop:
 			fprintf(stderr, "\r[access] %spage %s placement %s: "
 				"repetition %d/%d, %zu points   ",
 				cr->late ? "late " : "",
-				cr->page_name, cr->placement, rep + 1,
-				o->repeat, npts);
+				cr->page_name, cr->placement,
+				cr->rep_base + rep + 1,
+				c->nrep, npts);
 			*progress_shown = 1;
 		}
 	}
@@ -1865,6 +1877,7 @@ drop:
 			;
 		row_params(&rc, p, cr->page_name, cr->placement,
 			   cr->late ? "late" : "boot", s->backing, c->cpu);
+		rc.rep_base = cr->rep_base;
 		if (p->cold || p->minimal) {
 			ret = emit_special(out, &rc, p, fl, o->repeat);
 			if (ret)
@@ -1983,7 +1996,7 @@ drop:
 			}
 		}
 	}
-	if (o->fmt == POUT_TEXT)
+	if (o->fmt == POUT_TEXT && !cr->rep_base)
 		cold_summary(c, out, pts, npts, cr->page_name);
 	*npts_prev = npts;
 out:
@@ -2154,7 +2167,8 @@ int cmd_access(int argc, char **argv)
 	struct pout *out = NULL;
 	const char *pnames[NCOLS];
 	double **cyc4k = NULL, t_start, known;
-	size_t i, pl, pg, npts_prev = 0, maxpts = 0;
+	size_t i, pl, pg, npts_prev = 0, maxpts = 0, nchunk;
+	struct opts o1;
 	char err[512], b[128];
 	int r, ret = EXIT_OK, progress = 0;
 
@@ -2293,7 +2307,8 @@ int cmd_access(int argc, char **argv)
 		 "load of the path: CPU id, or the offset for segment/tls/ptr)");
 	meta_str(out, "phases", o.late ? "boot: the CPU online at init; "
 		 "late: the runtime started with another CPU (or none) online, "
-		 "the region allocated, then the CPU brought online" :
+		 "the region allocated, then the CPU brought online; "
+		 "interleaved repetition by repetition (boot, late)" :
 		 "boot: the CPU online at init");
 	meta_str(out, "floor", "ptr: the unit's address computed once and held "
 		 "in a register (borrowed from the first live strategy's unit); "
@@ -2328,17 +2343,31 @@ int cmd_access(int argc, char **argv)
 		goto done;
 	}
 	t_start = pt_now();
-	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1); pl++) {
+	/*
+	 * With --late the phases are interleaved repetition by repetition:
+	 * per placement, repetition r runs boot then late (each call one
+	 * repetition, from its own runtimes), so what drifts over the run
+	 * (the machine's load, the clock) falls on both phases alike.
+	 */
+	o1 = o;
+	o1.repeat = 1;
+	c.nrep = o.repeat;
+	nchunk = o.late ? (size_t)o.repeat : 1;
+	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1) * nchunk; pl++) {
+		size_t pli = o.late ? pl / (2 * nchunk) : pl;
+
 		for (i = 0; i < maxpts; i++) {
 			free(cyc4k[i]);
 			cyc4k[i] = NULL;
 		}
+		c.o = o.late ? &o1 : &o;
 		for (pg = 0; pg < o.npage; pg++) {
 			struct config_run cr = {
 				.page_name = o.page[pg] == PAGE_4K ? "4k" : "2m",
 				.page = o.page[pg],
-				.placement = o.placement[pl % o.nplacement],
-				.late = (int)(pl / o.nplacement),
+				.placement = o.placement[pli],
+				.late = o.late ? (int)(pl % 2) : 0,
+				.rep_base = o.late ? (int)((pl / 2) % nchunk) : 0,
 			};
 
 			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
@@ -2350,6 +2379,7 @@ int cmd_access(int argc, char **argv)
 				goto done;
 			}
 		}
+		c.o = &o;
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");

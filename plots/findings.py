@@ -668,8 +668,10 @@ def claim_strain(run):
     if not c.settled:
         c.add("no hybrid and offset-array rows in both phases")
         return c
-    c.add("per rep, %% of boot; cold K=%s; path 2 vars; phases in turn"
-          % k)
+    inter = any("interleaved" in str(m.get("phases", ""))
+                for m in run.step_meta.values() if isinstance(m, dict))
+    c.add("per rep, %% of boot; cold K=%s; path 2 vars; phases %s" % (
+        k, "interleaved" if inter else "in turn"))
     return c
 
 
