@@ -30,6 +30,15 @@ static long bq_hook(void)
 	return hook;
 }
 
+int bq_retry(void)
+{
+	if ((double)bq_counts.retries >= BQ_RUN_RETRY_FRAC *
+	    (double)bq_counts.batches + BQ_RUN_RETRY_MIN)
+		return 0;
+	bq_counts.retries++;
+	return 1;
+}
+
 enum pq_why bq_check(const struct pq_mark *m)
 {
 	return bq_check_trimmed(m, 0);
@@ -54,9 +63,14 @@ enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim)
 
 void bq_flag(char *buf, size_t len, enum pq_why why, int tries)
 {
-	snprintf(buf, len, "flagged:disturbed(%s in %d of %d batches; "
-		 "another task had the CPU: rerun on a quiet machine)",
-		 pq_why_name(why), tries, tries);
+	if (tries > 0)
+		snprintf(buf, len, "flagged:disturbed(%s in %d of %d batches; "
+			 "another task had the CPU: rerun on a quiet "
+			 "machine)", pq_why_name(why), tries, tries);
+	else
+		snprintf(buf, len, "flagged:disturbed(%s in every batch tried; "
+			 "another task had the CPU: rerun on a quiet "
+			 "machine)", pq_why_name(why));
 }
 
 void bq_meta(struct pout *out, const char *cmd, int counts)
@@ -68,8 +82,8 @@ void bq_meta(struct pout *out, const char *cmd, int counts)
 		snprintf(b, sizeof(b), "a batch is disturbed when the thread "
 			 "was switched out (getrusage RUSAGE_THREAD) or ran "
 			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
-			 " retried up to %d times per sample; else "
-			 "flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
+			 " retried up to %d times per sample, within a run budget "
+			 "of half the batches judged; else flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
 			 PQ_MIN_LOST_NS / 1000, BQ_MAX_RETRIES);
 		pout_meta(out, "quiet_check", b);
 		return;

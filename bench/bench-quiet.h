@@ -17,8 +17,15 @@
 
 #include "pcpu-quiet.h"
 
-/* Extra batches (or rounds of batches) one sample may take. */
+/*
+ * Extra batches (or rounds of batches) one sample may take, and the whole
+ * run's budget of them: at most BQ_RUN_RETRY_FRAC of the batches judged
+ * so far (plus BQ_RUN_RETRY_MIN), so that a loaded machine costs at most
+ * about 1.5x the time; past it, disturbed samples are flagged at once.
+ */
 #define BQ_MAX_RETRIES 4
+#define BQ_RUN_RETRY_FRAC 0.5
+#define BQ_RUN_RETRY_MIN 16
 
 struct bq_count {
 	unsigned long batches;		/* batches judged */
@@ -29,6 +36,12 @@ struct bq_count {
 
 /* The process-wide counts (one command per process). */
 extern struct bq_count bq_counts;
+
+/*
+ * bq_retry() - may a disturbed batch be retried within the run's budget?
+ * Counts the retry when it may. Return: 1 yes, 0 no.
+ */
+int bq_retry(void);
 
 /* bq_check() - pq_end() with the test hook; counted in bq_counts. */
 enum pq_why bq_check(const struct pq_mark *m);
@@ -42,8 +55,8 @@ enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim);
 
 /*
  * bq_flag() - the status of a sample that got no quiet batch in @tries
- * attempts, the last disturbed because of @why:
- * "flagged:disturbed(preempted in 7 of 7 batches; ...)".
+ * attempts (0: not counted), the last disturbed because of @why:
+ * "flagged:disturbed(preempted in 6 of 6 batches; ...)".
  */
 void bq_flag(char *buf, size_t len, enum pq_why why, int tries);
 
@@ -65,8 +78,9 @@ void bq_meta(struct pout *out, const char *cmd, int counts);
 "Undisturbed samples: each timed batch must run alone: no context switch\n" \
 "  (getrusage RUSAGE_THREAD) and thread CPU time >= 90%% of its wall time\n"\
 "  (losses under 50 us ignored). A disturbed batch is retried, at most 4\n"  \
-"  extra per sample; a sample with no quiet batch has status\n"             \
-"  flagged:disturbed and is left out of medians and findings. A cycle\n"    \
-"  count that is not positive is flagged:not-positive, never ok.\n"
+"  extra per sample and half as many extra as the run judged (a loaded\n"  \
+"  machine costs at most ~1.5x the time); a sample with no quiet batch\n"  \
+"  has status flagged:disturbed and is left out of medians and findings.\n"\
+"  A cycle count that is not positive is flagged:not-positive, never ok.\n"
 
 #endif

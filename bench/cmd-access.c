@@ -918,10 +918,8 @@ static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 			last = w;
 			dbest1 = d[0] < dbest1 ? d[0] : dbest1;
 			dbest2 = d[1] < dbest2 ? d[1] : dbest2;
-			if (retries < BQ_MAX_RETRIES) {
+			if (retries < BQ_MAX_RETRIES && bq_retry())
 				retries++;
-				bq_counts.retries++;
-			}
 			continue;
 		}
 		quiet++;
@@ -1342,20 +1340,19 @@ static double cold_sample_quiet(struct run_ctx *c, struct point *p,
 {
 	enum pq_why w = PQ_QUIET;
 	double v = NAN;
-	int t;
+	int t = 0;
 
-	for (t = 0; t <= BQ_MAX_RETRIES; t++) {
+	for (;;) {
 		struct pq_mark qm;
 
 		pq_begin(&qm);
 		v = cold_sample(c, p->cold_fn, a, k, rng);
 		w = bq_check_trimmed(&qm, COLD_TRIM);
-		if (w == PQ_QUIET)
+		t++;
+		if (w == PQ_QUIET || t > BQ_MAX_RETRIES || !bq_retry())
 			break;
-		if (t < BQ_MAX_RETRIES)
-			bq_counts.retries++;
 	}
-	p->qtries[rep] = t < BQ_MAX_RETRIES ? t + 1 : BQ_MAX_RETRIES + 1;
+	p->qtries[rep] = t;
 	p->qflag[rep] = w == PQ_QUIET ? 0 : 1 + (int)w;
 	if (w != PQ_QUIET)
 		bq_counts.flagged++;

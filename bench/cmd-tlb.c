@@ -465,10 +465,8 @@ static double measure_one(struct tlb_pmu *pm, void **head, size_t steps,
 		if (w != PQ_QUIET) {
 			last = w;
 			dbest = t < dbest ? t : dbest;
-			if (retries < BQ_MAX_RETRIES) {
+			if (retries < BQ_MAX_RETRIES && bq_retry())
 				retries++;
-				bq_counts.retries++;
-			}
 			continue;
 		}
 		if (t < best)
@@ -699,7 +697,7 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 					if (dq)
 						bq_flag(qb, sizeof(qb),
 							(enum pq_why)(dq - 1),
-							TLB_SUBRUNS + BQ_MAX_RETRIES);
+							0);
 					ret |= pout_row(po, pv, (int)i, "cycles_per_access",
 							r->cyc[pat][j * R + i], "cycles",
 							r->no_core_clock ? TLB_NA_CLOCK :

@@ -671,10 +671,8 @@ static uint64_t time_batch(struct wl_ctx *c, wl_fn fn, struct wl_args *a,
 		if (w != PQ_QUIET) {
 			last = w;
 			dbest = t1 - t0 < dbest ? t1 - t0 : dbest;
-			if (retries < BQ_MAX_RETRIES) {
+			if (retries < BQ_MAX_RETRIES && bq_retry())
 				retries++;
-				bq_counts.retries++;
-			}
 			continue;
 		}
 		if (t1 - t0 < best)
@@ -984,7 +982,7 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 
 			if (qf) {
 				bq_flag(qb, sizeof(qb), (enum pq_why)(qf - 1),
-					o->tries + BQ_MAX_RETRIES);
+					0);
 				qs = qb;
 			}
 			ret = pout_row(out, pv, rep, "cycles_per_iter", cy[rep],
