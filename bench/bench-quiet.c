@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pcpu-out.h"
+#include "pcpu-timing.h"
 #include "bench-quiet.h"
 
 struct bq_count bq_counts;
@@ -75,10 +76,12 @@ void bq_flag(char *buf, size_t len, enum pq_why why, int tries)
 
 void bq_meta(struct pout *out, const char *cmd, int counts)
 {
+	static double t0;
 	char b[256];
 	const struct bq_count *q = &bq_counts;
 
 	if (!counts) {
+		t0 = pt_now();
 		snprintf(b, sizeof(b), "a batch is disturbed when the thread "
 			 "was switched out (getrusage RUSAGE_THREAD) or ran "
 			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
@@ -96,6 +99,10 @@ void bq_meta(struct pout *out, const char *cmd, int counts)
 	pout_meta(out, "quiet_retries", b);
 	snprintf(b, sizeof(b), "%lu", q->flagged);
 	pout_meta(out, "quiet_flagged_samples", b);
+	if (t0 > 0) {
+		snprintf(b, sizeof(b), "%.1f", pt_now() - t0);
+		pout_meta(out, "measure_seconds", b);
+	}
 	if (q->disturbed)
 		fprintf(stderr, "pcpubench %s: %lu of %lu batches disturbed, "
 			"%lu retried, %lu sample(s) flagged:disturbed\n", cmd,

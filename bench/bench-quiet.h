@@ -65,8 +65,9 @@ struct pout;
  * bq_meta() - the check and this run's counts as metadata ("quiet_check",
  * "quiet_batches", ...: CSV sidecar and text; JSON takes its meta before
  * the first row, so there only the check is written, by the caller
- * before rows with @counts false). Also one line on stderr when any
- * batch was disturbed and @counts is true.
+ * before rows with @counts false). With @counts true also
+ * "measure_seconds" (since the call with @counts false: what the
+ * measuring cost) and one line on stderr when any batch was disturbed.
  */
 void bq_meta(struct pout *out, const char *cmd, int counts);
 

@@ -343,18 +343,28 @@ def other_metrics(bench, shown):
 
 
 def quiet_note(run, step):
-    """'disturbed 12/3400 batches, 0 samples dropped' from the step's
-    quiet_* metadata (bench-quiet.h), or '' when none was disturbed."""
+    """'12.3 s; disturbed 12/3400 batches, 0 samples dropped' from the
+    step's measure_seconds and quiet_* metadata (bench-quiet.h); the
+    disturbed part only when a batch was."""
     try:
         sm = run.step_meta.get("%02d-%s" % (int(step["n"]),
                                             step["bench"]), {})
+    except (TypeError, ValueError, AttributeError):
+        return ""
+    bits = []
+    try:
+        bits.append("%.1f s" % float(sm["measure_seconds"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    try:
         b, d, f = (int(sm["quiet_" + k]) for k in
                    ("batches", "disturbed", "flagged_samples"))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return ""
-    if not d:
-        return ""
-    return "disturbed %d/%d batches, %d sample(s) dropped" % (d, b, f)
+        if d:
+            bits.append("disturbed %d/%d batches, %d sample(s) dropped"
+                        % (d, b, f))
+    except (KeyError, TypeError, ValueError):
+        pass
+    return "; ".join(bits)
 
 
 def steps_block(run):
