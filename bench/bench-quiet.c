@@ -74,14 +74,21 @@ void bq_flag(char *buf, size_t len, enum pq_why why, int tries)
 			 "machine)", pq_why_name(why));
 }
 
+static double bq_t0;
+
+void bq_start(void)
+{
+	if (!bq_t0)
+		bq_t0 = pt_now();
+}
+
 void bq_meta(struct pout *out, const char *cmd, int counts)
 {
-	static double t0;
 	char b[256];
 	const struct bq_count *q = &bq_counts;
 
 	if (!counts) {
-		t0 = pt_now();
+		bq_start();
 		snprintf(b, sizeof(b), "a batch is disturbed when the thread "
 			 "was switched out (getrusage RUSAGE_THREAD) or ran "
 			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
@@ -99,8 +106,8 @@ void bq_meta(struct pout *out, const char *cmd, int counts)
 	pout_meta(out, "quiet_retries", b);
 	snprintf(b, sizeof(b), "%lu", q->flagged);
 	pout_meta(out, "quiet_flagged_samples", b);
-	if (t0 > 0) {
-		snprintf(b, sizeof(b), "%.1f", pt_now() - t0);
+	if (bq_t0 > 0) {
+		snprintf(b, sizeof(b), "%.1f", pt_now() - bq_t0);
 		pout_meta(out, "measure_seconds", b);
 	}
 	if (q->disturbed)

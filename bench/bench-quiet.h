@@ -60,14 +60,17 @@ enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim);
  */
 void bq_flag(char *buf, size_t len, enum pq_why why, int tries);
 
+/* bq_start() - the measuring starts now (measure_seconds; once). */
+void bq_start(void);
+
 struct pout;
 /*
  * bq_meta() - the check and this run's counts as metadata ("quiet_check",
  * "quiet_batches", ...: CSV sidecar and text; JSON takes its meta before
  * the first row, so there only the check is written, by the caller
  * before rows with @counts false). With @counts true also
- * "measure_seconds" (since the call with @counts false: what the
- * measuring cost) and one line on stderr when any batch was disturbed.
+ * "measure_seconds" (since bq_start() or the call with @counts false:
+ * what the measuring cost) and one line on stderr when any batch was disturbed.
  */
 void bq_meta(struct pout *out, const char *cmd, int counts);
 

@@ -913,6 +913,7 @@ int cmd_tlb(int argc, char **argv)
 		}
 		fprintf(stderr, "pcpubench tlb: %s\n", msg);
 	}
+	bq_start();
 	pcpu_cpuid_read(&ci);
 	cpu = sched_getcpu();
 	if (cpu >= 0)
