@@ -83,7 +83,12 @@ static void usage(FILE *f)
 "order, plus a control with the same number of lines in N/32 pages; the\n"
 "difference is the TLB's share. Reports L1 dTLB and second-level TLB\n"
 "reach (in 4 KiB pages) and the extra cycles of an L2 TLB hit, of a page\n"
-"walk with the page tables in cache, and of a walk beyond that.\n\n"
+"walk with the page tables in cache, and of a walk beyond that.\n"
+"Entries (l1_dtlb_entries, l2_tlb_entries), one definition for both\n"
+"levels: the onset of the level's step, the largest page count still on\n"
+"the plateau below it, on the curve of per-point medians over --repeat\n"
+"sweeps (quiet samples only), run pinned to one CPU; its resolution is\n"
+"one step of the grid (%d points per octave: 9%%).\n\n"
 "  --page LIST        backings: 4k (MADV_NOHUGEPAGE), 2m (hugetlb when\n"
 "                     enough pages are free, else THP via MADV_HUGEPAGE);\n"
 "                     what was obtained is read from smaps and reported\n"
@@ -101,7 +106,7 @@ static void usage(FILE *f)
 BQ_HELP
 "  (Here a batch is one walk of the chase; the medians, their noise and\n"
 "  the calibration use the quiet samples only.)\n",
-		TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
+		TLB_PER_OCTAVE, TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
 }
 
 /* ---- hugetlb pool, restored on exit and on signals -------------------- */
