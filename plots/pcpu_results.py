@@ -553,9 +553,11 @@ class Stats:
         self.n = len(self.vals)
         self.n_dropped = sum(1 for s in samples if s["value"] is not None
                              and dropped(s["status"]))
-        self.n_na = len(samples) - self.n - self.n_dropped
+        # a dropped sample is no value: counted and named as NA
+        self.n_na = len(samples) - self.n
         self.na_reasons = sorted({s["status"] for s in samples
-                                  if s["value"] is None})
+                                  if s["value"] is None
+                                  or dropped(s["status"])})
         self.flags = sorted({s["status"] for s in samples
                              if s["value"] is not None
                              and s["status"] != "ok"})
