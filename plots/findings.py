@@ -20,8 +20,10 @@ from pcpu_results import (WIDTH, Stats, dropped, fmt, mann_whitney,
                           prefer_key, vkey)
 
 MAX_LINES = 30
-# A claim whose samples include disturbed ones (left out) says so.
-DISTURBED = "disturbed: %d sample(s) left out; rerun on a quiet machine"
+# Claims whose samples include disturbed ones (left out), one line:
+# claim:samples.
+DISTURBED = "disturbed samples left out (rerun on a quiet machine):" \
+    " %s"
 SHORT = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
          "hybrid": "hyb", "hybrid-segment": "hseg", "tls": "tls",
          "ptr": "ptr"}
@@ -718,9 +720,9 @@ def claim_hotplug(run):
                     parts.append((st.median, pm[len(dirn) + 1:-7]))
         if parts:
             pmed, pname = max(parts)
-            dom.append("%s %s %s of %s's %s" % (
-                lab, pname, f3(pmed / 1000.0), short(worst),
-                f3(meds[worst] / 1000.0)))
+            dom.append("%s %s %s/%s %s" % (
+                lab, pname, f3(pmed / 1000.0), f3(meds[worst] / 1000.0),
+                short(worst)))
         if dirn == "online" and basek in meds:
             st = Stats(_samples(b, "online_alloc_ns_p50", where,
                                 by).get(basek, []))
@@ -734,9 +736,9 @@ def claim_hotplug(run):
         else "?"
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
-        few = " (n=%d: no U test reaches p<0.05)" % min(ns)
+        few = " (n=%d: U cannot reach p<0.05)" % min(ns)
     c.add("%s%s, %s/s; * vs %s%s" % (
-        "largest parts; " if dom else "", backend,
+        "part/total; " if dom else "", backend,
         ",".join(busy) or "0", short(basek), few))
     if nopart:
         c.add("breakdown: not measured (needs churn online_<part>_ns_p50)")
@@ -803,14 +805,17 @@ def block(run):
             else:
                 c.lines.append("from " + c.step)
         out += _fit(head, "")
-        for ln in c.lines + ([DISTURBED % c.dropped] if c.dropped
-                             else []):
+        for ln in c.lines:
             out += _fit(ln, "  ")
     text = " " + " ".join(ln for c in claims for ln in c.lines + [c.title])
     used = [(k, v) for v, k in SHORT.items() if k != v and
             (" %s " % k in text or " %s/" % k in text or "/%s " % k in text)]
     if used:
         out += _fit("; ".join("%s %s" % kv for kv in used), "")
+    hit = ["%d:%d" % (i + 1, c.dropped) for i, c in enumerate(claims)
+           if c.dropped]
+    if hit:
+        out += _fit(DISTURBED % " ".join(hit), "")
     # never cut: a block over MAX_LINES is a design fault the tests catch
     return out
 

@@ -121,5 +121,16 @@ st = Stats(s[1:3])
 assert st.n == 0 and st.n_na == 2 and st.median is None and st.na_reasons
 PY
 
+# the findings say which claims lost disturbed samples, in one line
+"$py" - <<'PY' || fail "findings: no disturbed line"
+import sys
+sys.path.insert(0, "plots")
+import findings
+c = findings.Claim("deref", "t")
+c.dropped = 18
+line = findings.DISTURBED % "1:18 2:2"
+assert len(line) <= 72 and "rerun on a quiet machine" in line, line
+PY
+
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
