@@ -51,6 +51,7 @@
 #include "access.h"
 #include "bench-common.h"
 #include "cid.h"
+#include "bench-quiet.h"
 
 
 #define MAX_LIST 32
@@ -142,6 +143,9 @@ struct point {
 	uint64_t n;		/* batch size N */
 	/* Per repetition: */
 	double *cyc, *ns, *ghz;
+	/* 0 quiet; 1 + enum pq_why: no quiet batch; -1 not positive */
+	signed char *qflag;
+	int *qtries;		/* batches (rounds) run for the sample */
 	struct pcnt_result *ev;	/* [rep][nevents] */
 	double pages;		/* cold: distinct 4 KiB pages on the path */
 	char pages_status[PCNT_STATUS_LEN];
@@ -230,7 +234,9 @@ static void usage(FILE *f)
 "                    instead of the embedded block, vm-area commits it on\n"
 "                    online, embed and page layouts had it since init).\n"
 "                    Rows: column phase (boot, late). Only the runtime's\n"
-"                    model of the CPU changes state, never the host's\n"
+"                    model of the CPU changes state, never the host's.\n"
+"                    The phases are interleaved: repetition r runs boot\n"
+"                    then late, each from its own runtimes\n"
 "  --repeat N        repetitions (default: 11)\n"
 "  --iters N         operations per batch N (default: auto from --min-time)\n"
 "  --min-time S      seconds per N batch when --iters is not given\n"
@@ -247,8 +253,9 @@ static void usage(FILE *f)
 "\n"
 "Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n"
 "cycles_over_floor (cycles above ptr, same op and mode, derived),\n"
-"minimal_loop_cycles_per_op (on the ptr read throughput row: a minimal\n"
-"unrolled load loop timed in the same process), cold_cycles and\n"
+"minimal_loop_cycles_per_op (on the ptr read throughput row: the read\n"
+"limit, a pure independent-load loop timed in the same process; the\n"
+"throughput reads have its shape, their values unused), cold_cycles and\n"
 "pages_on_path (cold rows), huge_page_fraction, numa_local_fraction and\n"
 "remote_accesses_per_op (derived), tlb_cost (4k minus 2m, measured) and\n"
 "dtlb_misses_per_op_est (tlb_cost over the calibrated walk penalty of\n"
@@ -258,6 +265,7 @@ static void usage(FILE *f)
 "Strategy = access method over layout: columns access and layout.\n"
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"
 "clock calibrated with a dependent imul chain before each repetition.\n"
+BQ_HELP
 "Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
 "run here.\n",
 		COLD_POOL_PAGES, COLD_SAMPLES, pcnt_default_list());
@@ -784,6 +792,7 @@ struct run_ctx {
 	size_t ncold;
 	char cold_src[200];
 	double *cold_buf;	/* cold_samples ticks */
+	int nrep;		/* --repeat (c->o->repeat is 1 per call with --late) */
 };
 
 /* The 4k page-walk penalty from the TLB calibration store, if any. */
@@ -873,19 +882,31 @@ static void count_work_run(void *arg)
 	}
 }
 
-/* One sample of a point: best of tries for N and 2N. */
+/*
+ * One sample of a point: best of tries for N and 2N, over the rounds
+ * (an N and a 2N batch) that ran alone (bench-quiet.h); a disturbed round
+ * is retried, at most BQ_MAX_RETRIES times. With no quiet round the
+ * sample keeps the disturbed rounds' figure and is flagged (p->qflag).
+ */
 static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 		    double core_hz, int rep)
 {
 	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
+	uint64_t dbest1 = UINT64_MAX, dbest2 = UINT64_MAX;
 	double bc1 = INFINITY, bc2 = INFINITY;
 	struct pcnt_sample x0, x1;
-	int t;
+	int t, quiet = 0, retries = 0;
+	enum pq_why last = PQ_QUIET;
 	double ticks;
 
-	for (t = 0; t < c->o->tries; t++) {
+	for (t = 0; t < c->o->tries + retries; t++) {
+		uint64_t d[2];
+		double cy[2] = { INFINITY, INFINITY };
+		struct pq_mark qm;
+		enum pq_why w;
 		int k;
 
+		pq_begin(&qm);
 		for (k = 1; k <= 2; k++) {
 			uint64_t t0, t1, n = p->n * k;
 			int rd = c->pmu_cycles && !pcnt_read(c->cs, &x0);
@@ -893,25 +914,40 @@ static void measure(struct run_ctx *c, struct point *p, struct al_args *a,
 			t0 = pt_rdtsc();
 			p->fn(a, n);
 			t1 = pt_rdtscp();
-			if (rd && !pcnt_read(c->cs, &x1)) {
-				double cy = (double)(x1.value[c->cyc_idx] -
+			if (rd && !pcnt_read(c->cs, &x1))
+				cy[k - 1] = (double)(x1.value[c->cyc_idx] -
 						     x0.value[c->cyc_idx]);
-
-				if (k == 1 && cy < bc1)
-					bc1 = cy;
-				if (k == 2 && cy < bc2)
-					bc2 = cy;
-			}
-			if (k == 1 && t1 - t0 < best1)
-				best1 = t1 - t0;
-			if (k == 2 && t1 - t0 < best2)
-				best2 = t1 - t0;
+			d[k - 1] = t1 - t0;
 		}
+		w = bq_check(&qm);
+		if (w != PQ_QUIET) {
+			last = w;
+			dbest1 = d[0] < dbest1 ? d[0] : dbest1;
+			dbest2 = d[1] < dbest2 ? d[1] : dbest2;
+			if (retries < BQ_MAX_RETRIES && bq_retry())
+				retries++;
+			continue;
+		}
+		quiet++;
+		best1 = d[0] < best1 ? d[0] : best1;
+		best2 = d[1] < best2 ? d[1] : best2;
+		bc1 = cy[0] < bc1 ? cy[0] : bc1;
+		bc2 = cy[1] < bc2 ? cy[1] : bc2;
+	}
+	p->qflag[rep] = 0;
+	p->qtries[rep] = t;
+	if (!quiet) {
+		best1 = dbest1;
+		best2 = dbest2;
+		p->qflag[rep] = 1 + (int)last;
+		bq_counts.flagged++;
 	}
 	ticks = ((double)best2 - (double)best1) / (double)p->n;
+	if (!p->qflag[rep] && !(ticks > 0))
+		p->qflag[rep] = -1;
 	p->ns[rep] = ticks / c->tsc_hz * 1e9;
 	p->ghz[rep] = core_hz / 1e9;
-	if (c->pmu_cycles && isfinite(bc1) && isfinite(bc2))
+	if (c->pmu_cycles && quiet && isfinite(bc1) && isfinite(bc2))
 		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
 	else
 		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
@@ -973,6 +1009,7 @@ static const char *const col_names[NCOLS] = {
 struct rowctx {
 	char vars[24], pressure[24], cpu[16], cold[24];
 	const char *v[NCOLS];
+	int rep_base;		/* repetition number of rep 0 of this call */
 };
 
 static void row_params(struct rowctx *rc, const struct point *p,
@@ -1012,7 +1049,7 @@ static int emit(struct pout *out, struct rowctx *rc, int rep, const char *m,
 		v = NAN;
 		status = "na:not-finite(the measurement gave no number)";
 	}
-	r = pout_row(out, rc->v, rep, m, v, unit, status);
+	r = pout_row(out, rc->v, rep + rc->rep_base, m, v, unit, status);
 	return r;
 }
 
@@ -1105,7 +1142,7 @@ static const char *sanity(const struct point *pts, size_t n,
 		    q->op == AL_OP_READ && q->mode == AL_MODE_PATH &&
 		    !q->cold && !q->minimal && q->vars == p->vars &&
 		    q->pressure == p->pressure && !q->na[0])
-			return p->cyc[rep] < q->cyc[rep] ?
+			return q->qflag[rep] ? "ok" : p->cyc[rep] < q->cyc[rep] ?
 				"flagged:below-read-path(a stored value was "
 				"forwarded to a later load; memory renaming "
 				"hides the path; try more --vars)" : "ok";
@@ -1113,11 +1150,31 @@ static const char *sanity(const struct point *pts, size_t n,
 	return "ok";
 }
 
+/*
+ * The quiet check's verdict on @p's repetition @rep (bench-quiet.h):
+ * NULL when the sample stands, else its flagged: status in @buf.
+ */
+static const char *qstatus(const struct point *p, int rep, char *buf,
+			   size_t len)
+{
+	if (p->na[0] || !p->qflag[rep])
+		return NULL;
+	if (p->qflag[rep] < 0)
+		snprintf(buf, len, "flagged:not-positive(a cycle count below "
+			 "zero or the 2N batch not slower than N: no "
+			 "measurement)");
+	else
+		bq_flag(buf, len, (enum pq_why)(p->qflag[rep] - 1),
+			p->qtries[rep]);
+	return buf;
+}
+
 /* cycles_over_floor of @p's repetition @rep (the floor itself: 0). */
 static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
 		      const struct point *p, const struct point *fl)
 {
 	const char *st = "derived";
+	char qb[PCNT_STATUS_LEN];
 
 	if (p->na[0])
 		st = p->na;
@@ -1125,6 +1182,9 @@ static int emit_floor(struct pout *out, struct rowctx *rc, int rep,
 		st = "na:no-floor(no ptr point measured alike)";
 	else if (fl->na[0])
 		st = fl->na;
+	else if (qstatus(p, rep, qb, sizeof(qb)) ||
+		 qstatus(fl, rep, qb, sizeof(qb)))
+		st = qb;
 	return emit(out, rc, rep, "cycles_over_floor",
 		    POUT_IS_NA(st) ? NAN : p->cyc[rep] - fl->cyc[rep],
 		    "cycles", st);
@@ -1138,7 +1198,11 @@ static int emit_special(struct pout *out, struct rowctx *rc,
 	int rep, ret = 0;
 
 	for (rep = 0; !ret && rep < repeat; rep++) {
-		const char *st = p->na[0] ? p->na : "ok";
+		char qb[PCNT_STATUS_LEN];
+		const char *st = p->na[0] ? p->na : qstatus(p, rep, qb,
+							    sizeof(qb));
+
+		st = st ? st : "ok";
 
 		if (p->minimal) {
 			ret = emit(out, rc, rep, "minimal_loop_cycles_per_op",
@@ -1278,6 +1342,35 @@ static double cold_sample(struct run_ctx *c, al_cold_fn fn, struct al_args *a,
 	return sum / (double)(hi - lo);
 }
 
+/*
+ * cold_sample() of point @p, judged like measure()'s batches: retried
+ * while disturbed (at most BQ_MAX_RETRIES times), else flagged.
+ */
+static double cold_sample_quiet(struct run_ctx *c, struct point *p,
+				struct al_args *a, size_t k, uint64_t *rng,
+				int rep)
+{
+	enum pq_why w = PQ_QUIET;
+	double v = NAN;
+	int t = 0;
+
+	for (;;) {
+		struct pq_mark qm;
+
+		pq_begin(&qm);
+		v = cold_sample(c, p->cold_fn, a, k, rng);
+		w = bq_check_trimmed(&qm, COLD_TRIM);
+		t++;
+		if (w == PQ_QUIET || t > BQ_MAX_RETRIES || !bq_retry())
+			break;
+	}
+	p->qtries[rep] = t;
+	p->qflag[rep] = w == PQ_QUIET ? 0 : 1 + (int)w;
+	if (w != PQ_QUIET)
+		bq_counts.flagged++;
+	return v;
+}
+
 /* One repetition of every cold point: K by K, the empty path first. */
 static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 		     size_t *order, double core_hz, int rep, uint64_t *rng)
@@ -1312,7 +1405,9 @@ static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 			varset_make(&c->vs[0], c->srt[p->strat_idx].region, 1);
 			varset_prime(&c->srt[p->strat_idx], c->cpu, &c->vs[0]);
 			args_for(c, p, 0, 0, &a);
-			t = cold_sample(c, p->cold_fn, &a, k, rng) - empty;
+			t = cold_sample_quiet(c, p, &a, k, rng, rep) - empty;
+			if (!p->qflag[rep] && t < 0)
+				p->qflag[rep] = -1;
 			p->ns[rep] = t / c->tsc_hz * 1e9;
 			p->ghz[rep] = core_hz / 1e9;
 			p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
@@ -1396,6 +1491,12 @@ struct config_run {
 	enum page_kind page;
 	const char *placement;
 	int late;		/* phase late: the CPU brought online after init */
+	/*
+	 * Repetitions rep_base .. rep_base + c->o->repeat - 1: with --late
+	 * each call runs one repetition, boot and late in turn
+	 * (interleaved: drift between the phases cancels).
+	 */
+	int rep_base;
 };
 
 static int run_config(struct run_ctx *c, const struct config_run *cr,
@@ -1408,7 +1509,8 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi, ki;
 	size_t *order = NULL;
 	int ret = 0, rep;
-	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1;
+	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1 ^
+		       ((uint64_t)cr->rep_base * 0xD1B54A32D192ED03ULL);
 	struct pcpu_sysinfo si_;
 	char err[256], online[32];
 
@@ -1604,9 +1706,12 @@ drop:
 			p->cyc = calloc(o->repeat, sizeof(double));
 			p->ns = calloc(o->repeat, sizeof(double));
 			p->ghz = calloc(o->repeat, sizeof(double));
+			p->qflag = calloc(o->repeat, sizeof(*p->qflag));
+			p->qtries = calloc(o->repeat, sizeof(*p->qtries));
 			p->ev = calloc((size_t)o->repeat * (c->nev ? c->nev : 1),
 				       sizeof(*p->ev));
-			if (!p->cyc || !p->ns || !p->ghz || !p->ev) {
+			if (!p->cyc || !p->ns || !p->ghz || !p->ev ||
+			    !p->qflag || !p->qtries) {
 				ret = -ENOMEM;
 				goto out;
 			}
@@ -1696,8 +1801,9 @@ drop:
 			fprintf(stderr, "\r[access] %spage %s placement %s: "
 				"repetition %d/%d, %zu points   ",
 				cr->late ? "late " : "",
-				cr->page_name, cr->placement, rep + 1,
-				o->repeat, npts);
+				cr->page_name, cr->placement,
+				cr->rep_base + rep + 1,
+				c->nrep, npts);
 			*progress_shown = 1;
 		}
 	}
@@ -1786,6 +1892,7 @@ drop:
 			;
 		row_params(&rc, p, cr->page_name, cr->placement,
 			   cr->late ? "late" : "boot", s->backing, c->cpu);
+		rc.rep_base = cr->rep_base;
 		if (p->cold || p->minimal) {
 			ret = emit_special(out, &rc, p, fl, o->repeat);
 			if (ret)
@@ -1794,6 +1901,8 @@ drop:
 		}
 		for (rep = 0; rep < o->repeat; rep++) {
 			size_t e;
+			char qb[PCNT_STATUS_LEN];
+			const char *qst;
 
 			if (p->na[0]) {
 				ret = emit(out, &rc, rep, "cycles_per_op", NAN,
@@ -1807,11 +1916,12 @@ drop:
 					goto out;
 				continue;
 			}
+			qst = qstatus(p, rep, qb, sizeof(qb));
 			ret = emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
-				   "cycles", sanity(pts, npts, p, rep));
+				   "cycles", qst ? qst : sanity(pts, npts, p, rep));
 			ret = ret ? ret : emit_floor(out, &rc, rep, p, fl);
 			ret = ret ? ret : emit(out, &rc, rep, "ns_per_op",
-					       p->ns[rep], "ns", "ok");
+					       p->ns[rep], "ns", qst ? qst : "ok");
 			ret = ret ? ret : emit(out, &rc, rep, "core_clock",
 					       p->ghz[rep], "GHz", "ok");
 			ret = ret ? ret : emit(out, &rc, rep, "batch_ops",
@@ -1851,8 +1961,9 @@ drop:
 				cyc4k[i] = calloc(o->repeat, sizeof(double));
 			if (cyc4k[i])
 				for (rep = 0; rep < o->repeat; rep++)
-					cyc4k[i][rep] = p->na[0] ? NAN :
-							p->cyc[rep];
+					cyc4k[i][rep] = p->na[0] ||
+						p->qflag[rep] ? NAN :
+						p->cyc[rep];
 		} else if (cr->page == PAGE_2M && cyc4k && cyc4k[i]) {
 			for (rep = 0; rep < o->repeat; rep++) {
 				char st[PCNT_STATUS_LEN];
@@ -1860,10 +1971,13 @@ drop:
 
 				if (p->na[0])
 					snprintf(st, sizeof(st), "%s", p->na);
+				else if (qstatus(p, rep, st, sizeof(st)))
+					;
 				else if (!isfinite(cyc4k[i][rep]))
 					snprintf(st, sizeof(st),
 						 "na:no-4k-run(the 4k point "
-						 "was not measured)");
+						 "was not measured or its "
+						 "sample was flagged)");
 				else if (strcmp(s->backing, "thp") &&
 					 strcmp(s->backing, "hugetlb") &&
 					 strcmp(s->backing, "thp-partial"))
@@ -1897,7 +2011,7 @@ drop:
 			}
 		}
 	}
-	if (o->fmt == POUT_TEXT)
+	if (o->fmt == POUT_TEXT && !cr->rep_base)
 		cold_summary(c, out, pts, npts, cr->page_name);
 	*npts_prev = npts;
 out:
@@ -1905,6 +2019,8 @@ out:
 		free(pts[i].cyc);
 		free(pts[i].ns);
 		free(pts[i].ghz);
+		free(pts[i].qflag);
+		free(pts[i].qtries);
 		free(pts[i].ev);
 	}
 	free(pts);
@@ -2066,7 +2182,8 @@ int cmd_access(int argc, char **argv)
 	struct pout *out = NULL;
 	const char *pnames[NCOLS];
 	double **cyc4k = NULL, t_start, known;
-	size_t i, pl, pg, npts_prev = 0, maxpts = 0;
+	size_t i, pl, pg, npts_prev = 0, maxpts = 0, nchunk;
+	struct opts o1;
 	char err[512], b[128];
 	int r, ret = EXIT_OK, progress = 0;
 
@@ -2144,6 +2261,7 @@ int cmd_access(int argc, char **argv)
 		goto done;
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
 	meta_str(out, "seed", b);
+	bq_meta(out, "access", 0);
 	meta_str(out, "cycles_source", pt_cycles_source());
 	meta_num(out, "tsc_hz", c.tsc_hz, "%.0f");
 	if (!pt_tsc_known_hz(&known))
@@ -2208,7 +2326,8 @@ int cmd_access(int argc, char **argv)
 		 "load of the path: CPU id, or the offset for segment/tls/ptr)");
 	meta_str(out, "phases", o.late ? "boot: the CPU online at init; "
 		 "late: the runtime started with another CPU (or none) online, "
-		 "the region allocated, then the CPU brought online" :
+		 "the region allocated, then the CPU brought online; "
+		 "interleaved repetition by repetition (boot, late)" :
 		 "boot: the CPU online at init");
 	meta_str(out, "floor", "ptr: the unit's address computed once and held "
 		 "in a register (borrowed from the first live strategy's unit); "
@@ -2243,17 +2362,31 @@ int cmd_access(int argc, char **argv)
 		goto done;
 	}
 	t_start = pt_now();
-	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1); pl++) {
+	/*
+	 * With --late the phases are interleaved repetition by repetition:
+	 * per placement, repetition r runs boot then late (each call one
+	 * repetition, from its own runtimes), so what drifts over the run
+	 * (the machine's load, the clock) falls on both phases alike.
+	 */
+	o1 = o;
+	o1.repeat = 1;
+	c.nrep = o.repeat;
+	nchunk = o.late ? (size_t)o.repeat : 1;
+	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1) * nchunk; pl++) {
+		size_t pli = o.late ? pl / (2 * nchunk) : pl;
+
 		for (i = 0; i < maxpts; i++) {
 			free(cyc4k[i]);
 			cyc4k[i] = NULL;
 		}
+		c.o = o.late ? &o1 : &o;
 		for (pg = 0; pg < o.npage; pg++) {
 			struct config_run cr = {
 				.page_name = o.page[pg] == PAGE_4K ? "4k" : "2m",
 				.page = o.page[pg],
-				.placement = o.placement[pl % o.nplacement],
-				.late = (int)(pl / o.nplacement),
+				.placement = o.placement[pli],
+				.late = o.late ? (int)(pl % 2) : 0,
+				.rep_base = o.late ? (int)((pl / 2) % nchunk) : 0,
 			};
 
 			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
@@ -2265,9 +2398,11 @@ int cmd_access(int argc, char **argv)
 				goto done;
 			}
 		}
+		c.o = &o;
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");
+	bq_meta(out, "access", 1);
 	r = bc_out_close("access", out);
 	out = NULL;
 	if (r)

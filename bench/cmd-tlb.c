@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "bench-quiet.h"
 #include "pcpu-counters.h"
 #include "pcpu-cpuid.h"
 #include "pcpu-out.h"
@@ -62,6 +63,7 @@ struct tlb_run {
 	bool hugetlb_tried;
 	double *cyc[2], *ns[2];
 	double *miss[2];	/* dTLB misses per access, NaN when NA */
+	signed char *dist[2];	/* 0 quiet, 1 + enum pq_why (bench-quiet.h) */
 	double med[2][TLB_MAX_POINTS], noise[2][TLB_MAX_POINTS];
 	double excess[TLB_MAX_POINTS], excess_noise[TLB_MAX_POINTS];
 	struct pcpu_tlb_fit fit;
@@ -81,7 +83,12 @@ static void usage(FILE *f)
 "order, plus a control with the same number of lines in N/32 pages; the\n"
 "difference is the TLB's share. Reports L1 dTLB and second-level TLB\n"
 "reach (in 4 KiB pages) and the extra cycles of an L2 TLB hit, of a page\n"
-"walk with the page tables in cache, and of a walk beyond that.\n\n"
+"walk with the page tables in cache, and of a walk beyond that.\n"
+"Entries (l1_dtlb_entries, l2_tlb_entries), one definition for both\n"
+"levels: the onset of the level's step, the largest page count still on\n"
+"the plateau below it, on the curve of per-point medians over --repeat\n"
+"sweeps (quiet samples only), run pinned to one CPU; its resolution is\n"
+"one step of the grid (%d points per octave: 9%%).\n\n"
 "  --page LIST        backings: 4k (MADV_NOHUGEPAGE), 2m (hugetlb when\n"
 "                     enough pages are free, else THP via MADV_HUGEPAGE);\n"
 "                     what was obtained is read from smaps and reported\n"
@@ -94,8 +101,12 @@ static void usage(FILE *f)
 "                     $PCPU_CALIBRATION or ~/.cache/pcpubench/tlb-calibration.csv)\n"
 "  --no-save          do not write the calibration\n"
 "  --hugetlb-reserve N  (root) set vm.nr_hugepages to N for the run and\n"
-"                     restore it afterwards, also on a signal\n",
-		TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
+"                     restore it afterwards, also on a signal\n"
+"\n"
+BQ_HELP
+"  (Here a batch is one walk of the chase; the medians, their noise and\n"
+"  the calibration use the quiet samples only.)\n",
+		TLB_PER_OCTAVE, TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
 }
 
 /* ---- hugetlb pool, restored on exit and on signals -------------------- */
@@ -424,37 +435,60 @@ static void pmu_open(struct tlb_pmu *pm)
 
 /*
  * Ticks per access: the best of TLB_SUBRUNS back-to-back walks of @steps
- * each, so that a preemption inside one walk (the machine is shared) does
- * not become the sample; the repetitions' median is taken later.
+ * each that ran alone (bench-quiet.h: a disturbed walk is retried, at most
+ * BQ_MAX_RETRIES times; with none quiet, the best disturbed one and
+ * *@dist = 1 + why), so that a preemption inside one walk (the machine is
+ * shared) does not become the sample; the repetitions' median is taken
+ * later, over the quiet samples.
  */
 #define TLB_SUBRUNS 3
 
 static double measure_one(struct tlb_pmu *pm, void **head, size_t steps,
-			  double *miss)
+			  double *miss, signed char *dist)
 {
 	struct pcnt_sample a, b;
 	struct pcnt_result res[PCNT_MAX_EVENTS];
-	double best = INFINITY;
+	double best = INFINITY, dbest = INFINITY;
 	size_t rounded = (steps + 15) / 16 * 16;
-	int k;
+	enum pq_why last = PQ_QUIET;
+	int k, retries = 0, walks = 0;
 
 	*miss = NAN;
 	if (pm->ok) {
 		pcnt_enable(pm->ss);
 		pcnt_read(pm->ss, &a);
 	}
-	for (k = 0; k < TLB_SUBRUNS; k++) {
-		double t = (double)pcpu_tlb_walk(head, steps) / rounded;
+	for (k = 0; k < TLB_SUBRUNS + retries; k++) {
+		struct pq_mark qm;
+		enum pq_why w;
+		double t;
 
+		pq_begin(&qm);
+		t = (double)pcpu_tlb_walk(head, steps) / rounded;
+		w = bq_check(&qm);
+		walks++;
+		if (w != PQ_QUIET) {
+			last = w;
+			dbest = t < dbest ? t : dbest;
+			if (retries < BQ_MAX_RETRIES && bq_retry())
+				retries++;
+			continue;
+		}
 		if (t < best)
 			best = t;
+	}
+	*dist = 0;
+	if (!isfinite(best)) {
+		best = dbest;
+		*dist = 1 + (int)last;
+		bq_counts.flagged++;
 	}
 	if (pm->ok) {
 		pcnt_read(pm->ss, &b);
 		pcnt_disable(pm->ss);
 		if (!pcnt_delta(pm->ss, &a, &b, res) &&
 		    isfinite(res[pm->idx].value))
-			*miss = res[pm->idx].value / (double)(rounded * TLB_SUBRUNS);
+			*miss = res[pm->idx].value / (double)(rounded * walks);
 	}
 	return best;
 }
@@ -482,7 +516,7 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 	size_t *order, nord = 2 * np;
 	uint64_t seed = 0x5eed0000ULL + bk;
 	long freeh;
-	double *tmp;
+	double *tmp, *qv;
 	int ret;
 
 	freeh = meminfo_long("HugePages_Free");
@@ -496,14 +530,18 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 		r->cyc[pat] = calloc(np * R, sizeof(double));
 		r->ns[pat] = calloc(np * R, sizeof(double));
 		r->miss[pat] = calloc(np * R, sizeof(double));
-		if (!r->cyc[pat] || !r->ns[pat] || !r->miss[pat])
+		r->dist[pat] = calloc(np * R, sizeof(signed char));
+		if (!r->cyc[pat] || !r->ns[pat] || !r->miss[pat] ||
+		    !r->dist[pat])
 			return -ENOMEM;
 	}
 	order = malloc(nord * sizeof(*order));
 	tmp = malloc(R * sizeof(*tmp));
-	if (!order || !tmp) {
+	qv = malloc(R * sizeof(*qv));
+	if (!order || !tmp || !qv) {
 		free(order);
 		free(tmp);
+		free(qv);
 		return -ENOMEM;
 	}
 	for (i = 0; i < R; i++) {
@@ -535,7 +573,8 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 			if (ret)
 				goto out;
 			pcpu_tlb_walk(&head, n > 4096 ? n : 4096);
-			ticks = measure_one(pm, &head, steps, &miss);
+			ticks = measure_one(pm, &head, steps, &miss,
+					    &r->dist[pa][pt * R + i]);
 			r->ns[pa][pt * R + i] = ticks * 1e9 / tsc_hz;
 			r->cyc[pa][pt * R + i] = ticks * chz / tsc_hz;
 			r->miss[pa][pt * R + i] = miss;
@@ -546,15 +585,24 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 			*progress = 1;
 		}
 	}
-	/* Medians, their noise, and the curve the detector sees. */
+	/*
+	 * Medians, their noise, and the curve the detector sees: over the
+	 * quiet samples (a flagged one is NaN in qv, which pstats skips).
+	 */
 	for (pat = 0; pat < 2; pat++) {
 		for (j = 0; j < np; j++) {
 			struct pstats st;
+			size_t q = 0;
 
-			pstats_compute(&r->cyc[pat][j * R], R, &st);
+			for (i = 0; i < R; i++)
+				if (!r->dist[pat][j * R + i])
+					qv[q++] = r->cyc[pat][j * R + i];
+			if (!q)
+				qv[q++] = NAN;
+			if (pstats_compute(qv, q, &st))
+				st.median = NAN;
 			r->med[pat][j] = st.median;
-			r->noise[pat][j] = mad_se(&r->cyc[pat][j * R], R,
-						  st.median, tmp);
+			r->noise[pat][j] = mad_se(qv, q, st.median, tmp);
 		}
 	}
 	for (j = 0; j < np; j++) {
@@ -600,6 +648,7 @@ static int run_backing(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 out:
 	free(order);
 	free(tmp);
+	free(qv);
 	return ret;
 }
 
@@ -612,6 +661,7 @@ static void run_free(struct tlb_run *r)
 		free(r->cyc[pat]);
 		free(r->ns[pat]);
 		free(r->miss[pat]);
+		free(r->dist[pat]);
 	}
 }
 
@@ -630,7 +680,7 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 {
 	size_t R = o->repeat, j, i;
 	unsigned bk, pat, f;
-	char pg[32];
+	char pg[32], qb[256];
 	int ret = 0;
 
 	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++) {
@@ -647,11 +697,19 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 				fmt_pages(pg, sizeof(pg), o->pts[j]);
 				pv[2] = pg;
 				for (i = 0; i < R; i++) {
+					int dq = r->dist[pat][j * R + i];
+
+					if (dq)
+						bq_flag(qb, sizeof(qb),
+							(enum pq_why)(dq - 1),
+							0);
 					ret |= pout_row(po, pv, (int)i, "cycles_per_access",
 							r->cyc[pat][j * R + i], "cycles",
-							r->no_core_clock ? TLB_NA_CLOCK : "ok");
+							r->no_core_clock ? TLB_NA_CLOCK :
+							dq ? qb : "ok");
 					ret |= pout_row(po, pv, (int)i, "ns_per_access",
-							r->ns[pat][j * R + i], "ns", "ok");
+							r->ns[pat][j * R + i], "ns",
+							dq ? qb : "ok");
 					if (pm->ok && pat == 0)
 						ret |= pout_row(po, pv, (int)i,
 								"dtlb_misses_per_access",
@@ -664,6 +722,9 @@ static int emit_rows(struct pout *po, const struct tlb_opts *o,
 					ret |= pout_row(po, pv, -1, "tlb_excess_cycles",
 							r->excess[j], "cycles",
 							r->no_core_clock ? TLB_NA_CLOCK :
+							!isfinite(r->excess[j]) ?
+							"na:no-quiet-sample(every sample "
+							"of the point was disturbed)" :
 							"derived");
 			}
 		}
@@ -857,6 +918,7 @@ int cmd_tlb(int argc, char **argv)
 		}
 		fprintf(stderr, "pcpubench tlb: %s\n", msg);
 	}
+	bq_start();
 	pcpu_cpuid_read(&ci);
 	cpu = sched_getcpu();
 	if (cpu >= 0)
@@ -970,6 +1032,8 @@ int cmd_tlb(int argc, char **argv)
 		snprintf(key, sizeof(key), "obtained_%s", pcpu_tlb_backing_name(bk));
 		pout_meta(po, key, runs[bk].buf.obtained);
 	}
+	bq_meta(po, "tlb", 0);
+	bq_meta(po, "tlb", 1);
 	emit_rows(po, &o, runs, &pm);	/* errors are kept: at close */
 	rc = bc_out_close("tlb", po);
 	for (bk = 0; bk < PCPU_TLB_NR_BACKINGS; bk++)

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "bench-quiet.h"
 #include "pcpu-access.h"
 #include "pcpu-stats.h"
 #include "pcpu-sysinfo.h"
@@ -231,6 +232,7 @@ static void usage(FILE *f)
 "id from glibc's rseq area (NA without rseq). Modelled: the per-CPU\n"
 "lookup and increment of a user-space runtime; not modelled: preemption\n"
 "guards, the kernel's own TLB footprint.\n"
+BQ_HELP
 "Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
 		WL_MAX_PAGES, WL_MAX_M, WL_MAX_WORK);
 }
@@ -528,6 +530,8 @@ struct wl_pass {
 	struct wl_live live[PCPU_NR_STRATEGIES + 2];
 	/* cyc[((pi * nm + mi) * nlive + si) * repeat + rep] */
 	double *cyc, *ns, *ghz;
+	/* per sample as cyc: 0 quiet, 1 + enum pq_why no quiet batch */
+	signed char *dist;
 	uint64_t *iters;	/* batch size per (P, M), from the first rep */
 };
 
@@ -641,19 +645,44 @@ static void make_offs(struct wl_ctx *c, pcpu_off_t region)
 			     (stride >= 4096 ? (i * 64) % 4096 : 0);
 }
 
-/* Best of tries: TSC ticks for @iters iterations. */
+/*
+ * Best of tries: TSC ticks for @iters iterations, over the batches that
+ * ran alone (bench-quiet.h); a disturbed batch is retried, at most
+ * BQ_MAX_RETRIES times. With none quiet, the best disturbed one and
+ * *@dist = 1 + why (NULL @dist: sizing, not a sample).
+ */
 static uint64_t time_batch(struct wl_ctx *c, wl_fn fn, struct wl_args *a,
-			   uint64_t iters)
+			   uint64_t iters, signed char *dist)
 {
-	uint64_t best = UINT64_MAX, t0, t1;
-	int t;
+	uint64_t best = UINT64_MAX, dbest = UINT64_MAX, t0, t1;
+	enum pq_why last = PQ_QUIET;
+	int t, retries = 0;
 
-	for (t = 0; t < c->o->tries; t++) {
+	for (t = 0; t < c->o->tries + retries; t++) {
+		struct pq_mark qm;
+		enum pq_why w;
+
+		if (dist)
+			pq_begin(&qm);
 		t0 = pt_rdtsc();
 		fn(a, iters);
 		t1 = pt_rdtscp();
+		w = dist ? bq_check(&qm) : PQ_QUIET;
+		if (w != PQ_QUIET) {
+			last = w;
+			dbest = t1 - t0 < dbest ? t1 - t0 : dbest;
+			if (retries < BQ_MAX_RETRIES && bq_retry())
+				retries++;
+			continue;
+		}
 		if (t1 - t0 < best)
 			best = t1 - t0;
+	}
+	if (dist)
+		*dist = best == UINT64_MAX ? 1 + (int)last : 0;
+	if (best == UINT64_MAX) {
+		bq_counts.flagged++;
+		return dbest;
 	}
 	return best;
 }
@@ -682,7 +711,8 @@ static int pass_alloc(struct wl_ctx *c, struct wl_pass *ps)
 	ps->ns = calloc(n, sizeof(double));
 	ps->ghz = calloc((size_t)o->repeat, sizeof(double));
 	ps->iters = calloc(o->npages * o->nm, sizeof(*ps->iters));
-	if (!ps->cyc || !ps->ns || !ps->ghz || !ps->iters)
+	ps->dist = calloc(n, sizeof(*ps->dist));
+	if (!ps->cyc || !ps->ns || !ps->ghz || !ps->iters || !ps->dist)
 		return -ENOMEM;
 	for (k = 0; k < n; k++)
 		ps->cyc[k] = ps->ns[k] = NAN;
@@ -779,7 +809,8 @@ static int run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 					uint64_t n = 16, t;
 
 					for (;;) {
-						t = time_batch(c, l->st.fn, &a, n);
+						t = time_batch(c, l->st.fn, &a, n,
+							       NULL);
 						if ((double)t >= o->min_time *
 						    c->tsc_hz || n >= (1ULL << 32))
 							break;
@@ -788,8 +819,9 @@ static int run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 					iters[pt] = n;
 				}
 				l->st.fn(&a, iters[pt] / 4 + 1);
-				ticks = time_batch(c, l->st.fn, &a, iters[pt]);
 				at = (pt * nl + s) * (size_t)o->repeat + (size_t)rep;
+				ticks = time_batch(c, l->st.fn, &a, iters[pt],
+						   &ps->dist[at]);
 				ps->ns[at] = (double)ticks / c->tsc_hz * 1e9 /
 					     (double)iters[pt];
 				ps->cyc[at] = (double)ticks / c->tsc_hz * core_hz /
@@ -873,6 +905,13 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 		const double *fl = &ps->cyc[(pt * nl + 0) * R];
 		const double *sg = seg != (size_t)-1 ?
 				   &ps->cyc[(pt * nl + seg) * R] : NULL;
+		const signed char *dy = &ps->dist[(pt * nl + s) * R];
+		const signed char *dfl = &ps->dist[(pt * nl + 0) * R];
+		const signed char *dsg = seg != (size_t)-1 ?
+					 &ps->dist[(pt * nl + seg) * R] : NULL;
+		const signed char *d4 = p4k ? &p4k->dist[(pt * nl + s) * R] :
+					NULL;
+		char qb[256];
 		const char *pv[NCOLS], *st_ptr, *st_seg = NULL, *st_tlb = NULL;
 		char na_seg[160], keep[64];
 
@@ -901,9 +940,12 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 				break;
 			continue;
 		}
+		/* A flagged sample is left out of the noise test. */
 		for (rep = 0; rep < o->repeat; rep++) {
-			d[rep] = (cy[rep] - fl[rep]) / fl[rep] * 100;
-			d2[rep] = sg ? (cy[rep] - sg[rep]) / sg[rep] * 100 : NAN;
+			d[rep] = dy[rep] || dfl[rep] ? NAN :
+				 (cy[rep] - fl[rep]) / fl[rep] * 100;
+			d2[rep] = sg && !dy[rep] && !dsg[rep] ?
+				  (cy[rep] - sg[rep]) / sg[rep] * 100 : NAN;
 		}
 		st_ptr = noise_status(d, R);
 		if (sg && ps->live[seg].na[0])
@@ -922,7 +964,8 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 			const double *c4 = &p4k->cyc[(pt * nl + s) * R];
 
 			for (rep = 0; rep < o->repeat; rep++)
-				d[rep] = (c4[rep] - cy[rep]) / c4[rep] * 100;
+				d[rep] = dy[rep] || d4[rep] ? NAN :
+					 (c4[rep] - cy[rep]) / c4[rep] * 100;
 			st_tlb = l4->na[0] ? l4->na :
 				 strcmp(l->backing, "thp") &&
 				 strcmp(l->backing, "hugetlb") ?
@@ -931,14 +974,24 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 		}
 		for (rep = 0; rep < o->repeat && !ret; rep++) {
 			double v;
+			/* this sample's flag, else the first reference's */
+			const char *qs = NULL;
+			int qf = dy[rep] ? dy[rep] : dfl[rep] ? dfl[rep] :
+				 dsg && dsg[rep] ? dsg[rep] :
+				 d4 && d4[rep] ? d4[rep] : 0;
 
+			if (qf) {
+				bq_flag(qb, sizeof(qb), (enum pq_why)(qf - 1),
+					0);
+				qs = qb;
+			}
 			ret = pout_row(out, pv, rep, "cycles_per_iter", cy[rep],
-				       "cycles", isfinite(cy[rep]) ? "ok" :
+				       "cycles", !isfinite(cy[rep]) ?
 				       "na:no-clock(core clock calibration "
-				       "failed)");
+				       "failed)" : dy[rep] ? qs : "ok");
 			if (!ret && isfinite(ns[rep]))
 				ret = pout_row(out, pv, rep, "ns_per_iter",
-					       ns[rep], "ns", "ok");
+					       ns[rep], "ns", dy[rep] ? qs : "ok");
 			if (!ret && isfinite(ps->ghz[rep]))
 				ret = pout_row(out, pv, rep, "core_clock",
 					       ps->ghz[rep], "GHz", "ok");
@@ -946,14 +999,17 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 			if (!ret && s)
 				ret = pout_row(out, pv, rep,
 					       "slowdown_vs_ptr_pct", v, "%",
-					       isfinite(v) ? st_ptr :
-					       "na:no-floor(ptr not measured)");
+					       !isfinite(v) ?
+					       "na:no-floor(ptr not measured)" :
+					       dy[rep] || dfl[rep] ? qs : st_ptr);
 			if (!ret && l->st.id != PCPU_S_SEGMENT) {
 				v = st_seg ? (cy[rep] - sg[rep]) / sg[rep] * 100
 					   : NAN;
 				ret = pout_row(out, pv, rep,
 					       "slowdown_vs_segment_pct",
 					       isfinite(v) ? v : NAN, "%",
+					       st_seg && isfinite(v) &&
+					       (dy[rep] || dsg[rep]) ? qs :
 					       st_seg && isfinite(v) ? st_seg :
 					       na_seg[0] ? na_seg :
 					       "na:no-segment(not measured)");
@@ -967,7 +1023,8 @@ static int emit_pass(struct wl_ctx *c, struct pout *out, struct wl_pass *ps,
 						 "value)";
 				ret = pout_row(out, pv, rep, "tlb_share_pct",
 					       POUT_IS_NA(st_tlb) ? NAN : v, "%",
-					       st_tlb);
+					       !POUT_IS_NA(st_tlb) &&
+					       (dy[rep] || d4[rep]) ? qs : st_tlb);
 			}
 		}
 		if (ret)
@@ -988,6 +1045,8 @@ static void pass_free(struct wl_pass *ps)
 	free(ps->ns);
 	free(ps->ghz);
 	free(ps->iters);
+	free(ps->dist);
+	ps->dist = NULL;
 	ps->cyc = ps->ns = ps->ghz = NULL;
 	ps->iters = NULL;
 }
@@ -1053,6 +1112,7 @@ int cmd_workload(int argc, char **argv)
 		  "order; a sample is the best of --tries batches; slowdowns "
 		  "against ptr and segment of the same repetition");
 	pout_meta(out, "build_flags", PCPU_BUILD_FLAGS);
+	bq_meta(out, "workload", 0);
 	c.t_start = pt_now();
 	c.rng = o.seed ^ 0x12345;
 	r = pass_alloc(&c, &p4k);
@@ -1085,6 +1145,7 @@ int cmd_workload(int argc, char **argv)
 		pout_abort(out);
 		ret = EXIT_FAIL;
 	} else {
+		bq_meta(out, "workload", 1);
 		ret = bc_out_close("workload", out);
 	}
 	pass_free(&p4k);

@@ -1,11 +1,13 @@
 """findings - the claims of the 2006 thread, settled from one results
 directory (or said why not).
 
-Each claim is computed from the run's rows, never typed: a figure, the
-strategies compared, the condition it holds under, the U-test mark and
-the step it comes from; or one line saying why this run cannot settle
-it and what would. report.py prints the block first (at most 30 lines,
-72 columns); compare.py prints each directory's figure side by side.
+Each claim is computed from the run's rows, never typed: a figure (an
+effect with its interval and verdict class, effects.py), the
+strategies compared, the condition it holds under and the step it
+comes from; or one line saying why this run cannot settle it and what
+would. report.py prints the block first (at most 30 lines, 72 columns,
+never cut); compare.py prints each directory's figure side by side and
+the agreement line of the verdicts.
 
 Metrics other benchmarks may add (access path and cold modes with
 cold_cycles and pages_on_path, layout columns, the churn online/offline
@@ -13,10 +15,15 @@ breakdown, numa phase hotadded) are looked for by name and named as
 "not measured in this run (needs ...)" when absent.
 """
 
-from pcpu_results import (WIDTH, Stats, fmt, mann_whitney, prefer_key,
-                          vkey)
+import effects
+from pcpu_results import (WIDTH, Stats, dropped, fmt, mann_whitney,
+                          prefer_key, vkey)
 
 MAX_LINES = 30
+# Claims whose samples include disturbed ones (left out), one line:
+# claim:samples.
+DISTURBED = "disturbed samples left out (rerun on a quiet machine):" \
+    " %s"
 SHORT = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
          "hybrid": "hyb", "hybrid-segment": "hseg", "tls": "tls",
          "ptr": "ptr"}
@@ -128,6 +135,15 @@ class Claim:
         self.lines = []           # figure lines (without indent)
         self.step = ""
         self.settled = False
+        # what a second run must agree on: {figure name: verdict class}
+        self.verdicts = {}
+        self.dropped = 0          # disturbed samples left out
+
+    def effect(self, name, e, unit=""):
+        """Record e's verdict class under name; its description (in %
+        of the baseline when e has one, else in unit)."""
+        self.verdicts[name] = effects.verdict(e)[0]
+        return effects.describe(e, unit)
 
     def add(self, text):
         self.lines.append(text)
@@ -169,6 +185,36 @@ def _vals(samples):
     return Stats(samples).vals
 
 
+def _by_rep(samples):
+    out = {}
+    for s in samples:
+        out.setdefault(s["rep"], []).append(s)
+    return out
+
+
+def _good(s):
+    return s["value"] is not None and not dropped(s["status"])
+
+
+def _paired(sa, sb):
+    """(a, b): the values of two sample lists paired by repetition (in
+    file order within one), pairs where both were measured and neither
+    was dropped (disturbed)."""
+    A, B = _by_rep(sa), _by_rep(sb)
+    a, b = [], []
+    for r in A:
+        for x, y in zip(A[r], B.get(r, [])):
+            if _good(x) and _good(y):
+                a.append(x["value"])
+                b.append(y["value"])
+    return a, b
+
+
+def _n_dropped(*lists):
+    return sum(1 for ss in lists for s in ss if s["value"] is not None
+               and dropped(s["status"]))
+
+
 def _has(bench, param, value):
     return bench is not None and param in bench.params and \
         value in bench.values(param)
@@ -194,35 +240,41 @@ def claim_deref(run):
         if not _has(b, "mode", m):
             continue
         d = _samples(b, "cycles_per_op", dict(cond, mode=m), "strategy")
-        oa, sg = _vals(d.get("offset-array", [])), \
-            _vals(d.get("segment", []))
-        if oa and sg:
-            got[m] = (Stats(d["offset-array"]), Stats(d["segment"]),
-                      sig_mark(oa, sg).strip())
+        if d.get("offset-array") and d.get("segment"):
+            got[m] = d
+            c.dropped += _n_dropped(d["offset-array"], d["segment"])
     if not got:
         c.add("no offset-array and segment rows at op=read, pressure=0,"
               " 4k")
         return c
     c.settled = True
     if "path" in got:
-        so, ss, mk = got["path"]
-        pct = _pct(so.median, ss.median)
-        c.add("path (chains the lookup, answers it): oa %s vs seg %s"
-              " cyc%s%s" % (f3(so.median), f3(ss.median),
-                            ", %+.0f%%" % pct if pct is not None
-                            else "", mk))
+        d = got["path"]
+        sg, oa = _paired(d["segment"], d["offset-array"])
+        c.add("path (answers it): oa %s vs seg %s cyc: %s" % (
+            f3(Stats(d["offset-array"]).median),
+            f3(Stats(d["segment"]).median),
+            c.effect("path oa-seg", effects.paired_shift(sg, oa))))
+        if d.get("tls"):
+            # like with like: one %gs: load against one %fs: load
+            sg, tl = _paired(d["segment"], d["tls"])
+            c.add("%%fs tls %s vs %%gs seg: %s" % (
+                f3(Stats(d["tls"]).median),
+                c.effect("path tls-seg", effects.paired_shift(sg, tl))))
     else:
         c.add("path, which answers it: not measured (needs access --mode"
               " path)")
     bits = []
     for m, lab in (("latency", "lat"), ("throughput", "tput")):
         if m in got:
-            so, ss, mk = got[m]
-            pct = _pct(so.median, ss.median)
-            if pct is not None:
-                bits.append("%s %+.0f%%%s%s" % (
-                    lab, pct, mk, " (oa faster)" if pct < 0 and mk
-                    else ""))
+            sg, oa = _paired(got[m]["segment"], got[m]["offset-array"])
+            e = effects.paired_shift(sg, oa)
+            c.effect(lab + " oa-seg", e)
+            cls, _ = effects.verdict(e)
+            if e is not None and e.base:
+                bits.append("%s %+.0f%% %s" % (lab, e.pct(e.est),
+                                               effects.ND if cls == "none"
+                                               else cls))
     c.add("%sread, 1 var, 4k" % (
         "not chained: %s; " % ", ".join(bits) if bits else ""))
     return c
@@ -269,46 +321,100 @@ def _workload_max(b, strat, page="4k", m="slowdown_vs_segment_pct"):
             sum(1 for r in rows if r[2]), len(rows))
 
 
+def _reach(run):
+    """(L1 dTLB entries, L2 TLB entries) at 4k from the run's tlb step
+    (its calibration rows), None where not measured."""
+    t = run.benches.get("tlb")
+    out = []
+    for m in ("l1_dtlb_entries", "l2_tlb_entries"):
+        st = Stats(_samples(t, m, {"page": "4k"}, "page").get("4k", [])) \
+            if t is not None and "page" in t.params else None
+        out.append(st.median if st is not None and st.n else None)
+    return out
+
+
+def _range_shift(b, strat, base, lo, hi, metric="cycles_per_iter",
+                 page="4k"):
+    """The per-repetition mean over the points with lo <= P <= hi (every
+    M) of (strat - base) / base in %, base measured in the same
+    repetition; its Hodges-Lehmann shift with interval. (Effect or None,
+    points used, samples dropped.) base None: metric is already a
+    per-repetition % (tlb_share_pct)."""
+    if b is None or metric not in b.metrics or "pages" not in b.params:
+        return None, 0, 0
+    P = b.params
+    keep = [i for i in range(len(P)) if P[i] not in
+            ("strategy", "access", "layout", "backing")]
+    bases = {tuple(q[i] for i in keep): q for q in
+             b.points(metric, {"strategy": base, "page": page})} \
+        if base else {}
+    per, used, drop = {}, 0, 0
+    for pt in b.points(metric, {"strategy": strat, "page": page}):
+        try:
+            pg = float(pt[P.index("pages")])
+        except ValueError:
+            continue
+        if not lo <= pg <= hi:
+            continue
+        mine = b.samples[(pt, metric)]
+        if base:
+            q = bases.get(tuple(pt[i] for i in keep))
+            if q is None:
+                continue
+            A, B = _by_rep(mine), _by_rep(b.samples[(q, metric)])
+            for r in A:
+                for x, y in zip(A[r], B.get(r, [])):
+                    if _good(x) and _good(y) and y["value"]:
+                        per.setdefault(r, []).append(
+                            (x["value"] - y["value"]) / y["value"] * 100)
+                    else:
+                        drop += 1
+        else:
+            for x in mine:
+                if _good(x):
+                    per.setdefault(x["rep"], []).append(x["value"])
+                else:
+                    drop += 1
+        used += 1
+    vals = [sum(v) / len(v) for v in per.values() if v]
+    return effects.one_sample_shift(vals), used, drop
+
+
 def claim_tlb(run):
     c = Claim("tlb", '"an additional TLB entry ... 3%" vs seg')
     b = run.benches.get("workload")
-    if b is None or "slowdown_vs_segment_pct" not in b.metrics:
+    if b is None or "cycles_per_iter" not in b.metrics or \
+            "pages" not in b.params:
         c.add("not measured in this run (needs pcpubench workload)")
     else:
         c.step = step_of(run, "workload")
-        parts = []
-        for s in ("vm-area", "hybrid", "hybrid-segment"):
-            r = _workload_max(b, s)
-            if r is None:
-                continue
-            st, p, m, flagged, mark, noisy, n = r
-            if flagged:
-                fig = "no slowdown outside noise at %d points" \
-                    "%s" % (n, " (%d faster)" % (n - noisy) if n > noisy
-                            else "")
-            else:
-                fig = "max %+.1f%%* (IQR %s) at P=%s M=%s; %d/%d " \
-                    "in noise" % (st.median, f3(st.iqr), p, m, noisy, n)
-            parts.append("%s %s" % (short(s), fig))
-        r = _workload_max(b, "vm-area", "2m", "tlb_share_pct")
-        share = ""
-        if r is not None:
-            st, p, m, flagged, mark, noisy, n = r
-            share = "; vm tlb share (4k-2m): %s" % (
-                "none outside noise" if flagged else
-                "max %+.1f%%* at P=%s M=%s" % (st.median, p, m))
-        if parts:
-            c.settled = True
-            for ln in parts:
-                c.add(ln)
-            vars_ = b.values("vars") if "vars" in b.params else ["?"]
-            c.add("4k, %s vars, %d P x %d M%s" % (
-                "/".join(vars_),
-                len(b.values("pages")) if "pages" in b.params else 0,
-                len(b.values("accesses")) if "accesses" in b.params
-                else 0, share))
-        else:
-            c.add("no vm-area or hybrid rows at page=4k")
+        l1, l2 = _reach(run)
+        ps = sorted({float(v) for v in b.values("pages")})
+        # the two pre-declared ranges: inside L1 dTLB reach (lookup
+        # cost), beyond twice the L2 TLB reach (TLB pressure)
+        parts = (("in L1 (P<=%s)" % f3(l1) if l1 else
+                  "P=%s (no L1)" % f3(ps[0]),
+                  "in", 0, l1 if l1 else ps[0]),
+                 ("past 2xL2 (P>=%s)" % f3(2 * l2) if l2 else
+                  "P=%s (no L2)" % f3(ps[-1]),
+                  "beyond", 2 * l2 if l2 else ps[-1], float("inf")))
+        for lab, key, lo, hi in parts:
+            bits = []
+            for s in ("vm-area", "hybrid"):
+                e, used, drop = _range_shift(b, s, "segment", lo, hi)
+                c.dropped += drop
+                if used:
+                    bits.append("%s %s" % (short(s), c.effect(
+                        "%s %s" % (key, s), e)))
+            c.add("%s: %s" % (lab, ", ".join(bits) if bits else
+                              "no point measured in this range"))
+            if bits:
+                c.settled = True
+        e, used, drop = _range_shift(b, "vm-area", None, parts[1][2],
+                                     float("inf"), "tlb_share_pct", "2m")
+        share = "vm 4k-2m there %s; " % c.effect(
+            "beyond vm 4k-2m", e) if used else ""
+        c.add("%s%% of seg, mean over M" % share)
     a = run.benches.get("access")
     if a is not None and "cold_cycles" in a.metrics and \
             _has(a, "mode", "cold"):
@@ -318,20 +424,15 @@ def claim_tlb(run):
              "phase": "boot"}
         d = _samples(a, "cold_cycles", w, "strategy")
         pg = _samples(a, "pages_on_path", w, "strategy")
-        base = _vals(d.get("segment", []))
         bits = []
         for s in ("segment", "offset-array", "vm-area", "hybrid"):
             if d.get(s) and Stats(d[s]).n:
-                mk = "" if s == "segment" else \
-                    sig_mark(base, _vals(d[s])).strip()
-                bits.append("%s %s/%s%s" % (
+                bits.append("%s %s/%s" % (
                     short(s), f3(Stats(d[s]).median),
-                    f3(Stats(pg.get(s, [])).median), mk))
+                    f3(Stats(pg.get(s, [])).median)))
         if bits:
-            c.add("cold cyc/pages on path, K=%s, 4k, boot, * vs seg "
-                  "[%s]: %s" % (k, step_with(run, "access",
-                                             ["--mode=cold"]),
-                                ", ".join(bits)))
+            c.add("cold cyc/pages, K=%s: %s" % (
+                k, ", ".join(bits)))
     else:
         c.add("cold cost, pages on path: not measured (needs access"
               " --mode cold)")
@@ -587,15 +688,32 @@ def _min_p(n1, n2):
     return 2.0 / comb(n1 + n2, n1) if n1 and n2 else 1.0
 
 
-def _phase_cmp(b, metric, where, strat):
-    """(boot Stats, late Stats, pct, mark) of strat at where, or None."""
-    bo = _samples(b, metric, dict(where, phase="boot"), "strategy")
-    la = _samples(b, metric, dict(where, phase="late"), "strategy")
-    sb, sl = Stats(bo.get(strat, [])), Stats(la.get(strat, []))
-    if not sb.n or not sl.n:
+def _phase_dod(b, metric, where, strat, ctrl):
+    """strat's (late - boot) minus ctrl's, repetition by repetition (the
+    difference of differences, in % of strat's boot median): (Effect,
+    boot median, late median, samples dropped) or None."""
+    s = {}
+    for ph in ("boot", "late"):
+        d = _samples(b, metric, dict(where, phase=ph), "strategy")
+        if not d.get(strat) or not d.get(ctrl):
+            return None
+        s[ph] = d
+    sb, sl = _by_rep(s["boot"][strat]), _by_rep(s["late"][strat])
+    cb, cl = _by_rep(s["boot"][ctrl]), _by_rep(s["late"][ctrl])
+    a0, a1, c0, c1 = [], [], [], []
+    drop = 0
+    for r in sb:
+        for q in zip(sb[r], sl.get(r, []), cb.get(r, []), cl.get(r, [])):
+            if all(_good(x) for x in q):
+                for lst, x in zip((a0, a1, c0, c1), q):
+                    lst.append(x["value"])
+            else:
+                drop += 1
+    if not a0:
         return None
-    return sb, sl, _pct(sl.median, sb.median), \
-        sig_mark(sb.vals, sl.vals).strip()
+    return (effects.diff_of_diffs(a0, a1, c0, c1),
+            Stats(s["boot"][strat]).median, Stats(s["late"][strat]).median,
+            drop)
 
 
 def claim_strain(run):
@@ -614,37 +732,28 @@ def claim_strain(run):
     cold = {"mode": "cold", "cold_pages": k, "page": "4k"}
     path = {"mode": "path", "op": "read", "page": "4k",
             "pressure": "0"}
-    m_cold = "cold_cycles"
-    lines = []
-    for s in ("hybrid",):
-        bits = []
-        if k is not None:
-            r = _phase_cmp(a, m_cold, cold, s)
-            if r:
-                bits.append("cold %s vs %s (%+.0f%%)%s" % (
-                    f3(r[0].median), f3(r[1].median), r[2], r[3]))
-        r = _phase_cmp(a, "cycles_per_op", path, s)
-        if r:
-            bits.append("path %s vs %s (%+.0f%%)%s" % (
-                f3(r[0].median), f3(r[1].median), r[2], r[3]))
-        if bits:
-            lines.append("%s boot vs late CPU: %s" % (short(s),
-                                                      "; ".join(bits)))
-    if not lines:
-        c.add("no hybrid rows in both phases")
+    # the control: offset-array, the same table lookup over the embedded
+    # block in both phases (hybrid moves to the VM area when late)
+    ctrl = "offset-array"
+    for lab, metric, where in (("cold", "cold_cycles", cold),
+                               ("path", "cycles_per_op", path)):
+        if lab == "cold" and k is None:
+            continue
+        r = _phase_dod(a, metric, where, "hybrid", ctrl)
+        if r is None:
+            continue
+        e, mb, ml, drop = r
+        c.dropped += drop
+        c.settled = True
+        c.add("%s %s->%s cyc, minus oa's move: %s" % (
+            lab, f3(mb), f3(ml), c.effect("hyb late-boot " + lab, e)))
+    if not c.settled:
+        c.add("no hybrid and offset-array rows in both phases")
         return c
-    c.settled = True
-    for ln in lines:
-        c.add(ln)
-    ref = []
-    for s in ("vm-area", "segment", "offset-array"):
-        r = _phase_cmp(a, m_cold, cold, s) if k is not None else None
-        if r:
-            ref.append("%s %+.0f%%%s" % (short(s), r[2], r[3]))
-    c.add("cold late vs boot, unit placed alike: %s" % ", ".join(ref)
-          if ref else "no reference strategies in both phases")
-    c.add("cyc; cold: K=%s; path: read, 2 vars; 4k; late measured after"
-          " boot" % k)
+    inter = any("interleaved" in str(m.get("phases", ""))
+                for m in run.step_meta.values() if isinstance(m, dict))
+    c.add("per rep, %% of boot; cold K=%s; path 2 vars; phases %s" % (
+        k, "interleaved" if inter else "in turn"))
     return c
 
 
@@ -691,9 +800,9 @@ def claim_hotplug(run):
                     parts.append((st.median, pm[len(dirn) + 1:-7]))
         if parts:
             pmed, pname = max(parts)
-            dom.append("%s %s %s of %s's %s" % (
-                lab, pname, f3(pmed / 1000.0), short(worst),
-                f3(meds[worst] / 1000.0)))
+            dom.append("%s %s %s/%s %s" % (
+                lab, pname, f3(pmed / 1000.0), f3(meds[worst] / 1000.0),
+                short(worst)))
         if dirn == "online" and basek in meds:
             st = Stats(_samples(b, "online_alloc_ns_p50", where,
                                 by).get(basek, []))
@@ -707,9 +816,9 @@ def claim_hotplug(run):
         else "?"
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
-        few = " (n=%d: no U test reaches p<0.05)" % min(ns)
+        few = " (n=%d: U cannot reach p<0.05)" % min(ns)
     c.add("%s%s, %s/s; * vs %s%s" % (
-        "largest parts; " if dom else "", backend,
+        "part/total; " if dom else "", backend,
         ",".join(busy) or "0", short(basek), few))
     if nopart:
         c.add("breakdown: not measured (needs churn online_<part>_ns_p50)")
@@ -762,7 +871,8 @@ def _fit(text, indent):
 def block(run):
     """The findings block: at most MAX_LINES lines of WIDTH columns."""
     claims = compute(run)
-    out = ["== findings (from this run's rows; * U test p<0.05) =="]
+    out = ["== findings: shift [95%% CI]; %s no diff beyond CI detectable =="
+           % effects.ND]
     ok, inv = invariants(run)
     if inv:
         out += _fit(inv, "")
@@ -782,21 +892,48 @@ def block(run):
             (" %s " % k in text or " %s/" % k in text or "/%s " % k in text)]
     if used:
         out += _fit("; ".join("%s %s" % kv for kv in used), "")
-    if len(out) > MAX_LINES:
-        # keep every claim's first two lines: drop conditions first
-        trimmed = [out[0]] + ([ln for ln in out[1:2]] if inv else [])
-        for i, c in enumerate(claims):
-            head = "%d %s" % (i + 1, c.title)
-            trimmed += _fit(head, "")[:1]
-            trimmed += [ln for l in c.lines[:2] for ln in _fit(l, "  ")][:2]
-        out = trimmed[:MAX_LINES]
+    hit = ["%d:%d" % (i + 1, c.dropped) for i, c in enumerate(claims)
+           if c.dropped]
+    if hit:
+        out += _fit(DISTURBED % " ".join(hit), "")
+    # never cut: a block over MAX_LINES is a design fault the tests catch
     return out
 
 
+def agreement(per, letters):
+    """The agreement line of runs' claims (per: one compute() each):
+    'findings agree: 5/6; claim 5 differs: hyb late-boot cold (A
+    slower, B n.d.)'. A claim agrees when every figure's verdict class
+    (slower, faster, n.d., few) is the same in every run; a claim with
+    no verdict, when it is settled in all or in none."""
+    agree, diffs = 0, []
+    for i in range(len(CLAIMS)):
+        cls = [cl[i] for cl in per]
+        keys = sorted(set().union(*(c.verdicts for c in cls)))
+        bad = []
+        for k in keys:
+            vs = [c.verdicts.get(k, "-").replace("none", effects.ND)
+                  for c in cls]
+            if len(set(vs)) > 1:
+                bad.append("%s (%s)" % (k, ", ".join(
+                    "%s %s" % (letters(j), v) for j, v in enumerate(vs))))
+        if not keys and len({c.settled for c in cls}) > 1:
+            bad.append("settled in %s only" % ",".join(
+                letters(j) for j, c in enumerate(cls) if c.settled))
+        if bad:
+            diffs.append("claim %d differs: %s" % (i + 1, "; ".join(bad)))
+        else:
+            agree += 1
+    return "findings agree: %d/%d%s" % (
+        agree, len(CLAIMS), "".join("; " + d for d in diffs))
+
+
 def side_by_side(runs, letters):
-    """compare: per claim, one line per directory (A: ..., B: ...)."""
+    """compare: per claim, one line per directory (A: ..., B: ...), and
+    the agreement line."""
     per = [compute(r) for r in runs]
-    out = ["== findings side by side (* U test p<0.05 within a run) =="]
+    out = ["== findings side by side (shift [95%% CI]; %s no diff beyond"
+           " CI) ==" % effects.ND]
     for i in range(len(CLAIMS)):
         out += _fit("%d %s" % (i + 1, per[0][i].title), "")
         for j, cl in enumerate(per):
@@ -805,4 +942,5 @@ def side_by_side(runs, letters):
             out += _fit("%s: %s" % (letters(j), fig), "  ")
     out += _fit("; ".join("%s %s" % (k, v) for v, k in SHORT.items()
                           if k != v), "")
+    out += _fit(agreement(per, letters), "")
     return out

@@ -535,14 +535,29 @@ def quantile(xs, q):
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
+# Samples that are no measurement: a batch that did not run alone
+# (bench-quiet.h) or a cycle count that is not positive. They keep their
+# value in the CSV but are left out of every median and finding.
+DROPPED = ("flagged:disturbed", "flagged:not-positive")
+
+
+def dropped(status):
+    return status.startswith(DROPPED)
+
+
 class Stats:
     def __init__(self, samples):
         self.samples = samples
-        self.vals = [s["value"] for s in samples if s["value"] is not None]
+        self.vals = [s["value"] for s in samples if s["value"] is not None
+                     and not dropped(s["status"])]
         self.n = len(self.vals)
+        self.n_dropped = sum(1 for s in samples if s["value"] is not None
+                             and dropped(s["status"]))
+        # a dropped sample is no value: counted and named as NA
         self.n_na = len(samples) - self.n
         self.na_reasons = sorted({s["status"] for s in samples
-                                  if s["value"] is None})
+                                  if s["value"] is None
+                                  or dropped(s["status"])})
         self.flags = sorted({s["status"] for s in samples
                              if s["value"] is not None
                              and s["status"] != "ok"})

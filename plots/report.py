@@ -342,6 +342,31 @@ def other_metrics(bench, shown):
     return out
 
 
+def quiet_note(run, step):
+    """'12.3 s; disturbed 12/3400 batches, 0 samples dropped' from the
+    step's measure_seconds and quiet_* metadata (bench-quiet.h); the
+    disturbed part only when a batch was."""
+    try:
+        sm = run.step_meta.get("%02d-%s" % (int(step["n"]),
+                                            step["bench"]), {})
+    except (TypeError, ValueError, AttributeError):
+        return ""
+    bits = []
+    try:
+        bits.append("%.1f s" % float(sm["measure_seconds"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    try:
+        b, d, f = (int(sm["quiet_" + k]) for k in
+                   ("batches", "disturbed", "flagged_samples"))
+        if d:
+            bits.append("disturbed %d/%d batches, %d sample(s) dropped"
+                        % (d, b, f))
+    except (KeyError, TypeError, ValueError):
+        pass
+    return "; ".join(bits)
+
+
 def steps_block(run):
     st = run.state
     out = []
@@ -377,6 +402,9 @@ def steps_block(run):
         out += wrap("run: " + inv)
     for s in steps:
         msg = s["msg"]
+        q = quiet_note(run, s)
+        if q:
+            msg = "%s%s%s" % (msg, "; " if msg else "", q)
         out += wrap("%3s %-7s %s%s" % (s["n"], s["bench"], s["status"],
                                        (": " + msg) if msg else ""), "  ")
     if st.get("build"):

@@ -115,12 +115,15 @@ want = {"offset-array": ("table", "embed"), "segment": ("segment", "embed"),
         "tls": ("tls", "thread"), "ptr": ("ptr", "none")}
 for r in rows:
     assert (r["access"], r["layout"]) == want[r["strategy"]], r
+# a sample the machine disturbed (bench-quiet.h) is measured, flagged
+DIST = ("flagged:disturbed", "flagged:not-positive")
 seen = {(r["strategy"], r["op"], r["mode"]) for r in rows
         if r["metric"] == "cycles_per_op" and (r["status"] == "ok" or
-        r["status"].startswith("flagged:below-read-path"))}
+        r["status"].startswith(("flagged:below-read-path",) + DIST))}
 # only a path inc may be flagged, and only against the read path
 for r in rows:
-    if r["status"].startswith("flagged:"):
+    if r["status"].startswith("flagged:") and \
+            not r["status"].startswith(DIST):
         assert r["op"] == "inc" and r["mode"] == "path", r
 for s in want:
     for op in ("read", "write", "inc"):
@@ -134,7 +137,8 @@ assert cyc == set(flo), cyc ^ set(flo)
 for k, r in flo.items():
     if k[0] == "ptr":
         assert float(r["value"]) == 0, r
-    assert r["status"] == "derived" or r["status"].startswith("na:"), r
+    assert r["status"] == "derived" or \
+        r["status"].startswith(("na:",) + DIST), r
 mins = [r for r in rows if r["metric"] == "minimal_loop_cycles_per_op"]
 assert mins and all(r["strategy"] == "ptr" and r["op"] == "read" and
                     r["mode"] == "throughput" for r in mins), mins
@@ -197,11 +201,20 @@ key = lambda r: (r["strategy"], r["mode"], r["page"], r["cpuid"],
 boot = {key(r) for r in rows if r["phase"] == "boot"}
 late = {key(r) for r in rows if r["phase"] == "late"}
 assert boot == late, sorted(boot ^ late)[:5]
+# interleaved: the rows of repetition r, boot then late, before r + 1's
+order = [(int(r["rep"]), r["phase"]) for r in rows]
+firsts = []
+for x in order:
+    if x not in firsts:
+        firsts.append(x)
+assert firsts == [(0, "boot"), (0, "late"), (1, "boot"), (1, "late")], \
+    firsts
 for s in ("segment", "vm-area", "hybrid", "hybrid-segment", "ptr"):
     for ph in ("boot", "late"):
         ok = [r for r in rows if r["strategy"] == s and r["phase"] == ph
               and r["page"] == "4k" and r["metric"] in
-              ("cycles_per_op", "cold_cycles") and r["status"] == "ok"]
+              ("cycles_per_op", "cold_cycles") and (r["status"] == "ok" or
+              r["status"].startswith("flagged:disturbed"))]
         assert ok, (s, ph)
 assert {r["phase"] for r in csv.DictReader(open(sys.argv[2]))} == \
     {"boot"}, "without --late: phase boot only"

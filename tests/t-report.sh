@@ -196,8 +196,8 @@ check "findings: block of at most 30 lines ($(wc -l <"$T/find.txt"))" \
 	test "$(wc -l <"$T/find.txt")" -le 30
 check "findings: every claim present (1..6)" sh -c \
 	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$T/find.txt' || exit 1; done"
-check "findings: deref: the unchained modes with U marks, path named" \
-	sh -c "grep -Eq '^  not chained: lat [+-][0-9]+%\\*' '$T/find.txt' && grep -q 'path, which answers it: not measured (needs access --mode path)' '$T/find.txt'"
+check "findings: deref: the unchained modes with a verdict, path named" \
+	sh -c "grep -Eq '^  not chained: lat [+-][0-9]+% (slower|faster|n\\.d\\.)' '$T/find.txt' && grep -q 'path, which answers it: not measured (needs access --mode path)' '$T/find.txt'"
 check "findings: a claim this run cannot settle says why" \
 	grep -q 'measured: not here, 1 NUMA node (needs a NUMA host' "$T/find.txt"
 check "findings: absent metrics named with what would measure them" \
@@ -220,22 +220,27 @@ done
 RV=$T/gold/real-vm/report.txt
 check "real-vm (real binary): every claim, lines <= 72" sh -c \
 	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$RV' || exit 1; done; awk 'length(\$0) > 72 { exit 1 }' '$RV'"
-check "real-vm: the workload claim has a figure or 'within noise'" \
-	grep -Eq '^  vm (max [+-][0-9.]+%|no slowdown outside noise)' "$RV"
-check "real-vm: deref answered by the path mode, oa vs seg" \
-	grep -Eq '^  path \(chains the lookup, answers it\): oa [0-9.]+ vs seg [0-9.]+ cyc, [+-][0-9]+%' "$RV"
+check "real-vm: the workload claim in two parts, each an interval" sh -c \
+	"grep -Eq '^  in L1 \\(P<=[0-9.]+\\): vm [+-][0-9.]+ \\[[+-][0-9.]+,[+-][0-9.]+\\] (slower|faster|n\\.d\\.)' '$RV' && grep -Eq '^  (past 2xL2 \\(P>=|P=)[0-9.]+.*: vm [+-]' '$RV' && grep -Eq '^  vm 4k-2m there [+-]' '$RV'"
+check "real-vm: deref answered by the path mode, oa vs seg, interval" \
+	grep -Eq '^  path \(answers it\): oa [0-9.]+ vs seg [0-9.]+ cyc: [+-][0-9]+% \[[+-][0-9]+,[+-][0-9]+\] (slower|faster|n\.d\.)' "$RV"
+check "real-vm: %fs tls against %gs segment, like with like" \
+	grep -Eq '^  %fs tls [0-9.]+ vs %gs seg: ' "$RV"
 check "real-vm: cold cost and pages on the path at the largest K" \
-	grep -Eq '^  cold cyc/pages on path, K=[0-9]+, 4k, boot, \* vs seg' "$RV"
+	grep -Eq '^  cold cyc/pages, K=[0-9]+: seg [0-9.]+/[0-9]' "$RV"
+awk 'NR > 1 && /^$/ { exit } { print }' "$RV" >"$T/find-rv.txt"
+check "real-vm: block within 30 lines, never cut ($(wc -l <"$T/find-rv.txt"))" \
+	sh -c "[ \$(wc -l <'$T/find-rv.txt') -le 30 ] && grep -q '^oa offset-array' '$T/find-rv.txt' && grep -q 'hot-added CPUs: embed' '$T/find-rv.txt'"
 check "real-vm: committed bytes at online 2 and 16, embed/vm ratio" \
 	sh -c "grep -Eq '^  online=2: embed,page [0-9.]+[kMG]?; .*\\(embed/vm x[0-9.]+\\)' '$RV' && grep -q '^  online=16: ' '$RV'"
 check "real-vm: modelled remote units of hot-added CPUs per layout" \
 	grep -Eq '^  MODELLED \(synthetic 2 nodes, late-node roundrobin\)' "$RV"
 check "real-vm: modelled: embed and page some remote, vm and hybrid none" \
 	sh -c "tr '\n' ' ' <'$RV' | grep -Eq 'embed [1-9][0-9]*/[0-9]+, +page [1-9][0-9]*/[0-9]+, +vm 0/[0-9]+, +hyb 0/'"
-check "real-vm: hybrid on a boot vs a late CPU, cold and path" \
-	grep -Eq '^  hyb boot vs late CPU: cold [0-9.]+ vs [0-9.]+ \([+-][0-9]+%\)\*?; path' "$RV"
+check "real-vm: hybrid late - boot minus the control's, cold and path" \
+	sh -c "grep -Eq '^  cold [0-9.]+->[0-9.]+ cyc, minus oa.s move: ' '$RV' && grep -Eq '^  path [0-9.]+->[0-9.]+ cyc, minus oa.s move: ' '$RV'"
 check "real-vm: hotplug parts: which dominates, embed allocates nothing" \
-	sh -c "grep -q 'embed [0-9.]* (no alloc)' '$RV' && grep -Eq '^  online alloc [0-9.]+ of [a-z]+.s [0-9.]+; offline [a-z]+ ' '$RV'"
+	sh -c "grep -q 'embed [0-9.]* (no alloc)' '$RV' && grep -Eq '^  online alloc [0-9.]+/[0-9.]+ [a-z]+; offline [a-z]+ ' '$RV'"
 check "real-vm: both churn invariants checked and held" \
 	grep -q '^invariants held: lost_updates=0 (.*), read_sum_mismatch=0' "$RV"
 check "real-vm: workload pivot table per page and M" \
@@ -250,6 +255,13 @@ check "compare: three dirs: a table per metric, two ratio columns" \
 	"$T/gold/compare.txt"
 check "compare: findings side by side, one line per directory" \
 	sh -c "grep -q '^== findings side by side' '$T/gold/compare.txt' && grep -q '^  C: ' '$T/gold/compare.txt'"
+check "compare: the agreement line, the claims that differ named" \
+	grep -Eq '^findings agree: [0-9]/6; claim [0-9] differs: ' \
+	"$T/gold/compare.txt"
+"$ROOT/run.sh" compare "$T/gold/real-vm" "$T/gold/real-vm" --no-plots \
+	>"$T/cmp-same.txt" 2>/dev/null
+check "compare: a run against itself: findings agree: 6/6" \
+	grep -q '^findings agree: 6/6$' "$T/cmp-same.txt"
 
 # ---------------------------------------------------- bad input, bad data
 mkdir -p "$T/notres"

@@ -85,6 +85,61 @@ static inline uint64_t pcpu_load_u64(const void *p)
 
 /* ---- where the CPU id comes from -------------------------------------- */
 
+#if defined(__x86_64__)
+/*
+ * The compiler's form of a __thread access (DESIGN.md section 7): a
+ * scalar __thread read is ONE %fs:-prefixed load. For a variable defined
+ * in another object (initial-exec TLS, as the timed loops in bench/ see
+ * the runtime's variables) gcc loads its offset from the thread pointer
+ * once (movq sym@gottpoff(%rip), reg, which the linker relaxes to an
+ * immediate in an executable) and reads "mov %fs:(reg), ..." per access.
+ * PCPU_TPOFF() is that offset load (not volatile: the compiler may hoist
+ * it, as it does its own); pcpu_fs_*() the access, with the whole
+ * FS-relative address in the instruction. Check with objdump -d:
+ * al_tls_read_tput_p0 has "mov %fs:(...)" per access, no plain load off
+ * a hoisted "add %fs:0x0" thread pointer (librseq's rseq_get_abi() form,
+ * which the rseq CPU-id source keeps).
+ */
+#define PCPU_TPOFF(sym)                                                       \
+	({                                                                    \
+		uintptr_t tpoff_;                                             \
+		__asm__("movq " #sym "@gottpoff(%%rip), %0" : "=r"(tpoff_));  \
+		tpoff_;                                                       \
+	})
+
+static inline uint64_t pcpu_fs_read_u32(uintptr_t tpoff)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movl %%fs:%1, %k0" : "=r"(v)
+			     : "m"(*(const uint32_t *)tpoff));
+	return v;
+}
+
+static inline uint64_t pcpu_fs_read_u64(uintptr_t tpoff)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("movq %%fs:%1, %0" : "=r"(v)
+			     : "m"(*(const uint64_t *)tpoff));
+	return v;
+}
+
+static inline void pcpu_fs_write_u64(uintptr_t tpoff, uint64_t v)
+{
+	__asm__ __volatile__("movq %1, %%fs:(%0)" : : "r"(tpoff), "r"(v)
+			     : "memory");
+}
+
+static inline void pcpu_fs_inc_u64(uintptr_t tpoff)
+{
+	__asm__ __volatile__("addq $1, %%fs:(%0)" : : "r"(tpoff) : "memory");
+}
+#define PCPU_HAVE_FS 1
+#else
+#define PCPU_HAVE_FS 0
+#endif
+
 /* Set by pcpu_rt_init(): glibc's rseq area is registered in this thread. */
 extern long pcpu_rseq_cpu_offset;	/* from the thread pointer; 0: none */
 
@@ -98,7 +153,12 @@ extern long pcpu_rseq_cpu_offset;	/* from the thread pointer; 0: none */
  */
 static inline unsigned long pcpu_cpuid_tls_dep(uintptr_t dep)
 {
+#if PCPU_HAVE_FS
+	/* One %fs:-prefixed load, as gcc compiles a read of pcpu_tls_cpu. */
+	return pcpu_fs_read_u32(PCPU_TPOFF(pcpu_tls_cpu) + dep);
+#else
 	return pcpu_load_u32((const char *)&pcpu_tls_cpu + dep);
+#endif
 }
 
 static inline unsigned int pcpu_cpuid_tls(void)

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-quiet.c - undisturbed samples: the judge of pcpu-quiet.h with the
+ * test hook and the counts of a run (bench-quiet.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcpu-out.h"
+#include "pcpu-timing.h"
+#include "bench-quiet.h"
+
+struct bq_count bq_counts;
+
+/* PCPU_TEST_DISTURB: -1 every batch, N the first N, 0 none. */
+static long bq_hook(void)
+{
+	static long hook = -2;
+	const char *s;
+
+	if (hook != -2)
+		return hook;
+	s = getenv("PCPU_TEST_DISTURB");
+	if (!s || !*s)
+		hook = 0;
+	else if (!strcmp(s, "all"))
+		hook = -1;
+	else
+		hook = strtol(s, NULL, 10) > 0 ? strtol(s, NULL, 10) : 0;
+	return hook;
+}
+
+int bq_retry(void)
+{
+	if ((double)bq_counts.retries >= BQ_RUN_RETRY_FRAC *
+	    (double)bq_counts.batches + BQ_RUN_RETRY_MIN)
+		return 0;
+	bq_counts.retries++;
+	return 1;
+}
+
+enum pq_why bq_check(const struct pq_mark *m)
+{
+	return bq_check_trimmed(m, 0);
+}
+
+enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim)
+{
+	double lost;
+	enum pq_why w = pq_end(m, &lost);
+	long hook = bq_hook();
+
+	if ((w == PQ_PREEMPTED || w == PQ_SLEPT) && lost <= trim)
+		w = PQ_QUIET;
+
+	if (hook == -1 || (hook > 0 && bq_counts.batches < (unsigned long)hook))
+		w = PQ_PREEMPTED;
+	bq_counts.batches++;
+	if (w != PQ_QUIET)
+		bq_counts.disturbed++;
+	return w;
+}
+
+void bq_flag(char *buf, size_t len, enum pq_why why, int tries)
+{
+	if (tries > 0)
+		snprintf(buf, len, "flagged:disturbed(%s in %d of %d batches; "
+			 "another task had the CPU: rerun on a quiet "
+			 "machine)", pq_why_name(why), tries, tries);
+	else
+		snprintf(buf, len, "flagged:disturbed(%s in every batch tried; "
+			 "another task had the CPU: rerun on a quiet "
+			 "machine)", pq_why_name(why));
+}
+
+static double bq_t0;
+
+void bq_start(void)
+{
+	if (!bq_t0)
+		bq_t0 = pt_now();
+}
+
+void bq_meta(struct pout *out, const char *cmd, int counts)
+{
+	char b[256];
+	const struct bq_count *q = &bq_counts;
+
+	if (!counts) {
+		bq_start();
+		snprintf(b, sizeof(b), "a batch is disturbed when the thread "
+			 "was switched out (getrusage RUSAGE_THREAD) or ran "
+			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
+			 " retried up to %d times per sample, within a run budget "
+			 "of half the batches judged; else flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
+			 PQ_MIN_LOST_NS / 1000, BQ_MAX_RETRIES);
+		pout_meta(out, "quiet_check", b);
+		return;
+	}
+	snprintf(b, sizeof(b), "%lu", q->batches);
+	pout_meta(out, "quiet_batches", b);
+	snprintf(b, sizeof(b), "%lu", q->disturbed);
+	pout_meta(out, "quiet_disturbed", b);
+	snprintf(b, sizeof(b), "%lu", q->retries);
+	pout_meta(out, "quiet_retries", b);
+	snprintf(b, sizeof(b), "%lu", q->flagged);
+	pout_meta(out, "quiet_flagged_samples", b);
+	if (bq_t0 > 0) {
+		snprintf(b, sizeof(b), "%.1f", pt_now() - bq_t0);
+		pout_meta(out, "measure_seconds", b);
+	}
+	if (q->disturbed)
+		fprintf(stderr, "pcpubench %s: %lu of %lu batches disturbed, "
+			"%lu retried, %lu sample(s) flagged:disturbed\n", cmd,
+			q->disturbed, q->batches, q->retries, q->flagged);
+}
