@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "modules-host.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
@@ -398,6 +399,51 @@ static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
 }
 
 /*
+ * Modules' per-CPU data here: the module reserve of the boot line against
+ * the .data..percpu sections of the modules loaded now (modules-host.c),
+ * each unknown with its reason.
+ */
+static void sec_modules(struct em *e)
+{
+	struct modhost h;
+	char b[320];
+
+	modhost_read(&h);
+	em_begin(e, "modules", 0);
+	if (h.reserve_known)
+		em_num(e, "percpu_reserve_bytes", (double)h.reserve, "%.0f");
+	else if (e->json)
+		em_num(e, "percpu_reserve_bytes", NAN, "%.0f");
+	else
+		em_str(e, "percpu_reserve_bytes", h.reserve_why);
+	if (e->json && !h.reserve_known)
+		em_str(e, "percpu_reserve_why", h.reserve_why);
+	if (h.loaded_known) {
+		em_num(e, "loaded", h.l.nr_loaded, "%.0f");
+		em_num(e, "loaded_with_percpu", h.l.nr_percpu, "%.0f");
+		em_num(e, "loaded_unread", h.l.nr_unread, "%.0f");
+		if (h.l.nr_unread)
+			em_str(e, "loaded_unread_why", h.l.why_unread);
+		em_num(e, "loaded_percpu_bytes", (double)h.l.sum_bytes, "%.0f");
+		em_num(e, "loaded_percpu_largest_bytes", (double)h.l.largest, "%.0f");
+		if (h.l.largest)
+			em_str(e, "loaded_percpu_largest", h.l.largest_name);
+		if (!e->json && h.reserve_known) {
+			snprintf(b, sizeof(b), "%zu of %llu bytes%s", h.l.sum_bytes,
+				 h.reserve, h.l.nr_unread ? " (some modules unread: "
+				 "a lower bound)" : "");
+			em_str(e, "loaded_vs_reserve", b);
+		}
+	} else if (e->json) {
+		em_num(e, "loaded_percpu_bytes", NAN, "%.0f");
+		em_str(e, "loaded_why", h.loaded_why);
+	} else {
+		em_str(e, "loaded_percpu_bytes", h.loaded_why);
+	}
+	em_end(e, 0);
+}
+
+/*
  * The counter section: backend, libpfm4, the event table picked for this
  * CPU and where it was read, the counters and who holds one, the passes
  * the default events need, and per default event its status (events:)
@@ -608,6 +654,7 @@ int cmd_info(int argc, char **argv)
 	sec_memory(&e, &si);
 	sec_features(&e, &si);
 	sec_kernel(&e, &si);
+	sec_modules(&e);
 	sec_counters(&e);
 	sec_strategies(&e);
 	if (json) {

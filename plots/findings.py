@@ -636,8 +636,92 @@ def claim_hotplug(run):
     return c
 
 
+def _med1(b, metric, where, by):
+    """{by value: median} of metric over points matching where."""
+    return {k: Stats(v).median for k, v in
+            _samples(b, metric, where, by).items() if Stats(v).n}
+
+
+def _info_modules(run):
+    """(reserve bytes or None, what the loaded modules use) of this
+    machine, from info.json's modules section."""
+    import json
+    import os
+    try:
+        with open(os.path.join(run.path, "info.json"),
+                  encoding="utf-8") as f:
+            m = json.load(f).get("modules") or {}
+    except (OSError, ValueError, AttributeError):
+        return None, "NA (no modules section in info.json)"
+    r = m.get("percpu_reserve_bytes")
+    s = m.get("loaded_percpu_bytes")
+    if s is None:
+        return r, "NA (%s)" % (m.get("loaded_why") or "?").split(":")[0]
+    part = ", %s unread: a lower bound" % m["loaded_unread"] \
+        if m.get("loaded_unread") else ""
+    return r, "%s B%s" % (f3(s), part)
+
+
+def claim_modules(run):
+    """Claim 7: the fixed module reserve against real module sections,
+    what a VM area commits per module, and (with --access) what a module
+    variable's lookup costs against a boot variable's."""
+    c = Claim("modules", '"too small and required modules cannot load"')
+    b = run.benches.get("modules")
+    if b is None or "loaded_sections" not in b.metrics:
+        c.add("not measured in this run (needs the modules step)")
+        return c
+    c.step = step_of(run, "modules")
+    r, loaded = _info_modules(run)
+    st = _med1(b, "stream_largest_bytes", {}, "stream")
+    n = _med1(b, "stream_sections", {}, "stream")
+    tot = _med1(b, "stream_bytes", {}, "stream")
+    c.add("reserve here %s B, loaded modules use %s" % (
+        "NA" if r is None else f3(r), loaded))
+    c.add("; ".join("%s: %s sections, max %s B, sum %s B" % (
+        k, f3(n.get(k)), f3(st[k]), f3(tot.get(k))) for k in st))
+    cps = _med1(b, "committed_per_section_bytes", {}, "policy")
+    lur = _med1(b, "loads_until_refusal", {}, "policy")
+    P = b.params
+    pos = [x for x in b.values("possible") if x != "-"] \
+        if "possible" in P else []
+    onl = [x for x in b.values("online") if x != "-"] if "online" in P else []
+    vm = "; ".join("%s %s" % (k, f3(v)) for k, v in sorted(cps.items())
+                   if k.startswith("vm"))
+    c.add("committed B per section at %s possible/%s online: %s; loads "
+          "to the first refusal: %s" % (",".join(pos) or "?",
+                                        ",".join(onl) or "?", vm or "NA",
+                                        ", ".join("%s %s" % (k, f3(v)) for
+                                                  k, v in sorted(lur.items()))
+                                        or "NA"))
+    c.settled = True
+    for pol in sorted(b.values("policy")) if "path_ns" in b.metrics else []:
+        if not pol.startswith("vm"):
+            continue
+        d = {var: _samples(b, "path_ns", {"policy": pol, "var": var},
+                           "strategy") for var in ("boot", "module")}
+        parts = []
+        for s in sorted(d["module"]):
+            ms, bs = d["module"][s], d["boot"].get(s, [])
+            mv, bv = _vals(ms), _vals(bs)
+            if mv and bv:
+                parts.append("%s %+.2g%s" % (short(s), Stats(ms).median -
+                                            Stats(bs).median,
+                                            sig_mark(mv, bv).strip()))
+        pg = _med1(b, "pages_with_boot_var", {"policy": pol, "var": "module"},
+                   "strategy")
+        pb = _med1(b, "pages_on_path", {"policy": pol, "var": "boot"},
+                   "strategy")
+        extra = sorted({f3(pg[s] - pb[s]) for s in pg if s in pb})
+        if parts:
+            c.add("%s: module-boot var path ns %s; pages with a boot var "
+                  "+%s" % (pol, ", ".join(parts), "/".join(extra) or "NA"))
+            break
+    return c
+
+
 CLAIMS = (claim_deref, claim_tlb, claim_mem, claim_remote, claim_strain,
-          claim_hotplug)
+          claim_hotplug, claim_modules)
 
 
 def invariants(run):

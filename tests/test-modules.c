@@ -25,6 +25,10 @@
 #include "pcpu.h"
 #include "pcpu-access.h"
 #include "pcpu-modules.h"
+#include "pcpu-kmods.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 DEFINE_PCPU(uint64_t, tm_boot) = 7;
 
@@ -339,6 +343,112 @@ static void policy_names(void **state)
 					      PCPU_MOD_VM));
 }
 
+static void put(unsigned char *b, size_t at, uint64_t v, int n)
+{
+	while (n--) {
+		b[at++] = (unsigned char)v;
+		v >>= 8;
+	}
+}
+
+/* A minimal ELF64 LE relocatable: null, @name (size, align), .shstrtab. */
+static void write_ko(const char *path, const char *name, size_t size,
+		     size_t align, size_t cut)
+{
+	unsigned char b[512] = { 0 };
+	const char strtab_at = 0x40;
+	size_t shoff = 0x80, nlen = strlen(name) + 1;
+	FILE *f;
+
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2;
+	b[5] = 1;
+	put(b, 0x28, shoff, 8);
+	put(b, 0x3a, 64, 2);
+	put(b, 0x3c, 3, 2);
+	put(b, 0x3e, 2, 2);
+	/* string table: "\0<name>\0.shstrtab\0" at 0x40 */
+	memcpy(b + strtab_at + 1, name, nlen);
+	memcpy(b + strtab_at + 1 + nlen, ".shstrtab", 10);
+	put(b, shoff + 64 + 0x00, 1, 4);		/* name */
+	put(b, shoff + 64 + 0x20, size, 8);
+	put(b, shoff + 64 + 0x30, align, 8);
+	put(b, shoff + 128 + 0x00, 1 + nlen, 4);
+	put(b, shoff + 128 + 0x18, (uint64_t)strtab_at, 8);
+	put(b, shoff + 128 + 0x20, 1 + nlen + 10, 8);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, cut ? cut : shoff + 192, f), cut ? cut : shoff + 192);
+	fclose(f);
+}
+
+/* The ELF reader and the loaded modules' sum, over a fake root. */
+static void kmods_files(void **state)
+{
+	char dir[] = "/tmp/pcpu-kmods.XXXXXX", p[512];
+	struct pcpu_kmods_loaded l;
+	size_t size, align;
+	char why[200];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/a.ko", dir);
+	write_ko(p, ".data..percpu", 336, 64, 0);
+	assert_int_equal(pcpu_ko_percpu(p, &size, &align), 0);
+	assert_true(size == 336 && align == 64);
+	write_ko(p, ".data", 336, 64, 0);
+	assert_int_equal(pcpu_ko_percpu(p, &size, &align), 0);
+	assert_true(size == 0 && align == 1);
+	write_ko(p, ".data..percpu", 336, 64, 100);	/* truncated */
+	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOEXEC);
+	f = fopen(p, "w");
+	fputs("not an ELF file at all, just text", f);
+	fclose(f);
+	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOEXEC);
+	snprintf(p, sizeof(p), "%s/none.ko", dir);
+	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOENT);
+
+	/* no proc/modules: a kernel without modules */
+	assert_int_equal(pcpu_kmods_loaded(dir, "6.1.0-t", &l, why, sizeof(why)), -ENOSYS);
+	snprintf(p, sizeof(p), "%s/proc", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/proc/modules", dir);
+	f = fopen(p, "w");
+	fputs("kvm_amd 155648 0 - Live 0x0\nrds 200704 0 - Live 0x0\n"
+	      "zz 1 0 - Live 0x0\nxzmod 1 0 - Live 0x0\n", f);
+	fclose(f);
+	assert_int_equal(pcpu_kmods_loaded(dir, "6.1.0-t", &l, why, sizeof(why)), -ENOENT);
+	snprintf(p, sizeof(p), "%s/lib", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/modules", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t/modules.dep", dir);
+	f = fopen(p, "w");
+	fputs("kernel/x/kvm-amd.ko: kernel/x/kvm.ko\nkernel/x/rds.ko:\n"
+	      "kernel/x/xzmod.ko.xz:\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t/kernel", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t/kernel/x", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t/kernel/x/kvm-amd.ko", dir);
+	write_ko(p, ".data..percpu", 96, 32, 0);
+	snprintf(p, sizeof(p), "%s/lib/modules/6.1.0-t/kernel/x/rds.ko", dir);
+	write_ko(p, ".data..percpu", 336, 64, 0);
+	assert_int_equal(pcpu_kmods_loaded(dir, "6.1.0-t", &l, why, sizeof(why)), 0);
+	assert_int_equal(l.nr_loaded, 4);
+	assert_int_equal(l.nr_read, 2);
+	assert_int_equal(l.nr_percpu, 2);
+	assert_int_equal(l.nr_unread, 2);	/* zz: not in modules.dep; xzmod */
+	assert_true(l.sum_bytes == 432 && l.largest == 336);
+	assert_string_equal(l.largest_name, "rds");
+	assert_non_null(strstr(l.why_unread, "zz"));
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +456,7 @@ int main(void)
 		cmocka_unit_test(kernel_refusal_point),
 		cmocka_unit_test(reserve_before_dynamic),
 		cmocka_unit_test(policy_combo),
+		cmocka_unit_test(kmods_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

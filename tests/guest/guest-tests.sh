@@ -645,6 +645,7 @@ check_all_online() {
 
 # The kernel-module checks (kmod-tests.sh) run last.
 [ -f /kmod-tests.sh ] && . /kmod-tests.sh && CHECKS="$CHECKS $KMOD_CHECKS"
+[ -f /modsize-tests.sh ] && . /modsize-tests.sh && CHECKS="$CHECKS $MODSIZE_CHECKS"
 
 # ---- driver ---------------------------------------------------------------
 
