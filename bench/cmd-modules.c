@@ -220,8 +220,8 @@ static int stream_parse_file(struct stream *st, const char *text, const char *wh
 
 static int stream_load(struct stream *st, const char *arg)
 {
-	char tok[BC_MAX_LIST][64];
-	int n, i, ret;
+	const char *p, *comma;
+	int ret;
 
 	memset(st, 0, sizeof(*st));
 	if (!arg) {
@@ -260,27 +260,34 @@ static int stream_load(struct stream *st, const char *arg)
 		free(text);
 		return ret;
 	}
-	n = bc_split(arg, tok, BC_MAX_LIST);
-	if (n <= 0) {
-		fprintf(stderr, "pcpubench modules: --sizes '%s': not a list of "
-			"sizes\n", arg);
-		return -EINVAL;
-	}
+	/* Not bc_split(): a stream repeats sizes, in order. */
 	snprintf(st->name, sizeof(st->name), "list");
-	for (i = 0; i < n; i++) {
+	for (p = arg; ; p = comma + 1) {
 		unsigned long long size, align = 8;
-		char *end, where[96];
+		char *end, where[96], tok[64];
+		size_t len;
 
-		snprintf(where, sizeof(where), "--sizes '%.60s'", tok[i]);
-		if (parse_num(tok[i], &end, &size) ||
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		snprintf(where, sizeof(where), "--sizes '%.*s'", (int)(len < 60 ? len : 60), p);
+		if (!len || len >= sizeof(tok)) {
+			fprintf(stderr, "pcpubench modules: %s: not SIZE or "
+				"SIZE:ALIGN\n", where);
+			return -EINVAL;
+		}
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if (parse_num(tok, &end, &size) ||
 		    (*end == ':' && parse_num(end + 1, &end, &align)) || *end) {
 			fprintf(stderr, "pcpubench modules: %s: not SIZE or "
 				"SIZE:ALIGN\n", where);
 			return -EINVAL;
 		}
-		ret = stream_add(st, tok[i], size, align, where);
+		ret = stream_add(st, tok, size, align, where);
 		if (ret)
 			return ret;
+		if (!comma)
+			break;
 	}
 	return 0;
 }
