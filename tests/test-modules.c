@@ -29,6 +29,9 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef HAVE_NUMA
+#include <numaif.h>
+#endif
 
 DEFINE_PCPU(uint64_t, tm_boot) = 7;
 
@@ -152,6 +155,18 @@ static void check_node(struct pcpu_rt *rt, const struct pcpu_mod_policy *p,
 	else
 		assert_int_equal(pcpu_mod_copy_node(rt, cpu), pcpu_cpu_node(rt, cpu));
 	assert_true(pcpu_mod_copy_host_node(rt, cpu) >= 0);
+#ifdef HAVE_NUMA
+	{
+		/* the page tables agree (move_pages with no target: a query) */
+		void *pg = pcpu_mod_ptr(rt, cpu, off);
+		int st = -1;
+
+		assert_non_null(pg);
+		pg = (void *)((uintptr_t)pg & ~(uintptr_t)4095);
+		if (!move_pages(0, 1, &pg, NULL, &st, 0))
+			assert_int_equal(st, pcpu_mod_copy_host_node(rt, cpu));
+	}
+#endif
 }
 
 static void policy_combo(void **state)

@@ -286,6 +286,18 @@ static int mirror_setup(struct pcpu_rt *rt, struct pcpu_mods *m, char *err,
 		if (u + rt->unit_size > hi)
 			hi = u + rt->unit_size;
 	}
+	if (m->pol.possible) {
+		/* Full, the area commits a unit for every possible CPU. */
+		double need = (double)rt->nr_possible * (double)rt->unit_size;
+		long avail = pcpu_mem_available();
+
+		if (avail > 0 && need > (double)avail / 2)
+			return pcpu_seterr(err, errlen, -ENOTSUP, "module policy "
+					   "vm:possible could commit %u x %zu bytes "
+					   "= %.0f MiB, more than half of MemAvailable "
+					   "(%ld MiB) here", rt->nr_possible,
+					   rt->unit_size, need / 1048576.0, avail >> 20);
+	}
 	if (hi - lo > (1ULL << 40))
 		return pcpu_seterr(err, errlen, -ENOMEM, "module policy vm: the "
 				   "units span %zu bytes of address space, more "
@@ -340,7 +352,8 @@ size_t pcpu_mod_reserve_size(const struct pcpu_config *cfg)
 /**
  * pcpu_mod_setup() - set up the module policy of a runtime whose layout
  * is initialised and whose CPUs are not online yet.
- * Return: 0; -EINVAL unknown policy; -ENOTSUP vm over the thread layout;
+ * Return: 0; -EINVAL unknown policy; -ENOTSUP vm over the thread layout,
+ * or vm:possible whose full area would take more than half of MemAvailable;
  * -ENOMEM (message in @err). Nothing is left on error.
  */
 int pcpu_mod_setup(struct pcpu_rt *rt, char *err, size_t errlen)
