@@ -59,6 +59,12 @@ BENCH = {
         "baseline": ("strategy", "offset-array"),
         "primary": ["reserved_bytes", "committed_bytes"],
     },
+    "modules": {
+        "baseline": ("policy", "reserve:8192"),
+        "primary": ["loads_until_refusal", "committed_bytes",
+                    "committed_online_bytes", "largest_fit_bytes",
+                    "path_ns", "pages_with_boot_var"],
+    },
 }
 # Outcome columns: what a run OBTAINED (access/tlb: the backing actually
 # got, 4k, thp, hugetlb, tls-block, none), not what was asked for. They
