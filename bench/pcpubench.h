@@ -20,7 +20,8 @@
 	X(numa, "where each CPU's area lives; node x node latency")         \
 	X(mem, "memory reserved and committed, possible versus online CPUs") \
 	X(workload, "slowdown of a program doing other work, per strategy") \
-	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)")
+	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)") \
+	X(kfacts, "the running kernel's per-CPU layout, from its boot lines")
 
 #define PCPUBENCH_X_DECL(name, desc) int cmd_##name(int argc, char **argv);
 PCPUBENCH_COMMANDS(PCPUBENCH_X_DECL)
