@@ -252,7 +252,7 @@ int cmd_kfacts(int argc, char **argv)
 			    g < 0 ? "na:not-listed" :
 			    !sys->numa_known ? "na:no-numa-sysfs" :
 			    g < 64 && d.group_node[g] == -2 ?
-			    "na:tie(the group's CPUs split evenly between nodes)" :
+			    "na:no-group-node(one group over several nodes or a tie)" :
 			    "na:no-node(no CPU of the group has a node in sysfs)");
 		if (sys->sets_known) {
 			row(&c, cpus, "present", pcpu_cpuset_test(&sys->present, cpu), "bool", "ok");

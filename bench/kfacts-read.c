@@ -316,7 +316,8 @@ void kf_derive(const struct pcpu_kfacts *kf, const struct kf_sys *sys,
 	if (!sys->numa_known)
 		return;
 	/* the node most of the group's CPUs are on (the kernel grouped
-	 * them by node at boot); a tie is no answer */
+	 * them by node at boot); a tie, or a single group over several
+	 * nodes, is no answer */
 	for (g = 0; g < d->nr_groups; g++) {
 		int cnt[64] = { 0 }, best = -1, nb = 0, tie = 0;
 
@@ -339,6 +340,14 @@ void kf_derive(const struct pcpu_kfacts *kf, const struct kf_sys *sys,
 				tie = 1;
 			}
 		}
+		for (i = 0, nb = 0; i < 64; i++)
+			nb += cnt[i] > 0;
+		/*
+		 * One group for CPUs of several nodes (percpu_alloc=page, or
+		 * a kernel without a distance function): it has no node.
+		 */
+		if (d->nr_groups == 1 && nb > 1)
+			tie = 1;
 		d->group_node[g] = tie ? -2 : best;
 	}
 	for (i = 0; i < kf->nr_units_kept; i++) {

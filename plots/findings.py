@@ -15,6 +15,7 @@ breakdown, numa phase hotadded) are looked for by name and named as
 
 from pcpu_results import (WIDTH, Stats, fmt, mann_whitney, prefer_key,
                           vkey)
+import kfacts
 
 MAX_LINES = 30
 SHORT = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
@@ -345,6 +346,9 @@ def _layout_of(b):
 
 def claim_mem(run):
     c = Claim("mem", '"allocate memory for potential processors"')
+    kline = kfacts.mem_line(run)     # the running kernel's own figure
+    if kline:
+        c.add(kline)
     b = run.benches.get("mem")
     if b is None or "committed_bytes" not in b.metrics:
         c.add("not measured in this run (needs the mem step)")
@@ -495,6 +499,8 @@ def claim_remote(run):
         c.add("%d nodes, placement %s%s" % (
             nodes, "/".join(pl) or "?", "" if "hotadded" in phases else
             "; hotadded: not measured (needs QMP hot-add)"))
+    for ln in kfacts.remote_lines(run):   # the real kernels measured
+        c.add(ln)
     if model:
         c.add(model[0])
         c.add(model[1])

@@ -88,6 +88,29 @@ na:no-numa-sysfs*) ok "no NUMA sysfs: NA" ;; *) fail "no NUMA sysfs: not NA" ;; 
 case $(status "$tmp/c.csv" possible_cpus -) in
 na:no-sysfs*) ok "no CPU sets: NA" ;; *) fail "no CPU sets: not NA" ;; esac
 
+# 4b. the guest's sysfs after a vCPU was hot-added on node 1 (CPU 4):
+#     its unit sits in node 0's group (embed); one group spans both nodes
+#     under percpu_alloc=page: no group node, nothing "off node"
+mkdir -p "$tmp/gs/cpu" "$tmp/gs/node/node0" "$tmp/gs/node/node1"
+echo 0-9 >"$tmp/gs/cpu/possible"; echo 0-4 >"$tmp/gs/cpu/present"
+echo 0-4 >"$tmp/gs/cpu/online"
+echo 0-1 >"$tmp/gs/node/node0/cpulist"; echo 2-4 >"$tmp/gs/node/node1/cpulist"
+"$bin" kfacts --log $fx/guest61-embed.log --sysfs "$tmp/gs" --format csv \
+	-o "$tmp/ge.csv" || fail "guest sysfs embed: exit $?"
+want "$tmp/ge.csv" cpus_off_group_node - 1
+want "$tmp/ge.csv" group_node 4 0
+want "$tmp/ge.csv" cpu_node 4 1
+want "$tmp/ge.csv" first_chunk_possible_bytes - 10485760
+want "$tmp/ge.csv" first_chunk_online_bytes - 5242880
+case $(status "$tmp/ge.csv" cpu_node 6) in
+na:no-node*) ok "absent CPU 6: no node in sysfs: NA" ;; *) fail "absent CPU 6 node not NA" ;; esac
+"$bin" kfacts --log $fx/guest61-page.log --sysfs "$tmp/gs" --format csv \
+	-o "$tmp/gp.csv" || fail "guest sysfs page: exit $?"
+want "$tmp/gp.csv" cpus_off_group_node - 0
+case $(status "$tmp/gp.csv" group_node 0) in
+na:no-group-node*) ok "page: one group over two nodes has no node" ;;
+*) fail "page: group_node of CPU 0 is not NA" ;; esac
+
 # 5. the running kernel: every fact is a number with status ok/derived
 #    or NA with a reason; never an empty value
 "$bin" kfacts --format csv -o "$tmp/h.csv" || fail "kfacts on this host: exit $?"

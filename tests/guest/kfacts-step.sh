@@ -126,4 +126,9 @@ if [ ! -s "$tmp" ]; then
 	exit 1
 fi
 cp "$tmp" "$out" || { echo "guest step: cannot write $out" >&2; exit 3; }
+# the step's metadata beside its CSV (run.sh keeps FILE.meta.json)
+rel=$(basename "$kernel")
+printf '{"schema_version": 2, "bench": "guest", "meta": {"command": "%s", "guest_kernel": "%s", "boots": "%s", "seconds": "%s"}}\n' \
+	"tests/guest/kfacts-step.sh --boots $boots" "${rel#vmlinuz-}" "$boots" \
+	"$(( $(date +%s) - t_all ))" >"$out.meta.json" || true
 exit $failed
