@@ -462,6 +462,8 @@ def _modelled_remote(run, b):
 
 def claim_remote(run):
     c = Claim("remote", '"allocated somewhere not on the nodes"')
+    for ln in kfacts.remote_lines(run):   # the real kernels measured
+        c.add(ln)
     b = run.benches.get("numa")
     nodes = _nodes(run)
     if b is None or "pages_remote" not in b.metrics:
@@ -499,8 +501,6 @@ def claim_remote(run):
         c.add("%d nodes, placement %s%s" % (
             nodes, "/".join(pl) or "?", "" if "hotadded" in phases else
             "; hotadded: not measured (needs QMP hot-add)"))
-    for ln in kfacts.remote_lines(run):   # the real kernels measured
-        c.add(ln)
     if model:
         c.add(model[0])
         c.add(model[1])

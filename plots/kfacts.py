@@ -93,7 +93,8 @@ def _label(run, key, k=None):
 
 
 def mem_line(run):
-    """Claim 3: 'this kernel: unit U x P possible = X, Y online'."""
+    """Claim 3, one line: 'this kernel (embed): unit 1M x 2 possible =
+    2M, 2M for 2 online'."""
     ks = kernels(run)
     k = ks.get(("host", "running"))
     if k is None:
@@ -104,16 +105,14 @@ def mem_line(run):
         if unit is None and "pages_per_cpu" in f and "page_size" in f:
             unit = f["pages_per_cpu"] * f["page_size"]
         return ("this kernel (%s): unit %s x %d possible = %s, %s for %d "
-                "online; module reserve r%s [kfacts]" % (
-                    k["alloc"], size(unit),
-                    int(f.get("possible_cpus", 0)),
-                    size(f["first_chunk_possible_bytes"]),
-                    size(f.get("first_chunk_online_bytes")),
-                    int(f.get("online_cpus", 0)),
-                    size(f.get("reserved_size"))))
+                "online" % (k["alloc"], size(unit),
+                            int(f.get("possible_cpus", 0)),
+                            size(f["first_chunk_possible_bytes"]),
+                            size(f.get("first_chunk_online_bytes")),
+                            int(f.get("online_cpus", 0))))
     why = k["na"].get("first_chunk_possible_bytes") or \
         k["na"].get("unit_size") or "not known"
-    return "this kernel: NA, %s [kfacts]" % why
+    return "this kernel: NA, %s" % why
 
 
 def placements(run):
@@ -160,27 +159,32 @@ def _where(c):
 
 def remote_lines(run):
     """Claim 4: per kernel measured (the guest's boots, a NUMA host's
-    kernel-numa rows): where the late CPUs' memory lives."""
+    kernel-numa rows), where its first late CPU's memory lives; boots
+    with the same answer share a line."""
     ks = kernels(run)
-    out = []
+    said = {}                  # (kernel label, text) -> [allocators]
     for key, pl in sorted(placements(run).items(),
                           key=lambda kv: (kv[0][0] != "guest", kv[0])):
         late = _late(pl)
         if not late:
             continue
         k = ks.get(key, {})
-        alloc = k.get("alloc")
-        bits = []
-        for cpu in late[:2]:
-            c = pl[cpu]
-            node = c.get("node")
-            bits.append("%s CPU %d on node %s: %s" % (
-                c["phase"].replace("hotadded", "hot-added"), cpu,
-                "?" if node is None else int(node), _where(c)))
-        out.append("%s%s: %s [guest]" % (
-            _label(run, key, k), " (%s)" % alloc if alloc else "",
-            "; ".join(bits)))
-    return out
+        c = pl[late[0]]
+        node = c.get("node")
+        text = "%s CPU %d on node %s: %s" % (
+            c["phase"].replace("hotadded", "hot-added"), late[0],
+            "?" if node is None else int(node), _where(c))
+        if key[0] == "guest":
+            rel = _release_short(guest_release(run))
+            nodes = k.get("facts", {}).get("nr_node_ids")
+            who = "Linux %s%s guest" % (rel or "?", " %d-node" % nodes
+                                        if nodes else "")
+        else:
+            who = _label(run, key, k)
+        said.setdefault((who, text), []).append(
+            k.get("alloc") or key[1])
+    return ["%s (%s): %s" % (who, ", ".join(a), text)
+            for (who, text), a in said.items()]
 
 
 def _map(c, mem):

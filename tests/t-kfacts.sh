@@ -137,6 +137,29 @@ out=$("$bin" --dry-run kfacts --format csv -o "$tmp/d.csv")
 [ "$out" = "intent: kfacts hotplug=none" ] && [ ! -e "$tmp/d.csv" ] &&
 	ok "dry run: $out" || fail "dry run: '$out'"
 
+# 7b. the report's kernel section and findings lines, from the rows of a
+#     real run (tests/fixtures/guest-kfacts: this VM's kfacts and the
+#     guest step's two boots)
+cp -r tests/fixtures/guest-kfacts "$tmp/gk"
+if PCPU_NO_FIGURES=1 /usr/bin/python3 plots/report.py "$tmp/gk" --stdout \
+	>"$tmp/gk.txt" 2>"$tmp/gk.err"; then
+	for pat in '^== kernel: ' '^placement, Linux 6.1, 2-node guest, default boot (embed)' \
+		'^placement, Linux 6.1, 2-node guest, page boot (page)' \
+		'^  4 hotadded     1 0\* 4K l' '^  4 hotadded     1 0\* 4K v' \
+		'^  this kernel (embed): unit 1M x 2 possible = 2M' \
+		'guest (embed, page): hot-added CPU 4 on node 1:' \
+		'static, alloc_percpu on node 0; vm_area, hybrid on node 1' \
+		'in another node.s group: CPU 4 (node 1, group node 0)'; do
+		grep -q -- "$pat" "$tmp/gk.txt" && ok "report: /$pat/" ||
+			fail "report lacks /$pat/"
+	done
+	long=$(awk 'length > 72' "$tmp/gk.txt" | head -2)
+	[ -z "$long" ] && ok "report: 72 columns" || fail "report: long lines: $long"
+	grep -q 'INCOMPLETE' "$tmp/gk.txt" && fail "report: INCOMPLETE (the guest step's rows not counted)"
+else
+	fail "report.py on guest-kfacts: $(tail -3 "$tmp/gk.err")"
+fi
+
 # 8. the guest step: usage, dry run, skip with one line
 st=tests/guest/kfacts-step.sh
 $st --boots embed -o "$tmp/g.csv" >/dev/null 2>&1; [ $? = 2 ] || fail "guest --boots embed: want 2"
