@@ -15,6 +15,7 @@ breakdown, numa phase hotadded) are looked for by name and named as
 
 from pcpu_results import (WIDTH, Stats, fmt, mann_whitney, prefer_key,
                           vkey)
+import kfacts
 
 MAX_LINES = 30
 SHORT = {"offset-array": "oa", "segment": "seg", "vm-area": "vm",
@@ -345,6 +346,9 @@ def _layout_of(b):
 
 def claim_mem(run):
     c = Claim("mem", '"allocate memory for potential processors"')
+    kline = kfacts.mem_line(run)     # the running kernel's own figure
+    if kline:
+        c.add(kline)
     b = run.benches.get("mem")
     if b is None or "committed_bytes" not in b.metrics:
         c.add("not measured in this run (needs the mem step)")
@@ -458,6 +462,8 @@ def _modelled_remote(run, b):
 
 def claim_remote(run):
     c = Claim("remote", '"allocated somewhere not on the nodes"')
+    for ln in kfacts.remote_lines(run):   # the real kernels measured
+        c.add(ln)
     b = run.benches.get("numa")
     nodes = _nodes(run)
     if b is None or "pages_remote" not in b.metrics:

@@ -170,6 +170,47 @@ static void test_guest_61_two_nodes(void **state)
 	free(kf);
 }
 
+/* The test guest as tests/guest/run.sh boots it now: 10 possible CPUs. */
+static const char guest61_10[] =
+	"[    0.000000] setup_percpu: NR_CPUS:8192 nr_cpumask_bits:10 nr_cpu_ids:10 nr_node_ids:2\n"
+	"[    0.000000] percpu: Embedded 62 pages/cpu s217088 r8192 d28672 u1048576\n"
+	"[    0.000000] pcpu-alloc: s217088 r8192 d28672 u1048576 alloc=1*2097152\n"
+	"[    0.000000] pcpu-alloc: [0] 00 01 [0] 04 06 [0] 08 -- [1] 02 03 \n"
+	"[    0.000000] pcpu-alloc: [1] 05 07 [1] 09 -- \n";
+static const char guest61_10_page[] =
+	"[    0.000000] setup_percpu: NR_CPUS:8192 nr_cpumask_bits:10 nr_cpu_ids:10 nr_node_ids:2\n"
+	"[    0.000000] percpu: 58 4K pages/cpu s217088 r8192 d12288\n"
+	"[    0.000000] pcpu-alloc: s217088 r8192 d12288 u237568 alloc=58*4096\n"
+	"[    0.000000] pcpu-alloc: [0] 00 [0] 01 [0] 02 [0] 03 [0] 04 [0] 05 [0] 06 [0] 07 \n"
+	"[    0.000000] pcpu-alloc: [0] 08 [0] 09 \n";
+
+static void test_guest_61_ten_cpus(void **state)
+{
+	struct pcpu_kfacts *kf = parse(guest61_10, 0);
+	int c[8];
+
+	assert_clean(kf);
+	assert_int_equal(get(kf, PCPU_KF_UNIT), 1048576);
+	assert_int_equal(get(kf, PCPU_KF_NR_UNITS), 12);
+	assert_int_equal(get(kf, PCPU_KF_NR_EMPTY_UNITS), 2);
+	assert_int_equal(group_cpus(kf, 0, c, 8), 6);
+	assert_int_equal(c[2], 4);
+	assert_int_equal(c[4], 8);
+	assert_int_equal(c[5], -1);
+	assert_int_equal(pcpu_kfacts_group_of(kf, 9), 1);
+	free(kf);
+
+	kf = parse(guest61_10_page, 0);
+	assert_clean(kf);
+	assert_int_equal(kf->allocator, PCPU_KF_ALLOC_PAGE);
+	/* the header gives the unit the page line leaves out: 58 x 4 KiB */
+	assert_int_equal(get(kf, PCPU_KF_UNIT), 58 * 4096);
+	assert_int_equal(get(kf, PCPU_KF_ATOM), 4096);
+	assert_int_equal(get(kf, PCPU_KF_NR_GROUPS), 1);
+	assert_int_equal(get(kf, PCPU_KF_NR_UNITS), 10);
+	free(kf);
+}
+
 /* 3. The same guest with percpu_alloc=page: one group, unit per alloc. */
 static const char guest61_page[] =
 	"[    0.000000] percpu: 58 4K pages/cpu s217088 r8192 d12288\n"
@@ -651,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_vm_618_kmsg),
 		cmocka_unit_test(test_guest_61_two_nodes),
 		cmocka_unit_test(test_guest_61_page),
+		cmocka_unit_test(test_guest_61_ten_cpus),
 		cmocka_unit_test(test_lkp_4node_empty_units),
 		cmocka_unit_test(test_skx_144_three_digits),
 		cmocka_unit_test(test_arm64),

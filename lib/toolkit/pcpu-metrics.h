@@ -315,6 +315,36 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "copy pages off cpu_to_node()")                                     \
 	X("kernel-numa", "template_mismatch_words", "words", ok, 1,           \
 	  "words of a late CPU's copy that differ from the template")         \
+	X("kernel-numa", "map_page_bytes", "bytes", ok, 0,                    \
+	  "page size mapping the CPU's copy (page-table level: 4K, 2M, 1G)")  \
+	X("kernel-numa", "in_vmalloc", "bool", ok, 0,                         \
+	  "1: the copy's address is in vmalloc space; 0: the linear map")     \
+	X("kernel-numa", "vars", "count", ok, 0,                              \
+	  "variables whose pages are counted (pages_touched)")                \
+	X("kernel-numa", "pages_touched", "pages", ok, 0,                     \
+	  "distinct 4 KiB pages the CPU's copies of the variables are on")    \
+	X("kernel-numa", "map_pages_touched", "pages", ok, 0,                 \
+	  "distinct mapping pages (TLB entries) the variables need")          \
+	/* ---- kfacts: the running kernel's per-CPU layout (boot lines;   \
+	 * the facts themselves are PCPU_KF_FIELDS, added in pcpu-metrics.c) */ \
+	X("kfacts", "fallback_to_page", "bool", ok, 0,                        \
+	  "1 when embedding failed and the kernel fell back to pages")        \
+	X("kfacts", "possible_cpus", "cpus", ok, 0, "CPUs in cpu/possible")   \
+	X("kfacts", "present_cpus", "cpus", ok, 0, "CPUs in cpu/present")     \
+	X("kfacts", "online_cpus", "cpus", ok, 0, "CPUs in cpu/online")       \
+	X("kfacts", "first_chunk_possible_bytes", "bytes", derived, 0,        \
+	  "unit size x possible CPUs: what the first chunk holds")            \
+	X("kfacts", "first_chunk_online_bytes", "bytes", derived, 0,          \
+	  "unit size x online CPUs: what the online CPUs use of it")          \
+	X("kfacts", "cpus_off_group_node", "cpus", derived, 0,                \
+	  "CPUs whose unit sits in the group of another node")                \
+	X("kfacts", "unit_group", "group", ok, 0,                             \
+	  "group of the first chunk holding the CPU's unit")                  \
+	X("kfacts", "cpu_node", "node", ok, 0, "the CPU's node in sysfs")     \
+	X("kfacts", "group_node", "node", derived, 0,                         \
+	  "the node most CPUs of the CPU's group are on")                     \
+	X("kfacts", "present", "bool", ok, 0, "CPU present")                  \
+	X("kfacts", "online", "bool", ok, 0, "CPU online")                    \
 	/* ---- kernel-churn ---- */                                          \
 	X("kernel-churn", "hotplug_ops", "ops", ok, 0,                        \
 	  "sysfs online/offline writes done")                                 \

@@ -7,7 +7,7 @@
 # /guest-tests.sh, /bin/hp-kill (tests/guest/hp-kill.c + lib/toolkit/pcpu-hotplug.c,
 # linked statically, so it works before the rest of the library links),
 # /etc/pcpu-strategies (the names in lib/runtime/pcpu.h's PCPU_STRATEGIES),
-# /kmod-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
+# /kmod-tests.sh, /kfacts-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
 # reason there is none (/etc/pcpu-kmod-skip), and
 # /bin/pcpubench ($PCPU_BENCH, default build/pcpubench) with every shared
 # library `ldd` lists, the loader included, when it has been built.
@@ -47,6 +47,7 @@ cp "$here/init" "$stage/init"
 cp "$here/guest-tests.sh" "$stage/guest-tests.sh"
 cp "$here/kmod-tests.sh" "$stage/kmod-tests.sh"
 cp "$here/modsize-tests.sh" "$stage/modsize-tests.sh"
+cp "$here/kfacts-tests.sh" "$stage/kfacts-tests.sh"
 chmod 0755 "$stage/init" "$stage/guest-tests.sh"
 # The kernel module (kmod-build.sh, via run.sh), or why there is none.
 mkdir -p "$stage/lib"

@@ -45,12 +45,18 @@ rc=$?
 
 # The kernel module for the guest kernel (kmod-tests.sh); a reason to
 # skip its checks goes into the initramfs instead.
+# A caller that built it already (tests/guest/kfacts-step.sh) passes it
+# in PCPU_GUEST_KMOD.
+if [ -n "${PCPU_GUEST_KMOD:-}" ] && [ -f "$PCPU_GUEST_KMOD" ]; then
+	PCPU_GUEST_KMOD_SKIP=
+else
 PCPU_GUEST_KMOD=$("$here/kmod-build.sh" "$kernel" "$out/kmod" 2>"$out/kmod.err")
 case $? in
 0) PCPU_GUEST_KMOD_SKIP= ;;
 77) PCPU_GUEST_KMOD= PCPU_GUEST_KMOD_SKIP="no module: $(tail -n 1 "$out/kmod.err")" ;;
 *) cat "$out/kmod.err" >&2; echo "guest: FAIL: the kernel module does not build" >&2; exit 1 ;;
 esac
+fi
 export PCPU_GUEST_KMOD PCPU_GUEST_KMOD_SKIP
 # The per-CPU size test modules (modsize-tests.sh), or why there are none.
 PCPU_GUEST_MODSIZE=$("$here/modsize-build.sh" "$kernel" "$out/modsize" 2>"$out/modsize.err")
