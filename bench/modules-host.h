@@ -16,7 +16,7 @@
 struct modhost {
 	bool reserve_known;
 	unsigned long long reserve;	/* r of the boot line, bytes */
-	char reserve_why[200];		/* why not known */
+	char reserve_why[256];		/* why not known (kf_sys.why) */
 	bool loaded_known;
 	struct pcpu_kmods_loaded l;
 	char loaded_why[200];		/* why not known */
