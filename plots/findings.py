@@ -699,6 +699,8 @@ def claim_modules(run):
         "; loads to the first refusal: " + (", ".join(
             "%s %s" % (k, f3(v)) for k, v in sorted(lur.items())) or "NA"))
     c.settled = True
+    for ln in kfacts.modsize_lines(run):   # the real kernel's refusal
+        c.add(ln)
     for pol in sorted(b.values("policy")) if "path_ns" in b.metrics else []:
         if not pol.startswith("vm"):
             continue

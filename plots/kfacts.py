@@ -92,6 +92,41 @@ def _label(run, key, k=None):
     return "this kernel" if boot == "running" else "%s, %s" % (topo, boot)
 
 
+def modsize_lines(run):
+    """Claim 7, the real kernel: per guest boot, the test module the
+    kernel refused against its reserve r, beside the model's point
+    (kernel-modules rows: the guest step or tests/guest)."""
+    by = {}
+    for p, m, s in _rows(run.benches.get("kernel-modules")):
+        pos = p.get("position", "")
+        if s["value"] is None or not pos.isdigit():
+            continue
+        by.setdefault(p.get("boot") or "default", {}).setdefault(
+            int(pos), {})[m] = s["value"]
+    out = []
+    rel = _release_short(guest_release(run)) or "?"
+    for boot in sorted(by):
+        mods = by[boot]
+        r = next((v["reserve_bytes"] for v in mods.values()
+                  if "reserve_bytes" in v), None)
+        ref = [k for k in sorted(mods) if mods[k].get("loaded") == 0]
+        model = sum(1 for v in mods.values() if v.get("model_loaded") == 1)
+        mism = sum(int(v.get("model_mismatch", 0)) for v in mods.values())
+        if ref:
+            v = mods[ref[0]]
+            what = "refused test module %d (%s B) with %s B of r %s used" % (
+                ref[0], size(v.get("section_bytes")),
+                size(v.get("sum_before_bytes")), size(r))
+        else:
+            what = "refused none of %d test modules (r %s)" % (len(mods),
+                                                              size(r))
+        out.append("Linux %s guest, %s boot: kernel %s; model reserve:r "
+                   "loads %d, %s" % (rel, boot, what, model,
+                                     "refuses the same one" if not mism else
+                                     "DISAGREES on %d loads" % mism))
+    return out
+
+
 def mem_line(run):
     """Claim 3, one line: 'this kernel (embed): unit 1M x 2 possible =
     2M, 2M for 2 online'."""
@@ -309,13 +344,18 @@ def section(run):
     keys = sorted(set(ks) | set(pls),
                   key=lambda k: (k[0] != "host", k[0], k[1] != "default",
                                  k[1]))
+    ms = [ln for t in modsize_lines(run) for ln in wrap(t, "  ")]
+    if ms:
+        ms = ["", "module reserve (test modules loaded until the kernel "
+              "refuses one):"] + ms
     if not keys:
         out.append("no kfacts or kernel-numa rows in this run")
-        return out
+        return out + ms
     for key in keys:
         k = ks.get(key)
         if k:
             out += _facts_lines(run, key, k)
+    out += ms
     for key in keys:
         if key in pls:
             out.append("")

@@ -139,7 +139,9 @@ out=$("$bin" --dry-run kfacts --format csv -o "$tmp/d.csv")
 
 # 7b. the report's kernel section and findings lines, from the rows of a
 #     real run (tests/fixtures/guest-kfacts: this VM's kfacts and the
-#     guest step's two boots)
+#     guest step's two boots; its kernel-modules.csv, the default boot's
+#     test modules loaded until the kernel refused one, is from a later
+#     real run of the guest step, kernel-int branch)
 cp -r tests/fixtures/guest-kfacts "$tmp/gk"
 if PCPU_NO_FIGURES=1 /usr/bin/python3 plots/report.py "$tmp/gk" --stdout \
 	>"$tmp/gk.txt" 2>"$tmp/gk.err"; then
@@ -149,7 +151,10 @@ if PCPU_NO_FIGURES=1 /usr/bin/python3 plots/report.py "$tmp/gk" --stdout \
 		'^  this kernel (embed): unit 1M x 2 possible = 2M' \
 		'guest (embed, page): hot-added CPU 4 on node 1:' \
 		'static, alloc_percpu on node 0; vm_area, hybrid on node 1' \
-		'in another node.s group: CPU 4 (node 1, group node 0)'; do
+		'in another node.s group: CPU 4 (node 1, group node 0)' \
+		'^module reserve (test modules loaded until the kernel refuses one):' \
+		'^  Linux 6.1 guest, default boot: kernel refused test module 5 (40 B)' \
+		'with 8144 B of r 8K used; model reserve:r loads 4, refuses the same'; do
 		grep -q -- "$pat" "$tmp/gk.txt" && ok "report: /$pat/" ||
 			fail "report lacks /$pat/"
 	done

@@ -8,6 +8,9 @@
 #   kernel-numa  where each CPU's static, alloc_percpu, VM-unit and hybrid
 #                memory live, the page size mapping each, the pages N
 #                variables touch (topology guest, boot default|page)
+#   kernel-modules  (default boot) the per-CPU size test modules loaded
+#                until the kernel refuses one, against the boot line's
+#                reserve r and the model's point (modsize-tests.sh)
 #
 # Usage: tests/guest/kfacts-step.sh [--boots default,page] [--logs DIR]
 #            [--timeout S] [--format csv] -o FILE [--dry-run]
@@ -84,6 +87,18 @@ if [ ! -f "$kdir/pcpubench_kmod.ko" ]; then
 	fi
 fi
 [ -f "$kdir/pcpubench_kmod.ko" ] && export PCPU_GUEST_KMOD=$kdir/pcpubench_kmod.ko
+# issue 19's per-CPU size test modules (modsize-build.sh), built once
+# per kernel, module source and size list, like the module above.
+mkey=$( (cat "$here/modsize/"* "$here/modsize-build.sh"; echo "${PCPU_MODSIZES:-}") |
+	sha256sum | cut -c1-16)
+mdir=$top/build/guest-kmod/$(basename "$kernel")-modsize-$mkey
+if ! ls "$mdir"/*.ko >/dev/null 2>&1; then
+	rm -rf "$mdir"
+	"$here/modsize-build.sh" "$kernel" "$mdir" >/dev/null 2>"$logs/guest-modsize.err" ||
+		{ echo "guest step: the test modules do not build:" \
+			"$(tail -n 1 "$logs/guest-modsize.err")" >&2; rm -rf "$mdir"; }
+fi
+ls "$mdir"/*.ko >/dev/null 2>&1 && export PCPU_GUEST_MODSIZE=$mdir
 
 tmp=$(mktemp "${TMPDIR:-/tmp}/pcpu-guest-step.XXXXXX") || exit 1
 trap 'rm -f "$tmp"' EXIT
@@ -94,10 +109,14 @@ for b in $(echo "$boots" | tr ',' ' '); do
 	g=$logs/guest-$b
 	mkdir -p "$g" || { echo "guest step: cannot create $g" >&2; exit 1; }
 	kargs=quiet
-	[ "$b" = page ] && kargs="quiet percpu_alloc=page"
+	# the default boot also loads the size test modules until the kernel
+	# refuses one (modsize_reserve, first: it needs no other module loaded)
+	checks=modsize_reserve,kmod_load,kmod_hotadd,kfacts_guest
+	[ "$b" = page ] && kargs="quiet percpu_alloc=page" &&
+		checks=kmod_load,kmod_hotadd,kfacts_guest
 	t0=$(date +%s)
 	PCPU_GUEST_OUT=$g PCPU_GUEST_KARGS=$kargs PCPU_GUEST_TIMEOUT=$tmo \
-		"$here/run.sh" kmod_load,kmod_hotadd,kfacts_guest >"$g/step.log" 2>&1
+		"$here/run.sh" "$checks" >"$g/step.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
 	if [ "$rc" = 77 ]; then
@@ -116,6 +135,12 @@ for b in $(echo "$boots" | tr ',' ' '); do
 	sed -n 's/^.*GUEST-CSV kernel-numa //p' "$g/serial.txt" |
 		awk -F, -v OFS=, -v b="$b" '
 			$1 == "bench" { $1 = "bench,topology,boot"; print; next }
+			{ $1 = $1 ",guest," b; print }' >>"$tmp"
+	# kernel-modules rows (modsize-tests.sh, via run.sh's
+	# kernel-modules.csv): where the real kernel refused, against r
+	sed '/^bench,/d' "$g/kernel-modules.csv" 2>/dev/null | grep . |
+		awk -F, -v OFS=, -v b="$b" '
+			NR == 1 { print "bench,topology,boot,module,position,rep,metric,value,unit,status" }
 			{ $1 = $1 ",guest," b; print }' >>"$tmp"
 	n=$(grep -c "^kernel-numa,guest,$b," "$tmp")
 	nrows=$((nrows + n))

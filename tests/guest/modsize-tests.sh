@@ -59,13 +59,13 @@ check_modsize_reserve() {
 	model=$(grep ',loaded_sections,' /tmp/msm.csv | cut -d, -f14)
 	echo "GUEST-ROW bench,module,position,rep,metric,value,unit,status"
 	grep -v '^#' /tmp/ms.csv | tail -n +2 >/tmp/ms.list
-	k=0 sum=0 refused= rsize= msg= loaded= mism=0
-	while IFS=, read -r name size align; do
+	k=0 sum=0 refused='' rsize='' msg='' loaded='' mism=0
+	while IFS=, read -r mname size align; do
 		k=$((k + 1))
 		d0=$(dmesg | wc -l)
-		if insmod $MODSIZE_DIR/$name.ko 2>/tmp/ins.err; then
+		if insmod $MODSIZE_DIR/$mname.ko 2>/tmp/ins.err; then
 			ok=1
-			loaded="$name $loaded"
+			loaded="$mname $loaded"
 		else
 			ok=0
 			msg=$(dmesg | tail -n +$((d0 + 1)) |
@@ -74,14 +74,14 @@ check_modsize_reserve() {
 		mok=0
 		[ "$k" -le "${model:-0}" ] && mok=1
 		[ "$mok" = "$ok" ] || mism=$((mism + 1))
-		modsize_row "$name" $k section_bytes "$size" bytes ok
-		modsize_row "$name" $k sum_before_bytes $sum bytes ok
-		modsize_row "$name" $k reserve_bytes "$r" bytes ok
-		modsize_row "$name" $k loaded $ok bool ok
-		modsize_row "$name" $k model_loaded $mok bool ok
-		modsize_row "$name" $k model_mismatch $((mok != ok)) count ok
+		modsize_row "$mname" $k section_bytes "$size" bytes ok
+		modsize_row "$mname" $k sum_before_bytes $sum bytes ok
+		modsize_row "$mname" $k reserve_bytes "$r" bytes ok
+		modsize_row "$mname" $k loaded $ok bool ok
+		modsize_row "$mname" $k model_loaded $mok bool ok
+		modsize_row "$mname" $k model_mismatch $((mok != ok)) count ok
 		if [ $ok = 0 ]; then
-			refused=$name rsize=$size
+			refused=$mname rsize=$size
 			break
 		fi
 		sum=$((sum + size))

@@ -58,13 +58,19 @@ case $? in
 esac
 fi
 export PCPU_GUEST_KMOD PCPU_GUEST_KMOD_SKIP
-# The per-CPU size test modules (modsize-tests.sh), or why there are none.
+# The per-CPU size test modules (modsize-tests.sh), or why there are none;
+# a caller that built them already (kfacts-step.sh) passes the directory
+# in PCPU_GUEST_MODSIZE.
+if [ -n "${PCPU_GUEST_MODSIZE:-}" ] && [ -d "$PCPU_GUEST_MODSIZE" ]; then
+	PCPU_GUEST_MODSIZE_SKIP=
+else
 PCPU_GUEST_MODSIZE=$("$here/modsize-build.sh" "$kernel" "$out/modsize" 2>"$out/modsize.err")
 case $? in
 0) PCPU_GUEST_MODSIZE_SKIP= ;;
 77) PCPU_GUEST_MODSIZE= PCPU_GUEST_MODSIZE_SKIP="no test modules: $(tail -n 1 "$out/modsize.err")" ;;
 *) cat "$out/modsize.err" >&2; echo "guest: FAIL: the per-CPU size test modules do not build" >&2; exit 1 ;;
 esac
+fi
 export PCPU_GUEST_MODSIZE PCPU_GUEST_MODSIZE_SKIP
 
 "$here/mkinitrd.sh" "$out/initrd.gz"
