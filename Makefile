@@ -74,6 +74,8 @@ TK_SRC    := $(sort $(wildcard lib/toolkit/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test-*.c))
 HDRS      := $(wildcard lib/runtime/*.h lib/toolkit/*.h bench/*.h tests/*.h) Makefile
+# bench/cmd-modules.c compiles the module-size data files in (.incbin).
+HDRS      += $(wildcard bench/data/*.csv)
 
 define variant
 # $(1): output dir, $(2): extra flags

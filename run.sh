@@ -107,6 +107,13 @@ checked by the benchmark itself (pcpubench --dry-run: the arguments as
 it parses them, whatever their spelling); a line that would take real
 CPUs offline is skipped unless --allow-hotplug is given (root), which
 sets PCPU_ALLOW_HOTPLUG=1, the opt-in the benchmark itself requires.
+Guest step: a profile line 'guest --boots default,page' boots the 2-node
+test guest (qemu TCG, Debian 6.1 kernel; tests/guest/kfacts-step.sh) once
+per boot, loads the module there, hot-adds a vCPU on node 1 and keeps the
+guest kernel's facts (kfacts) and where each CPU's per-CPU memory lives,
+with the page size mapping it (kernel-numa), as rows with topology guest.
+Without qemu it is skipped with the reason. The first run fetches the
+Debian kernel and headers (PCPU_GUEST_CACHE, default tests/guest/cache).
 Kernel module: --kernel appends profiles/kernel (pcpubench kernel access,
 numa: loads bench/kmod/ into the running kernel; root, built with make
 kmod); a 'kernel' line is skipped unless --kernel is given. Never by
@@ -389,7 +396,7 @@ do_run() {
 		esac
 		if [ "$kernel" = 1 ] && [ "$profile" != kernel ]; then
 			KPROF=$(mktemp "${TMPDIR:-/tmp}/pcpu-profile.XXXXXX") || exit 1
-			cat "$PROFILE_FILE" "$ROOT/profiles/kernel" >"$KPROF"
+			{ cat "$PROFILE_FILE"; grep -v '^kfacts' "$ROOT/profiles/kernel"; } >"$KPROF"
 			PROFILE_FILE=$KPROF
 		fi
 	fi
@@ -540,7 +547,7 @@ do_run() {
 
 	# 4. the profile's steps
 	local n=0 t args bench step done_now=0 out msg intent drc shown
-	local -a words
+	local -a words runner
 	while IFS=$'\t' read -r t args <&3; do
 		[ -z "$args" ] && continue
 		n=$((n + 1))
@@ -563,9 +570,17 @@ do_run() {
 			continue
 		fi
 		out=$DIR/raw/$step.csv
+		# The guest step is a script, not a pcpubench command: it boots
+		# the 2-node test guest (tests/guest/kfacts-step.sh).
+		if [ "$bench" = guest ]; then
+			runner=("$ROOT/tests/guest/kfacts-step.sh" --logs "$DIR/logs")
+			words=("${words[@]:1}")
+		else
+			runner=("$BIN")
+		fi
 		# What the benchmark will do, as it parses the line (whatever
 		# the spelling of its options), before anything runs.
-		intent=$("$BIN" --dry-run "${words[@]}" --format csv -o "$out.tmp" \
+		intent=$("${runner[@]}" --dry-run "${words[@]}" --format csv -o "$out.tmp" \
 			2>"$DIR/logs/$step.dry-run.stderr" </dev/null 9>&-)
 		drc=$?
 		if [ "$drc" = 2 ]; then
@@ -593,7 +608,7 @@ do_run() {
 		esac
 		rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
 		log "step $step: pcpubench $shown"
-		run_logged "$step" "$t" "$BIN" "${words[@]}" --format csv -o "$out.tmp"
+		run_logged "$step" "$t" "${runner[@]}" "${words[@]}" --format csv -o "$out.tmp"
 		if [ "$INTERRUPTED" = 1 ]; then
 			rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
 			log "step $step: interrupted; not recorded"

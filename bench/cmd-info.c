@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "modules-host.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
@@ -27,6 +28,7 @@
 #include "pcpu-sysinfo.h"
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
+#include "kfacts-read.h"
 #include "pcpubench.h"
 #include "cid.h"
 
@@ -420,6 +422,133 @@ static void sec_kernel(struct em *e, const struct pcpu_sysinfo *si)
 }
 
 /*
+ * The running kernel's per-CPU layout (kfacts-read.c): what it said at
+ * boot, Percpu now, and what the first chunk holds for possible against
+ * online CPUs. A fact that cannot be read is "unknown" with the reason.
+ */
+static void sec_kernel_percpu(struct em *e)
+{
+	struct pcpu_kfacts *kf = malloc(sizeof(*kf));
+	struct kf_sys *sys = malloc(sizeof(*sys));
+	struct kf_paths p = { 0 };
+	struct kf_derived d;
+	char b[512];
+	int i, g;
+
+	em_begin(e, "kernel_percpu", 0);
+	if (!kf || !sys) {
+		em_str(e, "problem", "out of memory");
+		goto out;
+	}
+	kf_read(&p, kf, sys);
+	kf_derive(kf, sys, &d);
+	em_str(e, "source", sys->log_source);
+	if (sys->why[0])
+		em_str(e, "problem", sys->why);
+	if (pcpu_kfacts_known(kf, PCPU_KF_ALLOCATOR))
+		snprintf(b, sizeof(b), "%s (\"%s\")%s",
+			 pcpu_kfacts_alloc_name(kf->allocator), kf->alloc_word,
+			 kf->fallback ? ", after embedding failed" : "");
+	else
+		snprintf(b, sizeof(b), "unknown");
+	em_str(e, "allocator", b);
+	for (i = 0; i < PCPU_KF_NR_FIELDS; i++) {
+		unsigned long long v;
+
+		em_num(e, pcpu_kfacts_field_name(i),
+		       pcpu_kfacts_get(kf, i, &v) ? NAN : (double)v, "%.0f");
+	}
+	em_str(e, "percpu_alloc_cmdline",
+	       pcpu_kfacts_known(kf, PCPU_KF_CMDLINE_ALLOC) ? kf->cmdline_alloc :
+	       "(not given)");
+	/* groups: "[0] 0 1 4 6 [1] 2 3 5 7" (node N when inferred) */
+	b[0] = '\0';
+	if (pcpu_kfacts_known(kf, PCPU_KF_UNITS)) {
+		size_t n = 0;
+
+		for (i = 0, g = -1; i < kf->nr_units_kept && n + 24 < sizeof(b); i++) {
+			const struct pcpu_kf_unit *u = &kf->units[i];
+
+			if (u->group != g) {
+				g = u->group;
+				if (g < 64 && d.group_node[g] >= 0)
+					n += snprintf(b + n, sizeof(b) - n, "%s[%d node %d]",
+						      n ? " " : "", g, d.group_node[g]);
+				else
+					n += snprintf(b + n, sizeof(b) - n, "%s[%d]",
+						      n ? " " : "", g);
+			}
+			if (u->cpu >= 0)
+				n += snprintf(b + n, sizeof(b) - n, " %d", u->cpu);
+			else
+				n += snprintf(b + n, sizeof(b) - n, " --");
+		}
+		if (i < kf->nr_units_kept || kf->units_truncated)
+			snprintf(b + n, sizeof(b) - n, " ...");
+	}
+	em_str(e, "groups", b[0] ? b : "unknown");
+	em_num(e, "possible_cpus", d.nr_possible >= 0 ? d.nr_possible : NAN, "%.0f");
+	em_num(e, "online_cpus", d.nr_online >= 0 ? d.nr_online : NAN, "%.0f");
+	if (d.unit_known && sys->sets_known)
+		snprintf(b, sizeof(b), "%llu bytes for %d possible CPUs, %llu for %d online",
+			 d.possible_bytes, d.nr_possible, d.online_bytes, d.nr_online);
+	else
+		snprintf(b, sizeof(b), "unknown");
+	em_str(e, "first_chunk", b);
+	em_num(e, "cpus_off_group_node", sys->numa_known &&
+	       pcpu_kfacts_known(kf, PCPU_KF_UNITS) ? d.off_node : NAN, "%.0f");
+out:
+	em_end(e, 0);
+	free(kf);
+	free(sys);
+}
+
+/*
+ * Modules' per-CPU data here: the module reserve of the boot line against
+ * the .data..percpu sections of the modules loaded now (modules-host.c),
+ * each unknown with its reason.
+ */
+static void sec_modules(struct em *e)
+{
+	struct modhost h;
+	char b[320];
+
+	modhost_read(&h);
+	em_begin(e, "modules", 0);
+	if (h.reserve_known)
+		em_num(e, "percpu_reserve_bytes", (double)h.reserve, "%.0f");
+	else if (e->json)
+		em_num(e, "percpu_reserve_bytes", NAN, "%.0f");
+	else
+		em_str(e, "percpu_reserve_bytes", h.reserve_why);
+	if (e->json && !h.reserve_known)
+		em_str(e, "percpu_reserve_why", h.reserve_why);
+	if (h.loaded_known) {
+		em_num(e, "loaded", h.l.nr_loaded, "%.0f");
+		em_num(e, "loaded_with_percpu", h.l.nr_percpu, "%.0f");
+		em_num(e, "loaded_unread", h.l.nr_unread, "%.0f");
+		if (h.l.nr_unread)
+			em_str(e, "loaded_unread_why", h.l.why_unread);
+		em_num(e, "loaded_percpu_bytes", (double)h.l.sum_bytes, "%.0f");
+		em_num(e, "loaded_percpu_largest_bytes", (double)h.l.largest, "%.0f");
+		if (h.l.largest)
+			em_str(e, "loaded_percpu_largest", h.l.largest_name);
+		if (!e->json && h.reserve_known) {
+			snprintf(b, sizeof(b), "%zu of %llu bytes%s", h.l.sum_bytes,
+				 h.reserve, h.l.nr_unread ? " (some modules unread: "
+				 "a lower bound)" : "");
+			em_str(e, "loaded_vs_reserve", b);
+		}
+	} else if (e->json) {
+		em_num(e, "loaded_percpu_bytes", NAN, "%.0f");
+		em_str(e, "loaded_why", h.loaded_why);
+	} else {
+		em_str(e, "loaded_percpu_bytes", h.loaded_why);
+	}
+	em_end(e, 0);
+}
+
+/*
  * The counter section: backend, libpfm4, the event table picked for this
  * CPU and where it was read, the counters and who holds one, the passes
  * the default events need, and per default event its status (events:)
@@ -631,6 +760,8 @@ int cmd_info(int argc, char **argv)
 	sec_features(&e, &si);
 	sec_rseq_cid(&e);
 	sec_kernel(&e, &si);
+	sec_kernel_percpu(&e);
+	sec_modules(&e);
 	sec_counters(&e);
 	sec_strategies(&e);
 	if (json) {

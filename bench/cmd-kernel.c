@@ -133,7 +133,13 @@ static void usage(FILE *f)
 "    Under an emulator every timing has status flagged:emulated.\n"
 "  kernel-numa: memory (static, alloc_percpu, vm_area, hybrid),cpu,phase;\n"
 "    metrics cpu_node, present, online, onlines, page_node, pages_local,\n"
-"    pages_remote (against cpu_to_node), template_mismatch_words.\n"
+"    pages_remote (against cpu_to_node), template_mismatch_words,\n"
+"    map_page_bytes (page size of the kernel mapping of the CPU's copy:\n"
+"    its page-table level), in_vmalloc (1: a vmalloc-space address, 0:\n"
+"    the linear map); memory kernel_static (the kernel's exported\n"
+"    static per-CPU variables) and alloc_percpu (64 alloc_percpu objects):\n"
+"    vars, pages_touched (distinct 4 KiB pages), map_pages_touched\n"
+"    (distinct mapping pages: TLB entries) of that CPU's copies.\n"
 "  kernel-churn: memory; metrics updates, counted, lost_updates,\n"
 "    skipped_unmapped, folded; memory - : workers, onlines, offlines,\n"
 "    template_ok, template_bad, hotplug_ops, hotplug_busy.\n"
@@ -675,6 +681,19 @@ static int run_numa(const struct kopts *o, const struct kinfo *ki, const char *m
 			pout_row(out, pv, -1, "page_node", atof(f[5]), "node", ok ? "ok" : na);
 			pout_row(out, pv, -1, "pages_local", atof(f[6]), "pages", ok ? "ok" : na);
 			pout_row(out, pv, -1, "pages_remote", atof(f[7]), "pages", ok ? "ok" : na);
+		} else if (n == 6 && !strcmp(f[0], "M")) {
+			const char *pv[3] = { f[3], f[1], f[2] };
+
+			pout_row(out, pv, -1, "map_page_bytes", atof(f[4]), "bytes", "ok");
+			pout_row(out, pv, -1, "in_vmalloc", atof(f[5]), "bool", "ok");
+		} else if (n == 7 && !strcmp(f[0], "G")) {
+			const char *pv[3] = { f[3], f[1], f[2] };
+			bool ok = atof(f[5]) >= 0;
+			const char *st = ok ? "ok" : "na:not-mapped(a variable's address has no kernel mapping)";
+
+			pout_row(out, pv, -1, "vars", atof(f[4]), "count", "ok");
+			pout_row(out, pv, -1, "pages_touched", atof(f[5]), "pages", st);
+			pout_row(out, pv, -1, "map_pages_touched", atof(f[6]), "pages", st);
 		} else if (n == 4 && !strcmp(f[0], "T")) {
 			const char *pv[3] = { "vm_area", f[1], f[2] };
 

@@ -63,7 +63,7 @@ static int flush_stdout(int rc)
  */
 static const char *const dry_run_cmds[] = {
 	"list", "info", "access", "tlb", "churn", "numa", "mem", "kernel",
-	"workload", NULL
+	"workload", "modules", "kfacts", NULL
 };
 
 static int has_dry_run(const char *name)

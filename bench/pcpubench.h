@@ -21,7 +21,9 @@
 	X(mem, "memory reserved and committed, possible versus online CPUs") \
 	X(cid, "per-CPU data indexed by the rseq concurrency id (mm_cid)")    \
 	X(workload, "slowdown of a program doing other work, per strategy") \
-	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)")
+	X(kernel, "the kernel's own per-CPU paths, by a module (guest/test use)") \
+	X(modules, "modules' per-CPU sections: fixed reserve, slack, VM area") \
+	X(kfacts, "the running kernel's per-CPU layout, from its boot lines")
 
 #define PCPUBENCH_X_DECL(name, desc) int cmd_##name(int argc, char **argv);
 PCPUBENCH_COMMANDS(PCPUBENCH_X_DECL)

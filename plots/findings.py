@@ -16,6 +16,7 @@ breakdown, numa phase hotadded) are looked for by name and named as
 """
 
 import effects
+import kfacts
 from pcpu_results import (WIDTH, Stats, dropped, fmt, mann_whitney,
                           prefer_key, vkey)
 
@@ -446,6 +447,9 @@ def _layout_of(b):
 
 def _claim_mem(run):
     c = Claim("mem", '"allocate memory for potential processors"')
+    kline = kfacts.mem_line(run)     # the running kernel's own figure
+    if kline:
+        c.add(kline)
     b = run.benches.get("mem")
     if b is None or "committed_bytes" not in b.metrics:
         c.add("not measured in this run (needs the mem step)")
@@ -639,6 +643,8 @@ def _modelled_remote(run, b):
 
 def claim_remote(run):
     c = Claim("remote", '"allocated somewhere not on the nodes"')
+    for ln in kfacts.remote_lines(run):   # the real kernels measured
+        c.add(ln)
     b = run.benches.get("numa")
     nodes = _nodes(run)
     if b is None or "pages_remote" not in b.metrics:
@@ -825,8 +831,92 @@ def claim_hotplug(run):
     return c
 
 
+def _med1(b, metric, where, by):
+    """{by value: median} of metric over points matching where."""
+    return {k: Stats(v).median for k, v in
+            _samples(b, metric, where, by).items() if Stats(v).n}
+
+
+def _info_modules(run):
+    """(reserve bytes or None, what the loaded modules use) of this
+    machine, from info.json's modules section."""
+    import json
+    import os
+    try:
+        with open(os.path.join(run.path, "info.json"),
+                  encoding="utf-8") as f:
+            m = json.load(f).get("modules") or {}
+    except (OSError, ValueError, AttributeError):
+        return None, "NA (no modules section in info.json)"
+    r = m.get("percpu_reserve_bytes")
+    s = m.get("loaded_percpu_bytes")
+    if s is None:
+        return r, "NA (%s)" % (m.get("loaded_why") or "?").split(":")[0]
+    part = ", %s unread: a lower bound" % m["loaded_unread"] \
+        if m.get("loaded_unread") else ""
+    return r, "%s B%s" % (f3(s), part)
+
+
+def claim_modules(run):
+    """Claim 7: the fixed module reserve against real module sections,
+    what a VM area commits per module, and (with --access) what a module
+    variable's lookup costs against a boot variable's."""
+    c = Claim("modules", '"too small and required modules cannot load"')
+    b = run.benches.get("modules")
+    if b is None or "loaded_sections" not in b.metrics:
+        c.add("not measured in this run (needs the modules step)")
+        return c
+    c.step = step_of(run, "modules")
+    r, loaded = _info_modules(run)
+    st = _med1(b, "stream_largest_bytes", {}, "stream")
+    n = _med1(b, "stream_sections", {}, "stream")
+    tot = _med1(b, "stream_bytes", {}, "stream")
+    c.add("r %s B here, loaded use %s; %s" % (
+        "NA" if r is None else f3(r), loaded, "; ".join(
+            "%s max %sB" % (k, f3(v)) for k, v in st.items())))
+    cps = _med1(b, "committed_per_section_bytes", {}, "policy")
+    lur = _med1(b, "loads_until_refusal", {}, "policy")
+    P = b.params
+    pos = [x for x in b.values("possible") if x != "-"] \
+        if "possible" in P else []
+    onl = [x for x in b.values("online") if x != "-"] if "online" in P else []
+    c.add("VM area commits %s B/section for %s possible, %s for %s online" % (
+        f3(cps.get("vm:possible")), ",".join(pos) or "?",
+        f3(cps.get("vm:online")), ",".join(onl) or "?"))
+    c.add("; ".join("%s: %s sections, sum %s B" % (
+        k, f3(n.get(k)), f3(tot.get(k))) for k in st) +
+        "; loads to the first refusal: " + (", ".join(
+            "%s %s" % (k, f3(v)) for k, v in sorted(lur.items())) or "NA"))
+    c.settled = True
+    for ln in kfacts.modsize_lines(run):   # the real kernel's refusal
+        c.add(ln)
+    for pol in sorted(b.values("policy")) if "path_ns" in b.metrics else []:
+        if not pol.startswith("vm"):
+            continue
+        d = {var: _samples(b, "path_ns", {"policy": pol, "var": var},
+                           "strategy") for var in ("boot", "module")}
+        parts = []
+        for s in sorted(d["module"]):
+            ms, bs = d["module"][s], d["boot"].get(s, [])
+            mv, bv = _vals(ms), _vals(bs)
+            if mv and bv:
+                parts.append("%s %+.2g%s" % (short(s), Stats(ms).median -
+                                            Stats(bs).median,
+                                            sig_mark(mv, bv).strip()))
+        pg = _med1(b, "pages_with_boot_var", {"policy": pol, "var": "module"},
+                   "strategy")
+        pb = _med1(b, "pages_on_path", {"policy": pol, "var": "boot"},
+                   "strategy")
+        extra = sorted({f3(pg[s] - pb[s]) for s in pg if s in pb})
+        if parts:
+            c.add("%s: module-boot var path ns %s; pages with a boot var "
+                  "+%s" % (pol, ", ".join(parts), "/".join(extra) or "NA"))
+            break
+    return c
+
+
 CLAIMS = (claim_deref, claim_tlb, claim_mem, claim_remote, claim_strain,
-          claim_hotplug)
+          claim_hotplug, claim_modules)
 
 
 def invariants(run):
@@ -869,8 +959,10 @@ def _fit(text, indent):
 
 
 def block(run):
-    """The findings block: at most MAX_LINES lines of WIDTH columns."""
-    claims = compute(run)
+    """The findings block: at most MAX_LINES lines of WIDTH columns.
+    The modules claim (7) is left out of a run without the modules step
+    (runs made before it existed)."""
+    claims = [c for c in compute(run) if c.settled or c.key != "modules"]
     out = ["== findings: shift [95%% CI]; %s no diff beyond CI detectable =="
            % effects.ND]
     ok, inv = invariants(run)

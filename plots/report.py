@@ -24,6 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
+import kfacts  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
                           NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
@@ -448,7 +449,11 @@ def reproduce_block(run):
     if lines:
         out.append("which runs, each with --format csv -o FILE:")
         for ln in lines:
-            out += shell_wrap(["build/pcpubench"] + ln.split())
+            w = ln.split()
+            # the guest step is a script (tests/guest/kfacts-step.sh)
+            out += shell_wrap(["tests/guest/kfacts-step.sh"] + w[1:]
+                              if w[0] == "guest" else
+                              ["build/pcpubench"] + w)
     if run.step_meta:
         out.append("each step as it ran (raw/NN-BENCH.csv.meta.json):")
         for step in sorted(run.step_meta):
@@ -554,7 +559,14 @@ def build_report(run, baselines, do_plots):
     for s in run.state["steps"]:
         if s["bench"] not in names and s["bench"] not in ("build", "info"):
             names.append(s["bench"])
+    kernel_done = False
     for name in names:
+        if name in kfacts.SECTION_BENCHES:
+            # kfacts, kernel-numa and the guest step: one kernel section
+            if not kernel_done:
+                out += [""] + kfacts.section(run)
+                kernel_done = True
+            continue
         out += ["", "== %s ==" % name]
         bench = run.benches.get(name)
         why = [s for s in run.state["steps"] if s["bench"] == name

@@ -423,7 +423,11 @@ if [ -x "$ROOT/build/pcpubench" ]; then
 	for f in "$ROOT"/profiles/*; do
 		while read -r cmd rest; do
 			case "$cmd" in ''|'#'*|@*) continue ;; esac
-			h=$("$ROOT/build/pcpubench" "$cmd" --help 2>&1)
+			if [ "$cmd" = guest ]; then	# the guest step's script
+				h=$("$ROOT/tests/guest/kfacts-step.sh" --help 2>&1)
+			else
+				h=$("$ROOT/build/pcpubench" "$cmd" --help 2>&1)
+			fi
 			for o in $(echo "$rest" | grep -Eo -- '--[a-z-]+'); do
 				echo "$h" | grep -q -- "$o" || bad="$bad $(basename "$f"):$cmd$o"
 			done

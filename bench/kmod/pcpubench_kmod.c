@@ -42,33 +42,47 @@
  * `tries` each; user space takes (t(2N) - t(N)) / N. The core clock is
  * calibrated the same way with a dependent imul chain (3 cycles each).
  *
+ * Mapping (numa): for each CPU's copy of each kind, the page size of the
+ * kernel mapping that translates it (lookup_address()'s page-table level:
+ * 4 KiB, 2 MiB or 1 GiB; the embed first chunk sits in the linear map,
+ * percpu_alloc=page and later chunks in vmalloc space), and for N
+ * variables the distinct 4 KiB pages and the distinct mapping pages (TLB
+ * entries) a this_cpu access of each touches on that CPU: the kernel's
+ * own exported static per-CPU variables (kernel_static) and NVARS
+ * separate alloc_percpu(u64) objects (alloc_percpu).
+ *
  * Interface: debugfs pcpubench/ctl (write a command) and pcpubench/out
  * (read its rows). Commands: "info", "access iters=N tries=T reps=R",
  * "numa", "churn_start [fold=0]" (fold=0: units are freed without their
  * counters folded, to show that churn's check catches the loss),
  * "churn_stop". Output lines are comma separated,
  * first field the record type (I info, C calibration, A access, P
- * placement, H churn, E error); bench/cmd-kernel.c turns them into the
+ * placement, M mapping page size, G pages N variables touch, H churn,
+ * E error); bench/cmd-kernel.c turns them into the
  * tidy rows of the other benchmarks.
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/delay.h>
 #include <linux/debugfs.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/hardirq.h>
 #include <asm/tlbflush.h>
 #include <asm/tsc.h>
 
@@ -127,6 +141,10 @@ static struct dentry *k_dir;
 
 /* The opaque zero of the latency and path chains. */
 static u64 k_zero;
+
+/* N separate alloc_percpu objects: where a module's counters land. */
+#define NVARS 64
+static u64 __percpu *k_vars[NVARS];
 
 static __printf(1, 2) void kout(const char *fmt, ...)
 {
@@ -660,6 +678,84 @@ static void place_line(unsigned int cpu, const char *phase, const char *mem,
 	     local, remote);
 }
 
+/* Bytes the kernel mapping of @p uses per page (its page-table level). */
+static unsigned long map_bytes(const void *p)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)p, &level);
+
+	if (!pte || !pte_present(*pte))
+		return 0;
+	return page_level_size(level);
+}
+
+static void map_line(unsigned int cpu, const char *phase, const char *mem,
+		     const void *p)
+{
+	unsigned long b = map_bytes(p);
+
+	if (b)
+		kout("M,%u,%s,%s,%lu,%d\n", cpu, phase, mem, b,
+		     is_vmalloc_addr(p) ? 1 : 0);
+}
+
+/*
+ * One G line: distinct 4 KiB pages and distinct mapping pages of the
+ * @n addresses @a[] (a CPU's copies of @n variables).
+ */
+static void touch_line(unsigned int cpu, const char *phase, const char *mem,
+		       unsigned long *a, unsigned int n)
+{
+	unsigned long pg[NVARS], mp[NVARS];
+	unsigned int i, j, npg = 0, nmp = 0;
+
+	for (i = 0; i < n && i < NVARS; i++) {
+		unsigned long b = map_bytes((void *)a[i]), x;
+
+		if (!b) {
+			kout("G,%u,%s,%s,%u,-1,-1\n", cpu, phase, mem, n);
+			return;
+		}
+		x = a[i] >> PAGE_SHIFT;
+		for (j = 0; j < npg && pg[j] != x; j++)
+			;
+		if (j == npg)
+			pg[npg++] = x;
+		x = a[i] & ~(b - 1);
+		for (j = 0; j < nmp && mp[j] != x; j++)
+			;
+		if (j == nmp)
+			mp[nmp++] = x;
+	}
+	kout("G,%u,%s,%s,%u,%u,%u\n", cpu, phase, mem, n, npg, nmp);
+}
+
+/* The kernel's own static per-CPU variables a module may reach. */
+static void touch_kernel_static(unsigned int cpu, const char *phase)
+{
+	unsigned long a[] = {
+		(unsigned long)per_cpu_ptr(&this_cpu_off, cpu),
+		(unsigned long)per_cpu_ptr(&irq_stat, cpu),
+		(unsigned long)per_cpu_ptr(&kernel_cpustat, cpu),
+		(unsigned long)per_cpu_ptr(&kstat, cpu),
+		(unsigned long)per_cpu_ptr(&vm_event_states, cpu),
+		(unsigned long)per_cpu_ptr(&softnet_data, cpu),
+		(unsigned long)per_cpu_ptr(&ks_static, cpu),
+	};
+
+	touch_line(cpu, phase, "kernel_static", a, ARRAY_SIZE(a));
+}
+
+static void touch_alloc_percpu(unsigned int cpu, const char *phase)
+{
+	unsigned long a[NVARS];
+	unsigned int i;
+
+	for (i = 0; i < NVARS; i++)
+		a[i] = (unsigned long)per_cpu_ptr(k_vars[i], cpu);
+	touch_line(cpu, phase, "alloc_percpu", a, NVARS);
+}
+
 static const char *cpu_phase(unsigned int cpu)
 {
 	if (!cpu_online(cpu))
@@ -688,11 +784,16 @@ static int cmd_numa(void)
 			   sizeof(struct kslot), want, NULL);
 		place_line(cpu, ph, "alloc_percpu", per_cpu_ptr(k_ap, cpu),
 			   sizeof(struct kslot), want, NULL);
+		map_line(cpu, ph, "static", per_cpu_ptr(&ks_static, cpu));
+		map_line(cpu, ph, "alloc_percpu", per_cpu_ptr(k_ap, cpu));
+		touch_kernel_static(cpu, ph);
+		touch_alloc_percpu(cpu, ph);
 		if (vm_live[cpu]) {
 			struct vunit *u = vm_unit(cpu);
 			unsigned long i, bad = 0;
 
 			place_line(cpu, ph, "vm_area", u, UNIT_SIZE, want, NULL);
+			map_line(cpu, ph, "vm_area", u);
 			for (i = TMPL_FIRST; i < UNIT_SIZE / sizeof(u64); i++)
 				bad += u->words[i - TMPL_FIRST] != tmpl[i];
 			kout("T,%u,%s,%lu\n", cpu, ph, bad);
@@ -700,9 +801,10 @@ static int cmd_numa(void)
 			place_line(cpu, ph, "vm_area", NULL, 0, want,
 				   cpu_online(cpu) ? "not-mapped" : "cpu-offline");
 		}
-		if (h)
+		if (h) {
 			place_line(cpu, ph, "hybrid", h, sizeof(*h), want, NULL);
-		else
+			map_line(cpu, ph, "hybrid", h);
+		} else
 			place_line(cpu, ph, "hybrid", NULL, 0, want, "cpu-offline");
 	}
 	cpus_read_unlock();
@@ -957,6 +1059,10 @@ static const struct file_operations out_fops = {
 
 static void k_free(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < NVARS; i++)
+		free_percpu(k_vars[i]);
 	vm_release();
 	free_percpu(k_ap);
 	free_percpu(k_hyb_ap);
@@ -990,6 +1096,11 @@ static int __init k_init(void)
 	if (!k_ap || !k_hyb_ap || !hyb_tab || !vm_live || !hyb_late ||
 	    !present_at_load || !boot_cpu || !onlines || !tmpl || !outbuf)
 		goto fail;
+	for (i = 0; i < NVARS; i++) {
+		k_vars[i] = alloc_percpu(u64);
+		if (!k_vars[i])
+			goto fail;
+	}
 	k_ap_var = &k_ap->var;
 	/* The template: zero slots, then a pattern a fresh page never has. */
 	memset(tmpl, 0, sizeof(struct vunit));

@@ -385,7 +385,8 @@ static int size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 
 	rt->static_size = (static_section_size() + PCPU_PAGE_SIZE - 1) &
 			  ~(PCPU_PAGE_SIZE - 1);
-	want = rt->static_size + dyn;
+	rt->dyn_start = rt->static_size + pcpu_mod_reserve_size(cfg);
+	want = rt->dyn_start + dyn;
 	if (cfg->unit_size) {
 		if (cfg->unit_size & (cfg->unit_size - 1) ||
 		    cfg->unit_size < PCPU_PAGE_SIZE) {
@@ -393,10 +394,11 @@ static int size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
 			       cfg->unit_size);
 			return -EINVAL;
 		}
-		if (cfg->unit_size < rt->static_size + PCPU_PAGE_SIZE) {
+		if (cfg->unit_size < rt->dyn_start + PCPU_PAGE_SIZE) {
 			seterr(err, errlen, "unit size %zu cannot hold the static "
-			       "section (%zu bytes) and a dynamic page",
-			       cfg->unit_size, rt->static_size);
+			       "section (%zu bytes), the module reserve (%zu) and "
+			       "a dynamic page", cfg->unit_size, rt->static_size,
+			       rt->dyn_start - rt->static_size);
 			return -EINVAL;
 		}
 		if (cfg->backing != PCPU_BACKING_4K && cfg->unit_size < PCPU_HUGE_SIZE) {
@@ -570,6 +572,11 @@ static int online_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost *
 	/* New memory is zero: the template's bytes are all it needs. */
 	if (fill)
 		pcpu_unit_fill(rt, c->base);
+	ret = pcpu_mod_cpu_online(rt, cpu);
+	if (ret) {
+		rt->lops->unit_free(rt, cpu);
+		return ret;
+	}
 	t1 = pcpu_now_ns();
 	rt->aops->publish(rt, cpu, true);
 	cost->online_ns[PCPU_ON_COPY] = fill ? t1 - t0 : 0;	/* none done */
@@ -633,6 +640,7 @@ static int offline_locked(struct pcpu_rt *rt, unsigned cpu, struct pcpu_hp_cost 
 	rt->aops->publish(rt, cpu, false);
 	t3 = pcpu_now_ns();
 	rt->lops->unit_free(rt, cpu);
+	pcpu_mod_cpu_offline(rt, cpu);
 	pcpu_cpuset_clear(&rt->online, cpu);
 	atomic_store(&c->state, CPU_OFFLINE);
 	cost->offline_ns[PCPU_OFF_QUIESCE] = t1 - t0;
@@ -822,6 +830,11 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 	ret = rt->aops->init(rt, err, errlen);
 	if (ret)
 		goto err_layout;
+	ret = pcpu_mod_setup(rt, err, errlen);
+	if (ret) {
+		rt->aops->fini(rt);
+		goto err_layout;
+	}
 	pcpu_for_each_cpu(cpu, &rt->boot) {
 		ret = online_locked(rt, (unsigned)cpu, NULL);
 		if (ret) {
@@ -836,6 +849,7 @@ int pcpu_rt_init(struct pcpu_rt **out, const struct pcpu_config *cfg,
 err_ops:
 	pcpu_for_each_cpu(cpu, &rt->online)
 		offline_locked(rt, (unsigned)cpu, NULL);
+	pcpu_mod_teardown(rt);
 	rt->aops->fini(rt);
 err_layout:
 	rt->lops->fini(rt);
@@ -876,6 +890,7 @@ void pcpu_rt_fini(struct pcpu_rt *rt)
 		atomic_store(&c->state, CPU_OFFLINE);
 	}
 	memset(&rt->online, 0, sizeof(rt->online));
+	pcpu_mod_teardown(rt);
 	rt->aops->fini(rt);
 	rt->lops->fini(rt);
 	pthread_mutex_unlock(&rt->lock);
@@ -991,6 +1006,44 @@ int pcpu_thread_bind(const struct pcpu_rt *rt, unsigned cpu)
 /* ---- dynamic allocation and counters --------------------------------------- */
 
 /**
+ * pcpu_tmpl_set() - @size bytes at unit offset @at start with @init (NULL:
+ * zeros): in the template, and so in every unit made later, and in every
+ * unit that exists now (embed, page: every possible CPU's, as
+ * alloc_percpu() fills every possible CPU's). Lock held.
+ */
+void pcpu_tmpl_set(struct pcpu_rt *rt, pcpu_off_t at, const void *init,
+		   size_t size)
+{
+	int cpu;
+
+	if (init)
+		memcpy(rt->tmpl + at, init, size);
+	else
+		memset(rt->tmpl + at, 0, size);
+	if (at + size > rt->hwm)
+		rt->hwm = at + size;
+	pcpu_for_each_cpu(cpu, &rt->possible)
+		if (rt->cpus[cpu].base)
+			memcpy(rt->cpus[cpu].base + at, rt->tmpl + at, size);
+}
+
+/**
+ * pcpu_tls_held() - true when @rt is tls and a thread holds one of its
+ * CPUs (the live copy is then in that thread's block). Lock held.
+ */
+bool pcpu_tls_held(struct pcpu_rt *rt)
+{
+	int cpu;
+
+	if (rt->access != PCPU_A_TLS)
+		return false;
+	pcpu_for_each_cpu(cpu, &rt->online)
+		if (atomic_load(&rt->cpus[cpu].holder))
+			return true;
+	return false;
+}
+
+/**
  * pcpu_alloc() - see pcpu.h. First fit in the dynamic part of the unit;
  * the initial value goes into every unit that exists now (online CPUs',
  * and offline CPUs' kept units) and into the template for later ones.
@@ -1001,8 +1054,8 @@ int pcpu_alloc(struct pcpu_rt *rt, size_t size, size_t align,
 	       const void *init, bool counter, pcpu_off_t *off)
 {
 	struct pcpu_dyn *d, **pp, *nd;
-	pcpu_off_t at = rt->static_size;
-	int cpu, ret = -ENOMEM;
+	pcpu_off_t at = rt->dyn_start;
+	int ret = -ENOMEM;
 
 	if (!size || !align || align & (align - 1) || align > PCPU_PAGE_SIZE ||
 	    (counter && (size % 8 || align < 8)))
@@ -1011,13 +1064,9 @@ int pcpu_alloc(struct pcpu_rt *rt, size_t size, size_t align,
 	if (!nd)
 		return -ENOMEM;
 	pthread_mutex_lock(&rt->lock);
-	if (rt->access == PCPU_A_TLS) {
-		pcpu_for_each_cpu(cpu, &rt->online) {
-			if (atomic_load(&rt->cpus[cpu].holder)) {
-				ret = -EBUSY;
-				goto out;
-			}
-		}
+	if (pcpu_tls_held(rt)) {
+		ret = -EBUSY;
+		goto out;
 	}
 	for (pp = &rt->dyn; ; pp = &(*pp)->next) {
 		at = (at + align - 1) & ~(align - 1);
@@ -1048,17 +1097,7 @@ int pcpu_alloc(struct pcpu_rt *rt, size_t size, size_t align,
 	nd->next = *pp;
 	*pp = nd;
 	nd = NULL;
-	if (init)
-		memcpy(rt->tmpl + at, init, size);
-	else
-		memset(rt->tmpl + at, 0, size);
-	if (at + size > rt->hwm)
-		rt->hwm = at + size;
-	/* Every unit that exists gets its copy (embed, page: every possible
-	 * CPU's, as alloc_percpu() fills every possible CPU's). */
-	pcpu_for_each_cpu(cpu, &rt->possible)
-		if (rt->cpus[cpu].base)
-			memcpy(rt->cpus[cpu].base + at, rt->tmpl + at, size);
+	pcpu_tmpl_set(rt, at, init, size);
 	*off = at;
 	ret = 0;
 out:

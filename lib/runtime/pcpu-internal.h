@@ -147,6 +147,10 @@ struct pcpu_rt {
 	struct pcpu_region embed;	/* embed / hybrid: the block */
 	struct pcpu_region vm;		/* vm / page / hybrid: reservation */
 	unsigned char *stride_base;	/* unit of CPU c at + (c << shift) */
+	/* module sections (pcpu-modules.c) */
+	struct pcpu_mods *mods;
+	size_t dyn_start;		/* first dynamic offset: static_size
+					 * + the module reserve */
 };
 
 extern const struct pcpu_layout_ops pcpu_layout_embed, pcpu_layout_page,
@@ -158,6 +162,9 @@ const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a);
 
 /* pcpu-core.c */
 void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base);
+void pcpu_tmpl_set(struct pcpu_rt *rt, pcpu_off_t at, const void *init,
+		   size_t size);
+bool pcpu_tls_held(struct pcpu_rt *rt);
 void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
 void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
 int pcpu_seterr(char *err, size_t len, int ret, const char *fmt, ...)
@@ -183,6 +190,13 @@ void pcpu_vm_unreserve(struct pcpu_rt *rt);
 int pcpu_vm_commit(struct pcpu_rt *rt, unsigned cpu, int host_node,
 		   struct pcpu_hp_cost *cost);
 void pcpu_vm_decommit(struct pcpu_rt *rt, unsigned cpu);
+
+/* pcpu-modules.c: module sections, hooked into init, online, offline. */
+size_t pcpu_mod_reserve_size(const struct pcpu_config *cfg);
+int pcpu_mod_setup(struct pcpu_rt *rt, char *err, size_t errlen);
+void pcpu_mod_teardown(struct pcpu_rt *rt);
+int pcpu_mod_cpu_online(struct pcpu_rt *rt, unsigned cpu);
+void pcpu_mod_cpu_offline(struct pcpu_rt *rt, unsigned cpu);
 
 /* pcpu-mem.c: memory with a backing and a placement. */
 int pcpu_mem_map(struct pcpu_rt *rt, size_t len, int host_node,

@@ -233,6 +233,8 @@ int pcpu_topo_sysfs_cpu_node(unsigned cpu);
 
 /* ---- runtime ------------------------------------------------------------ */
 
+struct pcpu_mod_policy;
+
 struct pcpu_config {
 	enum pcpu_strategy_id strategy;
 	/*
@@ -258,6 +260,8 @@ struct pcpu_config {
 	 * must be valid (pcpu_pair_invalid()). */
 	enum pcpu_layout_id layout;
 	struct pcpu_late_node late_node;	/* zero: roundrobin */
+	/* Module sections (pcpu-modules.h); NULL: none. */
+	const struct pcpu_mod_policy *modules;
 };
 
 /*

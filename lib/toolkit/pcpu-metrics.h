@@ -265,6 +265,72 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "the allocator's own tables")                                       \
 	X("mem", "all_possible_bytes", "bytes", derived, 0,                   \
 	  "committed if every possible CPU came online")                      \
+	/* ---- modules ---- */                                               \
+	X("modules", "stream_sections", "sections", ok, 0,                    \
+	  "module sections in the stream")                                    \
+	X("modules", "stream_bytes", "bytes", ok, 0,                          \
+	  "sum of the stream's section sizes")                                \
+	X("modules", "stream_median_bytes", "bytes", derived, 0,              \
+	  "median section size of the stream")                                \
+	X("modules", "stream_largest_bytes", "bytes", ok, 0,                  \
+	  "largest section of the stream")                                    \
+	X("modules", "stream_top20_bytes", "bytes", derived, 0,               \
+	  "sum of the stream's 20 largest sections")                          \
+	X("modules", "region_bytes", "bytes", ok, 0,                          \
+	  "room for module sections per CPU under the policy")                \
+	X("modules", "loaded_sections", "sections", ok, 0,                    \
+	  "sections of one pass of the stream loaded before a refusal")       \
+	X("modules", "loaded_bytes", "bytes", ok, 0,                          \
+	  "their bytes")                                                      \
+	X("modules", "copies", "units", ok, 0,                                \
+	  "CPUs holding a copy of the loaded sections")                       \
+	X("modules", "reserved_bytes", "bytes", ok, 0,                        \
+	  "address space for module copies, all CPUs")                        \
+	X("modules", "committed_bytes", "bytes", ok, 0,                       \
+	  "resident bytes of module copies after one pass (mincore)")         \
+	X("modules", "committed_online_bytes", "bytes", ok, 0,                \
+	  "of those, in online CPUs' copies")                                 \
+	X("modules", "committed_per_section_bytes", "bytes", derived, 0,      \
+	  "committed bytes per loaded section")                               \
+	X("modules", "loads_until_refusal", "loads", ok, 0,                   \
+	  "loads, the stream cycled, before the first refusal")               \
+	X("modules", "refused_bytes", "bytes", ok, 0,                         \
+	  "size of the first section refused")                                \
+	X("modules", "churn_refusals", "loads", ok, 0,                        \
+	  "loads refused during the unload/load churn")                       \
+	X("modules", "largest_fit_bytes", "bytes", ok, 0,                     \
+	  "largest section that still fits after the churn")                  \
+	X("modules", "free_bytes", "bytes", ok, 0,                            \
+	  "free bytes per CPU after the churn")                               \
+	X("modules", "fragmentation_pct", "pct", derived, 0,                  \
+	  "100 x (1 - largest fit / free) after the churn")                   \
+	X("modules", "path_ns", "ns", ok, 0,                                  \
+	  "whole lookup path of one read of the variable")                    \
+	X("modules", "path_cycles", "cycles", estimated, 0,                   \
+	  "path_ns scaled by the calibrated core clock")                      \
+	X("modules", "cold_ns", "ns", ok, 0,                                  \
+	  "isolated read after K touched pages, minus the empty path")        \
+	X("modules", "cold_cycles", "cycles", estimated, 0,                   \
+	  "cold_ns scaled by the calibrated core clock")                      \
+	X("modules", "pages_on_path", "pages", ok, 0,                         \
+	  "distinct 4 KiB pages the lookup touches")                          \
+	X("modules", "pages_with_boot_var", "pages", ok, 0,                   \
+	  "the same for a module variable's lookup plus a boot variable")     \
+	/* ---- kernel-modules (test modules loaded in the guest) ---- */     \
+	X("kernel-modules", "section_bytes", "bytes", ok, 0,                  \
+	  "the test module's .data..percpu size (ELF header)")                \
+	X("kernel-modules", "loaded", "bool", ok, 0,                          \
+	  "1 when insmod succeeded, 0 when the kernel refused")               \
+	X("kernel-modules", "sum_before_bytes", "bytes", ok, 0,               \
+	  "sections of the test modules loaded before this one")              \
+	X("kernel-modules", "reserve_bytes", "bytes", ok, 0,                  \
+	  "the module reserve (r) of the guest kernel's boot line")           \
+	X("kernel-modules", "model_loaded", "bool", ok, 0,                    \
+	  "1 when the user-space model (reserve:r) loads it too")             \
+	X("kernel-modules", "model_mismatch", "count", ok, 1,                 \
+	  "kernel and model disagree on this load: must be 0")                \
+	X("kernel-modules", "reload_after_unload", "bool", ok, 0,             \
+	  "1 when the refused module loads after the others are unloaded")    \
 	PCPU_METRICS_CID(X)                                                   \
 	/* ---- kernel-access (the module, in the guest) ---- */              \
 	X("kernel-access", "core_clock", "GHz", ok, 0,                        \
@@ -287,6 +353,36 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "copy pages off cpu_to_node()")                                     \
 	X("kernel-numa", "template_mismatch_words", "words", ok, 1,           \
 	  "words of a late CPU's copy that differ from the template")         \
+	X("kernel-numa", "map_page_bytes", "bytes", ok, 0,                    \
+	  "page size mapping the CPU's copy (page-table level: 4K, 2M, 1G)")  \
+	X("kernel-numa", "in_vmalloc", "bool", ok, 0,                         \
+	  "1: the copy's address is in vmalloc space; 0: the linear map")     \
+	X("kernel-numa", "vars", "count", ok, 0,                              \
+	  "variables whose pages are counted (pages_touched)")                \
+	X("kernel-numa", "pages_touched", "pages", ok, 0,                     \
+	  "distinct 4 KiB pages the CPU's copies of the variables are on")    \
+	X("kernel-numa", "map_pages_touched", "pages", ok, 0,                 \
+	  "distinct mapping pages (TLB entries) the variables need")          \
+	/* ---- kfacts: the running kernel's per-CPU layout (boot lines;   \
+	 * the facts themselves are PCPU_KF_FIELDS, added in pcpu-metrics.c) */ \
+	X("kfacts", "fallback_to_page", "bool", ok, 0,                        \
+	  "1 when embedding failed and the kernel fell back to pages")        \
+	X("kfacts", "possible_cpus", "cpus", ok, 0, "CPUs in cpu/possible")   \
+	X("kfacts", "present_cpus", "cpus", ok, 0, "CPUs in cpu/present")     \
+	X("kfacts", "online_cpus", "cpus", ok, 0, "CPUs in cpu/online")       \
+	X("kfacts", "first_chunk_possible_bytes", "bytes", derived, 0,        \
+	  "unit size x possible CPUs: what the first chunk holds")            \
+	X("kfacts", "first_chunk_online_bytes", "bytes", derived, 0,          \
+	  "unit size x online CPUs: what the online CPUs use of it")          \
+	X("kfacts", "cpus_off_group_node", "cpus", derived, 0,                \
+	  "CPUs whose unit sits in the group of another node")                \
+	X("kfacts", "unit_group", "group", ok, 0,                             \
+	  "group of the first chunk holding the CPU's unit")                  \
+	X("kfacts", "cpu_node", "node", ok, 0, "the CPU's node in sysfs")     \
+	X("kfacts", "group_node", "node", derived, 0,                         \
+	  "the node most CPUs of the CPU's group are on")                     \
+	X("kfacts", "present", "bool", ok, 0, "CPU present")                  \
+	X("kfacts", "online", "bool", ok, 0, "CPU online")                    \
 	/* ---- kernel-churn ---- */                                          \
 	X("kernel-churn", "hotplug_ops", "ops", ok, 0,                        \
 	  "sysfs online/offline writes done")                                 \

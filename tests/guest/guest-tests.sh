@@ -682,6 +682,9 @@ check_all_online() {
 
 # The kernel-module checks (kmod-tests.sh) run last.
 [ -f /kmod-tests.sh ] && . /kmod-tests.sh && CHECKS="$CHECKS $KMOD_CHECKS"
+[ -f /modsize-tests.sh ] && . /modsize-tests.sh && CHECKS="$CHECKS $MODSIZE_CHECKS"
+# The guest's own per-CPU facts (kfacts-tests.sh), for ./run.sh's guest step.
+[ -f /kfacts-tests.sh ] && . /kfacts-tests.sh && CHECKS="$CHECKS $KFACTS_CHECKS"
 
 # ---- driver ---------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 # /guest-tests.sh, /bin/hp-kill (tests/guest/hp-kill.c + lib/toolkit/pcpu-hotplug.c,
 # linked statically, so it works before the rest of the library links),
 # /etc/pcpu-strategies (the names in lib/runtime/pcpu.h's PCPU_STRATEGIES),
-# /kmod-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
+# /kmod-tests.sh, /kfacts-tests.sh and /lib/pcpubench_kmod.ko ($PCPU_GUEST_KMOD) or the
 # reason there is none (/etc/pcpu-kmod-skip), and
 # /bin/pcpubench ($PCPU_BENCH, default build/pcpubench) with every shared
 # library `ldd` lists, the loader included, when it has been built.
@@ -46,6 +46,8 @@ cp "$bb" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
 cp "$here/guest-tests.sh" "$stage/guest-tests.sh"
 cp "$here/kmod-tests.sh" "$stage/kmod-tests.sh"
+cp "$here/modsize-tests.sh" "$stage/modsize-tests.sh"
+cp "$here/kfacts-tests.sh" "$stage/kfacts-tests.sh"
 chmod 0755 "$stage/init" "$stage/guest-tests.sh"
 # The kernel module (kmod-build.sh, via run.sh), or why there is none.
 mkdir -p "$stage/lib"
@@ -54,6 +56,14 @@ if [ -n "${PCPU_GUEST_KMOD:-}" ] && [ -f "$PCPU_GUEST_KMOD" ]; then
 else
 	echo "${PCPU_GUEST_KMOD_SKIP:-the module was not built (run tests/guest/run.sh)}" \
 		>"$stage/etc/pcpu-kmod-skip"
+fi
+# The per-CPU size test modules (modsize-build.sh, via run.sh), or why not.
+if [ -n "${PCPU_GUEST_MODSIZE:-}" ] && [ -d "$PCPU_GUEST_MODSIZE" ]; then
+	mkdir -p "$stage/lib/modsize"
+	cp "$PCPU_GUEST_MODSIZE"/*.ko "$stage/lib/modsize/"
+else
+	echo "${PCPU_GUEST_MODSIZE_SKIP:-the test modules were not built (run tests/guest/run.sh)}" \
+		>"$stage/etc/pcpu-modsize-skip"
 fi
 
 cflags="-std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I$top/lib/runtime -I$top/lib/toolkit"

@@ -45,13 +45,33 @@ rc=$?
 
 # The kernel module for the guest kernel (kmod-tests.sh); a reason to
 # skip its checks goes into the initramfs instead.
+# A caller that built it already (tests/guest/kfacts-step.sh) passes it
+# in PCPU_GUEST_KMOD.
+if [ -n "${PCPU_GUEST_KMOD:-}" ] && [ -f "$PCPU_GUEST_KMOD" ]; then
+	PCPU_GUEST_KMOD_SKIP=
+else
 PCPU_GUEST_KMOD=$("$here/kmod-build.sh" "$kernel" "$out/kmod" 2>"$out/kmod.err")
 case $? in
 0) PCPU_GUEST_KMOD_SKIP= ;;
 77) PCPU_GUEST_KMOD= PCPU_GUEST_KMOD_SKIP="no module: $(tail -n 1 "$out/kmod.err")" ;;
 *) cat "$out/kmod.err" >&2; echo "guest: FAIL: the kernel module does not build" >&2; exit 1 ;;
 esac
+fi
 export PCPU_GUEST_KMOD PCPU_GUEST_KMOD_SKIP
+# The per-CPU size test modules (modsize-tests.sh), or why there are none;
+# a caller that built them already (kfacts-step.sh) passes the directory
+# in PCPU_GUEST_MODSIZE.
+if [ -n "${PCPU_GUEST_MODSIZE:-}" ] && [ -d "$PCPU_GUEST_MODSIZE" ]; then
+	PCPU_GUEST_MODSIZE_SKIP=
+else
+PCPU_GUEST_MODSIZE=$("$here/modsize-build.sh" "$kernel" "$out/modsize" 2>"$out/modsize.err")
+case $? in
+0) PCPU_GUEST_MODSIZE_SKIP= ;;
+77) PCPU_GUEST_MODSIZE= PCPU_GUEST_MODSIZE_SKIP="no test modules: $(tail -n 1 "$out/modsize.err")" ;;
+*) cat "$out/modsize.err" >&2; echo "guest: FAIL: the per-CPU size test modules do not build" >&2; exit 1 ;;
+esac
+fi
+export PCPU_GUEST_MODSIZE PCPU_GUEST_MODSIZE_SKIP
 
 "$here/mkinitrd.sh" "$out/initrd.gz"
 rc=$?
@@ -105,6 +125,8 @@ if ! grep -q 'GUEST-START' "$out/serial.log" 2>/dev/null; then
 	skip "qemu could not run a guest here (exit $qrc): $(head -n 3 "$out/qemu.log" | tr '\n' ' ')"
 fi
 
+# The guest's CSV rows (modsize-tests.sh: bench kernel-modules).
+tr -d '\r' <"$out/serial.log" | sed -n 's/.*GUEST-ROW //p' >"$out/kernel-modules.csv"
 tr -d '\r' <"$out/serial.log" | sed -n 's/.*\(GUEST-TEST .*\)/\1/p' |
 	sed 's/^GUEST-TEST //' >"$out/summary.txt"
 np=$(grep -c '^[^ ]* PASS' "$out/summary.txt")
