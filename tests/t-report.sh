@@ -256,12 +256,12 @@ check "compare: three dirs: a table per metric, two ratio columns" \
 check "compare: findings side by side, one line per directory" \
 	sh -c "grep -q '^== findings side by side' '$T/gold/compare.txt' && grep -q '^  C: ' '$T/gold/compare.txt'"
 check "compare: the agreement line, the claims that differ named" \
-	grep -Eq '^findings agree: [0-9]/6; claim [0-9] differs: ' \
+	grep -Eq '^findings agree: [0-9]+/[0-9]+; claim [0-9]+ differs: ' \
 	"$T/gold/compare.txt"
 "$ROOT/run.sh" compare "$T/gold/real-vm" "$T/gold/real-vm" --no-plots \
 	>"$T/cmp-same.txt" 2>/dev/null
-check "compare: a run against itself: findings agree: 6/6" \
-	grep -q '^findings agree: 6/6$' "$T/cmp-same.txt"
+check "compare: a run against itself: findings agree: N/N" \
+	grep -Eq '^findings agree: ([0-9]+)/\1$' "$T/cmp-same.txt"
 
 # ---------------------------------------------------- bad input, bad data
 mkdir -p "$T/notres"
