@@ -19,6 +19,10 @@ import textwrap
 
 WIDTH = 72
 TAIL = ("rep", "metric", "value", "unit", "status")
+# Files of a results directory that end in .csv but hold no benchmark
+# rows: the run's TLB calibration (run.sh's PCPU_CALIBRATION, written by
+# the tlb step, read by access; its own format, host,date,backing,...).
+NOT_BENCH_CSV = ("tlb-calibration.csv",)
 
 # Per-benchmark reading rules. Anything not listed falls back to generic
 # behaviour (first metrics in the file, no baseline).
@@ -371,7 +375,7 @@ class Run:
         except OSError as e:
             raise NotResults("%s: cannot list: %s" % (path, e.strerror))
         for fn in names:
-            if fn.endswith(".csv"):
+            if fn.endswith(".csv") and fn not in NOT_BENCH_CSV:
                 try:
                     read_csv_file(os.path.join(path, fn), self.benches,
                                   self.warnings, self.problems)
