@@ -432,7 +432,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 						"strategy '%s'\n", tok[i]);
 					return -EINVAL;
 				}
-				o->strat[o->nstrat++] = id;
+				/* "all,tls", "tls,tls": each strategy once
+				 * (the run keeps one slot per strategy). */
+				for (q = 0; q < o->nstrat && o->strat[q] != id; q++)
+					;
+				if (q == o->nstrat)
+					o->strat[o->nstrat++] = id;
 			}
 			break;
 		case 'O':
