@@ -10,7 +10,9 @@
 #   make clean
 #
 # Two libraries: lib/runtime/*.c (the per-CPU runtime: layouts, access
-# methods, strategies, topology) goes into build/libpcpu.a, lib/toolkit/*.c
+# methods, strategies, topology, the bounded file reader the toolkit uses
+# too, hence libpcpu.a again after the toolkit when linking) goes into
+# build/libpcpu.a, lib/toolkit/*.c
 # (the measurement toolkit: timing, counters, stats, output and the metric
 # list, cpuid, sysinfo, tlb, hotplug) into build/libpcpu-toolkit.a; every
 # bench/*.c into build/pcpubench, every tests/test-*.c becomes
@@ -90,10 +92,10 @@ $(1)/libpcpu-toolkit.a: $(patsubst lib/%.c,$(1)/lib/%.o,$(TK_SRC)) $(1)/version.
 	rm -f $$@ && ar rcs $$@ $$^
 $(1)/pcpubench: $(patsubst bench/%.c,$(1)/bench/%.o,$(BENCH_SRC)) $(1)/libpcpu.a \
 		$(1)/libpcpu-toolkit.a
-	$$(CC) $$(CFLAGS_ALL) $(2) -o $$@ $$^ $$(LDLIBS_BASE)
+	$$(CC) $$(CFLAGS_ALL) $(2) -o $$@ $$^ $(1)/libpcpu.a $$(LDLIBS_BASE)
 $(1)/tests/%: tests/%.c $(1)/libpcpu.a $(1)/libpcpu-toolkit.a $(HDRS) | $(1)/tests
 	$$(CC) $$(CFLAGS_ALL) $(2) -Itests -o $$@ $$< $(1)/libpcpu.a \
-		$(1)/libpcpu-toolkit.a \
+		$(1)/libpcpu-toolkit.a $(1)/libpcpu.a \
 		$$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $$(LDLIBS_BASE)
 $(1)/lib/runtime $(1)/lib/toolkit $(1)/bench $(1)/tests:
 	mkdir -p $$@

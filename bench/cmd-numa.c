@@ -556,6 +556,17 @@ int cmd_numa(int argc, char **argv)
 		fprintf(stderr, "pcpubench numa: unknown format '%s' (text, csv, json)\n", fmt);
 		return EXIT_USAGE;
 	}
+	if (bc_online_check("numa", o.cfg.online))
+		return EXIT_USAGE;
+	r = bc_out_check("numa", o.out);
+	for (i = 0; !r && i < o.nplace; i++) {
+		struct pcpu_config dc = o.cfg;
+
+		dc.placement = o.place[i];
+		r = bc_dry_run_rt("numa", &dc, o.strat, o.nstrat);
+	}
+	if (r)
+		return r;
 	if (bc_dry_run_stop("numa"))
 		return EXIT_OK;
 	nodes = malloc(MAX_PAGES * sizeof(int));

@@ -52,6 +52,206 @@ if [ -x "$PY" ]; then
 	fi
 fi
 
+# ------------------------------------------------- items 1, 5-8: writing
+TLB=(tlb --page 4k --pages 8,16 --repeat 1)
+MEM=(mem --strategy tls --possible 8 --online 2)
+W=$T/w
+mkdir -p "$W"
+# device nodes only inside a private mount namespace, on a private /dev
+if is_root && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	cat >"$T/ns.sh" <<'NS'
+set -u
+BIN=$1 W=$2
+mount --make-rprivate / 2>/dev/null
+mount -t tmpfs t /dev || exit 9
+mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 || exit 9
+r1=$("$BIN" tlb --page 4k --pages 8,16 --repeat 1 --format csv --save-calibration /dev/null -o "$W/t1.csv" 2>&1; echo "rc=$?")
+r2=$(PCPU_CALIBRATION=/dev/zero "$BIN" tlb --page 4k --pages 8,16 --repeat 1 --format csv -o "$W/t2.csv" 2>&1; echo "rc=$?")
+r3=$("$BIN" mem --strategy tls --possible 8 --online 2 -o /dev/zero 2>&1; echo "rc=$?")
+r4=$("$BIN" info -o /dev/zero 2>&1; echo "rc=$?")
+echo "$r1" | tail -2 | tr '\n' ' '; echo
+echo "$r2" | tail -2 | tr '\n' ' '; echo
+echo "$r3" | tail -2 | tr '\n' ' '; echo
+echo "$r4" | tail -2 | tr '\n' ' '; echo
+[ -c /dev/null ] && [ -c /dev/zero ] && echo "devices intact"
+NS
+	out=$(timeout 120 unshare -m sh "$T/ns.sh" "$BIN" "$W")
+	if grep -q "^pcpubench tlb: --save-calibration '/dev/null': exists and is not a regular file.*rc=2" <<<"$out" &&
+	   grep -q "^pcpubench tlb: PCPU_CALIBRATION '/dev/zero': exists and is not a regular file.*rc=2" <<<"$out" &&
+	   grep -q "^pcpubench mem: -o '/dev/zero': exists and is not.*rc=2" <<<"$out" &&
+	   grep -q "^pcpubench info: -o '/dev/zero': exists and is not.*rc=2" <<<"$out" &&
+	   grep -q "devices intact" <<<"$out" && [ ! -e "$W/t1.csv" ]; then
+		ok "items 1: --save-calibration /dev/null, PCPU_CALIBRATION=/dev/zero, -o /dev/zero refused (exit 2, before the run), devices intact (private /dev)"
+	else
+		no "item 1 (private /dev): $out"
+	fi
+else
+	echo "skip device-node cases: needs root and unshare -m"
+fi
+expect 2 "PCPU_CALIBRATION '$W/nodir/c.csv': no such directory" env PCPU_CALIBRATION="$W/nodir/c.csv" "$BIN" "${TLB[@]}" --format csv -o "$W/t3.csv"
+[ ! -e "$W/nodir" ] && ok "item 1: PCPU_CALIBRATION creates no directory" || no "item 1: PCPU_CALIBRATION made $W/nodir"
+# FIFOs: refused unread, nothing blocks (item 18)
+mkfifo "$W/fifo"
+expect 2 "--save-calibration '$W/fifo': exists and is not" "$BIN" "${TLB[@]}" --save-calibration "$W/fifo"
+out=$(PCPU_CALIBRATION=$W/fifo bounded timeout 20 "$BIN" info --format json 2>&1)
+rc=$?
+[ "$rc" = 0 ] && grep -q '"unreadable calibration file"' <<<"$out" && ok "item 18: info with PCPU_CALIBRATION a FIFO: not blocked, 'unreadable calibration file'" ||
+	no "item 18: info with a FIFO calibration: exit $rc $(tail -2 <<<"$out")"
+out=$(PCPU_CALIBRATION=$W/fifo bounded timeout 20 "$BIN" access --strategy tls --op read --mode latency --repeat 1 --tries 1 --min-time 0.0001 --format csv 2>&1)
+rc=$?
+[ "$rc" = 0 ] && ok "item 18: access with PCPU_CALIBRATION a FIFO: not blocked (exit 0)" || no "item 18: access, FIFO calibration: exit $rc"
+expect 2 "a FIFO, not a regular file; refused unread" "$BIN" --dry-run churn --topology "xml:$W/fifo"
+expect 2 "a character device, not a regular file" "$BIN" --dry-run churn --topology xml:/dev/zero
+expect 2 "a character device, not a regular file" "$BIN" --dry-run numa --topology xml:/dev/zero
+head -c 20000000 /dev/zero | tr '\0' ' ' >"$W/big.xml"
+expect 2 "larger than 16777216 bytes" "$BIN" --dry-run churn --topology "xml:$W/big.xml"
+rm -f "$W/big.xml"
+# item 7: never the program itself, never procfs
+cp "$BIN" "$W/copy"
+chmod 644 "$W/copy"
+expect 2 "is the running program or an executable" "$BIN" "${MEM[@]}" -o /proc/self/exe
+expect 2 "is the running program or an executable" "$BIN" "${MEM[@]}" -o "$W/copy"
+expect 2 "is the running program or an executable" "$BIN" info -o "$W/copy"
+expect 2 "is the running program or an executable" "$BIN" "${TLB[@]}" --format text -o "$W/copy"
+cmp -s "$BIN" "$W/copy" && ok "item 7: the copy of the binary is untouched" || no "item 7: the copy changed"
+expect 2 "kernel file system" "$BIN" "${TLB[@]}" --format text -o /proc/self/comm
+expect 2 "kernel file system" "$BIN" "${MEM[@]}" -o /proc/self/comm
+expect 2 "an empty file name" "$BIN" "${MEM[@]}" -o ''
+expect 2 "an empty file name" "$BIN" access --strategy tls -o ''
+# item 8: through a symlink the target is written, owner and mode kept
+echo old >"$W/target.csv"
+chmod 600 "$W/target.csv"
+is_root && chown 65534:65534 "$W/target.csv"
+ln -s target.csv "$W/link.csv"
+"$BIN" "${MEM[@]}" --format csv -o "$W/link.csv" 2>/dev/null
+if [ -L "$W/link.csv" ] && grep -q '^mem,tls' "$W/target.csv" &&
+   [ "$(stat -c %a "$W/target.csv")" = 600 ] &&
+   { ! is_root || [ "$(stat -c %u:%g "$W/target.csv")" = 65534:65534 ]; }; then
+	ok "item 8: -o a symlink: its target written, link kept, mode 600 and owner kept ($(stat -c '%a %U' "$W/target.csv"))"
+else
+	no "item 8: symlink: $(ls -l "$W/link.csv" "$W/target.csv")"
+fi
+echo old >"$W/h1.csv"
+ln "$W/h1.csv" "$W/h2.csv"
+expect 2 "has other hard links" "$BIN" "${MEM[@]}" -o "$W/h1.csv"
+# item 8: sidecar and data together or neither
+mkdir -p "$W/side.csv.meta.json"
+expect 3 "side.csv.meta.json" "$BIN" "${MEM[@]}" --format csv -o "$W/side.csv"
+[ ! -e "$W/side.csv" ] && [ -z "$(ls "$W"/side.csv.* 2>/dev/null | grep -v meta.json)" ] &&
+	ok "item 8: sidecar refused: no CSV written either, no temporary file left" ||
+	no "item 8: sidecar refused but: $(ls "$W"/side.csv*)"
+# item 5: info -o uses an O_EXCL temporary name (a symlink planted at
+# the old predictable name FILE.tmp.PID is never followed)
+echo keep >"$W/victim"
+for i in $(seq $(( $$ + 1 )) $(( $$ + 40 ))); do ln -sf "$W/victim" "$W/info.json.tmp.$i"; done
+for i in 1 2 3; do "$BIN" info --format json -o "$W/info.json" 2>/dev/null; done
+[ "$(cat "$W/victim")" = keep ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$W/info.json" &&
+	ok "item 5: info -o: planted symlinks at FILE.tmp.PID not followed, info.json whole" ||
+	no "item 5: victim: $(head -c 100 "$W/victim")"
+ln -sf info-target.json "$W/info-link.json"
+echo '{}' >"$W/info-target.json"
+"$BIN" info --format json -o "$W/info-link.json" 2>/dev/null
+[ -L "$W/info-link.json" ] && grep -q tool_version "$W/info-target.json" &&
+	ok "item 5: info -o a symlink: the target is written (as documented), the link kept" ||
+	no "item 5: info -o symlink: $(ls -l "$W"/info-*)"
+# item 6: a full disk keeps the old file whole (text output of tlb)
+if is_root && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	cat >"$T/full.sh" <<'NS'
+BIN=$1 M=$2
+mount --make-rprivate / 2>/dev/null
+mount -t tmpfs -o size=64k t "$M" || exit 9
+echo "old report" >"$M/r.txt"
+dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
+"$BIN" tlb --page 4k --pages 8,16 --repeat 1 --no-save --format text -o "$M/r.txt" 2>&1; echo "rc=$?"
+"$BIN" tlb --page 4k --pages 8,16 --repeat 1 --no-save --format text -o "$M/new.txt" 2>&1; echo "rc=$?"
+cat "$M/r.txt"; ls "$M" | sed 's/^/ls: /'
+NS
+	mkdir -p "$T/full"
+	out=$(timeout 60 unshare -m sh "$T/full.sh" "$BIN" "$T/full")
+	if grep -q "writing '$T/full/r.txt': No space left.*not written" <<<"$out" &&
+	   [ "$(grep -c '^rc=3' <<<"$out")" = 2 ] && grep -q '^old report$' <<<"$out" &&
+	   [ "$(grep '^ls: ' <<<"$out" | tr '\n' ' ')" = "ls: fill ls: r.txt " ]; then
+		ok "item 6: tlb --format text on a full disk: exit 3 naming the file, old file whole, no new or temporary file"
+	else
+		no "item 6: full disk: $out"
+	fi
+fi
+
+# --------------------------------- items 3, 4: a profile never opts itself in
+export PCPUBENCH=$BIN PCPU_RESULTS=$T/results
+unset PCPU_RUN_SH
+printf '%s\n' 'churn --strategy offset-array --backend sysfs --allow-hotplug --duration 0.1' \
+	'tlb --page 4k --pages 8,16 --repeat 1 --no-save --hugetlb-reserve 1' \
+	'kernel access' >"$T/prof-optin"
+nr_before=$(cat /proc/sys/vm/nr_hugepages)
+online_before=$(cat /sys/devices/system/cpu/online)
+PCPU_ALLOW_HOTPLUG=1 PCPU_ALLOW_HUGETLB=1 "$ROOT/run.sh" "$T/prof-optin" --label optin >"$T/optin.out" 2>&1
+D=$(ls -d "$T"/results/*_optin 2>/dev/null | head -1)
+if grep -q '^step 1 skipped churn takes host CPUs offline.*needs --allow-hotplug' "$D/state" &&
+   grep -q '^step 2 skipped tlb changes vm.nr_hugepages; needs --allow-hugetlb' "$D/state" &&
+   grep -q '^step 3 skipped kernel loads a kernel module; needs --kernel' "$D/state" &&
+   [ -z "$(ls "$D"/logs/0[1-3]-*.stdout 2>/dev/null)" ]; then
+	ok "item 3: profile lines with --allow-hotplug, --hugetlb-reserve, kernel: all skipped (the environment's opt-ins dropped too), none ran"
+else
+	no "item 3: $(grep '^step' "$D/state" 2>/dev/null) $(tail -3 "$T/optin.out")"
+fi
+[ "$(cat /proc/sys/vm/nr_hugepages)" = "$nr_before" ] && [ "$(cat /sys/devices/system/cpu/online)" = "$online_before" ] &&
+	ok "item 3: vm.nr_hugepages ($nr_before) and online CPUs ($online_before) unchanged" ||
+	no "item 3: machine changed: nr_hugepages $nr_before -> $(cat /proc/sys/vm/nr_hugepages)"
+out=$(PCPU_RUN_SH=1 "$BIN" --dry-run churn --backend sysfs --allow-hotplug)
+[ "$out" = "intent: churn hotplug=sysfs allowed=no" ] && ok "item 3: under run.sh the line's --allow-hotplug does not count ($out)" ||
+	no "item 3: dry run under run.sh: $out"
+out=$(PCPU_RUN_SH=1 "$BIN" --dry-run tlb --hugetlb-reserve 4)
+[ "$out" = "intent: tlb hugetlb=reserve allowed=no" ] && ok "item 4: tlb --hugetlb-reserve is an intent that needs run.sh's opt-in ($out)" ||
+	no "item 4: dry run: $out"
+
+# ---------------------------------------------- item 16, run.sh messages
+expect 2 "at least one CPU must be online" "$BIN" mem --online 0
+expect 2 "at least one CPU must be online" "$BIN" numa --online 0
+expect 2 "at least one CPU must be online" "$BIN" --dry-run mem --online 0
+expect 2 "--resume needs a directory" "$ROOT/run.sh" --resume ''
+expect 2 "PCPU_STOP_AFTER='abc'" env PCPU_STOP_AFTER=abc "$ROOT/run.sh" "$T/prof-optin" --label stop
+: >"$T/prof-empty"
+expect 2 "has no benchmark line" "$ROOT/run.sh" "$T/prof-empty" --label empty
+printf 'mem --strategy tls\0\n' >"$T/prof-nul"
+expect 2 "a NUL byte at offset" "$ROOT/run.sh" "$T/prof-nul" --label nul
+mkfifo "$T/prof-fifo"
+expect 2 "no profile" "$ROOT/run.sh" "$T/prof-fifo" --label fifo
+printf '\xef\xbb\xbfmem --strategy tls --possible 8 --online 2\n' >"$T/prof-bom"
+"$ROOT/run.sh" --dry-run "$T/prof-bom" >"$T/bom.out" 2>&1 && grep -q '^build/pcpubench mem --strategy tls' "$T/bom.out" &&
+	ok "profile with a BOM: read (the BOM dropped)" || no "profile with a BOM: $(cat "$T/bom.out")"
+unset PCPUBENCH PCPU_RESULTS
+
+# ------------------------------------------------- item 13: numbers, one way
+for a in "access --repeat 4294967297" "access --tries 4294967297" "access --cpu 4294967297" \
+	"info --cpu 4294967296" "churn --yield 4294967296" "access --repeat 010" \
+	"access --repeat ' 5'" "access --repeat +5" "access --repeat -0" "access --seed ''" \
+	"access --seed -1" "access --seed 18446744073709551616" "churn --duration ' 1'" \
+	"churn --duration 0x10" "churn --duration +1" "tlb --repeat 010" "churn --repeat 010"; do
+	eval "set -- $a"
+	cmd=$1
+	shift
+	out=$("$BIN" --dry-run "$cmd" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$a" = "access --repeat 010" ] || [ "$a" = "tlb --repeat 010" ] || [ "$a" = "churn --repeat 010" ]; then
+		# decimal: 010 is ten, accepted as ten (never octal eight)
+		[ "$rc" = 0 ] && ok "item 13: $a: decimal ten, accepted" || no "item 13: $a: exit $rc $out"
+		continue
+	fi
+	if [ "$rc" = 2 ] && grep -q -- "--${1#--}" <<<"$out"; then
+		ok "item 13: $a -> 2: $(head -1 <<<"$out" | cut -c1-90)"
+	else
+		no "item 13: $a: exit $rc: $out"
+	fi
+done
+long=$(head -c 100000 /dev/zero | tr '\0' 7)
+out=$("$BIN" access --repeat "$long" 2>&1)
+[ ${#out} -lt 300 ] && grep -q '(100000 bytes)' <<<"$out" && ok "a 100 KB argument is shortened in the message (${#out} bytes)" ||
+	no "long argument echoed: ${#out} bytes"
+cmd=$("$BIN" access --strategy tls --op read --mode latency --repeat 010 --tries 1 --min-time 0.0001 --format csv 2>/dev/null |
+	awk -F, 'NR > 1 && $0 ~ /,cycles_per_op,/ {print $(NF-4)}' | sort -u | tail -1)
+[ "$cmd" = 9 ] && ok "item 13: --repeat 010 runs ten repetitions (last rep 9)" || no "item 13: --repeat 010: last rep '$cmd'"
+
 # ------------------------------------------- item 17: all,tls overflowed
 ABIN=${PCPUBENCH_ASAN:-$ROOT/build/asan/pcpubench}
 [ -x "$ABIN" ] || ABIN=$BIN

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "pcpu.h"
+#include "pcpu-file.h"
 
 enum pcpu_cpu_st {
 	CPU_OFFLINE = 0,
@@ -160,8 +161,7 @@ const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a);
 void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base);
 void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
 void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
-int pcpu_seterr(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* pcpu_seterr(): declared in pcpu-file.h (the toolkit uses it too) */
 
 static inline double pcpu_now_ns(void)
 {
