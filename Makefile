@@ -1,6 +1,9 @@
 # pcpubench build.
 #
 #   make            build/pcpubench (optimised, -O2)
+#   make check-fuzz a fuzz pass of 5000 generated invocations (dry runs and
+#                   bounded real runs; a private /dev; ~10 minutes here;
+#                   FUZZ_N=..., FUZZ_SEED=...): tests/fuzz-run.sh
 #   make check      install missing Debian packages (root on Debian), build,
 #                   run every test: unit tests, the same tests under
 #                   ASan+UBSan, CLI and report tests, and the guest tests
@@ -127,6 +130,11 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all tests asan tsan
 	@scripts/run-tests.sh
+
+# Not in make check (about ten minutes on a busy 2-CPU machine).
+.PHONY: check-fuzz
+check-fuzz: all
+	@tests/fuzz-run.sh
 
 clean:
 	rm -rf $(BUILD)

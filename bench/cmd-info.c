@@ -245,6 +245,14 @@ static void sec_tlbcal(struct em *e)
 		return;
 	}
 	em_str(e, "status", "calibrated");
+	em_str(e, "host", cal.host);
+	{	/* another machine's calibration is named */
+		char host[64] = "";
+
+		gethostname(host, sizeof(host) - 1);
+		if (strcmp(host, cal.host))
+			em_str(e, "warning", "taken on another host");
+	}
 	em_str(e, "date", cal.date);
 	em_str(e, "revision", cal.revision[0] ? cal.revision : "unknown");
 	em_str(e, "method", cal.method);

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
+                          run_main,
                           fmt_diff, is_difference, mann_whitney,
                           plot_specs, vkey, wrap, xlabel, Labels,
                           NotResults)
@@ -313,6 +314,10 @@ def main(argv):
             if a == "--baseline":
                 base = v
             elif a == "--out":
+                if not v:
+                    print("compare: --out needs a directory (got an empty "
+                          "name)", file=sys.stderr)
+                    return 2
                 outdir = v
             else:
                 metrics.append(v)
@@ -434,4 +439,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run_main(main, "compare"))

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
+                          run_main,
                           NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
                           mann_whitney, num_key, pick_metric, vkey,
@@ -611,11 +612,15 @@ def build_report(run, baselines, do_plots):
                 out += wrap("%s: NOT EMITTED (an invariant this report "
                             "checks on every run)" % m)
                 continue
-            bad = [s["value"] for v in
-                   (bench.samples[k] for k in bench.samples
-                    if k[1] == m) for s in v if s["value"]]
-            out.append("%s: %s" % (m, "NONE (invariant held)" if not bad
-                                   else "FAILED: %d rep(s) not 0" % len(bad)))
+            vals = [s["value"] for v in
+                    (bench.samples[k] for k in bench.samples
+                     if k[1] == m) for s in v if s["value"] is not None]
+            bad = [x for x in vals if x]
+            # no valid value at all: not measured, never "held"
+            out.append("%s: %s" % (m, "FAILED: %d rep(s) not 0" % len(bad)
+                                   if bad else "NONE (invariant held)"
+                                   if vals else "NOT MEASURED (every "
+                                   "value NA)"))
         if do_plots:
             first, made = True, []
             for spec in plot_specs(bench):
@@ -768,4 +773,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run_main(main, "report"))

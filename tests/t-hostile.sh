@@ -252,6 +252,97 @@ cmd=$("$BIN" access --strategy tls --op read --mode latency --repeat 010 --tries
 	awk -F, 'NR > 1 && $0 ~ /,cycles_per_op,/ {print $(NF-4)}' | sort -u | tail -1)
 [ "$cmd" = 9 ] && ok "item 13: --repeat 010 runs ten repetitions (last rep 9)" || no "item 13: --repeat 010: last rep '$cmd'"
 
+# ------------------------------ items 10-12, 18, 19: the report checks what it reads
+if [ -x "$PY" ]; then
+	rep() { "$PY" "$ROOT/plots/report.py" "$1" --no-plots >/dev/null 2>"$T/rep.err"; }
+	flat() { tr '\n' ' ' <"$1" | tr -s ' '; }
+	# 10: duplicated rows are one sample
+	cp -r "$FIX/real-vm" "$T/dup"
+	grep ',lost_updates,' "$T/dup/churn.csv" >"$T/dup.1"
+	grep '^mem,' "$T/dup/mem.csv" >"$T/dup.2"
+	cat "$T/dup.1" >>"$T/dup/churn.csv"
+	cat "$T/dup.2" >>"$T/dup/mem.csv"
+	rep "$T/dup"
+	if grep -q 'row(s) repeat another exactly' "$T/dup/report.txt" &&
+	   diff <(sed -n '/^== mem ==/,/^== /p' "$FIX/golden/real-vm.report.txt" | grep -v 'rows,') \
+		<(sed -n '/^== mem ==/,/^== /p' "$T/dup/report.txt" | grep -v 'rows,') >/dev/null; then
+		ok "item 10: duplicated CSV rows counted once (mem tables unchanged), said in a warning"
+	else
+		no "item 10: duplicates: $(grep -m2 'repeat\|warning' "$T/dup/report.txt")"
+	fi
+	# 11: an invariant whose values are all NA is NOT MEASURED
+	cp -r "$FIX/real-vm" "$T/na"
+	sed -i 's/^\(churn,.*,lost_updates,\)0,ops,ok$/\1NA,ops,na:tampered/' "$T/na/churn.csv"
+	rep "$T/na"
+	grep -q 'lost_updates: NOT MEASURED' "$T/na/report.txt" && ! grep -q 'lost_updates=0' "$T/na/report.txt" &&
+		ok "item 11: lost_updates all NA: 'NOT MEASURED', never held" ||
+		no "item 11: $(grep -m3 'lost_updates' "$T/na/report.txt")"
+	# 12: insane values refused: negative bytes, 1e308, a unit that differs, a garbage rep
+	cp -r "$FIX/real-vm" "$T/ins"
+	sed -i '4s/,committed_bytes,33554432,/,committed_bytes,-262144,/; 13s/,committed_bytes,33554432,/,committed_bytes,1e308,/' "$T/ins/mem.csv"
+	echo 'mem,tls,tls,embed,256,2,4k,zz,unit_bytes,4096,bytes,ok' >>"$T/ins/mem.csv"
+	rep "$T/ins"
+	if grep -q 'committed_bytes: 2 value(s) refused' "$T/ins/report.txt" &&
+	   ! grep -q -- '-262144\|e+29' "$T/ins/report.txt" && grep -q '1 malformed line' "$T/ins/report.txt"; then
+		ok "item 12: negative bytes and 1e308 refused and left out, a garbage rep not a sample"
+	else
+		no "item 12: $(grep -m3 'refused\|malformed\|e+2' "$T/ins/report.txt")"
+	fi
+	cp -r "$FIX/real-vm" "$T/unit"
+	sed -i 's/,committed_bytes,\([0-9]*\),bytes,/,committed_bytes,\1,pages,/' "$T/unit/mem.csv"
+	rep "$T/unit"
+	flat "$T/unit/report.txt" | grep -q "metric committed_bytes: unit 'pages', metrics.json declares 'bytes'" &&
+		ok "item 12: a unit that differs from metrics.json is named (INCOMPLETE (data))" ||
+		no "item 12: unit: $(grep -m2 INCOMPLETE "$T/unit/report.txt")"
+	# 18, 19: FIFO, /dev/zero, deep JSON; closed and full standard output
+	cp -r "$FIX/real-vm" "$T/fifo"
+	rm "$T/fifo/mem.csv" "$T/fifo/numa.csv"
+	mkfifo "$T/fifo/mem.csv"
+	ln -s /dev/zero "$T/fifo/numa.csv"
+	"$PY" -c 'print("[" * 100000 + "]" * 100000)' >"$T/fifo/meta.json"
+	bounded timeout 60 "$PY" "$ROOT/plots/report.py" "$T/fifo" --no-plots >/dev/null 2>"$T/rep.err"
+	rc=$?
+	if [ "$rc" = 0 ] && flat "$T/fifo/report.txt" | grep -q 'mem.csv: unreadable: not a regular file (a FIFO)' &&
+	   flat "$T/fifo/report.txt" | grep -q 'numa.csv: unreadable: not a regular file (a device)' &&
+	   grep -q 'meta.json unreadable: nested too deeply' "$T/fifo/report.txt" &&
+	   ! grep -q Traceback "$T/rep.err"; then
+		ok "items 18, 19: mem.csv a FIFO, numa.csv -> /dev/zero, meta.json nested 100000 deep: refused unread, no hang, no traceback"
+	else
+		no "items 18, 19: exit $rc $(head -3 "$T/rep.err") $(grep -m3 'unreadable' "$T/fifo/report.txt")"
+	fi
+	for how in '>&-' '>/dev/full'; do
+		out=$(eval "'$ROOT/run.sh' report '$FIX/real-vm' $how" 2>&1)
+		rc=$?
+		[ "$rc" = 3 ] && [ "$(wc -l <<<"$out")" = 1 ] && ! grep -q Traceback <<<"$out" &&
+			ok "item 19: run.sh report DIR $how: exit 3, one line: $out" ||
+			no "item 19: report $how: exit $rc: $(head -3 <<<"$out")"
+		out=$(eval "'$ROOT/run.sh' compare '$FIX/na-vm' '$FIX/two-node' --no-plots --out '$T/cmp' $how" 2>&1)
+		rc=$?
+		[ "$rc" = 3 ] && ! grep -q Traceback <<<"$out" &&
+			ok "item 19: run.sh compare $how: exit 3, no traceback" ||
+			no "item 19: compare $how: exit $rc: $(head -3 <<<"$out")"
+	done
+	expect 2 "--out needs a directory" "$ROOT/run.sh" compare "$FIX/na-vm" "$FIX/two-node" --out ''
+fi
+
+# ---------------------------------------- item 15: calibration range-checked
+printf '%s\n' 'host,date,backing,figure,value,unit,status,method' \
+	'otherbox,2026-01-01T00:00:00Z,4k,l1_dtlb_entries,-1.000,pages,found,m' \
+	'otherbox,2026-01-01T00:00:00Z,4k,walk_cycles,1e-300,cycles,found,m' \
+	'otherbox,2026-01-01T00:00:00Z,4k,l2_tlb_entries,nan,pages,found,m' >"$T/cal15.csv"
+out=$(PCPU_CALIBRATION=$T/cal15.csv "$BIN" info --format json 2>/dev/null)
+if grep -q '"l1_dtlb_entries": "not found (implausible(-1 pages' <<<"$out" &&
+   grep -q '"walk_cycles": "not found (implausible(1e-300 cycles' <<<"$out" &&
+   grep -q '"l2_tlb_entries": "not found (implausible(nan' <<<"$out" &&
+   grep -q '"warning": "taken on another host"' <<<"$out"; then
+	ok "item 15: calibration figures out of range (-1 entries, 1e-300 cycles, nan) not used; another host's calibration named (info)"
+else
+	no "item 15: $(grep -A8 tlb_calibration <<<"$out" | head -12)"
+fi
+err=$(PCPU_CALIBRATION=$T/cal15.csv "$BIN" access --strategy tls --op read --mode latency --repeat 1 --tries 1 --min-time 0.0001 --format csv 2>&1 >/dev/null)
+grep -q "was taken on host 'otherbox', not this one" <<<"$err" && ok "item 15: access names a calibration from another host" ||
+	no "item 15: access silent about another host's calibration: $err"
+
 # ------------------------------------------- item 17: all,tls overflowed
 ABIN=${PCPUBENCH_ASAN:-$ROOT/build/asan/pcpubench}
 [ -x "$ABIN" ] || ABIN=$BIN
