@@ -264,8 +264,9 @@ static int out_open_msg(const char *cmd, const char *path, int r)
 }
 
 /*
- * The temporary file of the open output, removed when SIGINT, SIGTERM or
- * SIGHUP ends the program (where the command installed no handler of its
+ * The temporary file of the open output, removed when a signal whose
+ * default is to end the program (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1/2, SIGPIPE, SIGALRM ...) ends it (where the command installed no handler of its
  * own), so an interrupted run leaves no "x.csv.tmp.XXXXXX" behind.
  */
 static char out_tmp[PATH_MAX];
@@ -280,7 +281,9 @@ static void out_tmp_signal(int sig)
 
 static void out_tmp_watch(const char *tmp)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+				    SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM,
+				    SIGPROF, SIGXCPU, SIGXFSZ };
 	struct sigaction sa, old;
 	size_t i;
 

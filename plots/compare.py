@@ -284,7 +284,9 @@ def overlay(runs, bench, outdir):
 
 
 def new_outdir(root):
-    base = os.path.join(root, "results", "compare_" +
+    # results/ of the checkout, or PCPU_RESULTS as for run.sh
+    base = os.path.join(os.environ.get("PCPU_RESULTS") or
+                        os.path.join(root, "results"), "compare_" +
                         datetime.datetime.utcnow().strftime(
                             "%Y-%m-%dT%H%M%S"))
     d, n = base, 1

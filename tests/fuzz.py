@@ -110,15 +110,15 @@ def main():
     with open(w + "/bincopy", "wb") as f:
         f.write(data)
     bin_sha = hashlib.sha256(data).hexdigest()
-    # the real runs (as nobody) use a copy nobody can read, wherever the
-    # checkout lives (a 0700 /root)
+    # every run uses a copy (a rebuild meanwhile changes nothing), one
+    # nobody can read for the real runs wherever the checkout lives
     runbin = w + "/run-bin"
     with open(runbin, "wb") as f:
         f.write(data)
     os.chmod(runbin, 0o755)
     os.chmod(w, 0o777)
     vals = pool(w, binary)
-    opts = {c: opts_of(binary, c) for c in COMMANDS}
+    opts = {c: opts_of(runbin, c) for c in COMMANDS}
     as_nobody = os.geteuid() == 0
     knobs = ("/proc/sys/vm/nr_hugepages", "/sys/devices/system/cpu/online")
 
@@ -190,7 +190,7 @@ def main():
             # (the default 8192 makes every dry run a second of work)
             small = ["--possible", "8"] if cmd in ("mem", "numa", "churn") \
                 and rnd.random() < 0.8 else []
-            argv = [binary, "--dry-run", cmd] + small + args
+            argv = [runbin, "--dry-run", cmd] + small + args
         jobs.append((real, argv))
 
     def one(job):
@@ -203,6 +203,8 @@ def main():
                                                              "replace")
         except subprocess.TimeoutExpired:
             return real, argv, None, ""
+        except OSError as e:
+            return real, argv, 200, "exec failed: %s" % e
 
     import concurrent.futures
     with concurrent.futures.ThreadPoolExecutor(4) as ex:

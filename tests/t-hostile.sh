@@ -325,6 +325,34 @@ if [ -x "$PY" ]; then
 	expect 2 "--out needs a directory" "$ROOT/run.sh" compare "$FIX/na-vm" "$FIX/two-node" --out ''
 fi
 
+# ------------------------------------- messages: lists, events, signals
+for a in "--possible 1,,2" "--possible 0-1," "--possible ,1"; do
+	# shellcheck disable=SC2086
+	expect 2 "not a count or a cpulist" "$BIN" --dry-run mem $a --online 1
+done
+for e in ',' ' ' 'NaN' 'cycles,,instructions'; do
+	expect 2 "--events: bad event list" "$BIN" --dry-run access --events "$e"
+done
+mkdir -p "$T/sig"
+# (not QUIT: bash starts background jobs with SIGQUIT ignored)
+for sig in USR1 PIPE ALRM TERM; do
+	"$BIN" churn --strategy offset-array --rate 0 --duration 20 -q --possible 8 \
+		--online 2 -o "$T/sig/c.csv" 2>/dev/null &
+	p=$!
+	for _ in $(seq 100); do ls "$T"/sig/c.csv.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+	kill -"$sig" "$p"
+	wait "$p" 2>/dev/null
+	[ -z "$(ls -A "$T/sig")" ] && ok "SIG$sig: no c.csv.tmp.* left" || no "SIG$sig left: $(ls -A "$T/sig")"
+	rm -f "$T"/sig/*
+done
+if [ -x "$PY" ]; then
+	mkdir -p "$T/cres"
+	PCPU_RESULTS=$T/cres "$ROOT/run.sh" compare "$FIX/na-vm" "$FIX/two-node" >/dev/null 2>&1
+	[ -n "$(ls -d "$T"/cres/compare_* 2>/dev/null)" ] && ok "compare without --out writes under PCPU_RESULTS" ||
+		no "compare ignored PCPU_RESULTS"
+	rm -rf "$T/cres"
+fi
+
 # ---------------------------------------- item 15: calibration range-checked
 printf '%s\n' 'host,date,backing,figure,value,unit,status,method' \
 	'otherbox,2026-01-01T00:00:00Z,4k,l1_dtlb_entries,-1.000,pages,found,m' \
