@@ -2244,6 +2244,13 @@ int cmd_access(int argc, char **argv)
 
 			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
 				       &progress);
+			if (r && bc_exit_code(r) == EXIT_IO) {
+				/* the output failed (disk full): exit 3 with
+				 * the file named, as every command */
+				ret = bc_out_close("access", out);
+				out = NULL;
+				goto done;
+			}
 			if (r) {
 				fprintf(stderr, "pcpubench access: %s\n",
 					strerror(-r));

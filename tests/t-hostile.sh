@@ -164,14 +164,16 @@ echo "old report" >"$M/r.txt"
 dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
 "$BIN" tlb --page 4k --pages 8,16 --repeat 1 --no-save --format text -o "$M/r.txt" 2>&1; echo "rc=$?"
 "$BIN" tlb --page 4k --pages 8,16 --repeat 1 --no-save --format text -o "$M/new.txt" 2>&1; echo "rc=$?"
+"$BIN" access --strategy tls --op read --mode latency --repeat 1 --tries 1 --min-time 0.0001 --format csv -o "$M/a.csv" 2>&1 >/dev/null; echo "arc=$?"
 cat "$M/r.txt"; ls "$M" | sed 's/^/ls: /'
 NS
 	mkdir -p "$T/full"
 	out=$(timeout 60 unshare -m sh "$T/full.sh" "$BIN" "$T/full")
 	if grep -q "writing '$T/full/r.txt': No space left.*not written" <<<"$out" &&
+	   grep -q "access: .*'$T/full/a.csv'.*No space left" <<<"$out" && grep -q '^arc=3' <<<"$out" &&
 	   [ "$(grep -c '^rc=3' <<<"$out")" = 2 ] && grep -q '^old report$' <<<"$out" &&
 	   [ "$(grep '^ls: ' <<<"$out" | tr '\n' ' ')" = "ls: fill ls: r.txt " ]; then
-		ok "item 6: tlb --format text on a full disk: exit 3 naming the file, old file whole, no new or temporary file"
+		ok "item 6: tlb --format text on a full disk: exit 3 naming the file, old file whole, no new or temporary file; access names the file too"
 	else
 		no "item 6: full disk: $out"
 	fi
