@@ -151,7 +151,7 @@ def main():
            if not k.startswith("PCPU_ALLOW") and k != "PCPU_RUN_SH"}
     env["PCPU_CALIBRATION"] = w + "/cal.csv"
     jobs = []
-    for i in range(n):
+    while len(jobs) < n:
         cmd = rnd.choice(COMMANDS)
         real = cmd not in ("kernel",) and rnd.random() < 0.125
         args = []
