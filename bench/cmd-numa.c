@@ -438,7 +438,7 @@ int cmd_numa(int argc, char **argv)
 	struct numa_opts o;
 	struct pout *out;
 	unsigned long v;
-	int c, i, n, p, ret = EXIT_OK, r, *nodes, late_noted = 0;
+	int c, i, n, p, ret = EXIT_OK, r, *nodes, late_noted = 0, hot_noted = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&hot_set, 0, sizeof(hot_set));
@@ -701,6 +701,18 @@ init_fail:
 				hot_remote += (unsigned)report_cpu(out, rt, pv, (unsigned)cpu,
 								   &o.place[p], nodes, &miss, &pr);
 				hot_placed += pr;
+			}
+			if (o.hotadd && o.wait_hotadd <= 0 && !hot_noted) {
+				/* fewer than asked: said, never silent */
+				unsigned long asked = hot_count ? hot_count :
+					pcpu_cpuset_count(&hot_set);
+
+				hot_noted = 1;
+				if (hot < asked)
+					fprintf(stderr, "pcpubench numa: --hotadd %s: %lu "
+						"CPU(s) hot-added of %lu asked (the others "
+						"are present at start or not possible)\n",
+						bc_arg(o.hotadd), (unsigned long)hot, asked);
 			}
 			if (o.late_set && late < want_late && !late_noted++)
 				bc_clamp_note("numa", "late", want_late, late,

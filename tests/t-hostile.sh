@@ -355,6 +355,11 @@ if [ -x "$PY" ]; then
 	rm -rf "$T/cres"
 fi
 
+# ------------------------------------------------- item 14: --hotadd said
+out=$("$BIN" numa --strategy tls --matrix off --format csv --possible 8 --present 4 --hotadd 99999 2>&1 >/dev/null)
+grep -q -- "--hotadd 99999: 4 CPU(s) hot-added of 99999 asked" <<<"$out" &&
+	ok "item 14: numa --hotadd 99999 over 4 absent CPUs: '4 of 99999 asked' said" || no "item 14: $out"
+
 # ---------------------------------------- item 15: calibration range-checked
 printf '%s\n' 'host,date,backing,figure,value,unit,status,method' \
 	'otherbox,2026-01-01T00:00:00Z,4k,l1_dtlb_entries,-1.000,pages,found,m' \
