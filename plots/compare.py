@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
-                          run_main,
+                          run_main, write_file,
                           fmt_diff, is_difference, mann_whitney,
                           plot_specs, vkey, wrap, xlabel, Labels,
                           NotResults)
@@ -429,9 +429,7 @@ def main(argv):
     if outdir:
         path = os.path.join(outdir, "compare.txt")
         try:
-            with open(path + ".tmp", "w") as f:
-                f.write(text)
-            os.replace(path + ".tmp", path)
+            write_file(path, text)
         except OSError as e:
             print("compare: cannot write %s: %s" % (path, e.strerror or e),
                   file=sys.stderr)

@@ -1248,6 +1248,41 @@ def subtitle(spec):
     return " ".join(bits)
 
 
+def write_file(path, text):
+    """The one way report and compare write a file: a new name or a
+    regular file (a symlink: its target), through a temporary file
+    created with O_EXCL beside it (mkstemp: a symlink planted at a
+    predictable name is never followed), flushed to disk and renamed
+    over it; an existing file keeps its mode. A device node, FIFO or
+    directory is refused (OSError), never replaced."""
+    import tempfile
+    real = os.path.realpath(path)
+    mode = 0o644
+    try:
+        st = os.stat(real)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EEXIST, "exists and is not a regular file; "
+                          "refusing to replace it", path)
+        mode = stat.S_IMODE(st.st_mode)
+    except FileNotFoundError:
+        pass
+    d, base = os.path.split(real)
+    fd, tmp = tempfile.mkstemp(prefix=base + ".tmp.", dir=d or ".")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, real)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def run_main(main, name):
     """Exit status of main(sys.argv), every failure one line on stderr,
     never a traceback: standard output closed (>&-) or full (/dev/full)

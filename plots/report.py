@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
-                          run_main,
+                          run_main, write_file,
                           NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
                           mann_whitney, num_key, pick_metric, vkey,
@@ -652,10 +652,7 @@ def build_report(run, baselines, do_plots):
 
 
 def atomic_write(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_file(path, text)
 
 
 def check_baselines(run, baselines):
@@ -756,10 +753,6 @@ def main(argv):
     try:
         atomic_write(path, text)
     except OSError as e:
-        try:
-            os.remove(path + ".tmp")
-        except OSError:
-            pass
         print("report: cannot write %s: %s%s" % (
             path, e.strerror or e, " (printed below instead)"
             if to_stdout else " (use ./run.sh report DIR to print it)"),

@@ -325,6 +325,19 @@ if [ -x "$PY" ]; then
 			no "item 19: compare $how: exit $rc: $(head -3 <<<"$out")"
 	done
 	expect 2 "--out needs a directory" "$ROOT/run.sh" compare "$FIX/na-vm" "$FIX/two-node" --out ''
+	# report.txt through the checked writer: a planted report.txt.tmp
+	# symlink is not followed, a FIFO report.txt is refused, not replaced
+	cp -r "$FIX/real-vm" "$T/rw"
+	echo keep >"$T/rw-victim"
+	ln -s "$T/rw-victim" "$T/rw/report.txt.tmp"
+	rep "$T/rw"
+	[ "$(cat "$T/rw-victim")" = keep ] && grep -q '^run: complete' "$T/rw/report.txt" &&
+		ok "report.txt: a symlink planted at report.txt.tmp not followed" || no "report.txt.tmp symlink followed"
+	rm -f "$T/rw/report.txt"
+	mkfifo "$T/rw/report.txt"
+	out=$(timeout 30 "$PY" "$ROOT/plots/report.py" "$T/rw" --no-plots 2>&1)
+	[ -p "$T/rw/report.txt" ] && grep -q 'not a regular file; refusing' <<<"$out" &&
+		ok "report.txt a FIFO: refused, left alone" || no "report.txt FIFO: $out"
 fi
 
 # ------------------------------------- messages: lists, events, signals
