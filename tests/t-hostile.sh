@@ -312,8 +312,9 @@ if [ -x "$PY" ]; then
 	else
 		no "items 18, 19: exit $rc $(head -3 "$T/rep.err") $(grep -m3 'unreadable' "$T/fifo/report.txt")"
 	fi
+	cp -r "$FIX/real-vm" "$T/out19"	# never write into the fixture itself
 	for how in '>&-' '>/dev/full'; do
-		out=$(eval "'$ROOT/run.sh' report '$FIX/real-vm' $how" 2>&1)
+		out=$(eval "'$ROOT/run.sh' report '$T/out19' $how" 2>&1)
 		rc=$?
 		[ "$rc" = 3 ] && [ "$(wc -l <<<"$out")" = 1 ] && ! grep -q Traceback <<<"$out" &&
 			ok "item 19: run.sh report DIR $how: exit 3, one line: $out" ||
