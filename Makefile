@@ -1,6 +1,9 @@
 # pcpubench build.
 #
 #   make            build/pcpubench (optimised, -O2)
+#   make check-fuzz a fuzz pass of 5000 generated invocations (dry runs and
+#                   bounded real runs; a private /dev; ~10 minutes here;
+#                   FUZZ_N=..., FUZZ_SEED=...): tests/fuzz-run.sh
 #   make check      install missing Debian packages (root on Debian), build,
 #                   run every test: unit tests, the same tests under
 #                   ASan+UBSan, CLI and report tests, and the guest tests
@@ -11,7 +14,9 @@
 #   make clean
 #
 # Two libraries: lib/runtime/*.c (the per-CPU runtime: layouts, access
-# methods, strategies, topology) goes into build/libpcpu.a, lib/toolkit/*.c
+# methods, strategies, topology, the bounded file reader the toolkit uses
+# too, hence libpcpu.a again after the toolkit when linking) goes into
+# build/libpcpu.a, lib/toolkit/*.c
 # (the measurement toolkit: timing, counters, stats, output and the metric
 # list, cpuid, sysinfo, tlb, hotplug) into build/libpcpu-toolkit.a; every
 # bench/*.c into build/pcpubench, every tests/test-*.c becomes
@@ -93,10 +98,10 @@ $(1)/libpcpu-toolkit.a: $(patsubst lib/%.c,$(1)/lib/%.o,$(TK_SRC)) $(1)/version.
 	rm -f $$@ && ar rcs $$@ $$^
 $(1)/pcpubench: $(patsubst bench/%.c,$(1)/bench/%.o,$(BENCH_SRC)) $(1)/libpcpu.a \
 		$(1)/libpcpu-toolkit.a
-	$$(CC) $$(CFLAGS_ALL) $(2) -o $$@ $$^ $$(LDLIBS_BASE)
+	$$(CC) $$(CFLAGS_ALL) $(2) -o $$@ $$^ $(1)/libpcpu.a $$(LDLIBS_BASE)
 $(1)/tests/%: tests/%.c $(1)/libpcpu.a $(1)/libpcpu-toolkit.a $(HDRS) | $(1)/tests
 	$$(CC) $$(CFLAGS_ALL) $(2) -Itests -o $$@ $$< $(1)/libpcpu.a \
-		$(1)/libpcpu-toolkit.a \
+		$(1)/libpcpu-toolkit.a $(1)/libpcpu.a \
 		$$(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $$(LDLIBS_BASE)
 $(1)/lib/runtime $(1)/lib/toolkit $(1)/bench $(1)/tests:
 	mkdir -p $$@
@@ -128,6 +133,11 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all tests asan tsan
 	@scripts/run-tests.sh
+
+# Not in make check (about ten minutes on a busy 2-CPU machine).
+.PHONY: check-fuzz
+check-fuzz: all
+	@tests/fuzz-run.sh
 
 clean:
 	rm -rf $(BUILD)

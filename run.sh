@@ -14,7 +14,8 @@ PROG=./run.sh
 
 usage() {
 	cat <<EOF
-usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug] [--kernel]
+usage: $PROG [PROFILE] [--label L] [--results DIR] [--allow-hotplug]
+             [--allow-hugetlb] [--kernel]
        $PROG --resume DIR
        $PROG report DIR [--baseline BENCH:PARAM=VALUE]
        $PROG compare DIR DIR [DIR...] [--baseline N|DIR] [--out DIR]
@@ -114,6 +115,11 @@ guest kernel's facts (kfacts) and where each CPU's per-CPU memory lives,
 with the page size mapping it (kernel-numa), as rows with topology guest.
 Without qemu it is skipped with the reason. The first run fetches the
 Debian kernel and headers (PCPU_GUEST_CACHE, default tests/guest/cache).
+A line that changes vm.nr_hugepages (tlb --hugetlb-reserve) is skipped
+unless --allow-hugetlb is given. A profile line never opts itself in:
+under run.sh (PCPU_RUN_SH=1) the line's own --allow-hotplug does not
+count, and an opt-in inherited from the environment is dropped; only
+run.sh's own options count.
 Kernel module: --kernel appends profiles/kernel (pcpubench kernel access,
 numa: loads bench/kmod/ into the running kernel; root, built with make
 kmod); a 'kernel' line is skipped unless --kernel is given. Never by
@@ -218,10 +224,27 @@ profile_path() {
 # malformed line is an error (exit 2) naming the file and line
 parse_profile() {
 	"$PY" - "$1" <<'PYEOF'
-import shlex, sys
+import os, shlex, stat, sys
 path, t, bad, out = sys.argv[1], 600, 0, []
+# a regular file of at most 1 MiB (a FIFO or device is refused unread),
+# UTF-8 (a BOM is dropped), no NUL byte
 try:
-    text = open(path, encoding="utf-8").read()
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            sys.exit("run.sh: profile %s: not a regular file" % path)
+        if st.st_size > 1 << 20:
+            sys.exit("run.sh: profile %s: larger than 1 MiB" % path)
+        data = os.read(fd, (1 << 20) + 1)
+    finally:
+        os.close(fd)
+    if len(data) > 1 << 20:
+        sys.exit("run.sh: profile %s: larger than 1 MiB" % path)
+    if b"\0" in data:
+        sys.exit("run.sh: profile %s: a NUL byte at offset %d (not a text file)"
+                 % (path, data.index(b"\0")))
+    text = data.decode("utf-8-sig")
 except (OSError, UnicodeDecodeError) as e:
     sys.exit("run.sh: profile %s: %s" % (path, e))
 for n, line in enumerate(text.splitlines(), 1):
@@ -355,7 +378,7 @@ new_results_dir() {
 }
 
 do_run() {
-	local profile=quick label= resume= dry=0 allow_hp=0 kernel=0 results
+	local profile=quick label= resume= dry=0 allow_hp=0 allow_huge=0 kernel=0 results
 	results=${PCPU_RESULTS:-$ROOT/results}
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -363,12 +386,15 @@ do_run() {
 		--label) [ $# -ge 2 ] || die_usage "--label needs a value"
 			label=$2; shift ;;
 		--label=*) label=${1#*=} ;;
-		--resume) [ $# -ge 2 ] || die_usage "--resume needs a directory"
+		--resume) [ $# -ge 2 ] && [ -n "$2" ] || die_usage "--resume needs a directory"
 			resume=$2; shift ;;
+		--resume=*) resume=${1#*=}
+			[ -n "$resume" ] || die_usage "--resume needs a directory" ;;
 		--results) [ $# -ge 2 ] || die_usage "--results needs a directory"
 			results=$2; shift ;;
 		--dry-run) dry=1 ;;
 		--allow-hotplug) allow_hp=1 ;;
+		--allow-hugetlb) allow_huge=1 ;;
 		--kernel) kernel=1 ;;
 		--allow-*) die_usage "unknown option '$1' (--allow-hotplug is never abbreviated)" ;;
 		--list) ls "$ROOT/profiles"; exit 0 ;;
@@ -401,8 +427,13 @@ do_run() {
 		fi
 	fi
 
+	case "${PCPU_STOP_AFTER:-}" in
+	""|[0-9]|[0-9][0-9]|[0-9][0-9][0-9]) ;;
+	*) die_usage "PCPU_STOP_AFTER='$(printf '%.40s' "$PCPU_STOP_AFTER")': want a whole number of steps (0-999)" ;;
+	esac
 	local steps
 	steps=$(parse_profile "$PROFILE_FILE") || exit 2
+	[ -n "$steps" ] || die_usage "profile $PROFILE_FILE has no benchmark line"
 	if [ "$dry" = 1 ]; then
 		[ -n "$steps" ] && while IFS=$'\t' read -r t args; do
 			echo "build/pcpubench ${args//$'\x1f'/ } --format csv -o FILE  (timeout ${t}s)"
@@ -410,7 +441,13 @@ do_run() {
 		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		exit 0
 	fi
+	# Only run.sh's own options opt in: never a profile line's options
+	# (PCPU_RUN_SH=1 tells the benchmark), never the environment.
+	unset PCPU_ALLOW_HOTPLUG PCPU_ALLOW_HUGETLB PCPU_ALLOW_MODULE
+	export PCPU_RUN_SH=1
 	[ "$allow_hp" = 1 ] && export PCPU_ALLOW_HOTPLUG=1
+	[ "$allow_huge" = 1 ] && export PCPU_ALLOW_HUGETLB=1
+	[ "$kernel" = 1 ] && export PCPU_ALLOW_MODULE=1
 
 	if [ -z "$resume" ]; then
 		local host
@@ -600,6 +637,11 @@ do_run() {
 			log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
 			done_now=$((done_now + 1))
 			continue ;;
+		*hugetlb=*allowed=no*)
+			state_step "$n" skipped "$bench" "changes vm.nr_hugepages; needs --allow-hugetlb"
+			log "step $step: skipped: a hugetlb reserve needs --allow-hugetlb"
+			done_now=$((done_now + 1))
+			continue ;;
 		*allowed=no*)
 			state_step "$n" skipped "$bench" "needs an explicit opt-in (${intent#intent: })"
 			log "step $step: skipped: needs an explicit opt-in (${intent#intent: })"
@@ -616,8 +658,9 @@ do_run() {
 		fi
 		msg=$(first_msg "$DIR/logs/$step.stderr")
 		# the step's metadata (command, seed, clocks ...) beside its CSV
+		# (exit 3, output not written: neither is kept)
 		if [ -f "$out.tmp.meta.json" ]; then
-			if [ -s "$out.tmp" ]; then
+			if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
 				atomic_mv "$out.tmp.meta.json" "$out.meta.json" ||
 					fatal "cannot rename $out.tmp.meta.json"
 			else
@@ -643,7 +686,7 @@ do_run() {
 			log "step $step: FAILED: timeout after ${t}s"
 			failed=1 ;;
 		*)
-			if [ -s "$out.tmp" ]; then
+			if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
 				atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
 			fi
 			rm -f "$out.tmp"

@@ -20,6 +20,7 @@
 #include "bench-common.h"
 #include "pcpu-sysinfo.h"
 #include "cid.h"
+#include "pcpu-wfile.h"
 #include "pcpubench.h"
 
 int bc_split(const char *s, char out[][64], size_t max)
@@ -84,11 +85,18 @@ int bc_strategies(const char *s, enum pcpu_strategy_id *ids, size_t max,
 	return n;
 }
 
+/*
+ * Numbers are parsed one way: decimal digits only (a '-' and a '.' and
+ * an exponent for a double), no leading space or '+', no hex or octal
+ * ("010" is ten, not eight), no overflow clamped (ERANGE is an error).
+ */
 int bc_double(const char *s, double *v)
 {
 	char *end;
+	const char *p = s && *s == '-' ? s + 1 : s;
 
-	if (!s || !*s)
+	if (!p || !((*p >= '0' && *p <= '9') || *p == '.') ||
+	    strpbrk(s, "xXpP"))
 		return -EINVAL;
 	errno = 0;
 	*v = strtod(s, &end);
@@ -102,7 +110,7 @@ int bc_ulong(const char *s, unsigned long *v)
 	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	*v = strtoul(s, &end, 0);
+	*v = strtoul(s, &end, 10);
 	return errno || *end ? -EINVAL : 0;
 }
 
@@ -173,7 +181,7 @@ int bc_number(const char *cmd, const char *opt, const char *s, double min,
 	if (!bc_double(s, v) && *v >= min && *v <= max)
 		return 0;
 	fprintf(stderr, "pcpubench %s: --%s '%s': want a number from %g to %g\n",
-		cmd, opt, s ? s : "", min, max);
+		cmd, opt, bc_arg(s), min, max);
 	return -EINVAL;
 }
 
@@ -183,7 +191,7 @@ int bc_count(const char *cmd, const char *opt, const char *s,
 	if (!bc_ulong(s, v) && *v >= min && *v <= max)
 		return 0;
 	fprintf(stderr, "pcpubench %s: --%s '%s': want a whole number from %lu "
-		"to %lu\n", cmd, opt, s ? s : "", min, max);
+		"to %lu (decimal)\n", cmd, opt, bc_arg(s), min, max);
 	return -EINVAL;
 }
 
@@ -218,33 +226,48 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg)
 	return bc_exit_code(err);
 }
 
-static int out_open_msg(const char *cmd, const char *path, int r)
+const char *bc_arg(const char *s)
+{
+	static char buf[4][96];
+	static unsigned i;
+	size_t n = s ? strlen(s) : 0;
+	char *b;
+
+	if (!s)
+		return "";
+	if (n <= 80)
+		return s;
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), "%.56s...(%zu bytes)", s, n);
+	return b;
+}
+
+int bc_path_msg(const char *cmd, const char *opt, const char *path, int r)
 {
 	switch (-r) {
-	case EEXIST:
-		fprintf(stderr, "pcpubench %s: -o '%s': exists and is not a regular "
-			"file (a device node, FIFO, socket, directory or a symlink "
-			"to one); refusing to replace it (give a new file name, or "
-			"/dev/stdout)\n", cmd, path);
+	case EEXIST: case ENOENT: case ENOTDIR: case ETXTBSY: case EMLINK:
+	case EXDEV: case EINVAL: case ENAMETOOLONG:
+		fprintf(stderr, "pcpubench %s: %s '%s': %s%s\n", cmd, opt,
+			bc_arg(path), r == -ENAMETOOLONG ? "name too long" :
+			pcpu_wfile_strerror(r), r == -EEXIST && !strcmp(opt, "-o") ? " (give a new file "
+			"name, or /dev/stdout)" : "");
 		return 2;
-	case ENOENT: case ENOTDIR:
-		fprintf(stderr, "pcpubench %s: -o '%s': no such directory\n", cmd,
-			path);
-		return 2;
-	case EINVAL:
-		fprintf(stderr, "pcpubench %s: cannot open the output: invalid "
-			"column name (internal error)\n", cmd);
-		return 1;
 	default:
-		fprintf(stderr, "pcpubench %s: cannot create '%s': %s\n", cmd,
-			path ? path : "-", strerror(-r));
+		fprintf(stderr, "pcpubench %s: %s: cannot create '%s': %s\n", cmd,
+			opt, bc_arg(path ? path : "-"), strerror(-r));
 		return r == -ENOMEM ? 1 : 3;
 	}
 }
 
+static int out_open_msg(const char *cmd, const char *path, int r)
+{
+	return bc_path_msg(cmd, "-o", path, r);
+}
+
 /*
- * The temporary file of the open output, removed when SIGINT, SIGTERM or
- * SIGHUP ends the program (where the command installed no handler of its
+ * The temporary file of the open output, removed when a signal whose
+ * default is to end the program (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1/2, SIGPIPE, SIGALRM ...) ends it (where the command installed no handler of its
  * own), so an interrupted run leaves no "x.csv.tmp.XXXXXX" behind.
  */
 static char out_tmp[PATH_MAX];
@@ -259,7 +282,9 @@ static void out_tmp_signal(int sig)
 
 static void out_tmp_watch(const char *tmp)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+				    SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM,
+				    SIGPROF, SIGXCPU, SIGXFSZ };
 	struct sigaction sa, old;
 	size_t i;
 
@@ -291,8 +316,16 @@ int bc_out_open(const char *cmd, struct pout **o, enum pout_format f,
 		const char *path, const char *bench,
 		const char *const *param_names, size_t nparams)
 {
-	int r = pout_open(o, f, path, bench, param_names, nparams);
+	int r;
 
+	if (path && !*path)	/* an empty name: not the current directory */
+		return out_open_msg(cmd, path, -EINVAL);
+	r = pout_open(o, f, path, bench, param_names, nparams);
+	if (r == -EINVAL) {
+		fprintf(stderr, "pcpubench %s: cannot open the output: invalid "
+			"column name (internal error)\n", cmd);
+		return 1;
+	}
 	if (r)
 		return out_open_msg(cmd, path, r);
 	if (bc_command[0])
@@ -362,10 +395,41 @@ bool bc_dry_run_stop(const char *cmd)
 	return true;
 }
 
+/* Under ./run.sh a profile line's own options never opt it in. */
+static bool under_run_sh(void)
+{
+	const char *e = getenv(BC_RUN_SH_ENV);
+
+	return e && !strcmp(e, "1");
+}
+
+static bool env_is_1(const char *name)
+{
+	const char *e = getenv(name);
+
+	return e && !strcmp(e, "1");
+}
+
+int bc_optin_gate(const char *cmd, const char *what, bool cmdline,
+		  const char *env, const char *runsh_opt)
+{
+	bool ok = env_is_1(env) || (cmdline && !under_run_sh());
+
+	if (bc_dry_run) {
+		printf("intent: %s %s allowed=%s\n", cmd, what, ok ? "yes" : "no");
+		return 1;
+	}
+	if (ok)
+		return 0;
+	fprintf(stderr, "pcpubench %s: refused: %s changes this machine; under "
+		"./run.sh it runs only with ./run.sh %s (the profile line's own "
+		"options do not count)\n", cmd, what, runsh_opt);
+	return -EPERM;
+}
+
 int bc_hotplug_gate(const char *cmd, bool allow, const char *what)
 {
-	const char *env = getenv(BC_ALLOW_HOTPLUG_ENV);
-	bool ok = allow || (env && !strcmp(env, "1"));
+	bool ok = (allow && !under_run_sh()) || env_is_1(BC_ALLOW_HOTPLUG_ENV);
 
 	if (bc_dry_run) {
 		printf("intent: %s hotplug=%s allowed=%s\n", cmd, what,
@@ -380,6 +444,44 @@ int bc_hotplug_gate(const char *cmd, bool allow, const char *what)
 		cmd, what);
 	return -EPERM;
 }
+int bc_online_check(const char *cmd, const char *online)
+{
+	if (!online || !*online || online[strspn(online, "0")])
+		return 0;	/* a cpulist or a count other than 0 */
+	fprintf(stderr, "pcpubench %s: --online %s: at least one CPU must be "
+		"online (the boot CPU)\n", cmd, online);
+	return -EINVAL;
+}
+
+int bc_dry_run_rt(const char *cmd, struct pcpu_config *cfg,
+		  const enum pcpu_strategy_id *ids, int n)
+{
+	enum pcpu_strategy_id keep = cfg->strategy;
+	char err[256];
+	int i, r;
+
+	if (!bc_dry_run)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct pcpu_rt *rt;
+
+		cfg->strategy = ids[i];
+		err[0] = '\0';
+		r = pcpu_rt_init(&rt, cfg, err, sizeof(err));
+		if (r == -ENOTSUP && n > 1)
+			continue;
+		if (r) {
+			fprintf(stderr, "pcpubench %s: %s: %s\n", cmd,
+				pcpu_strategy_name(ids[i]), err[0] ? err : strerror(-r));
+			cfg->strategy = keep;
+			return bc_rt_exit(r, cfg);
+		}
+		pcpu_rt_fini(rt);
+	}
+	cfg->strategy = keep;
+	return 0;
+}
+
 int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l)
 {
 	unsigned i;

@@ -83,6 +83,17 @@ int bc_out_close(const char *cmd, struct pout *o);
 /* bc_out_check() - the -o path checked before a run (the same messages).
  * Return: 0; an exit code. */
 int bc_out_check(const char *cmd, const char *path);
+/*
+ * bc_path_msg() - the message for a path refused or not written by the
+ * checked writer (lib/toolkit/pcpu-wfile.h), naming @opt ("-o",
+ * "--save-calibration") and the file. Return: the exit code: 2 refused
+ * (not a regular file, no such directory, the program itself, a kernel
+ * file system, an empty name), 3 not written, 1 out of memory.
+ */
+int bc_path_msg(const char *cmd, const char *opt, const char *path, int r);
+/* bc_arg() - an argument for a message: as is up to 80 bytes, else its
+ * start and its length ("aaaa...(100000 bytes)"). Four static buffers. */
+const char *bc_arg(const char *s);
 
 /*
  * Dangerous options are never abbreviated: getopt_long() takes "--back"
@@ -113,6 +124,33 @@ bool bc_dry_run_stop(const char *cmd);
  */
 int bc_hotplug_gate(const char *cmd, bool allow, const char *what);
 #define BC_ALLOW_HOTPLUG_ENV "PCPU_ALLOW_HOTPLUG"
+/*
+ * bc_optin_gate() - before anything that changes the machine: @what is
+ * the intent ("hugetlb=reserve", "module=load"). Allowed by the
+ * command line (@cmdline: the user typed the option) or by @env=1 in
+ * the environment. Under ./run.sh (BC_RUN_SH_ENV=1, a profile line) the
+ * command line does not count: a line in a profile can never opt itself
+ * in; only run.sh's own option, which sets @env, does.
+ * Return: 0 allowed; 1 a dry run (intent printed: return 0); -EPERM
+ * refused (message on stderr naming @runsh_opt).
+ */
+int bc_optin_gate(const char *cmd, const char *what, bool cmdline,
+		  const char *env, const char *runsh_opt);
+#define BC_RUN_SH_ENV "PCPU_RUN_SH"
+#define BC_ALLOW_HUGETLB_ENV "PCPU_ALLOW_HUGETLB"
+/*
+ * bc_dry_run_rt() - in a dry run, the runtime checks of the real run:
+ * each strategy of @ids brought up over @cfg (its topology file read,
+ * its CPU sets and unit size checked) and torn down again; a strategy
+ * that cannot run so is fine when there are several (NA rows). Outside
+ * a dry run it does nothing (the run makes the same checks).
+ * Return: 0; an exit code (message on stderr).
+ */
+int bc_dry_run_rt(const char *cmd, struct pcpu_config *cfg,
+		  const enum pcpu_strategy_id *ids, int n);
+/* --online as a count must be >= 1 (the boot CPU), as churn says.
+ * Return: 0; -EINVAL (message on stderr). */
+int bc_online_check(const char *cmd, const char *online);
 /* Parse a placement; on error say so on stderr. Return: 0; -EINVAL. */
 int bc_placement(const char *cmd, const char *s, struct pcpu_placement *p);
 /*

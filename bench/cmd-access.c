@@ -26,6 +26,7 @@
  * Every sample is a row; aggregation happens when reading.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -391,6 +392,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	char *tok[MAX_LIST], *dup;
 	size_t i, n;
 	int c, k;
+	unsigned long ul;
 	char *end;
 
 	memset(o, 0, sizeof(*o));
@@ -444,7 +446,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 						"strategy '%s'\n", tok[i]);
 					return -EINVAL;
 				}
-				o->strat[o->nstrat++] = id;
+				/* "all,tls", "tls,tls": each strategy once
+				 * (the run keeps one slot per strategy). */
+				for (q = 0; q < o->nstrat && o->strat[q] != id; q++)
+					;
+				if (q == o->nstrat)
+					o->strat[o->nstrat++] = id;
 			}
 			break;
 		case 'O':
@@ -527,14 +534,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				}
 			break;
 		case 'k':
-			k = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || k < 10 || k > 10000000) {
-				fprintf(stderr, "pcpubench access: bad "
-					"--cold-samples '%s' (10 or more)\n",
-					optarg);
+			if (bc_count("access", "cold-samples", optarg, 10, 10000000, &ul))
 				return -EINVAL;
-			}
-			o->cold_samples = k;
+			o->cold_samples = (int)ul;
 			break;
 		case 'L':
 			dup = opts_keep(o, strdup(optarg));
@@ -563,31 +565,25 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->late = 1;
 			break;
 		case 'c':
-			o->cpu = (int)strtol(optarg, &end, 10);
-			if (*end || o->cpu < 0) {
-				fprintf(stderr, "pcpubench access: bad --cpu\n");
+			/* no 32-bit truncation: 4294967297 is not CPU 1 */
+			if (bc_count("access", "cpu", optarg, 0, CPU_SETSIZE - 1, &ul))
 				return -EINVAL;
-			}
+			o->cpu = (int)ul;
 			break;
 		case 'r':
 		case 'T':
-			k = (int)strtol(optarg, &end, 10);
-			if (*end || k < 1 || k > 100000) {
-				fprintf(stderr, "pcpubench access: bad --%s\n",
-					c == 'r' ? "repeat" : "tries");
+			if (bc_count("access", c == 'r' ? "repeat" : "tries", optarg,
+				     1, 100000, &ul))
 				return -EINVAL;
-			}
 			if (c == 'r')
-				o->repeat = k;
+				o->repeat = (int)ul;
 			else
-				o->tries = k;
+				o->tries = (int)ul;
 			break;
 		case 'n':
-			o->iters = strtoull(optarg, &end, 10);
-			if (*end || o->iters < 1 || o->iters > (1ULL << 40)) {
-				fprintf(stderr, "pcpubench access: bad --iters\n");
+			if (bc_count("access", "iters", optarg, 1, 1UL << 40, &ul))
 				return -EINVAL;
-			}
+			o->iters = ul;
 			break;
 		case 't':
 			o->min_time = strtod(optarg, &end);
@@ -598,11 +594,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 's':
-			o->seed = strtoull(optarg, &end, 0);
-			if (*end) {
-				fprintf(stderr, "pcpubench access: bad --seed\n");
+			if (bc_count("access", "seed", optarg, 0, ULONG_MAX, &ul))
 				return -EINVAL;
-			}
+			o->seed = ul;
 			o->seed_given = 1;
 			break;
 		case 'e':
@@ -822,6 +816,19 @@ static void load_walk_penalty(struct run_ctx *c)
 	c->cal = cal;
 	c->cal_ok = 1;
 	snprintf(c->cal_status, sizeof(c->cal_status), "loaded");
+	{	/* a calibration taken on another machine is named */
+		char host[64] = "";
+
+		gethostname(host, sizeof(host) - 1);
+		if (strcmp(host, cal.host)) {
+			snprintf(c->cal_status, sizeof(c->cal_status),
+				 "loaded, from another host (%.40s, this is %.40s)",
+				 cal.host, host);
+			fprintf(stderr, "pcpubench access: the TLB calibration %s "
+				"was taken on host '%s', not this one ('%s')\n",
+				bc_arg(path), cal.host, host);
+		}
+	}
 	if (!b->valid || !b->found[PCPU_TLBCAL_WALK_CYCLES] ||
 	    !(b->value[PCPU_TLBCAL_WALK_CYCLES] > 0)) {
 		snprintf(c->walk_why, sizeof(c->walk_why), "na:no-walk-penalty("
@@ -2391,6 +2398,13 @@ int cmd_access(int argc, char **argv)
 
 			r = run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
 				       &progress);
+			if (r && bc_exit_code(r) == EXIT_IO) {
+				/* the output failed (disk full): exit 3 with
+				 * the file named, as every command */
+				ret = bc_out_close("access", out);
+				out = NULL;
+				goto done;
+			}
 			if (r) {
 				fprintf(stderr, "pcpubench access: %s\n",
 					strerror(-r));

@@ -23,6 +23,7 @@
  * lib/toolkit/pcpu-hotplug.c's guardian).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
@@ -936,11 +937,13 @@ int cmd_churn(int argc, char **argv)
 		case 'Y':
 			if (!strcmp(optarg, "auto")) {
 				yield_auto = true;
-			} else if (!bc_ulong(optarg, &v)) {
+			} else if (!bc_ulong(optarg, &v) && v <= UINT_MAX) {
 				yield_auto = false;
 				o.yield_every = (unsigned)v;
 			} else {
-				fprintf(stderr, "pcpubench churn: --yield N|auto\n");
+				fprintf(stderr, "pcpubench churn: --yield '%s': want auto "
+					"or a whole number from 0 to %u\n",
+					bc_arg(optarg), UINT_MAX);
 				return EXIT_USAGE;
 			}
 			break;
@@ -1182,6 +1185,9 @@ int cmd_churn(int argc, char **argv)
 			pcpu_rt_fini(rt);
 		}
 	}
+	r = bc_out_check("churn", o.out);
+	if (r)
+		return r;
 	if (bc_dry_run_stop("churn"))
 		return EXIT_OK;
 	r = bc_out_open("churn", &out, o.fmt, o.out, "churn", params, 9);

@@ -21,6 +21,7 @@
 
 #include "bench-common.h"
 #include "modules-host.h"
+#include "pcpu-wfile.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
 #include "pcpu-counters.h"
@@ -247,6 +248,14 @@ static void sec_tlbcal(struct em *e)
 		return;
 	}
 	em_str(e, "status", "calibrated");
+	em_str(e, "host", cal.host);
+	{	/* another machine's calibration is named */
+		char host[64] = "";
+
+		gethostname(host, sizeof(host) - 1);
+		if (strcmp(host, cal.host))
+			em_str(e, "warning", "taken on another host");
+	}
 	em_str(e, "date", cal.date);
 	em_str(e, "revision", cal.revision[0] ? cal.revision : "unknown");
 	em_str(e, "method", cal.method);
@@ -666,7 +675,8 @@ int cmd_info(int argc, char **argv)
 	struct pcpu_sysinfo si;
 	struct em e;
 	const char *out = NULL;
-	char *end, *tmp = NULL;
+	unsigned long ul;
+	struct pcpu_wfile *w = NULL;
 	int c, json = 0, cpu = -1, ret = EXIT_OK;
 
 	optind = 1;
@@ -684,12 +694,9 @@ int cmd_info(int argc, char **argv)
 		case 'c': {
 			cpu_set_t may;
 
-			cpu = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || cpu < 0) {
-				fprintf(stderr, "pcpubench info: bad --cpu '%s'\n",
-					optarg);
+			if (bc_count("info", "cpu", optarg, 0, CPU_SETSIZE - 1, &ul))
 				return EXIT_USAGE;
-			}
+			cpu = (int)ul;
 			/* Never measured silently on another CPU. */
 			if (sched_getaffinity(0, sizeof(may), &may) ||
 			    cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &may)) {
@@ -711,15 +718,15 @@ int cmd_info(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	ret = bc_out_check("info", out);
+	if (ret)
+		return ret;
 	if (bc_dry_run_stop("info"))
 		return EXIT_OK;
 	memset(&e, 0, sizeof(e));
 	e.json = json;
 	e.depth = -1;
 	e.f = stdout;
-	ret = bc_out_check("info", out);
-	if (ret)
-		return ret;
 	if (out && pout_path_check(out) == 1 && strcmp(out, "-") &&
 	    strcmp(out, "/dev/stdout")) {
 		/* /dev/null, /dev/stderr, /dev/fd/N: in place */
@@ -730,15 +737,10 @@ int cmd_info(int argc, char **argv)
 			return EXIT_IO;
 		}
 	} else if (out && pout_path_check(out) == 0) {
-		if (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0)
-			return EXIT_FAIL;
-		e.f = fopen(tmp, "w");
-		if (!e.f) {
-			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
-				out, strerror(errno));
-			free(tmp);
-			return EXIT_IO;
-		}
+		/* the checked writer: O_EXCL temporary file, fsync, rename */
+		ret = pcpu_wfile_open(&w, out, &e.f);
+		if (ret)
+			return bc_path_msg("info", "-o", out, ret);
 	}
 	if (!json)
 		e.depth = 0;
@@ -769,18 +771,17 @@ int cmd_info(int argc, char **argv)
 		fputc('\n', e.f);
 	}
 	errno = 0;
-	if (e.f != stdout && !tmp) {
-		if (ferror(e.f) | fclose(e.f)) {
-			fprintf(stderr, "pcpubench info: writing %s: %s\n", out,
-				strerror(errno ? errno : EIO));
+	if (w) {
+		ret = pcpu_wfile_commit(w);
+		if (ret) {
+			fprintf(stderr, "pcpubench info: writing '%s': %s (output "
+				"not written)\n", bc_arg(out), strerror(-ret));
 			ret = EXIT_IO;
 		}
 	} else if (e.f != stdout) {
-		if ((ferror(e.f) | fflush(e.f)) || fsync(fileno(e.f)) ||
-		    fclose(e.f) || rename(tmp, out)) {
-			fprintf(stderr, "pcpubench info: writing %s: %s\n",
-				out, strerror(errno ? errno : EIO));
-			unlink(tmp);
+		if (ferror(e.f) | fclose(e.f)) {
+			fprintf(stderr, "pcpubench info: writing %s: %s\n", out,
+				strerror(errno ? errno : EIO));
 			ret = EXIT_IO;
 		}
 	} else if (fflush(stdout) || ferror(stdout)) {
@@ -788,6 +789,5 @@ int cmd_info(int argc, char **argv)
 			strerror(errno ? errno : EIO));
 		ret = EXIT_IO;
 	}
-	free(tmp);
 	return ret;
 }

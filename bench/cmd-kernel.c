@@ -954,14 +954,22 @@ int cmd_kernel(int argc, char **argv)
 	}
 	if (bc_no_extra_args(CMD, argc, argv, optind))
 		return EXIT_USAGE;
+	c = bc_out_check("kernel", o.out);
+	if (c)
+		return c;
 	/* churn takes real CPUs offline: the same opt-in as churn --backend sysfs */
 	if (!strcmp(o.sub, "churn") || o.nreplug) {
 		int g = bc_hotplug_gate("kernel", o.allow_hotplug, "sysfs");
 
 		if (g)
 			return g > 0 ? EXIT_OK : EXIT_USAGE;
-	} else if (bc_dry_run_stop("kernel")) {
-		return EXIT_OK;
+	} else {
+		/* loads a module: under run.sh only with ./run.sh --kernel */
+		int g = bc_optin_gate("kernel", "module=load", true,
+				      "PCPU_ALLOW_MODULE", "--kernel");
+
+		if (g)
+			return g > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	o.fmt = bc_default_format(o.out);
 	if (fmt && pout_format_parse(fmt, &o.fmt)) {

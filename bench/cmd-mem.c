@@ -149,6 +149,13 @@ int cmd_mem(int argc, char **argv)
 	cfg.possible = possible;
 	cfg.online = online;
 	cfg.unit_size = unit;
+	if (bc_online_check("mem", online))
+		return EXIT_USAGE;
+	ret = bc_out_check("mem", out);
+	if (!ret)
+		ret = bc_dry_run_rt("mem", &cfg, ids, n);
+	if (ret)
+		return ret;
 	if (bc_dry_run_stop("mem"))
 		return EXIT_OK;
 	ret = bc_out_open("mem", &o, f, out, "mem", params, 6);

@@ -438,7 +438,7 @@ int cmd_numa(int argc, char **argv)
 	struct numa_opts o;
 	struct pout *out;
 	unsigned long v;
-	int c, i, n, p, ret = EXIT_OK, r, *nodes, late_noted = 0;
+	int c, i, n, p, ret = EXIT_OK, r, *nodes, late_noted = 0, hot_noted = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&hot_set, 0, sizeof(hot_set));
@@ -556,6 +556,17 @@ int cmd_numa(int argc, char **argv)
 		fprintf(stderr, "pcpubench numa: unknown format '%s' (text, csv, json)\n", fmt);
 		return EXIT_USAGE;
 	}
+	if (bc_online_check("numa", o.cfg.online))
+		return EXIT_USAGE;
+	r = bc_out_check("numa", o.out);
+	for (i = 0; !r && i < o.nplace; i++) {
+		struct pcpu_config dc = o.cfg;
+
+		dc.placement = o.place[i];
+		r = bc_dry_run_rt("numa", &dc, o.strat, o.nstrat);
+	}
+	if (r)
+		return r;
 	if (bc_dry_run_stop("numa"))
 		return EXIT_OK;
 	nodes = malloc(MAX_PAGES * sizeof(int));
@@ -690,6 +701,18 @@ init_fail:
 				hot_remote += (unsigned)report_cpu(out, rt, pv, (unsigned)cpu,
 								   &o.place[p], nodes, &miss, &pr);
 				hot_placed += pr;
+			}
+			if (o.hotadd && o.wait_hotadd <= 0 && !hot_noted) {
+				/* fewer than asked: said, never silent */
+				unsigned long asked = hot_count ? hot_count :
+					pcpu_cpuset_count(&hot_set);
+
+				hot_noted = 1;
+				if (hot < asked)
+					fprintf(stderr, "pcpubench numa: --hotadd %s: %lu "
+						"CPU(s) hot-added of %lu asked (the others "
+						"are present at start or not possible)\n",
+						bc_arg(o.hotadd), (unsigned long)hot, asked);
 			}
 			if (o.late_set && late < want_late && !late_noted++)
 				bc_clamp_note("numa", "late", want_late, late,

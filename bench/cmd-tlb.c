@@ -27,6 +27,8 @@
 
 #include "bench-common.h"
 #include "bench-quiet.h"
+#include "pcpu-wfile.h"
+#include "pcpu-hugetlb.h"
 #include "pcpu-counters.h"
 #include "pcpu-cpuid.h"
 #include "pcpu-out.h"
@@ -109,66 +111,25 @@ BQ_HELP
 		TLB_PER_OCTAVE, TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
 }
 
-/* ---- hugetlb pool, restored on exit and on signals -------------------- */
+/* ---- hugetlb pool, restored by a guardian ------------------------------ */
 
-static const char nr_huge_path[] = "/proc/sys/vm/nr_hugepages";
-static long saved_nr_huge = -1;
-
-static long read_long_file(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
-/* async-signal-safe */
-static int write_long_file(const char *path, long v)
-{
-	char buf[32];
-	int fd, len = 0, ret = 0;
-	char tmp[32];
-	int t = 0;
-
-	if (v == 0)
-		tmp[t++] = '0';
-	while (v > 0 && t < 30) {
-		tmp[t++] = '0' + v % 10;
-		v /= 10;
-	}
-	while (t)
-		buf[len++] = tmp[--t];
-	buf[len++] = '\n';
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, len) != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
+/*
+ * vm.nr_hugepages changed for this run only: lib/toolkit/pcpu-hugetlb.c
+ * (a lock shared by concurrent runs, a memory check before, a guardian
+ * that restores the run's own change however the run ends, kill -9
+ * included). A signal just ends the program: the guardian restores.
+ */
+static struct pcpu_hugetlb *huge_h;
 
 static void hugetlb_restore(void)
 {
-	if (saved_nr_huge >= 0) {
-		write_long_file(nr_huge_path, saved_nr_huge);
-		saved_nr_huge = -1;
-	}
-}
+	char m[200];
 
-static void hugetlb_signal(int sig)
-{
-	hugetlb_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	if (!huge_h)
+		return;
+	pcpu_hugetlb_restore(huge_h, m, sizeof(m));
+	huge_h = NULL;
+	fprintf(stderr, "pcpubench tlb: %s\n", m);
 }
 
 static long meminfo_long(const char *key)
@@ -192,31 +153,11 @@ static long meminfo_long(const char *key)
 
 static int hugetlb_reserve(long n, char *msg, size_t len)
 {
-	long old = read_long_file(nr_huge_path), now;
+	int r = pcpu_hugetlb_reserve(&huge_h, NULL, NULL, n, msg, len);
 
-	if (geteuid() != 0) {
-		snprintf(msg, len, "--hugetlb-reserve needs root (it writes %s)",
-			 nr_huge_path);
-		return -EPERM;
-	}
-	if (old < 0) {
-		snprintf(msg, len, "cannot read %s: %s", nr_huge_path,
-			 strerror((int)-old));
-		return (int)old;
-	}
-	saved_nr_huge = old;
-	atexit(hugetlb_restore);
-	signal(SIGINT, hugetlb_signal);
-	signal(SIGTERM, hugetlb_signal);
-	signal(SIGHUP, hugetlb_signal);
-	if (write_long_file(nr_huge_path, n)) {
-		snprintf(msg, len, "cannot write %s", nr_huge_path);
-		return -EIO;
-	}
-	now = read_long_file(nr_huge_path);
-	snprintf(msg, len, "vm.nr_hugepages %ld -> %ld (asked %ld), restored to %ld at exit",
-		 old, now, n, old);
-	return 0;
+	if (!r)
+		atexit(hugetlb_restore);
+	return r;
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -375,11 +316,18 @@ static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 	/* Refused before the run, not after it; no directory is created. */
 	if (o->out && bc_out_check("tlb", o->out))
 		return -EINVAL;
-	if (o->cal_path && pout_path_check(o->cal_path) < 0) {
-		fprintf(stderr, "pcpubench tlb: --save-calibration '%s': not a regular "
-			"file in an existing directory (none is created)\n",
-			o->cal_path);
-		return -EINVAL;
+	/* The calibration goes through the checked writer: a regular
+	 * file or a new name, never /dev/null or another device. */
+	if (!o->no_save) {
+		const char *env = getenv("PCPU_CALIBRATION");
+		const char *p = o->cal_path ? o->cal_path : env && *env ? env : NULL;
+		int r = p ? pcpu_wfile_check(p) : 0;
+
+		if (r) {
+			bc_path_msg("tlb", o->cal_path ? "--save-calibration" :
+				    "PCPU_CALIBRATION", p, r);
+			return -EINVAL;
+		}
 	}
 	return 0;
 bad:
@@ -896,7 +844,7 @@ int cmd_tlb(int argc, char **argv)
 	struct pout *po = NULL;
 	double tsc_hz, *core_hz, core_med = 0;
 	char msg[256] = "", buf[128];
-	int ret, progress = 0, rc = EXIT_OK, cpu;
+	int ret, progress = 0, rc = EXIT_OK, cal_rc = EXIT_OK, cpu;
 	unsigned bk;
 	time_t now;
 	struct pstats st;
@@ -908,13 +856,24 @@ int cmd_tlb(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!o.backing[0] && !o.backing[1])
 		return EXIT_USAGE;
-	if (bc_dry_run_stop("tlb"))
+	if (o.hugetlb_reserve >= 0) {
+		/* changes vm.nr_hugepages: a profile line cannot opt in */
+		int g = bc_optin_gate("tlb", "hugetlb=reserve", true,
+				      BC_ALLOW_HUGETLB_ENV, "--allow-hugetlb");
+
+		if (g)
+			return g > 0 ? EXIT_OK : EXIT_USAGE;
+	} else if (bc_dry_run_stop("tlb")) {
 		return EXIT_OK;
+	}
 	if (o.hugetlb_reserve >= 0) {
 		ret = hugetlb_reserve(o.hugetlb_reserve, msg, sizeof(msg));
 		if (ret) {
 			fprintf(stderr, "pcpubench tlb: %s\n", msg);
-			return ret == -EPERM ? EXIT_SKIP : EXIT_FAIL;
+			/* not root, another run holds the pool, too little
+			 * memory: cannot run here (nothing changed) */
+			return ret == -EPERM || ret == -EBUSY || ret == -ENOMEM ?
+				EXIT_SKIP : EXIT_FAIL;
 		}
 		fprintf(stderr, "pcpubench tlb: %s\n", msg);
 	}
@@ -983,30 +942,53 @@ int cmd_tlb(int argc, char **argv)
 	if (!o.no_save) {
 		const char *path = o.cal_path ? o.cal_path : pcpu_tlbcal_default_path();
 
+		const char *env = getenv("PCPU_CALIBRATION");
+
+		/* Only the cache default gets its directory created. */
+		if (path && !o.cal_path && !(env && *env))
+			pcpu_tlbcal_cache_dir(path);
 		ret = path ? pcpu_tlbcal_save(path, &cal) : -ENOENT;
-		if (ret)
-			fprintf(stderr, "pcpubench tlb: calibration not saved to %s: %s\n",
-				path ? path : "(no path)", strerror(-ret));
-		else
+		if (ret) {
+			fprintf(stderr, "pcpubench tlb: calibration not saved to '%s': "
+				"%s\n", path ? bc_arg(path) : "(no path)",
+				pcpu_wfile_strerror(ret));
+			cal_rc = EXIT_IO;
+		} else
 			fprintf(stderr, "pcpubench tlb: calibration saved to %s\n", path);
 	}
 
 	if (o.fmt == POUT_TEXT) {
+		/* A file through the checked writer (temporary file, fsync,
+		 * rename: a full disk leaves the old file whole). */
+		struct pcpu_wfile *w = NULL;
 		FILE *f = stdout;
+		int r;
 
-		if (o.out && strcmp(o.out, "-") && strcmp(o.out, "/dev/stdout")) {
+		if (o.out && pout_path_check(o.out) == 0) {
+			r = pcpu_wfile_open(&w, o.out, &f);
+			if (r) {
+				rc = bc_path_msg("tlb", "-o", o.out, r);
+				goto out;
+			}
+		} else if (o.out && strcmp(o.out, "-") && strcmp(o.out, "/dev/stdout")) {
 			rc = bc_out_check("tlb", o.out);
 			if (rc)
 				goto out;
-			f = fopen(o.out, "w");
+			f = fopen(o.out, "a");	/* /dev/null, /dev/stderr, /dev/fd/N */
 			if (!f) {
-				fprintf(stderr, "pcpubench tlb: %s: %s\n", o.out, strerror(errno));
-				rc = bc_exit_code(-errno) == EXIT_IO ? EXIT_IO : EXIT_FAIL;
+				rc = bc_path_msg("tlb", "-o", o.out, -errno);
 				goto out;
 			}
 		}
 		text_report(f, &o, runs, &ci, &pm, tsc_hz, core_med);
-		if (f != stdout && (ferror(f) | fclose(f))) {
+		if (w) {
+			r = pcpu_wfile_commit(w);
+			if (r) {
+				fprintf(stderr, "pcpubench tlb: writing '%s': %s (output "
+					"not written)\n", bc_arg(o.out), strerror(-r));
+				rc = EXIT_IO;
+			}
+		} else if (f != stdout && (ferror(f) | fclose(f))) {
 			fprintf(stderr, "pcpubench tlb: writing '%s': %s\n", o.out,
 				strerror(errno));
 			rc = EXIT_IO;
@@ -1046,5 +1028,5 @@ out:
 		pcnt_close(pm.ss);
 	free(core_hz);
 	hugetlb_restore();
-	return rc;
+	return rc ? rc : cal_rc;
 }

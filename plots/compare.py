@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
+                          run_main, write_file,
                           fmt_diff, is_difference, mann_whitney,
                           plot_specs, vkey, wrap, xlabel, Labels,
                           NotResults)
@@ -283,7 +284,9 @@ def overlay(runs, bench, outdir):
 
 
 def new_outdir(root):
-    base = os.path.join(root, "results", "compare_" +
+    # results/ of the checkout, or PCPU_RESULTS as for run.sh
+    base = os.path.join(os.environ.get("PCPU_RESULTS") or
+                        os.path.join(root, "results"), "compare_" +
                         datetime.datetime.utcnow().strftime(
                             "%Y-%m-%dT%H%M%S"))
     d, n = base, 1
@@ -313,6 +316,10 @@ def main(argv):
             if a == "--baseline":
                 base = v
             elif a == "--out":
+                if not v:
+                    print("compare: --out needs a directory (got an empty "
+                          "name)", file=sys.stderr)
+                    return 2
                 outdir = v
             else:
                 metrics.append(v)
@@ -422,9 +429,7 @@ def main(argv):
     if outdir:
         path = os.path.join(outdir, "compare.txt")
         try:
-            with open(path + ".tmp", "w") as f:
-                f.write(text)
-            os.replace(path + ".tmp", path)
+            write_file(path, text)
         except OSError as e:
             print("compare: cannot write %s: %s" % (path, e.strerror or e),
                   file=sys.stderr)
@@ -434,4 +439,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run_main(main, "compare"))

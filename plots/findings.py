@@ -921,7 +921,7 @@ CLAIMS = (claim_deref, claim_tlb, claim_mem, claim_remote, claim_strain,
 
 def invariants(run):
     """(ok?, line) over every must-be-zero metric of every benchmark."""
-    bad, seen, missing = [], [], []
+    bad, seen, missing, unmeasured = [], [], [], []
     for name in run.bench_names():
         b = run.benches[name]
         for m in run.must_be_zero(name):
@@ -930,6 +930,9 @@ def invariants(run):
                 continue
             vals = [s["value"] for k, v in b.samples.items()
                     if k[1] == m for s in v if s["value"] is not None]
+            if not vals:		# every value NA: never "held"
+                unmeasured.append(m)
+                continue
             seen.append("%s %d" % (m, len(vals)))
             nz = [v for v in vals if v]
             if nz:
@@ -937,13 +940,17 @@ def invariants(run):
                                                    len(nz)))
     if bad:
         return False, "INVARIANT FAILED: " + "; ".join(bad)
-    if not seen and not missing:
+    if not seen and not missing and not unmeasured:
         return True, None
-    line = "invariants%s: %s" % ("" if missing else " held", ", ".join(
-        "%s=0 (%s runs)" % tuple(x.rsplit(" ", 1)) for x in seen))
+    line = "invariants%s: %s" % ("" if missing or unmeasured else " held",
+                                 ", ".join("%s=0 (%s runs)" %
+                                           tuple(x.rsplit(" ", 1))
+                                           for x in seen))
     if missing:
         line += "; NOT EMITTED: " + ", ".join(missing)
-    return not missing, line
+    if unmeasured:
+        line += "; NOT MEASURED (every value NA): " + ", ".join(unmeasured)
+    return not missing and not unmeasured, line
 
 
 def compute(run):

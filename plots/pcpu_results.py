@@ -11,14 +11,21 @@ parameters need no change here. value is NA when status is na:<reason>.
 """
 
 import csv
+import errno
 import json
 import math
 import os
 import re
+import stat
+import sys
 import textwrap
 
 WIDTH = 72
 TAIL = ("rep", "metric", "value", "unit", "status")
+# Files of a results directory that end in .csv but hold no benchmark
+# rows: the run's TLB calibration (run.sh's PCPU_CALIBRATION, written by
+# the tlb step, read by access; its own format, host,date,backing,...).
+NOT_BENCH_CSV = ("tlb-calibration.csv",)
 
 # Per-benchmark reading rules. Anything not listed falls back to generic
 # behaviour (first metrics in the file, no baseline).
@@ -170,6 +177,12 @@ class Bench:
         self.metrics = []         # metric names, in file order
         self.bad_lines = 0
         self.bad_status = 0
+        # (point, metric, rep) -> value: a row repeated exactly (the
+        # same parameters, rep, metric and value) is one sample, not two
+        self.seen = {}
+        self.dups = 0           # exact repeats dropped (numeric values)
+        self.reruns = 0         # same key, another value: kept
+        self.insane = []        # (metric, value, why) refused values
 
     def add_columns(self, cols):
         for c in cols:
@@ -182,9 +195,20 @@ class Bench:
         st = status or "ok"
         if not STATUS_RE.fullmatch(st):
             self.bad_status += 1
+        if not st.startswith("na") and str(value).strip().lower() in (
+                "nan", "inf", "-inf", "infinity", "-infinity", "+inf"):
+            self.insane.append((metric, value, "not finite"))
         v = None if st.startswith("na") else to_float(value)
         if v is None and not st.startswith("na"):
             st = "na:value not a number (%s)" % (value or "empty")
+        dk = (point, metric, rep)
+        if dk in self.seen:
+            if self.seen[dk] == v:
+                if v is not None:
+                    self.dups += 1
+                return          # an exact repeat: counted once
+            self.reruns += 1
+        self.seen[dk] = v
         self.samples.setdefault(key, []).append(
             {"rep": rep, "value": v, "status": st})
         if metric not in self.units:
@@ -231,12 +255,63 @@ def match(bench, point, where):
     return True
 
 
+# Limits of what a reader takes from a results directory (bytes).
+MAX_CSV = 256 << 20
+MAX_JSON = 64 << 20
+
+
+def read_bounded(path, limit):
+    """The bytes of a regular file of at most @limit bytes: one way to
+    read a file the user names. A FIFO, device or socket is refused
+    before any read (opened non-blocking, checked with fstat), a larger
+    file too: OSError with the reason."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (%s); refused "
+                          "unread" % ("a FIFO" if stat.S_ISFIFO(st.st_mode)
+                                      else "a device" if
+                                      stat.S_ISCHR(st.st_mode) or
+                                      stat.S_ISBLK(st.st_mode) else
+                                      "a directory" if
+                                      stat.S_ISDIR(st.st_mode) else
+                                      "a socket"), path)
+        if st.st_size > limit:
+            raise OSError(errno.EFBIG, "larger than %d bytes; refused "
+                          "unread" % limit, path)
+        chunks, n = [], 0
+        while True:
+            b = os.read(fd, min(1 << 20, limit + 1 - n))
+            if not b:
+                break
+            chunks.append(b)
+            n += len(b)
+            if n > limit:
+                raise OSError(errno.EFBIG, "larger than %d bytes" % limit,
+                              path)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def load_json(path, limit=MAX_JSON):
+    """JSON from a regular file of bounded size; ValueError for anything
+    that is not JSON, too deeply nested included (never a traceback)."""
+    data = read_bounded(path, limit)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply")
+    except UnicodeDecodeError as e:
+        raise ValueError("not UTF-8: %s" % e)
+
+
 def _text_lines(path, problems):
     """The file's lines up to the first undecodable byte; a problem
     (name, reason) for an empty file or invalid UTF-8."""
     name = os.path.basename(path)
-    with open(path, "rb") as f:
-        data = f.read()
+    data = read_bounded(path, MAX_CSV)
     if not data.strip():
         problems.append((name, "empty file"))
         return []
@@ -284,8 +359,11 @@ def read_csv_file(path, benches, warnings, problems=None):
                         warnings.append("%s: malformed line"
                                         % os.path.basename(path))
                 continue
-            nrows[0] += 1
             d = dict(zip(header, row))
+            if d["rep"] and not d["rep"].isdigit():
+                nrows[1] += 1       # a garbage rep: not a sample
+                continue
+            nrows[0] += 1
             name = d["bench"]
             b = benches.get(name)
             if b is None:
@@ -364,8 +442,7 @@ class Run:
         mp = os.path.join(path, "meta.json")
         if os.path.exists(mp):
             try:
-                with open(mp) as f:
-                    self.meta = json.load(f)
+                self.meta = load_json(mp)
             except (OSError, ValueError) as e:
                 self.warnings.append("meta.json unreadable: %s" % e)
         else:
@@ -377,7 +454,7 @@ class Run:
         except OSError as e:
             raise NotResults("%s: cannot list: %s" % (path, e.strerror))
         for fn in names:
-            if fn.endswith(".csv"):
+            if fn.endswith(".csv") and fn not in NOT_BENCH_CSV:
                 try:
                     read_csv_file(os.path.join(path, fn), self.benches,
                                   self.warnings, self.problems)
@@ -388,12 +465,20 @@ class Run:
                     self.problems.append((fn, "not CSV: %s" % e))
         for b in self.benches.values():
             b.finish()
+            if b.dups:
+                self.warnings.append(
+                    "%s: %d row(s) repeat another exactly (parameters, rep, "
+                    "metric, value): counted once" % (b.name, b.dups))
+            if b.reruns:
+                self.warnings.append(
+                    "%s: %d row(s) repeat another's parameters, rep and "
+                    "metric with another value (the same point run twice "
+                    "or tampered data)" % (b.name, b.reruns))
         self.metric_list = None
         lp = os.path.join(path, "metrics.json")
         if os.path.exists(lp):
             try:
-                with open(lp) as f:
-                    self.metric_list = MetricList(json.load(f))
+                self.metric_list = MetricList(load_json(lp))
             except (OSError, ValueError, KeyError, TypeError) as e:
                 raise NotResults("%s: metrics.json unreadable: %s"
                                  % (path, e))
@@ -404,6 +489,7 @@ class Run:
                             "%s: %s metric '%s' is not in its metrics.json "
                             "(the list of the binary that wrote it)"
                             % (path, name, m))
+            self._check_values()
         else:
             self.warnings.append("no metrics.json: metric names not "
                                  "checked")
@@ -415,8 +501,8 @@ class Run:
             for fn in sorted(os.listdir(raw)):
                 if fn.endswith(".csv.meta.json"):
                     try:
-                        with open(os.path.join(raw, fn)) as f:
-                            sm = json.load(f).get("meta", {})
+                        sm = load_json(os.path.join(raw, fn)).get(
+                            "meta", {})
                     except (OSError, ValueError, AttributeError):
                         continue
                     if isinstance(sm, dict):
@@ -437,6 +523,45 @@ class Run:
                     not any(p[0] == fn for p in self.problems):
                 self.problems.append((fn, "missing (step %s ran ok)"
                                       % s["n"]))
+
+    def _check_values(self):
+        """Units against metrics.json; values against what their unit
+        can hold (finite, below 1e18, bytes >= 0 unless a difference,
+        a fraction in [0, 1]). A value failing is flagged and left out
+        of every figure, and said in a warning."""
+        for name in sorted(self.benches):
+            b = self.benches[name]
+            for m in b.metrics:
+                d = self.metric_list.find(name, m)
+                if d and b.units.get(m) != d.get("unit"):
+                    self.problems.append((name + ".csv", "metric %s: unit "
+                                          "'%s', metrics.json declares '%s'"
+                                          % (m, b.units.get(m),
+                                             d.get("unit"))))
+            bad = {}
+            for (pt, m), ss in b.samples.items():
+                unit = b.units.get(m)
+                for s in ss:
+                    v, why = s["value"], None
+                    if v is None:
+                        continue
+                    if abs(v) > 1e18:
+                        why = "beyond 1e18"
+                    elif unit == "bytes" and v < 0 and \
+                            not is_difference(m):
+                        why = "negative bytes"
+                    elif unit == "fraction" and not -1e-9 <= v <= 1 + 1e-9:
+                        why = "a fraction outside [0, 1]"
+                    if why:
+                        s["value"], s["status"] = None, "flagged:" + why
+                        bad.setdefault(m, []).append(why)
+            for m, whys in sorted(bad.items()):
+                self.warnings.append("%s %s: %d value(s) refused (%s); "
+                                     "left out" % (name, m, len(whys),
+                                                   whys[0]))
+            for m, v, why in b.insane:
+                self.warnings.append("%s %s: value '%s' %s; left out"
+                                     % (name, m, v, why))
 
     def must_be_zero(self, bench):
         """The invariants of @bench: its must-be-zero metrics from
@@ -510,8 +635,8 @@ def read_state(path):
     """state file: 'key value' lines and 'step N STATUS BENCH [msg]'."""
     st = {"exists": False, "steps": [], "status": "unknown", "total": None}
     try:
-        with open(path) as f:
-            lines = f.read().splitlines()
+        lines = read_bounded(path, MAX_JSON).decode(
+            "utf-8", "replace").splitlines()
     except OSError:
         return st
     st["exists"] = True
@@ -1146,3 +1271,80 @@ def subtitle(spec):
     if spec.get("pool"):
         bits.append("pooled over " + ",".join(spec["pool"]))
     return " ".join(bits)
+
+
+def write_file(path, text):
+    """The one way report and compare write a file: a new name or a
+    regular file (a symlink: its target), through a temporary file
+    created with O_EXCL beside it (mkstemp: a symlink planted at a
+    predictable name is never followed), flushed to disk and renamed
+    over it; an existing file keeps its mode. A device node, FIFO or
+    directory is refused (OSError), never replaced."""
+    import tempfile
+    real = os.path.realpath(path)
+    mode = 0o644
+    try:
+        st = os.stat(real)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EEXIST, "exists and is not a regular file; "
+                          "refusing to replace it", path)
+        mode = stat.S_IMODE(st.st_mode)
+    except FileNotFoundError:
+        pass
+    d, base = os.path.split(real)
+    fd, tmp = tempfile.mkstemp(prefix=base + ".tmp.", dir=d or ".")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, real)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def run_main(main, name):
+    """Exit status of main(sys.argv), every failure one line on stderr,
+    never a traceback: standard output closed (>&-) or full (/dev/full)
+    is exit 3 (output not written), a broken pipe ends quietly, an
+    unexpected error is exit 1 naming it."""
+    def say(msg):
+        if sys.stderr is not None:
+            try:
+                print("%s: %s" % (name, msg), file=sys.stderr)
+            except (OSError, ValueError):
+                pass
+    if sys.stdout is None:
+        say("standard output is closed; nothing written")
+        return 3
+    try:
+        rc = main(sys.argv)
+        sys.stdout.flush()
+        return rc
+    except BrokenPipeError:
+        try:
+            sys.stdout = None
+        except Exception:
+            pass
+        return 1
+    except OSError as e:
+        say("writing standard output: %s (output not written)"
+            % (e.strerror or e))
+        try:
+            sys.stdout = None
+        except Exception:
+            pass
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except (RecursionError, MemoryError) as e:
+        say("cannot read the results: %s" % type(e).__name__)
+        return 1
+    except Exception as e:  # one line, never a traceback
+        say("internal error: %s: %s" % (type(e).__name__, e))
+        return 1

@@ -26,6 +26,7 @@ import findings  # noqa: E402
 import gplot  # noqa: E402
 import kfacts  # noqa: E402
 from pcpu_results import (BENCH, OUTCOME, WIDTH, prefer_key, Run, Stats,  # noqa
+                          run_main, write_file,
                           NotResults, Labels, LABEL_W, SHORTV,
                           fmt, fmt_diff, fmt_n, fmt_pct, is_difference,
                           mann_whitney, num_key, pick_metric, vkey,
@@ -651,11 +652,15 @@ def build_report(run, baselines, do_plots):
                 out += wrap("%s: NOT EMITTED (an invariant this report "
                             "checks on every run)" % m)
                 continue
-            bad = [s["value"] for v in
-                   (bench.samples[k] for k in bench.samples
-                    if k[1] == m) for s in v if s["value"]]
-            out.append("%s: %s" % (m, "NONE (invariant held)" if not bad
-                                   else "FAILED: %d rep(s) not 0" % len(bad)))
+            vals = [s["value"] for v in
+                    (bench.samples[k] for k in bench.samples
+                     if k[1] == m) for s in v if s["value"] is not None]
+            bad = [x for x in vals if x]
+            # no valid value at all: not measured, never "held"
+            out.append("%s: %s" % (m, "FAILED: %d rep(s) not 0" % len(bad)
+                                   if bad else "NONE (invariant held)"
+                                   if vals else "NOT MEASURED (every "
+                                   "value NA)"))
         if do_plots:
             first, made = True, []
             for spec in plot_specs(bench):
@@ -687,10 +692,7 @@ def build_report(run, baselines, do_plots):
 
 
 def atomic_write(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_file(path, text)
 
 
 def check_baselines(run, baselines):
@@ -791,10 +793,6 @@ def main(argv):
     try:
         atomic_write(path, text)
     except OSError as e:
-        try:
-            os.remove(path + ".tmp")
-        except OSError:
-            pass
         print("report: cannot write %s: %s%s" % (
             path, e.strerror or e, " (printed below instead)"
             if to_stdout else " (use ./run.sh report DIR to print it)"),
@@ -808,4 +806,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run_main(main, "report"))

@@ -70,6 +70,22 @@ AS_NOBODY=()
 if is_root && command -v setpriv >/dev/null; then
 	AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 fi
+# User nobody cannot enter a 0700 directory (a clone in /root, under a
+# mktemp -d): the cases run as nobody use a world-readable copy of what
+# they need (run.sh, its scripts, plots and profiles, the binary) in $T,
+# never the checkout itself, wherever it lives.
+NB_ROOT=$ROOT NB_BIN=$BIN
+if [ ${#AS_NOBODY[@]} -gt 0 ]; then
+	NB_ROOT=$T/tree NB_BIN=$T/tree/build/pcpubench
+	mkdir -p "$NB_ROOT/build" &&
+		cp -R "$ROOT/run.sh" "$ROOT/scripts" "$ROOT/plots" "$ROOT/profiles" "$NB_ROOT/" &&
+		cp "$BIN" "$NB_BIN" && chmod -R a+rX "$NB_ROOT" || NB_ROOT=
+	if [ -z "$NB_ROOT" ] || ! "${AS_NOBODY[@]}" test -x "$NB_BIN" -a -r "$NB_ROOT/run.sh"; then
+		echo "skip the cases run as user nobody: no copy of the tree that nobody can read in $T"
+		AS_NOBODY=() NB_ROOT=$ROOT NB_BIN=$BIN
+		NOBODY_SKIPPED=1
+	fi
+fi
 # The dry run says what the parsed arguments mean, whatever the spelling.
 for a in "--backend sysfs" "--backend=sysfs" "--backend sim --backend sysfs"; do
 	# shellcheck disable=SC2086
@@ -91,18 +107,18 @@ out=$("$BIN" --dry-run churn --backend sim)
 # gate could not take a CPU offline; it would say "needs root", exit 4).
 for a in "--back sysfs" "--b sysfs" "--backe=sysfs"; do
 	# shellcheck disable=SC2086
-	expect 2 "must be spelled in full: --backend" "${AS_NOBODY[@]}" "$BIN" churn $a
+	expect 2 "must be spelled in full: --backend" "${AS_NOBODY[@]}" "$NB_BIN" churn $a
 done
 for a in "--backend sysfs" "--backend=sysfs"; do
 	# shellcheck disable=SC2086
-	expect 2 "runs only with --allow-hotplug" "${AS_NOBODY[@]}" "$BIN" churn $a
+	expect 2 "runs only with --allow-hotplug" "${AS_NOBODY[@]}" "$NB_BIN" churn $a
 done
 expect 2 "must be spelled in full: --allow-hotplug" "${AS_NOBODY[@]}" \
-	"$BIN" churn --backend sysfs --allow
+	"$NB_BIN" churn --backend sysfs --allow
 if [ ${#AS_NOBODY[@]} -gt 0 ]; then
 	# with the opt-in the gate lets it pass; as nobody it stops at root
-	expect 4 "needs root" "${AS_NOBODY[@]}" "$BIN" churn --backend sysfs --allow-hotplug
-	expect 4 "needs root" env PCPU_ALLOW_HOTPLUG=1 "${AS_NOBODY[@]}" "$BIN" churn --backend sysfs
+	expect 4 "needs root" "${AS_NOBODY[@]}" "$NB_BIN" churn --backend sysfs --allow-hotplug
+	expect 4 "needs root" env PCPU_ALLOW_HOTPLUG=1 "${AS_NOBODY[@]}" "$NB_BIN" churn --backend sysfs
 fi
 
 # run.sh over a profile with every spelling, with the real binary (as
@@ -119,8 +135,8 @@ if [ ${#AS_NOBODY[@]} -gt 0 ] || ! is_root; then
 		'churn --strategy offset-array --backend sim --backend sysfs --duration 0.1' \
 		>"$T/hp/prof"
 	chmod 644 "$T/hp/prof"
-	PCPUBENCH=$BIN PCPU_RESULTS=$T/hp/results "${AS_NOBODY[@]}" \
-		"$ROOT/run.sh" "$T/hp/prof" --label hp >"$T/hp/out" 2>&1
+	PCPUBENCH=$NB_BIN PCPU_RESULTS=$T/hp/results "${AS_NOBODY[@]}" \
+		"$NB_ROOT/run.sh" "$T/hp/prof" --label hp >"$T/hp/out" 2>&1
 	D=$(ls -d "$T"/hp/results/*_hp 2>/dev/null | head -1)
 	nskip=$(grep -c '^step [0-9]* skipped churn takes host CPUs offline.*needs --allow-hotplug' "$D/state" 2>/dev/null)
 	nusage=$(grep -c '^step 1 failed churn usage error.*spelled in full' "$D/state" 2>/dev/null)
@@ -128,8 +144,10 @@ if [ ${#AS_NOBODY[@]} -gt 0 ] || ! is_root; then
 	if [ "$nskip" = 6 ] && [ "$nusage" = 1 ] && [ "$ran" = 0 ]; then
 		ok "run.sh: 7 spellings of sysfs: 6 skipped (needs --allow-hotplug), --back a usage error, none ran"
 	else
-		no "run.sh spellings: skipped $nskip/6, usage $nusage/1, ran $ran/0: $(cat "$D/state" 2>/dev/null)"
+		no "run.sh spellings: skipped $nskip/6, usage $nusage/1, ran $ran/0: $(cat "$D/state" 2>/dev/null) $(tail -3 "$T/hp/out")"
 	fi
+elif [ -n "${NOBODY_SKIPPED:-}" ]; then
+	echo "skip run.sh spellings as nobody (no readable copy)"
 fi
 [ "$(cat /sys/devices/system/cpu/online)" = "$online_before" ] &&
 	ok "host online CPUs unchanged ($online_before)" ||

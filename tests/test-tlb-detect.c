@@ -258,6 +258,9 @@ static void test_cal_roundtrip(void **state)
 	a.b[PCPU_TLB_4K].found[PCPU_TLBCAL_L2_HIT_CYCLES] = true;
 	a.b[PCPU_TLB_4K].value[PCPU_TLBCAL_L2_HIT_CYCLES] = 7.25;
 	snprintf(a.b[PCPU_TLB_4K].why[PCPU_TLBCAL_L2_ENTRIES], 64, "no-second-step-in-range");
+	/* no directory is created by a save; the cache default's is */
+	assert_int_equal(pcpu_tlbcal_save(file, &a), -ENOENT);
+	assert_int_equal(pcpu_tlbcal_cache_dir(file), 0);
 	assert_int_equal(pcpu_tlbcal_save(file, &a), 0);
 	assert_int_equal(pcpu_tlbcal_load(file, &b), 0);
 	assert_string_equal(b.host, "box");

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "pcpu.h"
+#include "pcpu-file.h"
 
 enum pcpu_cpu_st {
 	CPU_OFFLINE = 0,
@@ -167,8 +168,7 @@ void pcpu_tmpl_set(struct pcpu_rt *rt, pcpu_off_t at, const void *init,
 bool pcpu_tls_held(struct pcpu_rt *rt);
 void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
 void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
-int pcpu_seterr(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* pcpu_seterr(): declared in pcpu-file.h (the toolkit uses it too) */
 
 static inline double pcpu_now_ns(void)
 {

@@ -396,11 +396,9 @@ int pcpu_cpuset_parse(struct pcpu_cpuset *s, const char *str)
 			pcpu_cpuset_set(s, (unsigned)i);
 		return 0;
 	}
-	while (*p) {
-		if (*p == ',') {
-			p++;
-			continue;
-		}
+	for (;;) {
+		/* items separated by one comma: "1,,2", "0-1," and ",1"
+		 * are malformed, not a shorter list */
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
 		a = strtoul(p, &end, 10);
@@ -419,7 +417,9 @@ int pcpu_cpuset_parse(struct pcpu_cpuset *s, const char *str)
 			return -ERANGE;
 		for (i = a; i <= b; i++)
 			pcpu_cpuset_set(s, (unsigned)i);
-		p = end;
+		if (!*end)
+			break;
+		p = end + 1;
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pcpu.h"
+#include "pcpu-file.h"
 
 #ifdef HAVE_HWLOC
 #include <hwloc.h>
@@ -244,10 +245,27 @@ int pcpu_topo_load(struct pcpu_topo *t, const char *spec, char *err, size_t errl
 			ret = -ENOMEM;
 			goto err;
 		}
-		if (!t->is_host && spec[0] == 's')
+		if (!t->is_host && spec[0] == 's') {
 			ret = hwloc_topology_set_synthetic(topo, spec + 10);
-		else if (!t->is_host)
-			ret = hwloc_topology_set_xml(topo, spec + 4);
+		} else if (!t->is_host) {
+			/* A regular file of bounded size only: a FIFO or
+			 * /dev/zero is refused before any read. */
+			char *xml, why[160];
+			size_t len;
+
+			ret = pcpu_file_read(spec + 4, PCPU_FILE_MAX_XML, &xml,
+					     &len, why, sizeof(why));
+			if (ret) {
+				if (err && errlen)
+					snprintf(err, errlen, "topology '%.200s': %s",
+						 spec, why);
+				hwloc_topology_destroy(topo);
+				ret = ret == -ENOMEM ? ret : -EINVAL;
+				goto err;
+			}
+			ret = hwloc_topology_set_xmlbuffer(topo, xml, (int)len + 1);
+			free(xml);
+		}
 		if (ret) {
 			set_err(err, errlen, "hwloc rejected topology '%s'", spec);
 			hwloc_topology_destroy(topo);

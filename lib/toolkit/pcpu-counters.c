@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -635,6 +636,27 @@ int pcnt_spec_parse(struct pcnt_spec *s, const char *list, char *err,
 	if (!s || !list || !*list) {
 		snprintf(err, errlen, "empty event list");
 		return -EINVAL;
+	}
+	{	/* no empty item, no blank, no "nan"/"inf" as an event name */
+		const char *p = list, *q;
+
+		for (;;) {
+			size_t n;
+
+			q = strchr(p, ',');
+			n = q ? (size_t)(q - p) : strlen(p);
+			if (!n || strcspn(p, " \t\r\n") < n ||
+			    (n == 3 && (!strncasecmp(p, "nan", 3) ||
+					!strncasecmp(p, "inf", 3)))) {
+				snprintf(err, errlen, "bad event list '%.60s' (an "
+					 "empty item, a blank or not an event name)",
+					 list);
+				return -EINVAL;
+			}
+			if (!q)
+				break;
+			p = q + 1;
+		}
 	}
 	memset(s, 0, sizeof(*s));
 	r = spec_add_list(s, list, err, errlen);

@@ -228,34 +228,30 @@ static void hp_guardian_restore(const char *root, const unsigned long *bits)
 	}
 }
 
-static void hp_close_other_fds(int keep)
+static void hp_close_other_fds(int keep, int keep2)
 {
 	long max = sysconf(_SC_OPEN_MAX);
 
 	if (max < 0 || max > 65536)
 		max = 65536;
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3, keep - 1, 0) == 0 &&
+	if (keep2 < 0 && syscall(SYS_close_range, 3, keep - 1, 0) == 0 &&
 	    syscall(SYS_close_range, keep + 1, ~0U, 0) == 0)
 		return;
 #endif
 	for (int fd = 3; fd < max; fd++)
-		if (fd != keep)
+		if (fd != keep && fd != keep2)
 			close(fd);
 }
 
-/*
- * The guardian child. It owns a copy of the handle (fork), including the
- * bitmap of CPUs taken offline so far (empty at open). Never returns.
+/**
+ * pcpu_guardian_detach() - see pcpu-hotplug.h. Async-signal-safe calls
+ * only.
  */
-static void __attribute__((noreturn))
-hp_guardian_main(struct pcpu_hp_sysfs *h, int sock)
+void pcpu_guardian_detach(int keep, int keep2)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
-	unsigned char buf[256];
-	size_t have = 0;
 	sigset_t none;
-	ssize_t r;
 	int fd;
 
 	setsid();
@@ -273,10 +269,24 @@ hp_guardian_main(struct pcpu_hp_sysfs *h, int sock)
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		if (fd > 2 && fd != sock)
+		if (fd > 2 && fd != keep && fd != keep2)
 			close(fd);
 	}
-	hp_close_other_fds(sock);
+	hp_close_other_fds(keep, keep2);
+}
+
+/*
+ * The guardian child. It owns a copy of the handle (fork), including the
+ * bitmap of CPUs taken offline so far (empty at open). Never returns.
+ */
+static void __attribute__((noreturn))
+hp_guardian_main(struct pcpu_hp_sysfs *h, int sock)
+{
+	unsigned char buf[256];
+	size_t have = 0;
+	ssize_t r;
+
+	pcpu_guardian_detach(sock, -1);
 
 	/* Ready: the parent's open() returns only now. */
 	do {

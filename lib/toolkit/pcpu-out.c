@@ -32,6 +32,7 @@
 #include "pcpu-metrics.h"
 #include "pcpu-out.h"
 #include "pcpu-stats.h"
+#include "pcpu-wfile.h"
 
 
 struct pout_kv {
@@ -49,6 +50,7 @@ struct pout_trow {
 struct pout {
 	enum pout_format fmt;
 	FILE *f;
+	struct pcpu_wfile *w;	/* a file: the checked writer */
 	char *path, *tmp;
 	char *bench;
 	char **pnames;
@@ -235,68 +237,15 @@ static int inplace_fd(const char *path)
 	return n == STDOUT_FILENO ? -2 : (int)n;
 }
 
-/*
- * Resolve @path for an atomic replace: a name that does not exist yet, or
- * a regular file, or a symlink to a regular file (its target is
- * replaced). Return: a malloc'd path; NULL with errno EEXIST (exists and
- * is not a regular file), ENOENT (no such directory), ENOMEM ...
- */
-static char *atomic_target(const char *path)
-{
-	struct stat st;
-	char *dup, *slash, *real;
-
-	if (!lstat(path, &st)) {
-		if (S_ISREG(st.st_mode))
-			return strdup(path);
-		if (!S_ISLNK(st.st_mode)) {
-			errno = EEXIST;
-			return NULL;
-		}
-		/* A symlink: only to a regular file. */
-		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-			errno = EEXIST;
-			return NULL;
-		}
-		return realpath(path, NULL);
-	}
-	if (errno != ENOENT)
-		return NULL;
-	/* A new name: its directory must exist (nothing is created). */
-	dup = strdup(path);
-	if (!dup)
-		return NULL;
-	slash = strrchr(dup, '/');
-	if (slash && slash != dup) {
-		*slash = '\0';
-		if (stat(dup, &st) || !S_ISDIR(st.st_mode)) {
-			free(dup);
-			errno = ENOENT;
-			return NULL;
-		}
-	}
-	free(dup);
-	real = strdup(path);
-	if (!real)
-		errno = ENOMEM;
-	return real;
-}
-
 /**
  * pout_path_check() - see pcpu-out.h.
  * Return: 0; 1; -EEXIST; -ENOENT; -ENOMEM; -errno from lstat().
  */
 int pout_path_check(const char *path)
 {
-	char *t;
-
-	if (!path || inplace_fd(path) != -3)
+	if (!path || (*path && inplace_fd(path) != -3))
 		return 1;
-	t = atomic_target(path);
-	if (!t)
-		return errno ? -errno : -ENOMEM;
-	free(t);
-	return 0;
+	return pcpu_wfile_check(path);
 }
 
 /**
@@ -351,37 +300,14 @@ int pout_open(struct pout **out, enum pout_format fmt, const char *path,
 		}
 		o->inplace = 1;
 	} else {
-		int fd;
-
-		o->path = atomic_target(path);
-		if (!o->path) {
-			ret = errno ? -errno : -ENOMEM;
+		ret = pcpu_wfile_open(&o->w, path, &o->f);
+		if (ret)
 			goto err;
-		}
-		if (asprintf(&o->tmp, "%s.tmp.XXXXXX", o->path) < 0) {
-			o->tmp = NULL;
+		ret = -ENOMEM;
+		o->path = strdup(pcpu_wfile_target(o->w));
+		o->tmp = strdup(pcpu_wfile_tmp(o->w));
+		if (!o->path || !o->tmp)
 			goto err;
-		}
-		fd = mkostemp(o->tmp, O_CLOEXEC);
-		if (fd < 0) {
-			ret = -errno;
-			free(o->tmp);
-			o->tmp = NULL;
-			goto err;
-		}
-		if (fchmod(fd, 0644)) {
-			ret = -errno;
-			close(fd);
-			unlink(o->tmp);
-			goto err;
-		}
-		o->f = fdopen(fd, "w");
-		if (!o->f) {
-			ret = -errno;
-			close(fd);
-			unlink(o->tmp);
-			goto err;
-		}
 	}
 	*out = o;
 	return 0;
@@ -476,52 +402,29 @@ static void start(struct pout *o)
 
 /*
  * The CSV sidecar PATH.meta.json: {"schema_version": N, "bench": B,
- * "meta": {...}}, the same meta block as the JSON output, written
- * atomically after the CSV took its name. Return: 0; -errno.
+ * "meta": {...}}, the same meta block as the JSON output, written to its
+ * temporary file; it is renamed together with the CSV (both or
+ * neither). Return: 0; -errno.
  */
-static int meta_sidecar(const struct pout *o)
+static int meta_sidecar(const struct pout *o, struct pcpu_wfile **w)
 {
-	char *path = NULL, *tmp = NULL;
-	FILE *f = NULL;
-	int fd, ret = 0;
+	char *path = NULL;
+	FILE *f;
+	int ret;
 
 	if (asprintf(&path, "%s.meta.json", o->path) < 0)
 		return -ENOMEM;
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		free(path);
-		return -ENOMEM;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
+	ret = pcpu_wfile_open(w, path, &f);
+	free(path);
+	if (ret)
+		return ret;
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"bench\": ",
 		POUT_SCHEMA_VERSION);
 	json_str(f, o->bench);
 	fputs(",\n  \"meta\": ", f);
 	meta_block(o, f);
 	fputs("\n}\n", f);
-	errno = 0;
-	if (fflush(f) || ferror(f) || fchmod(fd, 0644) || fsync(fd))
-		ret = write_errno();
-	if (fclose(f) && !ret)
-		ret = write_errno();
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-out:
-	free(tmp);
-	free(path);
-	return ret;
+	return 0;
 }
 
 static int trow_add(struct pout *o, const char *const *pv, const char *metric,
@@ -849,27 +752,38 @@ int pout_close_err(struct pout *o, char *err, size_t errlen)
 		else if (o->fmt == POUT_TEXT)
 			text_table(o);
 	}
-	errno = 0;
-	if (fflush(o->f) || ferror(o->f))
-		set_err(o, write_errno(), "writing '%s': %s", name);
-	if (o->f != stdout) {
-		/* A file's data reaches the disk before it takes the name. */
-		if (!o->inplace && !o->werr && fsync(fileno(o->f)))
-			set_err(o, -errno, "writing '%s': %s", name);
-		errno = 0;
-		if (fclose(o->f))
-			set_err(o, write_errno(), "writing '%s': %s", name);
-		if (!o->inplace && !o->werr && rename(o->tmp, o->path))
-			set_err(o, -errno, "renaming the output into '%s': %s",
-				name);
-		if (!o->inplace && o->werr)
-			unlink(o->tmp);
-		if (!o->inplace && !o->werr && o->fmt == POUT_CSV) {
-			int r = meta_sidecar(o);
+	if (o->w) {
+		/* A file: its data (and a CSV's sidecar) reach the disk
+		 * before they take their names, both or neither. */
+		struct pcpu_wfile *side = NULL;
+		int r = 0, which = 0;
 
+		if (!o->werr && o->fmt == POUT_CSV) {
+			r = meta_sidecar(o, &side);
 			if (r)
 				set_err(o, r, "writing '%s.meta.json': %s", name);
 		}
+		if (o->werr) {
+			pcpu_wfile_abort(o->w);
+		} else if (side) {
+			r = pcpu_wfile_commit2(o->w, side, &which);
+			if (r)
+				set_err(o, r, which ? "writing '%s.meta.json': %s" :
+					"writing '%s': %s", name);
+		} else {
+			r = pcpu_wfile_commit(o->w);
+			if (r)
+				set_err(o, r, "writing '%s': %s", name);
+		}
+		o->w = NULL;
+		o->f = NULL;
+	} else {
+		errno = 0;
+		if (fflush(o->f) || ferror(o->f))
+			set_err(o, write_errno(), "writing '%s': %s", name);
+		errno = 0;
+		if (o->f != stdout && fclose(o->f))
+			set_err(o, write_errno(), "writing '%s': %s", name);
 	}
 	ret = o->err;
 	if (ret && err && errlen)
@@ -892,10 +806,10 @@ void pout_abort(struct pout *o)
 {
 	if (!o)
 		return;
-	if (o->f && o->f != stdout) {
+	if (o->w) {
+		pcpu_wfile_abort(o->w);
+	} else if (o->f && o->f != stdout) {
 		fclose(o->f);
-		if (o->tmp && !o->inplace)
-			unlink(o->tmp);
 	} else if (o->f) {
 		fflush(o->f);
 	}

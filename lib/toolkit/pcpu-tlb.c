@@ -21,6 +21,8 @@
 #include "pcpu-timing.h"
 #include "pcpu-cpuid.h"
 #include "pcpu-tlb.h"
+#include "pcpu-wfile.h"
+#include "pcpu-file.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -827,7 +829,7 @@ const char *pcpu_tlbcal_default_path(void)
 	return NULL;
 }
 
-static int mkdir_p(const char *file)
+int pcpu_tlbcal_cache_dir(const char *file)
 {
 	char d[PATH_MAX], *s;
 
@@ -863,28 +865,17 @@ static void csv_clean(char *dst, size_t len, const char *src)
 
 int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal)
 {
-	char tmp[PATH_MAX], host[64], method[160], obt[48];
+	char host[64], method[160], obt[48];
+	struct pcpu_wfile *w;
 	unsigned b, f;
 	FILE *fp;
-	int ret, fd;
+	int ret;
 
 	if (!path || !cal)
 		return -EINVAL;
-	ret = mkdir_p(path);
+	ret = pcpu_wfile_open(&w, path, &fp);
 	if (ret)
 		return ret;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		return ret;
-	}
 	csv_clean(host, sizeof(host), cal->host);
 	csv_clean(method, sizeof(method), cal->method);
 	fprintf(fp, "host,date,backing,figure,value,unit,status,method\n");
@@ -912,19 +903,20 @@ int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal)
 					fig_units[f], cb->why[f], method);
 		}
 	}
-	if (fflush(fp) || ferror(fp)) {
-		ret = -EIO;
-		fclose(fp);
-		unlink(tmp);
-		return ret;
-	}
-	fclose(fp);
-	if (rename(tmp, path)) {
-		ret = -errno;
-		unlink(tmp);
-		return ret;
-	}
-	return 0;
+	return pcpu_wfile_commit(w);
+}
+
+/*
+ * The range a calibration figure can have: entries 1 to 2^24 pages,
+ * cycles 0.1 to 10^5 (finite). Anything else in a file is not used.
+ */
+static bool tlbcal_plausible(unsigned f, double v)
+{
+	if (!isfinite(v))
+		return false;
+	if (!strcmp(fig_units[f], "pages"))
+		return v >= 1 && v <= (double)(1u << 24);
+	return v >= 0.1 && v <= 1e5;
 }
 
 /* Split a CSV line (no quoting) in place. Return: number of fields. */
@@ -946,18 +938,25 @@ static int split_csv(char *s, char **fld, int max)
 
 int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
 {
-	char line[1024], *fld[8];
+	char line[1024], *fld[8], *text;
 	enum pcpu_tlb_backing bk;
 	bool header = false;
 	unsigned f;
+	size_t len;
 	FILE *fp;
 	int ret = 0;
 
 	if (!path || !cal)
 		return -EINVAL;
-	fp = fopen(path, "re");
-	if (!fp)
-		return -errno;
+	/* A regular file of bounded size: a FIFO or device never blocks. */
+	ret = pcpu_file_read(path, PCPU_FILE_MAX_SMALL, &text, &len, NULL, 0);
+	if (ret)
+		return ret;
+	fp = len ? fmemopen(text, len, "r") : NULL;
+	if (!fp) {
+		free(text);
+		return len ? -ENOMEM : -EINVAL;
+	}
 	memset(cal, 0, sizeof(*cal));
 	while (fgets(line, sizeof(line), fp)) {
 		if (!header) {
@@ -994,12 +993,22 @@ int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
 			continue;	/* a figure from a newer version */
 		if (!strcmp(fld[6], "found")) {
 			char *end;
+			double v = strtod(fld[4], &end);
 
-			cal->b[bk].value[f] = strtod(fld[4], &end);
-			if (end == fld[4]) {
+			if (end == fld[4] || *end) {
 				ret = -EINVAL;
 				break;
 			}
+			/* A figure outside what a TLB can be is not used. */
+			if (!tlbcal_plausible(f, v)) {
+				cal->b[bk].value[f] = NAN;
+				cal->b[bk].found[f] = false;
+				snprintf(cal->b[bk].why[f], sizeof(cal->b[bk].why[f]),
+					 "implausible(%.3g %s in the file)", v,
+					 fig_units[f]);
+				continue;
+			}
+			cal->b[bk].value[f] = v;
 			cal->b[bk].found[f] = true;
 		} else {
 			cal->b[bk].value[f] = NAN;
@@ -1011,5 +1020,6 @@ int pcpu_tlbcal_load(const char *path, struct pcpu_tlbcal *cal)
 	if (!ret && !header)
 		ret = -EINVAL;
 	fclose(fp);
+	free(text);
 	return ret;
 }

@@ -243,11 +243,20 @@ const char *pcpu_tlbcal_default_path(void);
 
 /**
  * pcpu_tlbcal_save() - write @cal as CSV (header
- * "host,date,backing,figure,value,unit,status,method"), creating the
- * directory; written to a temporary file and renamed.
- * Return: 0; -EINVAL; -errno from mkdir/open/write/rename.
+ * "host,date,backing,figure,value,unit,status,method") through the
+ * checked writer (lib/toolkit/pcpu-wfile.h: a regular file or a new
+ * name only, never a device node; no directory is created).
+ * Return: 0; -EINVAL; -errno of pcpu_wfile_open() (EEXIST, ENOENT,
+ * ETXTBSY, EXDEV ...) or of the write (ENOSPC, EIO ...).
  */
 int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal);
+
+/**
+ * pcpu_tlbcal_cache_dir() - create the directory of @path (the cache
+ * default of pcpu_tlbcal_default_path(), never a path the user gave).
+ * Return: 0; -errno of mkdir().
+ */
+int pcpu_tlbcal_cache_dir(const char *path);
 
 /**
  * pcpu_tlbcal_load() - read a file written by pcpu_tlbcal_save().
