@@ -18,7 +18,8 @@
 #   extract-corrupt   a changed base64 line or a cut block is refused
 #                     (exit 1, the name in the message), nothing written
 #   mmtests           OPERATION<TAB>SAMPLE<TAB>NUMBER lines, NA only as
-#                     comments, one line per sample of the CSVs
+#                     comments, one line per sample of the CSVs (a row
+#                     repeated exactly is one sample)
 #   lkp               KEY: NUMBER lines, unique keys, finding.<key>.settled
 # Exit 0 pass, 1 fail.
 set -u
@@ -148,7 +149,8 @@ $PY lab/adapt.py mmtests "$fx" >"$tmp/mm" 2>"$tmp/mm.err"
 r=$?
 bad=$(grep -v '^# ' "$tmp/mm" | awk -F'\t' 'NF != 3 || $2 !~ /^[0-9]+$/ ||
 	$3 !~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ || $1 ~ / /' | head -n 3)
-rows=$(cat "$fx"/*.csv | grep -vc '^bench,')
+# a row repeated exactly is one sample (the results reader counts it once)
+rows=$(cat "$fx"/*.csv | grep -v '^bench,' | sort -u | wc -l)
 lines=$(wc -l <"$tmp/mm")
 [ $r = 0 ] && [ -z "$bad" ] && [ "$rows" = "$lines" ]
 check mmtests $? "exit $r, $lines lines for $rows CSV rows; $bad"
