@@ -643,7 +643,8 @@ def _modelled_remote(run, b):
 
 def claim_remote(run):
     c = Claim("remote", '"allocated somewhere not on the nodes"')
-    for ln in kfacts.remote_lines(run):   # the real kernels measured
+    real = kfacts.remote_lines(run)       # the real kernels measured
+    for ln in real:
         c.add(ln)
     b = run.benches.get("numa")
     nodes = _nodes(run)
@@ -656,7 +657,9 @@ def claim_remote(run):
                      b.points("pages_remote", host)}) \
         if "phase" in b.params else []
     late = [p for p in ("hotadded", "late", "onlined") if p in phases]
-    if nodes == 1:
+    if nodes == 1 and real:
+        c.add("this host: 1 NUMA node, nothing to place")
+    elif nodes == 1:
         c.add("measured: not here, 1 NUMA node (needs a NUMA host or the"
               " guest tests)")
     elif not late:
@@ -684,7 +687,9 @@ def claim_remote(run):
             "; hotadded: not measured (needs QMP hot-add)"))
     if model:
         c.add(model[0])
-        c.add(model[1])
+        # the guest's lines above are the real kernel: no pointer to it
+        c.add(model[1].replace("; on a real kernel: the guest tests", "")
+              if real else model[1])
     return c
 
 
@@ -933,7 +938,7 @@ def invariants(run):
             if not vals:		# every value NA: never "held"
                 unmeasured.append(m)
                 continue
-            seen.append("%s %d" % (m, len(vals)))
+            seen.append((name, m, len(vals)))
             nz = [v for v in vals if v]
             if nz:
                 bad.append("%s %s in %d run(s)" % (m, fmt(max(nz)),
@@ -942,10 +947,13 @@ def invariants(run):
         return False, "INVARIANT FAILED: " + "; ".join(bad)
     if not seen and not missing and not unmeasured:
         return True, None
+    # a metric several benchmarks check is named with its benchmark
+    twice = {m for _, m, _ in seen if [x[1] for x in seen].count(m) > 1}
     line = "invariants%s: %s" % ("" if missing or unmeasured else " held",
-                                 ", ".join("%s=0 (%s runs)" %
-                                           tuple(x.rsplit(" ", 1))
-                                           for x in seen))
+                                 ", ".join("%s%s=0 (%d runs)" % (
+                                     bn + " " if m in twice and
+                                     bn != seen[0][0] else "", m, n)
+                                           for bn, m, n in seen))
     if missing:
         line += "; NOT EMITTED: " + ", ".join(missing)
     if unmeasured:
