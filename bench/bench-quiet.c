@@ -33,8 +33,17 @@ static long bq_hook(void)
 
 int bq_retry(void)
 {
-	if ((double)bq_counts.retries >= BQ_RUN_RETRY_FRAC *
-	    (double)bq_counts.batches + BQ_RUN_RETRY_MIN)
+	const struct bq_count *q = &bq_counts;
+
+	if ((double)q->retries >= BQ_RUN_RETRY_FRAC * (double)q->batches +
+	    BQ_RUN_RETRY_MIN)
+		return 0;
+	/*
+	 * Most batches so far disturbed: another task holds this CPU, and a
+	 * retry only doubles the time before the same flag. Flag at once.
+	 */
+	if (q->batches >= BQ_SATURATED_MIN &&
+	    (double)q->disturbed > BQ_SATURATED_FRAC * (double)q->batches)
 		return 0;
 	bq_counts.retries++;
 	return 1;
@@ -84,7 +93,7 @@ void bq_start(void)
 
 void bq_meta(struct pout *out, const char *cmd, int counts)
 {
-	char b[256];
+	char b[512];
 	const struct bq_count *q = &bq_counts;
 
 	if (!counts) {
@@ -93,7 +102,8 @@ void bq_meta(struct pout *out, const char *cmd, int counts)
 			 "was switched out (getrusage RUSAGE_THREAD) or ran "
 			 "< %.0f%% of its wall time (losses < %.0f us ignored);"
 			 " retried up to %d times per sample, within a run budget "
-			 "of half the batches judged; else flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
+			 "of half the batches judged, none once most batches were "
+			 "disturbed (the CPU is taken); else flagged:disturbed", 100 * (1 - PQ_MAX_LOST_FRAC),
 			 PQ_MIN_LOST_NS / 1000, BQ_MAX_RETRIES);
 		pout_meta(out, "quiet_check", b);
 		return;

@@ -26,6 +26,12 @@
 #define BQ_MAX_RETRIES 4
 #define BQ_RUN_RETRY_FRAC 0.5
 #define BQ_RUN_RETRY_MIN 16
+/*
+ * More than BQ_SATURATED_FRAC of the batches disturbed after at least
+ * BQ_SATURATED_MIN: another task holds the CPU, no more retries.
+ */
+#define BQ_SATURATED_MIN 32
+#define BQ_SATURATED_FRAC 0.5
 
 struct bq_count {
 	unsigned long batches;		/* batches judged */
@@ -83,8 +89,10 @@ void bq_meta(struct pout *out, const char *cmd, int counts);
 "  (getrusage RUSAGE_THREAD) and thread CPU time >= 90%% of its wall time\n"\
 "  (losses under 50 us ignored). A disturbed batch is retried, at most 4\n"  \
 "  extra per sample and half as many extra as the run judged (a loaded\n"  \
-"  machine costs at most ~1.5x the time); a sample with no quiet batch\n"  \
-"  has status flagged:disturbed and is left out of medians and findings.\n"\
+"  machine costs at most ~1.5x the time), none once more than half of\n"  \
+"  32+ batches were disturbed (another task holds the CPU: retrying only\n"\
+"  doubles the time); a sample with no quiet batch has status\n"          \
+"  flagged:disturbed and is left out of medians and findings.\n"           \
 "  A cycle count that is not positive is flagged:not-positive, never ok.\n"
 
 #endif
