@@ -231,7 +231,8 @@ def remote_lines(run, short=False):
             text = "%s CPU %d (node %s): %s" % (
                 c["phase"].replace("hotadded", "hot-added"), late[0],
                 "?" if node is None else int(node),
-                _where(off) if off else "all on its node")
+                _where(c) if node is None else _where(off) if off else
+                "all on its node")
         if key[0] == "guest":
             rel = _release_short(guest_release(run))
             nodes = k.get("facts", {}).get("nr_node_ids")
