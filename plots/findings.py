@@ -139,6 +139,11 @@ class Claim:
         # what a second run must agree on: {figure name: verdict class}
         self.verdicts = {}
         self.dropped = 0          # disturbed samples left out
+        # indexes of lines printed after the block, as context; of
+        # lines (conditions) that join the line before when they fit
+        self.more = set()
+        self.join = set()
+
 
     def effect(self, name, e, unit=""):
         """Record e's verdict class under name; its description (in %
@@ -146,7 +151,11 @@ class Claim:
         self.verdicts[name] = effects.verdict(e)[0]
         return effects.describe(e, unit)
 
-    def add(self, text):
+    def add(self, text, more=False, join=False):
+        """A figure line; more: context, printed after the block; join:
+        a condition, on the line before when it fits there."""
+        (self.more if more else self.join if join else set()).add(
+            len(self.lines))
         self.lines.append(text)
 
 
@@ -276,8 +285,13 @@ def claim_deref(run):
                 bits.append("%s %+.0f%% %s" % (lab, e.pct(e.est),
                                                effects.ND if cls == "none"
                                                else cls))
-    c.add("%sread, 1 var, 4k" % (
-        "not chained: %s; " % ", ".join(bits) if bits else ""))
+    # context when the path answers it; the condition, in the block
+    if bits and "path" in got:
+        c.add("not chained: %s; read, 1 var, 4k" % ", ".join(bits),
+              more=True)
+    elif bits:
+        c.add("not chained: %s" % ", ".join(bits))
+    c.add("read, 1 var, 4k", join=True)
     return c
 
 
@@ -393,10 +407,10 @@ def claim_tlb(run):
         ps = sorted({float(v) for v in b.values("pages")})
         # the two pre-declared ranges: inside L1 dTLB reach (lookup
         # cost), beyond twice the L2 TLB reach (TLB pressure)
-        parts = (("in L1 (P<=%s)" % f3(l1) if l1 else
+        parts = (("in L1 P<=%s" % f3(l1) if l1 else
                   "P=%s (no L1)" % f3(ps[0]),
                   "in", 0, l1 if l1 else ps[0]),
-                 ("past 2xL2 (P>=%s)" % f3(2 * l2) if l2 else
+                 ("past 2xL2 P>=%s" % f3(2 * l2) if l2 else
                   "P=%s (no L2)" % f3(ps[-1]),
                   "beyond", 2 * l2 if l2 else ps[-1], float("inf")))
         for lab, key, lo, hi in parts:
@@ -433,7 +447,7 @@ def claim_tlb(run):
                     f3(Stats(pg.get(s, [])).median)))
         if bits:
             c.add("cold cyc/pages, K=%s: %s" % (
-                k, ", ".join(bits)))
+                k, ", ".join(bits)), more=True)
     else:
         c.add("cold cost, pages on path: not measured (needs access"
               " --mode cold)")
@@ -476,6 +490,7 @@ def _claim_mem(run):
                    if pt[P.index("possible")] == pos and
                    num(pt, "online") is not None}, key=float)
     by = _layout_of(b)
+    shown = False       # the smallest online count in the block
     for onl in onls:
         d = _samples(b, "committed_bytes", {"possible": pos,
                                             "online": onl}, by)
@@ -502,7 +517,8 @@ def _claim_mem(run):
                 groups.append([k])
         c.add("online=%s: %s%s" % (onl, "; ".join(
             "%s %s" % (",".join(short(k) for k in g), f3(med[g[0]]))
-            for g in groups), ratio))
+            for g in groups), ratio), more=shown)
+        shown = True
     if not c.settled:
         c.add("committed_bytes NA at possible=%s" % pos)
         return c
@@ -551,18 +567,15 @@ def _cid_lines(run):
         st = {x["status"] for k, v in b.samples.items()
               if k[1] == "units_committed" for x in v}
         why = sorted(st)[0] if st else "no rows"
-        return ["cid indexing: NA (%s)" % why.split("(")[0]]
+        return [("cid indexing: NA (%s)" % why.split("(")[0], False)]
     (a, t), pt, u = best
     poss = pt[P.index("possible")]
     cpu = _med(b, "units_committed", {"part": "mem", "strategy": "cpu-table",
                                       "threads": str(t),
                                       "allowed": pt[P.index("allowed")]})
-    lines = ["cid indexing: %s unit%s for %d threads on %d allowed CPUs,"
-             " against %s for cpu indexing at %s possible (cpu_id on"
-             " first use: %s) [%s]" % (f3(u), "" if u == 1 else "s", t, a,
-                                       poss, poss,
-                                       f3(cpu) if cpu is not None else "NA",
-                                       step_of(run, "cid"))]
+    lines = [("cid: %s unit%s for %d threads on %d CPUs, cpu_id %s (first"
+              " use: %s)" % (f3(u), "" if u == 1 else "s", t, a, poss,
+                             f3(cpu) if cpu is not None else "NA"), False)]
     acc = run.benches.get("access")
     cost = None
     if acc is not None and _has(acc, "cpuid", "cid"):
@@ -579,15 +592,20 @@ def _cid_lines(run):
             cost = ("rseq-protected inc: cid %s vs cpu_id %s ns (%+.0f%%)"
                     % (f3(x), f3(y), _pct(x, y)))
     if cost:
-        lines.append(cost)
+        lines.append((cost, True))
     return lines
 
 
 def claim_mem(run):
     """Claim 3 with the cid line (issue 21) after the layouts' lines."""
     c = _claim_mem(run)
-    for ln in _cid_lines(run):
-        c.add(ln)
+    cid = _cid_lines(run)
+    for ln, more in cid:
+        c.add(ln, more=more)
+    if cid and step_of(run, "cid") != "cid":
+        # one tag: [step 11,12,13 mem, 15 cid]
+        c.step = c.step + ", " + step_of(run, "cid")[5:] if c.step \
+            else step_of(run, "cid")
     return c
 
 
@@ -630,22 +648,30 @@ def _modelled_remote(run, b):
     ln = option_values(run, "numa", "--late-node", ["--topology"]) or \
         ["roundrobin"]
     lo = ["embed", "page", "vm", "hybrid", "thread"]
-    bits = ["%s %d/%d" % (short(k), sum(1 for v in per[k] if v),
-                          len(per[k]))
-            for k in sorted(per, key=lambda v: (
-                lo.index(v) if v in lo else len(lo), vkey(by, v)))]
+    groups = []         # layouts with the same count, once
+    for k in sorted(per, key=lambda v: (
+            lo.index(v) if v in lo else len(lo), vkey(by, v))):
+        fig = "%d/%d" % (sum(1 for v in per[k] if v), len(per[k]))
+        for g in groups:
+            if g[0] == fig:
+                g[1].append(short(k))
+                break
+        else:
+            groups.append((fig, [short(k)]))
     return ("MODELLED (synthetic %s nodes, late-node %s): remote units"
             " of hot-added CPUs: %s" % (
-                len(nodes) or "?", "/".join(ln), ", ".join(bits)),
-            "[%s]; on a real kernel: the guest tests" % step_with(
-                run, "numa", ["--topology"]))
+                len(nodes) or "?", "/".join(ln), "; ".join(
+                    "%s %s" % (",".join(g[1]), g[0]) for g in groups)),
+            step_with(run, "numa", ["--topology"]))
 
 
 def claim_remote(run):
     c = Claim("remote", '"allocated somewhere not on the nodes"')
     real = kfacts.remote_lines(run)       # the real kernels measured
+    for ln in kfacts.remote_lines(run, short=True):
+        c.add(ln)       # what is off the CPU's node; in full as context
     for ln in real:
-        c.add(ln)
+        c.add(ln, more=True)
     b = run.benches.get("numa")
     nodes = _nodes(run)
     if b is None or "pages_remote" not in b.metrics:
@@ -658,7 +684,13 @@ def claim_remote(run):
         if "phase" in b.params else []
     late = [p for p in ("hotadded", "late", "onlined") if p in phases]
     if nodes == 1 and real:
-        c.add("this host: 1 NUMA node, nothing to place")
+        # the real kernel answered: the model is context
+        if step_of(run, "guest") != "guest":
+            c.step = step_of(run, "guest")
+        c.add("this host: 1 NUMA node, nothing to place", more=True)
+        if model:
+            c.add(model[0] + " [%s]" % model[1], more=True)
+        return c
     elif nodes == 1:
         c.add("measured: not here, 1 NUMA node (needs a NUMA host or the"
               " guest tests)")
@@ -686,10 +718,8 @@ def claim_remote(run):
             nodes, "/".join(pl) or "?", "" if "hotadded" in phases else
             "; hotadded: not measured (needs QMP hot-add)"))
     if model:
+        c.step = c.step or model[1]
         c.add(model[0])
-        # the guest's lines above are the real kernel: no pointer to it
-        c.add(model[1].replace("; on a real kernel: the guest tests", "")
-              if real else model[1])
     return c
 
 
@@ -746,6 +776,7 @@ def claim_strain(run):
     # the control: offset-array, the same table lookup over the embedded
     # block in both phases (hybrid moves to the VM area when late)
     ctrl = "offset-array"
+    meds = []           # hybrid's boot->late medians: context
     for lab, metric, where in (("cold", "cold_cycles", cold),
                                ("path", "cycles_per_op", path)):
         if lab == "cold" and k is None:
@@ -756,20 +787,24 @@ def claim_strain(run):
         e, mb, ml, drop = r
         c.dropped += drop
         c.settled = True
-        c.add("%s %s->%s cyc, minus oa's move: %s" % (
-            lab, f3(mb), f3(ml), c.effect("hyb late-boot " + lab, e)))
+        # the two figures on one line when they fit
+        c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
+                            "2 vars", c.effect("hyb late-boot " + lab, e)),
+              join=bool(meds))
+        meds.append("%s %s->%s" % (lab, f3(mb), f3(ml)))
     if not c.settled:
         c.add("no hybrid and offset-array rows in both phases")
         return c
     inter = any("interleaved" in str(m.get("phases", ""))
                 for m in run.step_meta.values() if isinstance(m, dict))
-    c.add("per rep, %% of boot; cold K=%s; path 2 vars; phases %s" % (
-        k, "interleaved" if inter else "in turn"))
+    c.add("hyb late-boot minus oa's move, per rep, %% of boot; phases %s"
+          % ("interleaved" if inter else "in turn"))
+    c.add("hyb boot->late cyc: %s" % ", ".join(meds), more=True)
     return c
 
 
 def claim_hotplug(run):
-    c = Claim("hotplug", "hotplug cost: online/offline latency, us p50")
+    c = Claim("hotplug", "hotplug latency, us p50")
     b = run.benches.get("churn")
     if b is None or "online_latency_ns_p50" not in b.metrics:
         c.add("not measured in this run (needs the churn step)")
@@ -781,6 +816,7 @@ def claim_hotplug(run):
     where = {"rate": busy} if busy else {}
     basek = "embed" if by == "layout" else "offset-array"
     dom, ns = [], []
+    c.add("?", join=True)       # the condition, filled in below
     for dirn, lab in (("online", "online"), ("offline", "offline")):
         m = "%s_latency_ns_p50" % dirn
         d = _samples(b, m, where, by)
@@ -820,17 +856,20 @@ def claim_hotplug(run):
             if st.n and st.median == 0:
                 bits[0] += " (no alloc)"
         c.add("%s: %s" % (lab, ", ".join(bits)))
+    if not c.settled:
+        c.lines, c.join = [], set()
+        c.add("no online/offline latency rows")
+        return c
     if dom:
-        c.add("; ".join(dom))
+        c.add("; ".join(dom) + " (part/total)", more=True)
     nopart = not any(m.startswith("online_alloc") for m in b.metrics)
     backend = "/".join(b.values("backend")) if "backend" in b.params \
         else "?"
     few = ""
     if ns and _min_p(min(ns), min(ns)) >= 0.05:
-        few = " (n=%d: U cannot reach p<0.05)" % min(ns)
-    c.add("%s%s, %s/s; * vs %s%s" % (
-        "part/total; " if dom else "", backend,
-        ",".join(busy) or "0", short(basek), few))
+        few = "n=%d, no U test" % min(ns)
+    c.lines[0] = "%s, %s/s; %s" % (backend, ",".join(busy) or "0", few or
+                                   "* vs %s" % short(basek))
     if nopart:
         c.add("breakdown: not measured (needs churn online_<part>_ns_p50)")
     return c
@@ -887,14 +926,12 @@ def claim_modules(run):
     onl = [x for x in b.values("online") if x != "-"] if "online" in P else []
     c.add("VM area commits %s B/section for %s possible, %s for %s online" % (
         f3(cps.get("vm:possible")), ",".join(pos) or "?",
-        f3(cps.get("vm:online")), ",".join(onl) or "?"))
+        f3(cps.get("vm:online")), ",".join(onl) or "?"), more=True)
     c.add("; ".join("%s: %s sections, sum %s B" % (
-        k, f3(n.get(k)), f3(tot.get(k))) for k in st) +
-        "; loads to the first refusal: " + (", ".join(
-            "%s %s" % (k, f3(v)) for k, v in sorted(lur.items())) or "NA"))
+        k, f3(n.get(k)), f3(tot.get(k))) for k in st), more=True)
+    c.add("loads to the first refusal: " + (", ".join(
+        "%s %s" % (k, f3(v)) for k, v in sorted(lur.items())) or "NA"))
     c.settled = True
-    for ln in kfacts.modsize_lines(run):   # the real kernel's refusal
-        c.add(ln)
     for pol in sorted(b.values("policy")) if "path_ns" in b.metrics else []:
         if not pol.startswith("vm"):
             continue
@@ -914,9 +951,17 @@ def claim_modules(run):
                    "strategy")
         extra = sorted({f3(pg[s] - pb[s]) for s in pg if s in pb})
         if parts:
+            # in the block only a difference outside noise (U test)
+            sig = any(p.endswith(("*", "?")) for p in parts)
+            if not sig:
+                c.add("module var costs as boot var (%s)" % pol,
+                      join=True)
             c.add("%s: module-boot var path ns %s; pages with a boot var "
-                  "+%s" % (pol, ", ".join(parts), "/".join(extra) or "NA"))
+                  "+%s" % (pol, ", ".join(parts), "/".join(extra) or "NA"),
+                  more=not sig)
             break
+    for ln in kfacts.modsize_lines(run, short=True):  # the real kernel
+        c.add(ln)
     return c
 
 
@@ -947,13 +992,16 @@ def invariants(run):
         return False, "INVARIANT FAILED: " + "; ".join(bad)
     if not seen and not missing and not unmeasured:
         return True, None
-    # a metric several benchmarks check is named with its benchmark
-    twice = {m for _, m, _ in seen if [x[1] for x in seen].count(m) > 1}
-    line = "invariants%s: %s" % ("" if missing or unmeasured else " held",
-                                 ", ".join("%s%s=0 (%d runs)" % (
-                                     bn + " " if m in twice and
-                                     bn != seen[0][0] else "", m, n)
-                                           for bn, m, n in seen))
+    # per metric its runs; one checked by several benchmarks, per
+    # benchmark: "lost_updates churn 30, cid 56; read_sum_mismatch 30"
+    per = {}
+    for bn, m, n in seen:
+        per.setdefault(m, []).append((bn, n))
+    line = "invariants%s (all 0; runs): %s" % (
+        "" if missing or unmeasured else " held", "; ".join(
+            "%s %s" % (m, ", ".join(
+                "%s %d" % (bn, n) if len(v) > 1 else "%d" % n
+                for bn, n in v)) for m, v in per.items()))
     if missing:
         line += "; NOT EMITTED: " + ", ".join(missing)
     if unmeasured:
@@ -973,16 +1021,31 @@ def _fit(text, indent):
                          break_on_hyphens=False) or [indent]
 
 
-def block(run):
-    """The findings block: at most MAX_LINES lines of WIDTH columns.
+def _put(out, c, i, ln):
+    """Line i of claim c into out (whose last line is c's): a condition
+    (c.join) on the line before when the two fit in WIDTH, else its own
+    line(s)."""
+    if i in c.join and len(out[-1]) + 2 + len(ln) <= WIDTH:
+        out[-1] += "; " + ln
+    else:
+        out += _fit(ln, "  ")
+
+
+def block(run, more=None):
+    """The findings block: at most MAX_LINES lines of WIDTH columns,
+    never cut. A claim's context lines (Claim.more) are left out of it;
+    with more (a list), they are appended there under their claim's
+    number, for the lines after the block.
     The modules claim (7) is left out of a run without the modules step
     (runs made before it existed)."""
+    import re
     claims = [c for c in compute(run) if c.settled or c.key != "modules"]
     out = ["== findings: shift [95%% CI]; %s no diff beyond CI detectable =="
            % effects.ND]
     ok, inv = invariants(run)
     if inv:
         out += _fit(inv, "")
+    ctx = []
     for i, c in enumerate(claims):
         head = "%d %s" % (i + 1, c.title)
         if c.step:
@@ -992,17 +1055,26 @@ def block(run):
             else:
                 c.lines.append("from " + c.step)
         out += _fit(head, "")
-        for ln in c.lines:
-            out += _fit(ln, "  ")
+        for j, ln in enumerate(c.lines):
+            if j in c.more:
+                ctx += _fit("%d %s" % (i + 1, ln), "  ")
+            else:
+                _put(out, c, j, ln)
     text = " " + " ".join(ln for c in claims for ln in c.lines + [c.title])
     used = [(k, v) for v, k in SHORT.items() if k != v and
-            (" %s " % k in text or " %s/" % k in text or "/%s " % k in text)]
-    if used:
-        out += _fit("; ".join("%s %s" % kv for kv in used), "")
+            re.search(r"[\s,/(]%s[\s,/)]" % re.escape(k), text + " ")]
+    legend = "; ".join("%s %s" % kv for kv in used)
     hit = ["%d:%d" % (i + 1, c.dropped) for i, c in enumerate(claims)
            if c.dropped]
-    if hit:
-        out += _fit(DISTURBED % " ".join(hit), "")
+    dist = DISTURBED % " ".join(hit) if hit else ""
+    if legend and dist and len(legend) + 2 + len(dist) <= WIDTH:
+        out.append(legend + "; " + dist)
+    else:
+        for ln in (legend, dist):
+            if ln:
+                out += _fit(ln, "")
+    if more is not None and ctx:
+        more += ["findings, context (claim: figure):"] + ctx
     # never cut: a block over MAX_LINES is a design fault the tests catch
     return out
 
@@ -1044,7 +1116,10 @@ def side_by_side(runs, letters):
     for i in range(len(CLAIMS)):
         out += _fit("%d %s" % (i + 1, per[0][i].title), "")
         for j, cl in enumerate(per):
-            fig = "; ".join(cl[i].lines[:2]) if cl[i].settled else \
+            # the first two figure lines (no condition, no context)
+            figs = [ln for k, ln in enumerate(cl[i].lines)
+                    if k not in cl[i].more and k not in cl[i].join]
+            fig = "; ".join(figs[:2]) if cl[i].settled else \
                 (cl[i].lines[0] if cl[i].lines else "-")
             out += _fit("%s: %s" % (letters(j), fig), "  ")
     out += _fit("; ".join("%s %s" % (k, v) for v, k in SHORT.items()

@@ -92,10 +92,12 @@ def _label(run, key, k=None):
     return "this kernel" if boot == "running" else "%s, %s" % (topo, boot)
 
 
-def modsize_lines(run):
+def modsize_lines(run, short=False):
     """Claim 7, the real kernel: per guest boot, the test module the
     kernel refused against its reserve r, beside the model's point
-    (kernel-modules rows: the guest step or tests/guest)."""
+    (kernel-modules rows: the guest step or tests/guest); short: the
+    findings' form, '6.1 guest refused module 5 (40 B) at 8144 B of r
+    8K; model: the same'."""
     by = {}
     for p, m, s in _rows(run.benches.get("kernel-modules")):
         pos = p.get("position", "")
@@ -112,6 +114,17 @@ def modsize_lines(run):
         ref = [k for k in sorted(mods) if mods[k].get("loaded") == 0]
         model = sum(1 for v in mods.values() if v.get("model_loaded") == 1)
         mism = sum(int(v.get("model_mismatch", 0)) for v in mods.values())
+        agree = "the same" if not mism else "DISAGREES on %d loads" % mism
+        if short:
+            v = mods[ref[0]] if ref else {}
+            out.append("%s guest%s refused %s; model: %s" % (
+                rel, "" if boot == "default" else " (%s boot)" % boot,
+                "module %d (%s B) at %s B of r %s" % (
+                    ref[0], size(v.get("section_bytes")),
+                    size(v.get("sum_before_bytes")), size(r)) if ref else
+                "none of %d modules (r %s)" % (len(mods), size(r)),
+                agree))
+            continue
         if ref:
             v = mods[ref[0]]
             what = "refused test module %d (%s B) with %s B of r %s used" % (
@@ -192,10 +205,12 @@ def _where(c):
                                         MEMS.index(kv[1][0])))
 
 
-def remote_lines(run):
+def remote_lines(run, short=False):
     """Claim 4: per kernel measured (the guest's boots, a NUMA host's
     kernel-numa rows), where its first late CPU's memory lives; boots
-    with the same answer share a line."""
+    with the same answer share a line. short: the findings' form, only
+    the memory off the CPU's node ('6.1 guest: hot-added CPU 4 (node
+    1): static, alloc_percpu on node 0')."""
     ks = kernels(run)
     said = {}                  # (kernel label, text) -> [allocators]
     for key, pl in sorted(placements(run).items(),
@@ -209,15 +224,28 @@ def remote_lines(run):
         text = "%s CPU %d on node %s: %s" % (
             c["phase"].replace("hotadded", "hot-added"), late[0],
             "?" if node is None else int(node), _where(c))
+        if short:
+            off = {m: c[m] for m in MEMS if m in c and node is not None
+                   and c[m].get("page_node") is not None
+                   and int(c[m]["page_node"]) != int(node)}
+            text = "%s CPU %d (node %s): %s" % (
+                c["phase"].replace("hotadded", "hot-added"), late[0],
+                "?" if node is None else int(node),
+                _where(c) if node is None else _where(off) if off else
+                "all on its node")
         if key[0] == "guest":
             rel = _release_short(guest_release(run))
             nodes = k.get("facts", {}).get("nr_node_ids")
             who = "Linux %s%s guest" % (rel or "?", " %d-node" % nodes
                                         if nodes else "")
+            if short:
+                who = "%s guest" % (rel or "?")
         else:
             who = _label(run, key, k)
         said.setdefault((who, text), []).append(
             k.get("alloc") or key[1])
+    if short:
+        return ["%s: %s" % (who, text) for who, text in said]
     return ["%s (%s): %s" % (who, ", ".join(a), text)
             for (who, text), a in said.items()]
 

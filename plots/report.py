@@ -544,7 +544,10 @@ def workload_table(bench, m):
 
 
 def build_report(run, baselines, do_plots):
-    out = findings.block(run) + [""]
+    ctx = []
+    out = findings.block(run, ctx) + [""]
+    if ctx:
+        out += ctx + [""]
     prof = run.m("profile", "name")
     out += wrap("pcpubench report: %s (profile %s)" % (run.name, prof))
     out.append(run.summary_line())

@@ -158,6 +158,44 @@ if PCPU_NO_FIGURES=1 /usr/bin/python3 plots/report.py "$tmp/gk" --stdout \
 		grep -q -- "$pat" "$tmp/gk.txt" && ok "report: /$pat/" ||
 			fail "report lacks /$pat/"
 	done
+	# the findings block of a real run with the guest's claims 3, 4, 7
+	# (cid and modules rows of a later quick run, kernel-int branch) and
+	# of real-vm (claims 1-6): within 30 lines of 72 columns, never
+	# cut: every figure line of every claim whole in the block, every
+	# context line whole after it
+	cp -r tests/fixtures/real-vm "$tmp/rv"
+	for d in "$tmp/gk" "$tmp/rv"; do
+		if msg=$(cd plots && /usr/bin/python3 - "$d" 2>&1 <<'PY'
+import sys
+import findings
+from pcpu_results import Run
+run = Run(sys.argv[1])
+ctx = []
+blk = findings.block(run, ctx)
+assert len(blk) <= findings.MAX_LINES, "%d lines" % len(blk)
+long = [ln for ln in blk + ctx if len(ln) > 72]
+assert not long, long
+flat = lambda ls: " ".join(" ".join(ls).split())
+b, m = flat(blk), flat(ctx)
+cl = findings.compute(run)
+for c in cl:
+    if c.key == "modules" and not c.settled:
+        continue        # left out of a run without the modules step
+    for i, ln in enumerate(c.lines):
+        assert flat([ln]) in (m if i in c.more else b), (c.key, ln)
+print(len(blk))
+PY
+		); then
+			ok "findings block of $(basename "$d"): $msg lines, 72 columns, none cut"
+		else
+			fail "findings block of $(basename "$d"): $msg"
+		fi
+	done
+	grep -q '^  6.1 guest: hot-added CPU 4 (node 1): static, alloc_percpu on node 0$' "$tmp/gk.txt" &&
+		grep -Eq '^  6.1 guest refused module 5 \(40 B\) at 8144 B of r 8K; model: the same$' "$tmp/gk.txt" &&
+		grep -q '^  cid: 2 units for 8 threads on 2 CPUs, cpu_id 1024' "$tmp/gk.txt" &&
+		ok "findings: the guest's lines of claims 4 and 7, claim 3's cid line" ||
+		fail "findings: guest/cid lines: $(sed -n '1,/^$/p' "$tmp/gk.txt" | grep -E 'guest|cid')"
 	long=$(awk 'length > 72' "$tmp/gk.txt" | head -2)
 	[ -z "$long" ] && ok "report: 72 columns" || fail "report: long lines: $long"
 	grep -q 'INCOMPLETE' "$tmp/gk.txt" && fail "report: INCOMPLETE (the guest step's rows not counted)"
