@@ -5,7 +5,7 @@ Each claim is computed from the run's rows, never typed: a figure (an
 effect with its interval and verdict class, effects.py), the
 strategies compared, the condition it holds under and the step it
 comes from; or one line saying why this run cannot settle it and what
-would. report.py prints the block first (at most 30 lines, 72 columns,
+would. report.py prints the block first (at most MAX_LINES lines, 72 columns,
 never cut); compare.py prints each directory's figure side by side and
 the agreement line of the verdicts.
 
@@ -20,7 +20,7 @@ import kfacts
 from pcpu_results import (WIDTH, Stats, dropped, fmt, mann_whitney,
                           prefer_key, vkey)
 
-MAX_LINES = 30
+MAX_LINES = 32   # a first screen: the findings of every claim, uncut
 # Claims whose samples include disturbed ones (left out), one line:
 # claim:samples.
 DISTURBED = "disturbed samples left out (rerun on a quiet machine):" \
@@ -967,6 +967,28 @@ def claim_modules(run):
 
 CLAIMS = (claim_deref, claim_tlb, claim_mem, claim_remote, claim_strain,
           claim_hotplug, claim_modules)
+# The benchmarks each claim reads: a failed step of one of them (a
+# timeout, a crash) is named in the claim, so that a missing figure
+# reads as "rerun", never as "this profile does not measure it".
+CLAIM_BENCHES = {"deref": ("access",), "tlb": ("workload", "access"),
+                 "mem": ("mem", "cid", "kfacts"), "remote": ("numa",
+                                                             "guest"),
+                 "strain": ("access",), "hotplug": ("churn",),
+                 "modules": ("modules", "guest")}
+
+
+def failed_steps(run, claim):
+    """'steps 3,5 access failed (timeout after 90s): rerun' for the
+    failed steps of the benchmarks claim reads ([] when none failed)."""
+    by = {}                     # (bench, why) -> [step numbers]
+    for st in run.state.get("steps", []):
+        if st["status"] == "failed" and \
+                st["bench"] in CLAIM_BENCHES.get(claim.key, ()):
+            why = st.get("msg", "").strip()[:40]
+            by.setdefault((st["bench"], why), []).append(st["n"])
+    return ["step%s %s %s failed%s: rerun" % (
+        "s" if len(ns) > 1 else "", ",".join(ns), bench,
+        " (%s)" % why if why else "") for (bench, why), ns in by.items()]
 
 
 def invariants(run):
@@ -1040,6 +1062,9 @@ def block(run, more=None):
     (runs made before it existed)."""
     import re
     claims = [c for c in compute(run) if c.settled or c.key != "modules"]
+    for c in claims:
+        for ln in failed_steps(run, c):
+            c.add(ln)
     out = ["== findings: shift [95%% CI]; %s no diff beyond CI detectable =="
            % effects.ND]
     ok, inv = invariants(run)

@@ -208,9 +208,11 @@ def _where(c):
 def remote_lines(run, short=False):
     """Claim 4: per kernel measured (the guest's boots, a NUMA host's
     kernel-numa rows), where its first late CPU's memory lives; boots
-    with the same answer share a line. short: the findings' form, only
-    the memory off the CPU's node ('6.1 guest: hot-added CPU 4 (node
-    1): static, alloc_percpu on node 0')."""
+    with the same answer share a line. short: the findings' form, every
+    memory's node when one is off the CPU's ('6.1 guest: hot-added CPU
+    4 (node 1): static, alloc_percpu on node 0; vm_area, hybrid on node
+    1': the kernel's guess beside the local VM unit), else 'all on its
+    node'."""
     ks = kernels(run)
     said = {}                  # (kernel label, text) -> [allocators]
     for key, pl in sorted(placements(run).items(),
@@ -231,8 +233,7 @@ def remote_lines(run, short=False):
             text = "%s CPU %d (node %s): %s" % (
                 c["phase"].replace("hotadded", "hot-added"), late[0],
                 "?" if node is None else int(node),
-                _where(c) if node is None else _where(off) if off else
-                "all on its node")
+                _where(c) if node is None or off else "all on its node")
         if key[0] == "guest":
             rel = _release_short(guest_release(run))
             nodes = k.get("facts", {}).get("nr_node_ids")

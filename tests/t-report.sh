@@ -245,6 +245,15 @@ check "real-vm: both churn invariants checked and held" \
 	grep -Eq '^invariants held \(all 0; runs\): lost_updates [0-9]+; read_sum_mismatch [0-9]+' "$RV"
 check "real-vm: workload pivot table per page and M" \
 	sh -c "grep -q '^-- workload: slowdown_vs_segment_pct' '$RV' && grep -q '^page=4k M=16' '$RV'"
+# a failed step (here a timeout) is named in every claim that reads its
+# benchmark, as "rerun", never as a profile that does not measure it
+cp -r "$FIX/real-vm" "$T/rv-failed"
+sed -i 's/^step 3 ok access.*/step 3 failed access timeout after 90s/' \
+	"$T/rv-failed/state"
+"$ROOT/run.sh" report "$T/rv-failed" --no-plots >/dev/null 2>&1
+sed -n '1,/^$/p' "$T/rv-failed/report.txt" >"$T/rv-failed.blk"
+check "findings: a failed step named in the claims that read it" \
+	sh -c "grep -c '^  step 3 access failed (timeout after 90s): rerun' '$T/rv-failed.blk' | grep -qx 3 && ! sed -n '/^6 hotplug/,\$p' '$T/rv-failed.blk' | grep -q 'failed'"
 cp -r "$FIX/interrupted" "$T/gold/interrupted"
 "$ROOT/run.sh" compare "$T/gold/na-vm" "$T/gold/two-node" \
 	"$T/gold/interrupted" --no-plots >"$T/gold/compare.txt" 2>/dev/null
