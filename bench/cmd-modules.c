@@ -33,6 +33,7 @@
 #include "access.h"
 #include "bench-common.h"
 #include "pcpu-access.h"
+#include "pcpu-file.h"
 #include "pcpu-kmods.h"
 #include "pcpu-modules.h"
 #include "pcpu-timing.h"
@@ -229,31 +230,16 @@ static int stream_load(struct stream *st, const char *arg)
 		return stream_parse_file(st, pcpu_debian_modsizes, DEBIAN_STREAM);
 	}
 	if (arg[0] == '@') {
-		FILE *f = fopen(arg + 1, "r");
-		char *text;
-		long len;
+		/* the one bounded reader: a FIFO or device is refused unread */
+		char *text, err[160] = "";
+		int r = pcpu_file_read(arg + 1, 16u << 20, &text, NULL, err,
+				       sizeof(err));
 
-		if (!f) {
-			fprintf(stderr, "pcpubench modules: --sizes %s: %s\n", arg,
-				strerror(errno));
+		if (r) {
+			fprintf(stderr, "pcpubench modules: --sizes %.100s: %s\n",
+				arg, err[0] ? err : strerror(-r));
 			return -EINVAL;
 		}
-		fseek(f, 0, SEEK_END);
-		len = ftell(f);
-		rewind(f);
-		if (len < 0 || len > (16L << 20)) {
-			fclose(f);
-			fprintf(stderr, "pcpubench modules: --sizes %s: not a file of "
-				"at most 16 MiB\n", arg);
-			return -EINVAL;
-		}
-		text = calloc(1, (size_t)len + 1);
-		if (!text || fread(text, 1, (size_t)len, f) != (size_t)len) {
-			free(text);
-			fclose(f);
-			return -EIO;
-		}
-		fclose(f);
 		snprintf(st->name, sizeof(st->name), "file:%.50s",
 			 strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg + 1);
 		ret = stream_parse_file(st, text, arg + 1);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kfacts-read.h"
+#include "pcpu-file.h"
 #include "pcpu-sysinfo.h"
 
 #define LOG_MAX (64UL << 20)
@@ -140,7 +141,8 @@ static void read_log(const struct kf_paths *p, struct pcpu_kfacts *kf,
 
 	if (p->log) {
 		snprintf(sys->log_source, sizeof(sys->log_source), "%s", p->log);
-		r = read_file(p->log, &buf, &len);
+		/* a file the user names: the one bounded reader */
+		r = pcpu_file_read(p->log, 64u << 20, &buf, &len, NULL, 0);
 		if (r) {
 			sys->log_err = r;
 			set_why(sys, "log-unreadable", "%s: %s", p->log, strerror(-r));

@@ -101,6 +101,15 @@ out=$(PCPU_CALIBRATION=$W/fifo bounded timeout 20 "$BIN" access --strategy tls -
 rc=$?
 [ "$rc" = 0 ] && ok "item 18: access with PCPU_CALIBRATION a FIFO: not blocked (exit 0)" || no "item 18: access, FIFO calibration: exit $rc"
 expect 2 "a FIFO, not a regular file; refused unread" "$BIN" --dry-run churn --topology "xml:$W/fifo"
+# the inputs of modules and kfacts go through the same reader
+out=$(bounded timeout 20 "$BIN" modules --sizes "@$W/fifo" --format csv -o "$W/m.csv" 2>&1)
+rc=$?
+[ "$rc" = 2 ] && grep -q 'a FIFO, not a regular file; refused unread' <<<"$out" && ok "modules --sizes @FIFO: refused unread (exit 2)" ||
+	no "modules --sizes @FIFO: exit $rc $(tail -1 <<<"$out")"
+out=$(bounded timeout 20 "$BIN" kfacts --log "$W/fifo" --format csv -o "$W/k.csv" 2>&1)
+rc=$?
+[ "$rc" = 0 ] && grep -q 'log-unreadable' "$W/k.csv" && ok "kfacts --log FIFO: not blocked, NA rows log-unreadable" ||
+	no "kfacts --log FIFO: exit $rc $(tail -1 <<<"$out")"
 expect 2 "a character device, not a regular file" "$BIN" --dry-run churn --topology xml:/dev/zero
 expect 2 "a character device, not a regular file" "$BIN" --dry-run numa --topology xml:/dev/zero
 head -c 20000000 /dev/zero | tr '\0' ' ' >"$W/big.xml"
