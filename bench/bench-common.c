@@ -555,17 +555,6 @@ int bc_sysfs_cpulist(const char *name, char *buf, size_t len)
 	return 0;
 }
 
-uint64_t bc_rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
 int bc_default_cpu(void)
 {
 	cpu_set_t set;

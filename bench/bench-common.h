@@ -12,6 +12,7 @@
 
 #include "pcpu.h"
 #include "pcpu-out.h"
+#include "pcpu-rng.h"
 
 #define BC_MAX_LIST 64
 
@@ -198,8 +199,6 @@ int bc_strategy_pairs(const char *cmd, const char *list,
 int bc_sysfs_cpulist(const char *name, char *buf, size_t len);
 /* Default output format: text on a terminal, csv otherwise. */
 enum pout_format bc_default_format(const char *path);
-/* xorshift64* step: the next pseudo-random number from *s (nonzero). */
-uint64_t bc_rng_next(uint64_t *s);
 /* The last CPU this thread may run on (0 when unknown). */
 int bc_default_cpu(void);
 

@@ -650,17 +650,6 @@ bad_list:
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
 /* A status-safe copy of a message: no commas, quotes or newlines. */
 static void na_reason(char *dst, size_t len, const char *word, const char *msg)
 {
@@ -739,13 +728,8 @@ static int pressure_make(struct pressure_buf *pb, size_t pages, uint64_t seed)
 		return -ENOMEM;
 	for (i = 0; i < pages; i++)
 		pb->addr[i] = i;
-	for (i = pages - 1; i > 0; i--) {	/* random page order */
-		size_t j = rng_next(&seed) % (i + 1);
-		uintptr_t t = pb->addr[i];
-
-		pb->addr[i] = pb->addr[j];
-		pb->addr[j] = t;
-	}
+	/* random page order */
+	pcpu_rng_shuffle(pb->addr, pages, sizeof(*pb->addr), &seed);
 	for (i = 0; i < pages; i++)
 		pb->addr[i] = (uintptr_t)pb->map + pb->addr[i] * 4096 +
 			      (i % 64) * 64;
@@ -1336,7 +1320,7 @@ static double cold_sample(struct run_ctx *c, al_cold_fn fn, struct al_args *a,
 	}
 	for (i = 0; i < n; i++) {
 		size_t start = k < COLD_POOL_PAGES ?
-			(size_t)(rng_next(rng) % (COLD_POOL_PAGES - k + 1)) : 0;
+			(size_t)(pcpu_rng_next(rng) % (COLD_POOL_PAGES - k + 1)) : 0;
 
 		a->touch = c->pool.addr + start;
 		v[i] = fn(a);
@@ -1395,12 +1379,7 @@ static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 				order[m++] = i;
 		if (!m)
 			continue;
-		for (i = m; i > 1; i--) {
-			size_t r = rng_next(rng) % i, t = order[i - 1];
-
-			order[i - 1] = order[r];
-			order[r] = t;
-		}
+		pcpu_rng_shuffle(order, m, sizeof(*order), rng);
 		args_for(c, &pts[order[0]], 0, 0, &a);
 		empty = cold_sample(c, al_cold_lookup(AL_NR_METHODS,
 						      AL_CPUID_IMPLICIT),
@@ -1779,7 +1758,7 @@ drop:
 		for (i = 0; i < npts; i++)
 			order[i] = i;
 		for (i = npts; i > 1; i--) {
-			size_t k = rng_next(&rng) % i, t = order[i - 1];
+			size_t k = pcpu_rng_next(&rng) % i, t = order[i - 1];
 
 			order[i - 1] = order[k];
 			order[k] = t;

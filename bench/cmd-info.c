@@ -43,22 +43,6 @@ struct em {
 	int first[8];
 };
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void em_sep(struct em *e)
 {
 	if (!e->first[e->depth])
@@ -72,7 +56,7 @@ static void em_begin(struct em *e, const char *key, int array)
 	if (e->json) {
 		if (e->depth >= 0 && key) {
 			em_sep(e);
-			json_str(e->f, key);
+			pout_json_str(e->f, key);
 			fputs(": ", e->f);
 		} else if (e->depth >= 0) {
 			em_sep(e);
@@ -105,10 +89,10 @@ static void em_str(struct em *e, const char *key, const char *v)
 	if (e->json) {
 		em_sep(e);
 		if (key) {
-			json_str(e->f, key);
+			pout_json_str(e->f, key);
 			fputs(": ", e->f);
 		}
-		json_str(e->f, v);
+		pout_json_str(e->f, v);
 	} else {
 		if (key)
 			fprintf(e->f, "  %-26s %s\n", key, v);
@@ -124,7 +108,7 @@ static void em_num(struct em *e, const char *key, double v, const char *fmt)
 	if (!isfinite(v)) {
 		if (e->json) {
 			em_sep(e);
-			json_str(e->f, key);
+			pout_json_str(e->f, key);
 			fputs(": null", e->f);
 		} else {
 			em_str(e, key, "unknown");
@@ -134,7 +118,7 @@ static void em_num(struct em *e, const char *key, double v, const char *fmt)
 	snprintf(b, sizeof(b), fmt, v);
 	if (e->json) {
 		em_sep(e);
-		json_str(e->f, key);
+		pout_json_str(e->f, key);
 		fprintf(e->f, ": %s", b);
 	} else {
 		em_str(e, key, b);
@@ -147,7 +131,7 @@ static void em_bool(struct em *e, const char *key, int v, const char *why)
 
 	if (e->json) {
 		em_sep(e);
-		json_str(e->f, key);
+		pout_json_str(e->f, key);
 		fputs(v ? ": true" : ": false", e->f);
 		return;
 	}

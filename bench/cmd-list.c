@@ -42,20 +42,6 @@ static void usage(FILE *f)
 		   "              metrics.json in a results directory)\n");
 }
 
-static void json_s(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 /* The metric list, as text or one JSON object. */
 static int list_metrics(enum pout_format f)
 {
@@ -68,15 +54,15 @@ static int list_metrics(enum pout_format f)
 			const struct pcpu_metric *m = &pcpu_metrics[i];
 
 			printf("%s\n    {\"bench\": ", i ? "," : "");
-			json_s(m->bench);
+			pout_json_str(stdout, m->bench);
 			printf(", \"metric\": ");
-			json_s(m->name);
+			pout_json_str(stdout, m->name);
 			printf(", \"unit\": ");
-			json_s(m->unit);
+			pout_json_str(stdout, m->unit);
 			printf(", \"kind\": \"%s\", \"zero\": %s, \"meaning\": ",
 			       pcpu_metric_kind_name(m->kind),
 			       m->zero ? "true" : "false");
-			json_s(m->meaning);
+			pout_json_str(stdout, m->meaning);
 			putchar('}');
 		}
 		printf("\n  ]\n}\n");

@@ -305,13 +305,7 @@ static int order_apply(struct stream *st, const char *order, uint64_t seed)
 	if (!strcmp(order, "random")) {
 		uint64_t r = seed * 2654435761ULL + 1;
 
-		for (i = st->n; i > 1; i--) {
-			size_t j = (size_t)(bc_rng_next(&r) % i);
-			struct section t = st->s[i - 1];
-
-			st->s[i - 1] = st->s[j];
-			st->s[j] = t;
-		}
+		pcpu_rng_shuffle(st->s, st->n, sizeof(*st->s), &r);
 		return 0;
 	}
 	return -EINVAL;
@@ -527,8 +521,8 @@ static int run_policy(struct pout *o, const struct opts *op,
 	    refused ? "ok" : "na:no-refusal-within-200000-loads");
 	/* Churn: unload a random section, load a random one of the stream. */
 	for (i = 0; i < op->churn && ld.n; i++) {
-		size_t k = (size_t)(bc_rng_next(&rng) % ld.n);
-		const struct section *s = &st->s[bc_rng_next(&rng) % st->n];
+		size_t k = (size_t)(pcpu_rng_next(&rng) % ld.n);
+		const struct section *s = &st->s[pcpu_rng_next(&rng) % st->n];
 
 		if (pcpu_mod_unload(rt, ld.off[k]))
 			break;
@@ -639,7 +633,7 @@ static double time_cold(struct acc_ctx *c, al_cold_fn fn, al_cold_fn empty,
 
 	a->ntouch = k;
 	for (i = 0; i < COLD_SAMPLES; i++) {
-		size_t start = (size_t)(bc_rng_next(&c->rng) %
+		size_t start = (size_t)(pcpu_rng_next(&c->rng) %
 					(c->pool_pages - k + 1));
 
 		a->touch = c->pool + start;

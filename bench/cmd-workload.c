@@ -492,13 +492,7 @@ static uintptr_t wset_chain(struct wset *w, size_t p, uint64_t seed)
 
 	for (i = 0; i < p; i++)
 		w->order[i] = (uint32_t)i;
-	for (i = p - 1; i > 0; i--) {
-		size_t k = bc_rng_next(&s) % (i + 1);
-		uint32_t t = w->order[i];
-
-		w->order[i] = w->order[k];
-		w->order[k] = t;
-	}
+	pcpu_rng_shuffle(w->order, p, sizeof(*w->order), &s);
 #define WL_LINE(pg) ((uintptr_t)w->map + (uintptr_t)(pg) * 4096 +             \
 		     (uintptr_t)((pg) * 2654435761u % 64) * 64)
 	first = prev = WL_LINE(w->order[0]);
@@ -693,12 +687,7 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
 
 	for (i = 0; i < n; i++)
 		v[i] = i;
-	for (i = n; i > 1; i--) {
-		size_t k = bc_rng_next(rng) % i, t = v[i - 1];
-
-		v[i - 1] = v[k];
-		v[k] = t;
-	}
+	pcpu_rng_shuffle(v, n, sizeof(*v), rng);
 }
 
 /* Allocate a pass's samples (NaN until measured). */
@@ -1120,7 +1109,7 @@ int cmd_workload(int argc, char **argv)
 		r = pass_alloc(&c, &p2m);
 	for (rep = 0; !r && rep < o.repeat; rep++) {
 		/* the two backings alternate, in a random order */
-		bool first2m = o.page4k && o.page2m && (bc_rng_next(&c.rng) & 1);
+		bool first2m = o.page4k && o.page2m && (pcpu_rng_next(&c.rng) & 1);
 
 		if (!r && o.page2m && first2m)
 			r = run_rep(&c, &p2m, true, &si, &orig, rep);

@@ -149,7 +149,7 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_str(FILE *f, const char *s)
+void pout_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -347,9 +347,9 @@ static void json_meta_pair(FILE *f, int *first, const char *k, const char *v)
 {
 	fputs(*first ? "\n    " : ",\n    ", f);
 	*first = 0;
-	json_str(f, k);
+	pout_json_str(f, k);
 	fputs(": ", f);
-	json_str(f, v);
+	pout_json_str(f, v);
 }
 
 /* The meta block: the fixed keys, then the caller's, in order. */
@@ -420,7 +420,7 @@ static int meta_sidecar(const struct pout *o, struct pcpu_wfile **w)
 		return ret;
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"bench\": ",
 		POUT_SCHEMA_VERSION);
-	json_str(f, o->bench);
+	pout_json_str(f, o->bench);
 	fputs(",\n  \"meta\": ", f);
 	meta_block(o, f);
 	fputs("\n}\n", f);
@@ -549,24 +549,24 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 	case POUT_JSON:
 		fputs(o->nrows ? ",\n    {" : "\n    {", o->f);
 		fputs("\"bench\": ", o->f);
-		json_str(o->f, o->bench);
+		pout_json_str(o->f, o->bench);
 		for (i = 0; i < o->np; i++) {
 			fputs(", ", o->f);
-			json_str(o->f, o->pnames[i]);
+			pout_json_str(o->f, o->pnames[i]);
 			fputs(": ", o->f);
-			json_str(o->f, pv[i]);
+			pout_json_str(o->f, pv[i]);
 		}
 		if (rep >= 0)
 			fprintf(o->f, ", \"rep\": %d", rep);
 		else
 			fputs(", \"rep\": null", o->f);
 		fputs(", \"metric\": ", o->f);
-		json_str(o->f, metric);
+		pout_json_str(o->f, metric);
 		fprintf(o->f, ", \"value\": %s, \"unit\": ",
 			na ? "null" : vbuf);
-		json_str(o->f, unit);
+		pout_json_str(o->f, unit);
 		fputs(", \"status\": ", o->f);
-		json_str(o->f, status);
+		pout_json_str(o->f, status);
 		fputc('}', o->f);
 		break;
 	case POUT_TEXT:

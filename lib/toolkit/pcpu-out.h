@@ -123,6 +123,12 @@ void pout_abort(struct pout *o);
 /* Return: true when @status is in the vocabulary. */
 int pout_status_valid(const char *status);
 
+/*
+ * pout_json_str() - write @s to @f as a JSON string: quotes, backslash,
+ * newline and tab escaped, other control bytes as \u00XX; NULL as "".
+ */
+void pout_json_str(FILE *f, const char *s);
+
 /* The "na:" prefix in a status, as a test. */
 #define POUT_IS_NA(status) ((status)[0] == 'n' && (status)[1] == 'a' && \
 			    (status)[2] == ':')

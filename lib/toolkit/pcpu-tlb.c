@@ -20,6 +20,7 @@
 
 #include "pcpu-timing.h"
 #include "pcpu-cpuid.h"
+#include "pcpu-rng.h"
 #include "pcpu-tlb.h"
 #include "pcpu-wfile.h"
 #include "pcpu-file.h"
@@ -195,29 +196,6 @@ void pcpu_tlb_buf_free(struct pcpu_tlb_buf *b)
 
 /* ---- chase ------------------------------------------------------------ */
 
-static uint64_t xs_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x;
-}
-
-static void shuffle(size_t *v, size_t n, uint64_t *s)
-{
-	size_t i, j, t;
-
-	for (i = n; i > 1; i--) {
-		j = xs_next(s) % i;
-		t = v[i - 1];
-		v[i - 1] = v[j];
-		v[j] = t;
-	}
-}
-
 /* Line used in chase page @i: a bijection on each run of 64 pages. */
 static size_t chase_line(size_t i)
 {
@@ -246,7 +224,7 @@ int pcpu_tlb_build(const struct pcpu_tlb_buf *b, size_t npages,
 	if (pat == PCPU_TLB_CHASE) {
 		for (i = 0; i < n; i++)
 			ord[i] = i;
-		shuffle(ord, n, &s);
+		pcpu_rng_shuffle(ord, n, sizeof(*ord), &s);
 		for (i = 0; i < n; i++)
 			ord[i] = ord[i] * PCPU_TLB_PAGE +
 				 chase_line(ord[i]) * PCPU_TLB_LINE;
@@ -268,7 +246,7 @@ int pcpu_tlb_build(const struct pcpu_tlb_buf *b, size_t npages,
 		}
 		for (g = 0; g < ngroups; g++)
 			gord[g] = g;
-		shuffle(gord, ngroups, &s);
+		pcpu_rng_shuffle(gord, ngroups, sizeof(*gord), &s);
 		for (g = 0; g < ngroups; g++) {
 			size_t first = gord[g] * per_group, cnt = per_group;
 
@@ -276,7 +254,7 @@ int pcpu_tlb_build(const struct pcpu_tlb_buf *b, size_t npages,
 				cnt = n - first;
 			for (i = 0; i < cnt; i++)
 				ord[k + i] = first + i;
-			shuffle(ord + k, cnt, &s);
+			pcpu_rng_shuffle(ord + k, cnt, sizeof(*ord), &s);
 			k += cnt;
 		}
 		free(gord);
