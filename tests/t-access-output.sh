@@ -3,25 +3,18 @@
 # every line, a known status on every row, NA exactly when the status is
 # na:<reason>, a unit on every row; the software counters are numbers;
 # JSON (access and info) parses. Behaviour only: no timing is checked.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-bin=${PCPUBENCH:-build/pcpubench}
-[ -x "$bin" ] || { echo "skip: $bin not built"; exit 77; }
-py=/usr/bin/python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
+need_bin
 
 args=(--strategy offset-array,segment,vm-area,hybrid,tls --op read,inc
       --mode latency,throughput --repeat 3 --min-time 0.0001 --tries 2 -q)
 
-"$bin" access "${args[@]}" --format csv -o "$tmp/a.csv" || fail "access csv exit $?"
-[ -s "$tmp/a.csv" ] || fail "no CSV written"
-ls "$tmp" | grep -q tmp && fail "temporary file left behind"
+check "access --format csv -o: exit 0" "$BIN" access "${args[@]}" --format csv -o "$T/a.csv"
+check "CSV written" test -s "$T/a.csv"
+ls "$T" | grep -q tmp && fail "temporary file left behind"
 
 # Lint with awk (CSV fields here are never quoted except status-free ones).
-awk -F, -v OFS=, '
+check "CSV lint: columns, status, NA, units, metrics" awk -F, -v OFS=, '
 NR == 1 {
 	n = NF
 	if ($1 != "bench" || $(NF-4) != "rep" || $(NF-3) != "metric" ||
@@ -51,18 +44,19 @@ END {
 	      "numa_local_fraction remote_accesses_per_op huge_page_fraction", need, " ")
 	for (k in need) if (!(need[k] in m)) { print "missing metric " need[k]; bad++ }
 	exit bad > 0
-}' "$tmp/a.csv" || fail "CSV lint"
+}' "$T/a.csv"
 
 # Every strategy reported something for every rep.
 for s in offset-array segment vm-area hybrid tls; do
-	grep -q "^access,$s," "$tmp/a.csv" || fail "no rows for $s"
+	check "rows for $s" grep -q "^access,$s," "$T/a.csv"
 done
 
-if [ -x "$py" ]; then
-	"$bin" access --strategy segment --op read --mode latency --repeat 2 \
-		--min-time 0.0001 -q --format json -o "$tmp/a.json" || fail "access json exit $?"
-	"$py" -m json.tool "$tmp/a.json" >/dev/null || fail "access JSON does not parse"
-	"$py" - "$tmp/a.json" <<'PY' || fail "access JSON content"
+if [ -x "$PY" ]; then
+	check "access --format json: exit 0" \
+		"$BIN" access --strategy segment --op read --mode latency --repeat 2 \
+		--min-time 0.0001 -q --format json -o "$T/a.json"
+	check "access JSON parses" "$PY" -m json.tool "$T/a.json"
+	check "access JSON content" "$PY" - "$T/a.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema_version"] == 2
@@ -71,41 +65,42 @@ for k in ("seed", "cycles_source", "tsc_hz", "pfm_pmu", "version", "kernel"):
 for r in d["rows"]:
     assert (r["value"] is None) == r["status"].startswith("na:"), r
 PY
-	"$bin" info --format json > "$tmp/info.json" || fail "info json exit $?"
-	"$py" -m json.tool "$tmp/info.json" >/dev/null || fail "info JSON does not parse"
+	"$BIN" info --format json > "$T/info.json" || fail "info json exit $?"
+	check "info JSON parses" "$PY" -m json.tool "$T/info.json"
 fi
 
 # Text on request; usage errors give exit 2.
-"$bin" access --strategy tls --op read --mode latency --repeat 2 \
-	--min-time 0.0001 -q --format text | grep -q "cycles_per_op" || fail "text table"
-"$bin" access --op frob >/dev/null 2>&1; [ $? = 2 ] || fail "bad --op not exit 2"
-"$bin" access --strategy nope >/dev/null 2>&1; [ $? = 2 ] || fail "bad --strategy not exit 2"
-"$bin" access --events bogus >/dev/null 2>&1; [ $? = 2 ] || fail "bad --events not exit 2"
-"$bin" access --help | grep -q -- "--pressure" || fail "help lacks --pressure"
+"$BIN" access --strategy tls --op read --mode latency --repeat 2 \
+	--min-time 0.0001 -q --format text | grep -q "cycles_per_op" &&
+	pass "text table" || fail "text table"
+expect 2 "" "$BIN" access --op frob
+expect 2 "" "$BIN" access --strategy nope
+expect 2 "" "$BIN" access --events bogus
+help=$("$BIN" access --help)
+check "help names --pressure" grep -q -- "--pressure" <<<"$help"
 
 
 # Bad input: clear message, exit 2.
 for bad in "--cold 40000" "--cold -1" "--cold abc" "--cold ," "--mode bogus" \
 	   "--cold-samples 5" "--cold-samples x"; do
-	"$bin" access $bad >/dev/null 2>"$tmp/err"; rc=$?
-	[ $rc = 2 ] || fail "access $bad: exit $rc, want 2"
-	[ -s "$tmp/err" ] || fail "access $bad: no message"
+	# shellcheck disable=SC2086
+	expect 2 "." "$BIN" access $bad
 done
-grep -q "pool" <("$bin" access --cold 40000 2>&1) || fail "--cold 40000 message does not name the pool"
-grep -q "mode" <("$bin" access --mode bogus 2>&1) || fail "--mode bogus message does not name --mode"
+expect 2 "pool" "$BIN" access --cold 40000
+expect 2 "mode" "$BIN" access --mode bogus
 for o in --cold --cold-samples path throughput latency ptr cycles_over_floor \
 	 pages_on_path cold_cycles minimal_loop_cycles_per_op; do
-	"$bin" access --help | grep -q -- "$o" || fail "help lacks $o"
+	check "help names $o" grep -q -- "$o" <<<"$help"
 done
 
 # Modes, the floor, access/layout columns, the CSV metadata sidecar.
-PCPU_CALIBRATION="$tmp/no-such-calibration.csv" "$bin" access \
+check "access modes: exit 0" env PCPU_CALIBRATION="$T/no-such-calibration.csv" "$BIN" access \
 	--strategy offset-array,segment,vm-area,hybrid,tls --cpuid tls \
 	--op read,write,inc --mode path,latency,throughput --repeat 2 \
 	--min-time 0.0001 --tries 1 --events none -q --format csv \
-	-o "$tmp/m.csv" || fail "access modes exit $?"
-if [ -x "$py" ]; then
-	"$py" - "$tmp/m.csv" <<'PY' || fail "modes and floor content"
+	-o "$T/m.csv"
+if [ -x "$PY" ]; then
+	check "modes and floor content" "$PY" - "$T/m.csv" <<'PY'
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 hdr = open(sys.argv[1]).readline().strip().split(",")
@@ -155,11 +150,11 @@ PY
 fi
 
 # Cold reads: rows per strategy and backing, pages on the path counted.
-"$bin" access --strategy segment,offset-array,tls --cpuid tls --cold 0,3 \
+check "access --cold: exit 0" "$BIN" access --strategy segment,offset-array,tls --cpuid tls --cold 0,3 \
 	--cold-samples 20 --repeat 2 --events none -q --format csv \
-	-o "$tmp/c.csv" || fail "access --cold exit $?"
-if [ -x "$py" ]; then
-	"$py" - "$tmp/c.csv" <<'PY' || fail "cold content"
+	-o "$T/c.csv"
+if [ -x "$PY" ]; then
+	check "cold content" "$PY" - "$T/c.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert rows and all(r["mode"] == "cold" for r in rows), "non-cold rows"
@@ -182,17 +177,17 @@ for r in rows:
         assert r["status"].startswith("na:"), r
 PY
 fi
-[ -s "$tmp/c.csv.meta.json" ] || fail "no metadata sidecar for the cold run"
-grep -q cold_method "$tmp/c.csv.meta.json" || fail "sidecar lacks cold_method"
+check "a metadata sidecar for the cold run" test -s "$T/c.csv.meta.json"
+check "the sidecar names cold_method" grep -q cold_method "$T/c.csv.meta.json"
 
 # --late: every point on a boot CPU and on the same CPU onlined after
 # init (phase late), the same points in both phases; without it, boot only.
-"$bin" access --strategy segment,vm-area,hybrid,hybrid-segment --late \
+check "access --late: exit 0" "$BIN" access --strategy segment,vm-area,hybrid,hybrid-segment --late \
 	--mode path,cold --op read --cold 3 --cold-samples 20 --repeat 2 \
 	--min-time 0.0001 --tries 1 --events none -q --format csv \
-	-o "$tmp/l.csv" || fail "access --late exit $?"
-if [ -x "$py" ]; then
-	"$py" - "$tmp/l.csv" "$tmp/c.csv" <<'PY' || fail "late content"
+	-o "$T/l.csv"
+if [ -x "$PY" ]; then
+	check "late content" "$PY" - "$T/l.csv" "$T/c.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert rows and {r["phase"] for r in rows} == {"boot", "late"}, "phases"
@@ -220,7 +215,6 @@ assert {r["phase"] for r in csv.DictReader(open(sys.argv[2]))} == \
     {"boot"}, "without --late: phase boot only"
 PY
 fi
-grep -q '"phases"' "$tmp/l.csv.meta.json" || fail "sidecar lacks phases"
+check "the sidecar names the phases" grep -q '"phases"' "$T/l.csv.meta.json"
 
-[ "$fails" = 0 ] && echo "ok: access/info output lint"
-exit $((fails > 0))
+done_testing

@@ -8,19 +8,7 @@
 # family/model, exact per-op values, passes marked, multiplexing scaled
 # and flagged with time_running/time_enabled, errno reasons, the rules.
 # Exit: 0 pass, 1 fail.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-bin=${PCPUBENCH:-build/pcpubench}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok   $*"; }
-no() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() {
-	local d=$1
-	shift
-	if "$@" >/dev/null 2>&1; then ok "$d"; else no "$d"; fi
-}
+. "$(dirname "$0")/lib.sh"
 # metric value and status of the first row of METRIC in FILE
 val() { awk -F, -v m="$2" '$(NF-3) == m { print $(NF-2); exit }' "$1"; }
 st() { awk -F, -v m="$2" '$(NF-3) == m { print $NF; exit }' "$1"; }
@@ -32,18 +20,18 @@ per_op() {
 		'BEGIN { exit !(v * o > c - 0.001 && v * o < c + 0.001) }'
 }
 # quick access run: one point, fixed batch, one try
-acc() { "$bin" access --strategy segment --op read --mode latency \
+acc() { "$BIN" access --strategy segment --op read --mode latency \
 	--iters 4096 --tries 1 --repeat 1 --format csv -q "$@"; }
 
 # ------------------------------------------------------------- real PMU
-"$bin" info >"$T/info.txt" 2>&1
+"$BIN" info >"$T/info.txt" 2>&1
 check "info: exit 0" test $? -eq 0
 for e in cycles instructions l1_dtlb_misses l2_tlb_hits page_walks \
 	 page_walks_4k page_walks_2m page_walk_cycles remote_dram \
 	 remote_dram_reads; do
 	n=$(grep -c "^  $e " "$T/info.txt")
 	# status (events:), path (resolution:), meaning (counts:)
-	[ "$n" -eq 3 ] || no "info: $e listed $n times, want 3"
+	[ "$n" -eq 3 ] || fail "info: $e listed $n times, want 3"
 done
 check "info: the event table and where it was read" \
 	grep -Eq '^  event_table +(none: no event table for|[a-z0-9-]+ \(.*/events/.*\.events\))' "$T/info.txt"
@@ -62,9 +50,9 @@ for m in r0f045_per_op dTLB-load-misses_per_op page_walks_per_op; do
 	s=$(st "$T/real.csv" $m)
 	v=$(val "$T/real.csv" $m)
 	case $s in
-	na:*\(*\)) [ "$v" = NA ] || no "$m: NA status with value $v" ;;
+	na:*\(*\)) [ "$v" = NA ] || fail "$m: NA status with value $v" ;;
 	ok|multiplexed|flagged:*) ;;
-	*) no "$m: status '$s'" ;;
+	*) fail "$m: status '$s'" ;;
 	esac
 done
 check "software events are real numbers" \
@@ -74,10 +62,14 @@ for bad in r12g r bogus-event no_such.event "no-split,r0f045,r1f045,r2f045,r3f04
 	PCPU_FAKE_PERF="cpu=AuthenticAMD:0x1a:0x02;counters=6" \
 		acc --events "$bad" >/dev/null 2>"$T/bad.err"
 	rc=$?
-	[ $rc -eq 2 ] || no "--events '$bad': exit $rc, want 2"
-	grep -q -- "--events" "$T/bad.err" || no "--events '$bad': no message"
+	if [ $rc -ne 2 ]; then
+		fail "--events '$bad': exit $rc, want 2"
+	elif ! grep -q -- "--events" "$T/bad.err"; then
+		fail "--events '$bad': no message"
+	else
+		pass "--events '$bad': exit 2 with a message"
+	fi
 done
-ok "bad --events exit 2 with a message"
 
 # ------------------------------------------------------ fake Zen 5 PMU
 export PCPU_FAKE_PERF="cpu=AuthenticAMD:0x1a:0x02;counters=6;rate.f045=250;rate.1045=200;rate.4045=50"
@@ -96,15 +88,14 @@ check "fake zen5: values ok, not multiplexed" \
 check "fake zen5: timing does not use the fake cycles" \
 	awk -F, '$(NF-3) == "cycles_per_op" && $(NF-2) + 0 <= 0 { exit 1 }' "$T/zen5.csv"
 
-asan=${PCPUBENCH_ASAN:-build/asan/pcpubench}
-if [ -x "$asan" ]; then
-	"$asan" access --strategy segment --op read --mode latency --iters 4096 \
+if [ -n "$ABIN" ]; then
+	"$ABIN" access --strategy segment --op read --mode latency --iters 4096 \
 		--tries 1 --repeat 1 --format csv -q --events default,r0f045 \
 		>/dev/null 2>"$T/asan.err"
 	rc=$?
 	[ $rc -eq 0 ] && ! grep -q Sanitizer "$T/asan.err" &&
-		ok "fake zen5: ASan+UBSan access run clean" ||
-		no "fake zen5: ASan+UBSan access run: exit $rc: $(head -5 "$T/asan.err")"
+		pass "fake zen5: ASan+UBSan access run clean" ||
+		fail "fake zen5: ASan+UBSan access run: exit $rc: $(head -5 "$T/asan.err")"
 fi
 
 # --------------------------------------- fake Granite Rapids, multiplexed
@@ -124,13 +115,13 @@ check "fake gnr: EBUSY reason" \
 check "fake gnr: EACCES reason" \
 	grep -q ',page_walk_cycles_per_op,NA,events/op,na:paranoid(EACCES' "$T/gnr.csv"
 check "fake gnr: backend in info" \
-	sh -c "'$bin' info | grep -q '^  perf_backend *fake(PCPU_FAKE_PERF='"
+	sh -c "'$BIN' info | grep -q '^  perf_backend *fake(PCPU_FAKE_PERF='"
 check "fake gnr: raw fallback path in info" \
-	sh -c "'$bin' info | grep -Eq '^  page_walks +raw from table intel-gnr: event=0x12,umask=0x0e = r0e12'"
+	sh -c "'$BIN' info | grep -Eq '^  page_walks +raw from table intel-gnr: event=0x12,umask=0x0e = r0e12'"
 
 # ----------------------------------------------------- fake churn, passes
 export PCPU_FAKE_PERF="cpu=AuthenticAMD:0x1a:0x02;counters=6;rate.f045=500;rate.1045=100;rate.4045=50"
-"$bin" churn --strategy segment --possible 4 --online 2 --rate 0 \
+"$BIN" churn --strategy segment --possible 4 --online 2 --rate 0 \
 	--duration 0.1 --repeat 2 --format csv -q >"$T/churn.csv" 2>"$T/churn.err"
 check "fake churn: exit 0" test $? -eq 0
 # rep 0 counts pass 1 (page_walks), rep 1 pass 2 (remote_dram)
@@ -150,11 +141,11 @@ check "fake churn: per-op = count / increments" \
 unset PCPU_FAKE_PERF
 
 # ------------------------------------------------------------ the report
-if [ -x /usr/bin/python3 ] && [ -d tests/fixtures/na-vm ]; then
+if [ -x "$PY" ] && [ -d tests/fixtures/na-vm ]; then
 	cp -r tests/fixtures/na-vm "$T/res"
 	cp "$T/gnr.csv" "$T/res/access.csv"
-	if /usr/bin/python3 plots/report.py "$T/res" >"$T/report.out" 2>&1; then
-		ok "report over the fake GNR access CSV"
+	if "$PY" plots/report.py "$T/res" >"$T/report.out" 2>&1; then
+		pass "report over the fake GNR access CSV"
 		r="$T/res/report.txt"
 		[ -f "$r" ] || r="$T/report.out"
 		check "report: an NA counter row with its reason" \
@@ -166,9 +157,8 @@ if [ -x /usr/bin/python3 ] && [ -d tests/fixtures/na-vm ]; then
 		check "report: passes shown" \
 			grep -q 'remote_dram_reads_pass: 2 pass' "$r"
 	else
-		no "report over the fake GNR access CSV: $(tail -3 "$T/report.out")"
+		fail "report over the fake GNR access CSV: $(tail -3 "$T/report.out")"
 	fi
 fi
 
-[ $fails -eq 0 ] && echo "all counter checks passed"
-[ $fails -eq 0 ]
+done_testing

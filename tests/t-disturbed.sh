@@ -8,18 +8,11 @@
 #  - =N: the first N batches are disturbed and retried, the samples they
 #    belonged to still get a quiet batch (retries >= N).
 # access, workload and tlb. Behaviour only: no timing is checked.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-bin=${PCPUBENCH:-build/pcpubench}
-[ -x "$bin" ] || { echo "skip: $bin not built"; exit 77; }
-py=/usr/bin/python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
+need_bin
 
 meta() {	# meta FILE KEY: a value of FILE.meta.json's meta block
-	"$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"].get(sys.argv[2], ""))' \
+	"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"].get(sys.argv[2], ""))' \
 		"$1.meta.json" "$2"
 }
 # rows METRIC STATUS-PREFIX FILE: how many rows of METRIC have it
@@ -29,7 +22,7 @@ rows() {
 }
 # check_all FILE METRIC TRIES: the =all invariants
 check_all() {
-	local f=$1 m=$2 tries=$3 b d r fl n ok
+	local f=$1 m=$2 tries=$3 b d r fl n ok f0=$T_FAILED
 	b=$(meta "$f" quiet_batches); d=$(meta "$f" quiet_disturbed)
 	r=$(meta "$f" quiet_retries); fl=$(meta "$f" quiet_flagged_samples)
 	[ -n "$b" ] && [ "$b" -gt 0 ] || fail "$f: no quiet_batches"
@@ -47,64 +40,64 @@ check_all() {
 	[ "$ok" = 0 ] || fail "$f: $ok $m rows ok under =all"
 	grep -q 'flagged:disturbed(preempted in' "$f" ||
 		fail "$f: flag does not say why"
+	[ "$T_FAILED" = "$f0" ] && pass "${f##*/}: every =all invariant of $m"
 }
 
 # ---- access ----
 args=(access --strategy offset-array,segment --op read --mode path,throughput
       --repeat 3 --tries 2 --min-time 0.00005 --events none -q --format csv)
-PCPU_TEST_DISTURB=all "$bin" "${args[@]}" -o "$tmp/a.csv" 2>"$tmp/a.err" ||
-	fail "access =all exit $?"
-check_all "$tmp/a.csv" cycles_per_op 2
+PCPU_TEST_DISTURB=all "$BIN" "${args[@]}" -o "$T/a.csv" 2>"$T/a.err"
+is "access =all: exit" $? 0
+check_all "$T/a.csv" cycles_per_op 2
 # a sample is a cycles_per_op row, or the minimal loop's row
-[ $(($(rows cycles_per_op flagged:disturbed "$tmp/a.csv") +
-     $(rows minimal_loop_cycles_per_op flagged:disturbed "$tmp/a.csv"))) = \
-  "$(meta "$tmp/a.csv" quiet_flagged_samples)" ] ||
+[ $(($(rows cycles_per_op flagged:disturbed "$T/a.csv") +
+     $(rows minimal_loop_cycles_per_op flagged:disturbed "$T/a.csv"))) = \
+  "$(meta "$T/a.csv" quiet_flagged_samples)" ] ||
 	fail "access: flagged rows != flagged samples"
-[ "$(rows cycles_over_floor ok "$tmp/a.csv")" = 0 ] &&
-[ "$(rows cycles_over_floor derived "$tmp/a.csv")" = 0 ] ||
+[ "$(rows cycles_over_floor ok "$T/a.csv")" = 0 ] &&
+[ "$(rows cycles_over_floor derived "$T/a.csv")" = 0 ] ||
 	fail "access: a floor difference of flagged samples is not flagged"
-[ "$(rows ns_per_op ok "$tmp/a.csv")" = 0 ] || fail "access: ns_per_op ok"
-grep -q 'batches disturbed, .* retried, .* flagged:disturbed' "$tmp/a.err" ||
-	fail "access: no stderr summary"
-grep -q '"quiet_check": "a batch is disturbed' "$tmp/a.csv.meta.json" ||
-	fail "access: the check is not described in the metadata"
-"$bin" access --help | grep -q 'Undisturbed samples' ||
-	fail "access --help does not document the check"
+[ "$(rows ns_per_op ok "$T/a.csv")" = 0 ] || fail "access: ns_per_op ok"
+check "access: a stderr summary" \
+	grep -q 'batches disturbed, .* retried, .* flagged:disturbed' "$T/a.err"
+check "access: the check described in the metadata" \
+	grep -q '"quiet_check": "a batch is disturbed' "$T/a.csv.meta.json"
+check "access --help documents the check" \
+	grep -q 'Undisturbed samples' <<<"$("$BIN" access --help)"
 
 # =N: the first 3 batches disturbed, retried; the samples stay ok.
-PCPU_TEST_DISTURB=3 "$bin" "${args[@]}" --strategy segment --repeat 2 \
-	--mode path -o "$tmp/n.csv" 2>/dev/null || fail "access =3 exit $?"
-r=$(meta "$tmp/n.csv" quiet_retries); d=$(meta "$tmp/n.csv" quiet_disturbed)
+check "access =3: exit 0" env PCPU_TEST_DISTURB=3 "$BIN" "${args[@]}" \
+	--strategy segment --repeat 2 --mode path -o "$T/n.csv"
+r=$(meta "$T/n.csv" quiet_retries); d=$(meta "$T/n.csv" quiet_disturbed)
 [ "$r" -ge 3 ] && [ "$d" -ge 3 ] || fail "access =3: $d disturbed, $r retries"
-[ "$(rows cycles_per_op flagged:disturbed "$tmp/n.csv")" = \
-  "$(meta "$tmp/n.csv" quiet_flagged_samples)" ] ||
+[ "$(rows cycles_per_op flagged:disturbed "$T/n.csv")" = \
+  "$(meta "$T/n.csv" quiet_flagged_samples)" ] ||
 	fail "access =3: flagged rows != flagged samples"
 # never a non-positive cycle count with status ok
-awk -F, '$(NF-3) ~ /^(cycles_per_op|cold_cycles)$/ && $NF == "ok" &&
+check "no cycle count <= 0 is ok" \
+	awk -F, '$(NF-3) ~ /^(cycles_per_op|cold_cycles)$/ && $NF == "ok" &&
 	 $(NF-2) + 0 <= 0 { print; bad++ } END { exit bad > 0 }' \
-	"$tmp/a.csv" "$tmp/n.csv" || fail "a cycle count <= 0 is ok"
+	"$T/a.csv" "$T/n.csv"
 
 # ---- workload ----
-PCPU_TEST_DISTURB=all "$bin" workload --strategy segment,hybrid \
-	--pages 16 --accesses 1 --page 4k --repeat 2 --tries 2 \
-	--min-time 0.0001 -q --format csv -o "$tmp/w.csv" 2>/dev/null ||
-	fail "workload =all exit $?"
-check_all "$tmp/w.csv" cycles_per_iter 2
-[ "$(rows slowdown_vs_segment_pct derived "$tmp/w.csv")" = 0 ] ||
+check "workload =all: exit 0" env PCPU_TEST_DISTURB=all "$BIN" workload \
+	--strategy segment,hybrid --pages 16 --accesses 1 --page 4k --repeat 2 \
+	--tries 2 --min-time 0.0001 -q --format csv -o "$T/w.csv"
+check_all "$T/w.csv" cycles_per_iter 2
+[ "$(rows slowdown_vs_segment_pct derived "$T/w.csv")" = 0 ] ||
 	fail "workload: a slowdown of flagged samples is not flagged"
-"$bin" workload --help | grep -q 'Undisturbed samples' ||
-	fail "workload --help does not document the check"
+check "workload --help documents the check" \
+	grep -q 'Undisturbed samples' <<<"$("$BIN" workload --help)"
 
 # ---- tlb ----
-PCPU_TEST_DISTURB=all "$bin" tlb --page 4k --pages 8,16 --repeat 2 \
-	--no-save --format csv -o "$tmp/t.csv" 2>/dev/null ||
-	fail "tlb =all exit $?"
-check_all "$tmp/t.csv" cycles_per_access 3
-"$bin" tlb --help | grep -q 'Undisturbed samples' ||
-	fail "tlb --help does not document the check"
+check "tlb =all: exit 0" env PCPU_TEST_DISTURB=all "$BIN" tlb --page 4k \
+	--pages 8,16 --repeat 2 --no-save --format csv -o "$T/t.csv"
+check_all "$T/t.csv" cycles_per_access 3
+check "tlb --help documents the check" \
+	grep -q 'Undisturbed samples' <<<"$("$BIN" tlb --help)"
 
 # ---- the reading side leaves flagged samples out ----
-"$py" - "$tmp/a.csv" <<'PY' || fail "Stats keeps a flagged:disturbed value"
+check "Stats leaves flagged:disturbed values out" "$PY" - "$T/a.csv" <<'PY'
 import sys
 sys.path.insert(0, "plots")
 from pcpu_results import Stats
@@ -122,7 +115,7 @@ assert st.n == 0 and st.n_na == 2 and st.median is None and st.na_reasons
 PY
 
 # the findings say which claims lost disturbed samples, in one line
-"$py" - <<'PY' || fail "findings: no disturbed line"
+check "findings: the disturbed line" "$PY" - <<'PY'
 import sys
 sys.path.insert(0, "plots")
 import findings
@@ -132,5 +125,4 @@ line = findings.DISTURBED % "1:18 2:2"
 assert len(line) <= 72 and "rerun on a quiet machine" in line, line
 PY
 
-[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "ok"
+done_testing

@@ -22,22 +22,8 @@
 #                     repeated exactly is one sample)
 #   lkp               KEY: NUMBER lines, unique keys, finding.<key>.settled
 # Exit 0 pass, 1 fail.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 fx=tests/fixtures/real-vm
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/t-lab.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-check() {
-	if [ "$2" = 0 ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: $3"
-		fails=$((fails + 1))
-	fi
-}
 
 keys=$($PY - "$fx" <<'EOF'
 import sys
@@ -49,33 +35,33 @@ EOF
 )
 
 # --- lava-cases
-$PY lab/lava/lava-cases.py "$fx" >"$tmp/cases" 2>"$tmp/cases.err"
+$PY lab/lava/lava-cases.py "$fx" >"$T/cases" 2>"$T/cases.err"
 r=$?
 bad=
 for k in invariants $keys; do
-	grep -qE "^finding-$k (pass|fail|skip)\$" "$tmp/cases" || bad="$bad $k"
+	grep -qE "^finding-$k (pass|fail|skip)\$" "$T/cases" || bad="$bad $k"
 done
 [ $r = 0 ] && [ -z "$bad" ]
-check cases-findings $? "exit $r, missing:$bad $(head -n 2 "$tmp/cases.err")"
+check_rc cases-findings $? "exit $r, missing:$bad $(head -n 2 "$T/cases.err")"
 
 bad=$(awk '
 	$1 !~ /^[A-Za-z0-9._-]+$/ { print "name:" $1 }
 	$2 !~ /^(pass|fail|skip)$/ { print "result:" $0 }
 	NF == 4 && $3 !~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ { print "value:" $0 }
 	NF != 2 && NF != 4 { print "fields:" $0 }
-	seen[$1]++ { print "dup:" $1 }' "$tmp/cases")
-n=$(awk 'NF == 4' "$tmp/cases" | wc -l)
+	seen[$1]++ { print "dup:" $1 }' "$T/cases")
+n=$(awk 'NF == 4' "$T/cases" | wc -l)
 [ -z "$bad" ] && [ "$n" -gt 0 ]
-check cases-names $? "$n measurements; $bad"
+check_rc cases-names $? "$n measurements; $bad"
 
-$PY lab/lava/lava-cases.py "$fx" >"$tmp/cases2" 2>/dev/null
-cmp -s "$tmp/cases" "$tmp/cases2"
-check cases-stable $? "two calls differ"
+$PY lab/lava/lava-cases.py "$fx" >"$T/cases2" 2>/dev/null
+cmp -s "$T/cases" "$T/cases2"
+check_rc cases-stable $? "two calls differ"
 
 # --- the test definition and job templates
 $PY - lab/lava/pcpubench.yaml lab/lava/jobs/qemu.yaml \
 	lab/lava/jobs/debian-baremetal.yaml lab/lava/devices/qemu-tcg.yaml \
-	>"$tmp/yaml.err" 2>&1 <<'EOF'
+	>"$T/yaml.err" 2>&1 <<'EOF'
 import sys, yaml
 td = yaml.safe_load(open(sys.argv[1]))
 assert td["metadata"]["format"] == "Lava-Test Test Definition 1.0"
@@ -93,21 +79,21 @@ for j in sys.argv[2:4]:
 dev = yaml.safe_load(open(sys.argv[4]))
 assert "qemu" in dev["actions"]["boot"]["methods"]
 EOF
-check testdef-yaml $? "$(tail -n 3 "$tmp/yaml.err")"
+check_rc testdef-yaml $? "$(tail -n 3 "$T/yaml.err")"
 
 # --- extraction: a block as pcpubench-lava.sh prints it, in a LAVA log
 name=2026-01-01_host_lab-test
-mkdir -p "$tmp/src"
-cp -r "$fx" "$tmp/src/$name"
-rm -f "$tmp/src/$name/report.txt"
-tar -C "$tmp/src" -czf "$tmp/r.tgz" "$name"
-sum=$(sha256sum "$tmp/r.tgz" | cut -d' ' -f1)
+mkdir -p "$T/src"
+cp -r "$fx" "$T/src/$name"
+rm -f "$T/src/$name/report.txt"
+tar -C "$T/src" -czf "$T/r.tgz" "$name"
+sum=$(sha256sum "$T/r.tgz" | cut -d' ' -f1)
 {
-	echo "PCPUBENCH-RESULTS-BEGIN name=$name bytes=$(wc -c <"$tmp/r.tgz") sha256=$sum"
-	base64 "$tmp/r.tgz"
+	echo "PCPUBENCH-RESULTS-BEGIN name=$name bytes=$(wc -c <"$T/r.tgz") sha256=$sum"
+	base64 "$T/r.tgz"
 	echo "PCPUBENCH-RESULTS-END name=$name"
-} >"$tmp/block"
-$PY - "$tmp/block" >"$tmp/job.yaml" <<'EOF'
+} >"$T/block"
+$PY - "$T/block" >"$T/job.yaml" <<'EOF'
 import json, sys
 print(json.dumps({"dt": "2026-01-01T00:00:00", "lvl": "info", "msg": "start"}))
 for ln in open(sys.argv[1]):
@@ -117,53 +103,52 @@ print(json.dumps({"dt": "2026-01-01T00:00:02", "lvl": "results",
                   "msg": {"definition": "lava", "case": "job",
                           "result": "pass"}}))
 EOF
-sed 's/^/- /' "$tmp/job.yaml" >"$tmp/job-dash.yaml"
+sed 's/^/- /' "$T/job.yaml" >"$T/job-dash.yaml"
 # a console capture: \r line ends, the prompt before the first line
-{ printf 'pcpu-lava# '; sed 's/$/\r/' "$tmp/block"; } >"$tmp/console.txt"
+{ printf 'pcpu-lava# '; sed 's/$/\r/' "$T/block"; } >"$T/console.txt"
 ok=0
 for lg in job.yaml job-dash.yaml console.txt; do
-	rm -rf "$tmp/x"
-	$PY lab/lava-extract.py "$tmp/$lg" "$tmp/x" >"$tmp/x.out" 2>&1 &&
-		diff -r "$tmp/src/$name" "$tmp/x/$name" >/dev/null || { ok=1; echo "  $lg: $(tail -n 2 "$tmp/x.out")"; }
+	rm -rf "$T/x"
+	$PY lab/lava-extract.py "$T/$lg" "$T/x" >"$T/x.out" 2>&1 &&
+		diff -r "$T/src/$name" "$T/x/$name" >/dev/null || { ok=1; echo "#   $lg: $(tail -n 2 "$T/x.out")"; }
 done
-PCPU_SKIP_DEPS=1 ./run.sh report "$tmp/x/$name" >"$tmp/report.out" 2>&1 &&
-	[ -s "$tmp/x/$name/report.txt" ] || { ok=1; echo "  report: $(tail -n 2 "$tmp/report.out")"; }
-check extract-roundtrip $ok "see above"
+PCPU_SKIP_DEPS=1 ./run.sh report "$T/x/$name" >"$T/report.out" 2>&1 &&
+	[ -s "$T/x/$name/report.txt" ] || { ok=1; echo "#   report: $(tail -n 2 "$T/report.out")"; }
+check_rc extract-roundtrip $ok "see above"
 
 ok=0
 # one changed character in the middle of the body
 awk 'NR == 5 { $0 = (substr($0, 1, 1) == "A" ? "B" : "A") substr($0, 2) } 1' \
-	"$tmp/block" >"$tmp/bad1"
-head -n 6 "$tmp/block" >"$tmp/bad2"	# cut short: no END
+	"$T/block" >"$T/bad1"
+head -n 6 "$T/block" >"$T/bad2"	# cut short: no END
 for lg in bad1 bad2; do
-	rm -rf "$tmp/y"
-	$PY lab/lava-extract.py "$tmp/$lg" "$tmp/y" >"$tmp/y.out" 2>&1
+	rm -rf "$T/y"
+	$PY lab/lava-extract.py "$T/$lg" "$T/y" >"$T/y.out" 2>&1
 	r=$?
-	[ $r = 1 ] && grep -q "$name" "$tmp/y.out" && [ ! -e "$tmp/y/$name" ] ||
-		{ ok=1; echo "  $lg: exit $r: $(cat "$tmp/y.out")"; }
+	[ $r = 1 ] && grep -q "$name" "$T/y.out" && [ ! -e "$T/y/$name" ] ||
+		{ ok=1; echo "#   $lg: exit $r: $(cat "$T/y.out")"; }
 done
-check extract-corrupt $ok "see above"
+check_rc extract-corrupt $ok "see above"
 
 # --- adapters
-$PY lab/adapt.py mmtests "$fx" >"$tmp/mm" 2>"$tmp/mm.err"
+$PY lab/adapt.py mmtests "$fx" >"$T/mm" 2>"$T/mm.err"
 r=$?
-bad=$(grep -v '^# ' "$tmp/mm" | awk -F'\t' 'NF != 3 || $2 !~ /^[0-9]+$/ ||
+bad=$(grep -v '^# ' "$T/mm" | awk -F'\t' 'NF != 3 || $2 !~ /^[0-9]+$/ ||
 	$3 !~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ || $1 ~ / /' | head -n 3)
 # a row repeated exactly is one sample (the results reader counts it once)
 rows=$(cat "$fx"/*.csv | grep -v '^bench,' | sort -u | wc -l)
-lines=$(wc -l <"$tmp/mm")
+lines=$(wc -l <"$T/mm")
 [ $r = 0 ] && [ -z "$bad" ] && [ "$rows" = "$lines" ]
-check mmtests $? "exit $r, $lines lines for $rows CSV rows; $bad"
+check_rc mmtests $? "exit $r, $lines lines for $rows CSV rows; $bad"
 
-$PY lab/adapt.py lkp "$fx" >"$tmp/lkp" 2>"$tmp/lkp.err"
+$PY lab/adapt.py lkp "$fx" >"$T/lkp" 2>"$T/lkp.err"
 r=$?
 bad=$(awk '$0 !~ /^[^ :]+: -?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/ { print } \
-	{ k = $1; if (seen[k]++) print "dup " k }' "$tmp/lkp" | head -n 3)
+	{ k = $1; if (seen[k]++) print "dup " k }' "$T/lkp" | head -n 3)
 for k in $keys; do
-	grep -qE "^finding\.$k\.settled: [01]$" "$tmp/lkp" || bad="$bad no:$k"
+	grep -qE "^finding\.$k\.settled: [01]$" "$T/lkp" || bad="$bad no:$k"
 done
 [ $r = 0 ] && [ -z "$bad" ]
-check lkp $? "exit $r; $bad"
+check_rc lkp $? "exit $r; $bad"
 
-echo "t-lab: $fails failed"
-[ "$fails" = 0 ]
+done_testing

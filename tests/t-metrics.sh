@@ -8,19 +8,11 @@
 # has its FILE.meta.json (bench, command, version); the fake binary speaks
 # the same list. The kernel-* benchmarks run in the guest only
 # (tests/t-kernel.sh), where the output refuses an undeclared metric the
-# same way. Exit: 0 pass, 77 skip (no binary), 1 fail.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-BIN=${PCPUBENCH:-build/pcpubench}
-[ -x "$BIN" ] || { echo "SKIP: $BIN not built"; exit 77; }
-case "$BIN" in *fake*) echo "SKIP: fake binary"; exit 77 ;; esac
-PY=/usr/bin/python3
+# same way. Exit: 0 pass, 4 skip (no binary), 1 fail.
+. "$(dirname "$0")/lib.sh"
+need_bin
+case "$BIN" in *fake*) skip_all "fake binary" ;; esac
 [ -x "$PY" ] || PY=python3
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok   $*"; }
-no() { echo "FAIL $*"; fails=$((fails + 1)); }
 mkdir -p "$T/cal"
 export PCPU_METRICS_STRICT=1 PCPU_CALIBRATION=$T/cal/tlb-calibration.csv
 
@@ -39,13 +31,13 @@ for m in d["metrics"]:
 assert d["schema_version"] == 2
 PY
 then
-	ok "list --metrics --format json parses, one definition per name"
+	pass "list --metrics --format json parses, one definition per name"
 else
-	no "list --metrics --format json"
+	fail "list --metrics --format json"
 fi
 "$BIN" list --metrics | grep -q "^churn  *read_sum_mismatch .*must be 0" &&
-	ok "list --metrics (text) marks the invariants" ||
-	no "list --metrics text lacks the read_sum_mismatch invariant"
+	pass "list --metrics (text) marks the invariants" ||
+	fail "list --metrics text lacks the read_sum_mismatch invariant"
 
 run() {
 	# run NAME ARGS...: a tiny run to $T/NAME.csv, exit 0
@@ -54,9 +46,9 @@ run() {
 	"$BIN" "$@" --format csv -o "$T/$name.csv" >/dev/null 2>"$T/$name.err"
 	rc=$?
 	if [ "$rc" = 0 ]; then
-		ok "$name: exit 0"
+		pass "$name: exit 0"
 	else
-		no "$name: exit $rc: $(tail -2 "$T/$name.err")"
+		fail "$name: exit $rc: $(tail -2 "$T/$name.err")"
 	fi
 }
 run tlb tlb --page 4k --pages 8-64 --repeat 2
@@ -102,9 +94,9 @@ for f in sys.argv[2:]:
 sys.exit(1 if bad else 0)
 PY
 then
-	ok "every emitted metric is in the list, with its unit"
+	pass "every emitted metric is in the list, with its unit"
 else
-	no "a benchmark emitted an undeclared metric or unit"
+	fail "a benchmark emitted an undeclared metric or unit"
 fi
 
 # the sidecar beside every CSV written with -o
@@ -118,18 +110,18 @@ assert m["command"].startswith("pcpubench "), m["command"]
 assert m["version"] and m["host"] and m["time"]
 PY
 	then
-		ok "${f##*/}.meta.json: bench, command, version"
+		pass "${f##*/}.meta.json: bench, command, version"
 	else
-		no "${f##*/}.meta.json missing or incomplete"
+		fail "${f##*/}.meta.json missing or incomplete"
 	fi
 done
 
 # an undeclared metric is refused by the output (the unit test covers
 # pout; here the binary: a metric name can only come from the list)
 if grep -q "is not declared for this benchmark" lib/toolkit/pcpu-out.c; then
-	ok "pout refuses an undeclared metric"
+	pass "pout refuses an undeclared metric"
 else
-	no "pout has no undeclared-metric check"
+	fail "pout has no undeclared-metric check"
 fi
 
 # the fake binary speaks the same list
@@ -138,9 +130,9 @@ if [ -x "$FAKE" ]; then
 	if PCPUBENCH_REAL=$BIN "$FAKE" list --metrics --format json \
 		>"$T/fake-metrics.json" 2>/dev/null &&
 		cmp -s "$T/metrics.json" "$T/fake-metrics.json"; then
-		ok "the fake binary's list --metrics is the real one's"
+		pass "the fake binary's list --metrics is the real one's"
 	else
-		no "the fake binary's list --metrics differs"
+		fail "the fake binary's list --metrics differs"
 	fi
 fi
 
@@ -151,15 +143,15 @@ cp -r "$FIX/real-vm" "$T/copied"
 if "$PY" plots/report.py "$T/copied" --no-plots >/dev/null 2>"$T/rep.err" &&
 	grep -q "each step as it ran" "$T/copied/report.txt" &&
 	grep -q "02-access: seed [0-9]" "$T/copied/report.txt"; then
-	ok "a copied results directory is reported, with each step's command and seed"
+	pass "a copied results directory is reported, with each step's command and seed"
 else
-	no "report of a copied directory: $(tail -1 "$T/rep.err")"
+	fail "report of a copied directory: $(tail -1 "$T/rep.err")"
 fi
 cp -r "$FIX/real-vm" "$T/copied2"
 if ./run.sh compare "$T/copied" "$T/copied2" --no-plots >/dev/null 2>"$T/cmp.err"; then
-	ok "a copied results directory is compared"
+	pass "a copied results directory is compared"
 else
-	no "compare of copied directories: $(tail -1 "$T/cmp.err")"
+	fail "compare of copied directories: $(tail -1 "$T/cmp.err")"
 fi
 # a metric the directory's list does not know: exit 2, one line naming it
 cp -r "$FIX/real-vm" "$T/unknown"
@@ -169,26 +161,25 @@ echo "mem,offset-array,table,embed,256,2,4k,0,bogus_metric,1,bytes,ok" \
 rc=$?
 if [ "$rc" = 2 ] && [ "$(wc -l <"$T/unk.err")" = 1 ] &&
 	grep -q "mem metric 'bogus_metric' is not in its metrics.json" "$T/unk.err"; then
-	ok "report: an unknown metric is exit 2 ($(cat "$T/unk.err"))"
+	pass "report: an unknown metric is exit 2 ($(cat "$T/unk.err"))"
 else
-	no "report on an unknown metric: exit $rc: $(cat "$T/unk.err")"
+	fail "report on an unknown metric: exit $rc: $(cat "$T/unk.err")"
 fi
 ./run.sh compare "$T/copied" "$T/unknown" --no-plots >/dev/null 2>"$T/unk2.err"
 rc=$?
 if [ "$rc" = 2 ] && grep -q "bogus_metric" "$T/unk2.err"; then
-	ok "compare: an unknown metric is exit 2"
+	pass "compare: an unknown metric is exit 2"
 else
-	no "compare on an unknown metric: exit $rc: $(cat "$T/unk2.err")"
+	fail "compare on an unknown metric: exit $rc: $(cat "$T/unk2.err")"
 fi
 # a required invariant that is missing is said so
 cp -r "$FIX/real-vm" "$T/noinv"
 grep -v ",read_sum_mismatch," "$FIX/real-vm/churn.csv" >"$T/noinv/churn.csv"
 "$PY" plots/report.py "$T/noinv" --no-plots >/dev/null 2>&1
 if grep -q "read_sum_mismatch: NOT EMITTED" "$T/noinv/report.txt"; then
-	ok "report: a missing invariant is named"
+	pass "report: a missing invariant is named"
 else
-	no "report does not name the missing read_sum_mismatch"
+	fail "report does not name the missing read_sum_mismatch"
 fi
 
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all metric checks passed"
+done_testing

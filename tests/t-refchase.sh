@@ -3,21 +3,19 @@
 # cross-checks `pcpubench tlb` by another method, tests/tlb-refchase.c)
 # runs, once, and prints its table and every summary figure as a number.
 # Behaviour only: the figures themselves are timings and never checked.
-# Exit: 0 pass, 77 skip (not built), 1 fail.
-set -u
-cd "$(dirname "$0")/.." || exit 1
+# Exit: 0 pass, 4 skip (not built), 1 fail.
+. "$(dirname "$0")/lib.sh"
 B=build/tlb-refchase
-[ -x "$B" ] || { echo "SKIP: $B not built (make tests)"; exit 77; }
+[ -x "$B" ] || skip_all "$B not built (make tests)"
 out=$(timeout 120 "$B" 4k 1 2>&1)
 rc=$?
-fails=0
-[ "$rc" = 0 ] && echo "ok   tlb-refchase 4k 1: exit 0" ||
-	{ echo "FAIL tlb-refchase exit $rc: $(tail -2 <<<"$out")"; fails=1; }
+[ "$rc" = 0 ] && pass "tlb-refchase 4k 1: exit 0" ||
+	fail "tlb-refchase exit $rc: $(tail -2 <<<"$out")"
 for k in l1_reach l2_reach l2_hit 'walk(16K pages)' 'walk_far(64K pages)'; do
 	if grep -Eq "^$(sed 's/[()]/\\&/g' <<<"$k") [0-9.]+ (pages|cycles)$" <<<"$out"; then
-		echo "ok   $k: $(grep -F "$k" <<<"$out")"
+		pass "$k: $(grep -F "$k" <<<"$out")"
 	else
-		echo "FAIL no '$k N' line"; fails=1
+		fail "no '$k N' line"
 	fi
 done
-exit $fails
+done_testing

@@ -3,24 +3,11 @@
 # the fixture results directories in tests/fixtures/ and with the fake
 # benchmark (tests/fake-pcpubench), so they never run a real benchmark
 # and take seconds. Prints one line per check.
-# Exit: 0 pass, 77 skip (no /usr/bin/python3), 1 fail.
-set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PY=/usr/bin/python3
+# Exit: 0 pass, 4 skip (no /usr/bin/python3), 1 fail.
+. "$(dirname "$0")/lib.sh"
 FIX=$ROOT/tests/fixtures
-[ -x "$PY" ] || { echo "SKIP: $PY not found"; exit 77; }
+[ -x "$PY" ] || skip_all "$PY not found"
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok   $*"; }
-no() { echo "FAIL $*"; fails=$((fails + 1)); }
-check() {
-	# check DESCRIPTION COMMAND...
-	local d=$1
-	shift
-	if "$@" >/dev/null 2>&1; then ok "$d"; else no "$d"; fi
-}
 width_ok() {
 	# every line of every file given is at most 72 columns
 	local f bad=0
@@ -59,9 +46,9 @@ for f in na-vm two-node interrupted; do
 	cp -r "$FIX/$f" "$T/$f"
 	if "$PY" "$ROOT/plots/report.py" "$T/$f" >"$T/$f.out" 2>&1 &&
 	   [ -s "$T/$f/report.txt" ]; then
-		ok "report: $f written"
+		pass "report: $f written"
 	else
-		no "report: $f ($(tail -1 "$T/$f.out"))"
+		fail "report: $f ($(tail -1 "$T/$f.out"))"
 	fi
 	check "report: $f: every line <= 72 columns (report, text plots)" \
 		width_ok "$T/$f/report.txt" "$T"/$f/plots/*.txt
@@ -163,9 +150,9 @@ check "report: interrupted: missing benchmarks absent, not invented" \
 C=$T/cmp.txt
 if "$ROOT/run.sh" compare "$T/na-vm" "$T/two-node" "$T/interrupted" \
 	--out "$T/cmp" >"$C" 2>"$T/cmp.err"; then
-	ok "compare: exit 0 on three dirs"
+	pass "compare: exit 0 on three dirs"
 else
-	no "compare: exit status ($(tail -1 "$T/cmp.err"))"
+	fail "compare: exit status ($(tail -1 "$T/cmp.err"))"
 fi
 check "compare: every line <= 72 columns" width_ok "$C" "$T"/cmp/*.txt
 check "compare: ratio column and values" grep -Eq 'ratio' "$C"
@@ -334,7 +321,7 @@ if unshare -m true 2>/dev/null; then
 	check "compare --out read-only: one-line message, exit 1" \
 		sh -c "[ \"\$(cat '$T/roc.rc')\" = 1 ] && grep -q 'Read-only' '$T/roc.out' && ! grep -q Traceback '$T/roc.out'"
 else
-	echo "skip read-only checks: unshare -m not permitted here"
+	skip "read-only checks: unshare -m not permitted here"
 fi
 # vs base: a point the baseline strategy lacks gets 'no base' (issue 9)
 printf '%s\n' "mem --strategy offset-array,segment --possible 64 --online 16" \
@@ -499,9 +486,4 @@ else
 		grep -q 'matplotlib figures: skipped' "$T/two-node/report.txt"
 fi
 
-if [ "$fails" = 0 ]; then
-	echo "t-report: all checks passed"
-	exit 0
-fi
-echo "t-report: $fails check(s) failed"
-exit 1
+done_testing

@@ -18,37 +18,13 @@
 #     honoured, @timeout checked;
 #   - numbers checked where parsed, clamps said, duplicates folded, tls
 #     NA rows under a backing it cannot have, possible sets printed apart.
-# Exit: 0 pass, 1 fail (77 skip when no binary).
-set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${PCPUBENCH:-$ROOT/build/pcpubench}
+# Exit: 0 pass, 1 fail (4 skip when no binary).
+. "$(dirname "$0")/lib.sh"
 FAKE=$ROOT/tests/fake-pcpubench
-[ -x "$BIN" ] || { echo "SKIP: $BIN not built"; exit 77; }
-T=$(mktemp -d /tmp/t-safety.XXXXXX)
+need_bin
 chmod 711 "$T"	# user nobody runs in $T/hp
 MNT=
-cleanup() {
-	[ -n "$MNT" ] && mountpoint -q "$MNT" && umount "$MNT"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $*"; }
-no() { echo "FAIL $*"; fails=$((fails + 1)); }
-is_root() { [ "$(id -u)" = 0 ]; }
-
-# expect WANT_RC TEXT CMD...: exit code and a message containing TEXT
-expect() {
-	local want=$1 text=$2 out rc
-	shift 2
-	out=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -qi -- "$text" <<<"$out"; then
-		ok "$* -> $rc: $(head -1 <<<"$out" | cut -c1-100)"
-	else
-		no "$*: exit $rc (want $want), message: $out (want '$text')"
-	fi
-}
+at_exit '[ -n "$MNT" ] && mountpoint -q "$MNT" && umount "$MNT"'
 
 # children_of PID: the PIDs whose parent is PID (from /proc; no procps)
 children_of() {
@@ -81,7 +57,7 @@ if [ ${#AS_NOBODY[@]} -gt 0 ]; then
 		cp -R "$ROOT/run.sh" "$ROOT/scripts" "$ROOT/plots" "$ROOT/profiles" "$NB_ROOT/" &&
 		cp "$BIN" "$NB_BIN" && chmod -R a+rX "$NB_ROOT" || NB_ROOT=
 	if [ -z "$NB_ROOT" ] || ! "${AS_NOBODY[@]}" test -x "$NB_BIN" -a -r "$NB_ROOT/run.sh"; then
-		echo "skip the cases run as user nobody: no copy of the tree that nobody can read in $T"
+		skip "the cases run as user nobody: no copy of the tree that nobody can read in $T"
 		AS_NOBODY=() NB_ROOT=$ROOT NB_BIN=$BIN
 		NOBODY_SKIPPED=1
 	fi
@@ -91,17 +67,17 @@ for a in "--backend sysfs" "--backend=sysfs" "--backend sim --backend sysfs"; do
 	# shellcheck disable=SC2086
 	out=$("$BIN" --dry-run churn $a)
 	if [ "$out" = "intent: churn hotplug=sysfs allowed=no" ]; then
-		ok "dry run: churn $a -> $out"
+		pass "dry run: churn $a -> $out"
 	else
-		no "dry run: churn $a -> '$out'"
+		fail "dry run: churn $a -> '$out'"
 	fi
 done
 out=$(PCPU_ALLOW_HOTPLUG=1 "$BIN" --dry-run churn --backend sysfs)
-[ "$out" = "intent: churn hotplug=sysfs allowed=yes" ] && ok "dry run: opt-in seen" ||
-	no "dry run with PCPU_ALLOW_HOTPLUG=1: '$out'"
+[ "$out" = "intent: churn hotplug=sysfs allowed=yes" ] && pass "dry run: opt-in seen" ||
+	fail "dry run with PCPU_ALLOW_HOTPLUG=1: '$out'"
 out=$("$BIN" --dry-run churn --backend sim)
-[ "$out" = "intent: churn hotplug=none" ] && ok "dry run: sim is no hotplug" ||
-	no "dry run sim: '$out'"
+[ "$out" = "intent: churn hotplug=none" ] && pass "dry run: sim is no hotplug" ||
+	fail "dry run sim: '$out'"
 # The real binary: abbreviations are usage errors, the full spelling is
 # refused without the opt-in, before anything (as nobody: even a broken
 # gate could not take a CPU offline; it would say "needs root", exit 4).
@@ -142,31 +118,31 @@ if [ ${#AS_NOBODY[@]} -gt 0 ] || ! is_root; then
 	nusage=$(grep -c '^step 1 failed churn usage error.*spelled in full' "$D/state" 2>/dev/null)
 	ran=$(ls "$D"/logs/*-churn.stdout 2>/dev/null | wc -l)
 	if [ "$nskip" = 6 ] && [ "$nusage" = 1 ] && [ "$ran" = 0 ]; then
-		ok "run.sh: 7 spellings of sysfs: 6 skipped (needs --allow-hotplug), --back a usage error, none ran"
+		pass "run.sh: 7 spellings of sysfs: 6 skipped (needs --allow-hotplug), --back a usage error, none ran"
 	else
-		no "run.sh spellings: skipped $nskip/6, usage $nusage/1, ran $ran/0: $(cat "$D/state" 2>/dev/null) $(tail -3 "$T/hp/out")"
+		fail "run.sh spellings: skipped $nskip/6, usage $nusage/1, ran $ran/0: $(cat "$D/state" 2>/dev/null) $(tail -3 "$T/hp/out")"
 	fi
 elif [ -n "${NOBODY_SKIPPED:-}" ]; then
-	echo "skip run.sh spellings as nobody (no readable copy)"
+	skip "run.sh spellings as nobody (no readable copy)"
 fi
 [ "$(cat /sys/devices/system/cpu/online)" = "$online_before" ] &&
-	ok "host online CPUs unchanged ($online_before)" ||
-	no "host online CPUs changed: $online_before -> $(cat /sys/devices/system/cpu/online)"
+	pass "host online CPUs unchanged ($online_before)" ||
+	fail "host online CPUs changed: $online_before -> $(cat /sys/devices/system/cpu/online)"
 
 # ------------------------------------------------------------ -o paths
 mkfifo "$T/fifo"
 expect 2 "not a regular file" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$T/fifo"
-[ -p "$T/fifo" ] && ok "FIFO left alone" || no "FIFO replaced"
+[ -p "$T/fifo" ] && pass "FIFO left alone" || fail "FIFO replaced"
 if is_root; then
 	mknod "$T/null" c 1 3
 	expect 2 "not a regular file" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$T/null"
 	expect 2 "not a regular file" "$BIN" info -o "$T/null"
-	[ -c "$T/null" ] && ok "device node left alone" || no "device node replaced"
+	[ -c "$T/null" ] && pass "device node left alone" || fail "device node replaced"
 fi
 expect 2 "not a regular file" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$T"
 expect 2 "no such directory" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$T/no/x.csv"
 n=$("$BIN" mem --strategy tls --possible 8 --online 2 --format csv -o /dev/stdout | grep -c '^mem,tls,')
-[ "$n" -gt 0 ] && ok "-o /dev/stdout writes in place ($n rows)" || no "-o /dev/stdout: no rows"
+[ "$n" -gt 0 ] && pass "-o /dev/stdout writes in place ($n rows)" || fail "-o /dev/stdout: no rows"
 # interrupted: the temporary file goes with the program
 mkdir "$T/int"
 "$BIN" churn --strategy offset-array --rate 0 --duration 20 -q --possible 8 \
@@ -175,8 +151,8 @@ p=$!
 for _ in $(seq 50); do ls "$T"/int/c.csv.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
 kill -TERM "$p"
 wait "$p" 2>/dev/null
-[ -z "$(ls -A "$T/int")" ] && ok "SIGTERM: no c.csv.tmp.* left, no c.csv" ||
-	no "SIGTERM left: $(ls -A "$T/int")"
+[ -z "$(ls -A "$T/int")" ] && pass "SIGTERM: no c.csv.tmp.* left, no c.csv" ||
+	fail "SIGTERM left: $(ls -A "$T/int")"
 expect 3 "No space left" sh -c "'$BIN' list >/dev/full"
 expect 3 "No space left" sh -c "'$BIN' --help >/dev/full"
 expect 3 "No space left" sh -c "'$BIN' mem --help >/dev/full"
@@ -192,14 +168,14 @@ if is_root && MNT=$T/full && mkdir "$MNT" && mount -t tmpfs -o size=4m tmpfs "$M
 	expect 3 "$MNT/m.csv': No space left" "$BIN" mem --strategy tls --possible 8 --online 2 -o "$MNT/m.csv"
 	expect 3 "$MNT/n.csv': No space left" "$BIN" numa --strategy tls --matrix off -o "$MNT/n.csv"
 	expect 3 "No space left" "$BIN" churn --strategy tls --rate 0 --duration 0.05 -q -o "$MNT/c.csv"
-	[ ! -e "$MNT/m.csv" ] && ok "no partial output on a full disk" || no "partial output left"
+	[ ! -e "$MNT/m.csv" ] && pass "no partial output on a full disk" || fail "partial output left"
 	PCPUBENCH=$FAKE "$ROOT/run.sh" --resume "$D" >"$T/full.out" 2>&1
 	rc=$?
 	if [ "$rc" = 3 ] && grep -q "cannot write $D/state" "$T/full.out" &&
 	   cmp -s "$D/state" "$T/state.before"; then
-		ok "resume on a full disk: exit 3, 'cannot write .../state', state intact"
+		pass "resume on a full disk: exit 3, 'cannot write .../state', state intact"
 	else
-		no "resume on a full disk: exit $rc, state changed? $(diff "$T/state.before" "$D/state" | head -3): $(tail -3 "$T/full.out")"
+		fail "resume on a full disk: exit $rc, state changed? $(diff "$T/state.before" "$D/state" | head -3): $(tail -3 "$T/full.out")"
 	fi
 	rm -f "$MNT/fill"
 	# read-only results directory: one clear message
@@ -207,14 +183,14 @@ if is_root && MNT=$T/full && mkdir "$MNT" && mount -t tmpfs -o size=4m tmpfs "$M
 	PCPUBENCH=$FAKE "$ROOT/run.sh" --resume "$D" >/dev/null 2>"$T/ro.err"
 	rc=$?
 	if [ "$rc" = 3 ] && [ "$(wc -l <"$T/ro.err")" = 1 ] && grep -q "read-only" "$T/ro.err"; then
-		ok "resume of a read-only directory: exit 3, one line: $(cat "$T/ro.err")"
+		pass "resume of a read-only directory: exit 3, one line: $(cat "$T/ro.err")"
 	else
-		no "resume read-only: exit $rc: $(cat "$T/ro.err")"
+		fail "resume read-only: exit $rc: $(cat "$T/ro.err")"
 	fi
 	umount "$MNT"
 	MNT=
 else
-	echo "skip full-disk and read-only cases (not root or no tmpfs)"
+	skip "full-disk and read-only cases (not root or no tmpfs)"
 fi
 
 # ---------------------------------------------- lock, stale lock, resume
@@ -244,20 +220,20 @@ echo "# another build" >>"$T/fake2"
 touch "$D/raw/09-x.csv.tmp.tmp.AbC123"
 PCPUBENCH=$T/fake2 "$ROOT/run.sh" --resume "$D" >/dev/null 2>"$T/resume.err"
 rc=$?
-grep -q "stale lock of PID $first" "$T/resume.err" && ok "stale lock detected and taken over" ||
-	no "stale lock: $(cat "$T/resume.err" | head -5)"
+grep -q "stale lock of PID $first" "$T/resume.err" && pass "stale lock detected and taken over" ||
+	fail "stale lock: $(cat "$T/resume.err" | head -5)"
 grep -q "binary changed since this run started" "$T/resume.err" &&
-	ok "resume with another binary says so" || no "resume with another binary: silent"
+	pass "resume with another binary says so" || fail "resume with another binary: silent"
 n=$(awk '$1 == "steprev" {print $4}' "$D/state" | sort -u | wc -l)
-[ "$n" = 2 ] && ok "state: two binaries, one per step (steprev)" || no "steprev: $n distinct binaries: $(grep steprev "$D/state")"
+[ "$n" = 2 ] && pass "state: two binaries, one per step (steprev)" || fail "steprev: $n distinct binaries: $(grep steprev "$D/state")"
 /usr/bin/python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1] + "/meta.json"))
 assert all("binary_sha256" in s for s in m["steps"]), m["steps"]
 assert m["binary_resumed"] and m["binary_started"] != m["binary_resumed"]
-' "$D" && ok "meta.json: each step's binary, started and resumed" || no "meta.json per-step binary"
-[ -z "$(ls "$D"/raw/*.tmp* 2>/dev/null)" ] && ok "no raw/*.tmp* left" || no "left: $(ls "$D"/raw/*.tmp*)"
-[ "$rc" = 0 ] && ok "resume completed" || no "resume exit $rc"
+' "$D" && pass "meta.json: each step's binary, started and resumed" || fail "meta.json per-step binary"
+[ -z "$(ls "$D"/raw/*.tmp* 2>/dev/null)" ] && pass "no raw/*.tmp* left" || fail "left: $(ls "$D"/raw/*.tmp*)"
+[ "$rc" = 0 ] && pass "resume completed" || fail "resume exit $rc"
 
 # ------------------------------------------------------------- profiles
 mkdir -p "$T/cwd"
@@ -265,16 +241,16 @@ touch "$T/cwd/xyz"
 printf '%s\n' "mem --strategy 'offset-array,segment' --possible \"16\" --online 2 x*" >"$T/prof-words"
 (cd "$T/cwd" && FAKE_LOG=$T/words.log "$ROOT/run.sh" "$T/prof-words" --label w >/dev/null 2>&1)
 if grep -q '^mem --strategy offset-array,segment --possible 16 --online 2 x\* --format csv' "$T/words.log"; then
-	ok "profile words: quotes honoured, no glob expansion"
+	pass "profile words: quotes honoured, no glob expansion"
 else
-	no "profile words: $(cat "$T/words.log")"
+	fail "profile words: $(cat "$T/words.log")"
 fi
 printf '@timeout abc\nmem --strategy tls\n' >"$T/prof-to"
 expect 2 "line 1: @timeout abc: want whole seconds" "$ROOT/run.sh" "$T/prof-to" --label to
 printf 'mem --strategy "tls\n' >"$T/prof-q"
 expect 2 "line 1: No closing quotation" "$ROOT/run.sh" "$T/prof-q" --label q
-ls -d "$T"/results/*_to "$T"/results/*_q >/dev/null 2>&1 && no "a results directory for a bad profile" ||
-	ok "bad profile: no results directory"
+ls -d "$T"/results/*_to "$T"/results/*_q >/dev/null 2>&1 && fail "a results directory for a bad profile" ||
+	pass "bad profile: no results directory"
 unset PCPUBENCH PCPU_RESULTS
 
 # ------------------------------------------------------ numbers, lists
@@ -292,35 +268,34 @@ expect 0 "--late 1000: .*using" "$BIN" numa --strategy offset-array --late 1000 
 expect 2 "--cpu 99: not an online CPU" "$BIN" info --cpu 99
 expect 2 "more PUs than" timeout 5 "$BIN" mem --strategy tls --topology 'synthetic:node:100 core:100 pu:10'
 expect 2 "none is created" "$BIN" tlb --save-calibration "$T/nonexistent/dir/x"
-[ ! -e "$T/nonexistent" ] && ok "tlb --save-calibration created no directory" || no "directory created"
-if ! grep -rq 'tlb --calibrate' "$ROOT/bench"; then ok "no message names 'tlb --calibrate'"; else no "'tlb --calibrate' named"; fi
+[ ! -e "$T/nonexistent" ] && pass "tlb --save-calibration created no directory" || fail "directory created"
+if ! grep -rq 'tlb --calibrate' "$ROOT/bench"; then pass "no message names 'tlb --calibrate'"; else fail "'tlb --calibrate' named"; fi
 expect 2 "bad strategy list 'tls,,segment'" "$BIN" mem --strategy tls,,segment
 expect 2 "empty or too long list 'read,,inc'" "$BIN" access --op read,,inc
 expect 2 "unknown command" "$BIN" --dry-run frobnicate
 n=$("$BIN" mem --strategy tls,tls --possible 8 --online 2 --format csv | grep -c ',unit_bytes,')
-[ "$n" = 1 ] && ok "--strategy tls,tls: one tls" || no "--strategy tls,tls: $n rows"
+[ "$n" = 1 ] && pass "--strategy tls,tls: one tls" || fail "--strategy tls,tls: $n rows"
 n=$("$BIN" churn --strategy offset-array --rate 0,0 --duration 0.05 -q --possible 8 --online 2 --format csv | grep -c ',ops_per_sec,')
-[ "$n" = 1 ] && ok "--rate 0,0: one run" || no "--rate 0,0: $n runs"
+[ "$n" = 1 ] && pass "--rate 0,0: one run" || fail "--rate 0,0: $n runs"
 cmd=$("$BIN" access --strategy tls --op read,read --mode latency --repeat 1 --tries 1 \
 	--min-time 0.001 --format json 2>/dev/null | /usr/bin/python3 -c '
 import json, sys, collections
 d = json.load(sys.stdin)
 c = collections.Counter((r["strategy"], r["op"], r["metric"]) for r in d["rows"])
 print(d["meta"]["command"].split()[:2], max(c.values()))')
-[ "$cmd" = "['pcpubench', 'access'] 1" ] && ok "access: JSON command 'pcpubench access ...'; --op read,read once" ||
-	no "access JSON meta/op duplicates: $cmd"
+[ "$cmd" = "['pcpubench', 'access'] 1" ] && pass "access: JSON command 'pcpubench access ...'; --op read,read once" ||
+	fail "access JSON meta/op duplicates: $cmd"
 
 # ------------------------------------- tls NA rows, possible sets apart
 for c in "mem --possible 8 --online 2" "numa --matrix off" "churn --rate 0 --duration 0.05 -q --possible 8 --online 2"; do
 	# shellcheck disable=SC2086
 	n=$("$BIN" $c --strategy tls,offset-array --page thp --format csv 2>/dev/null |
 		grep -c '^[a-z]*,tls,.*,NA,.*na:not-supported(')
-	[ "$n" -gt 0 ] && ok "${c%% *} --page thp: tls has NA rows ($n)" || no "${c%% *} --page thp: no tls NA rows"
+	[ "$n" -gt 0 ] && pass "${c%% *} --page thp: tls has NA rows ($n)" || fail "${c%% *} --page thp: no tls NA rows"
 done
 a=$("$BIN" mem --strategy segment --possible 0-7,64-71 --online 2 --format csv | awk -F, 'NR == 2 {print $5 $6}')
 b=$("$BIN" mem --strategy segment --possible 16 --online 2 --format csv | awk -F, 'NR == 2 {print $5}')
-[ "$a" != "$b" ] && [ "$b" = 16 ] && ok "possible 0-7,64-71 ($a) and 16 ($b) print apart" ||
-	no "possible sets print alike: '$a' '$b'"
+[ "$a" != "$b" ] && [ "$b" = 16 ] && pass "possible 0-7,64-71 ($a) and 16 ($b) print apart" ||
+	fail "possible sets print alike: '$a' '$b'"
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+done_testing

@@ -14,8 +14,11 @@
 # PCPU_GUEST_CACHE, PCPU_BENCH, PCPU_GUEST_STRATEGIES (see the scripts).
 #
 # Exit: 0 every check passed or skipped; 1 a check failed, or the guest did
-# not finish; 77 skipped: no qemu, no kernel, no busybox-static ... (the
-# message says which). Never touches the host's CPUs.
+# not finish; 4 cannot run here: no qemu, no kernel, no busybox-static ...
+# (the message says which; the same code as pcpubench's). Never touches
+# the host's CPUs. (kernel.sh, kheaders.sh, mkinitrd.sh, kmod-build.sh and
+# modsize-build.sh still say "cannot be had" with 77: lab/lava/ calls
+# kernel.sh and mkinitrd.sh and reads that code.)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +31,7 @@ PY=/usr/bin/python3
 
 skip() {
 	echo "guest: SKIP: $*" >&2
-	exit 77
+	exit 4
 }
 
 command -v "$QEMU" >/dev/null 2>&1 || skip "$QEMU not found (install qemu-system-x86)"
