@@ -151,7 +151,7 @@ check-lab: all
 
 # The independent TLB pointer chase used to cross-check `pcpubench tlb`
 # (a different method on purpose; see tests/tlb-refchase.c), run by
-# tests/t-refchase.sh.
+# tests/t-tlb-refchase.sh.
 $(BUILD)/tlb-refchase: tests/tlb-refchase.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -o $@ $< -lm
 tests: $(BUILD)/tlb-refchase

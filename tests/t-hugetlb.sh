@@ -2,8 +2,8 @@
 # hugetlb backing, end to end: with 2 MiB pages reserved (root: the test
 # sets /proc/sys/vm/nr_hugepages and restores it on exit), every strategy
 # with units in mappings gets hugetlb pages and says so (smaps, never
-# assumed); with none reserved the runtime refuses with exit 2 and a
-# message (tests/t-cli.sh checks that case). Skips when not root or when
+# assumed); with none reserved the runtime refuses with exit 4 and a
+# message (tests/t-usage.sh checks that case). Skips when not root or when
 # the kernel cannot give the pages.
 . "$(dirname "$0")/lib.sh"
 knob=/proc/sys/vm/nr_hugepages

@@ -7,7 +7,7 @@
 # only listed metrics with their declared units; a CSV written with -o
 # has its FILE.meta.json (bench, command, version); the fake binary speaks
 # the same list. The kernel-* benchmarks run in the guest only
-# (tests/t-kernel.sh), where the output refuses an undeclared metric the
+# (tests/t-cmd-kernel.sh), where the output refuses an undeclared metric the
 # same way. Exit: 0 pass, 4 skip (no binary), 1 fail.
 . "$(dirname "$0")/lib.sh"
 need_bin

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pcpubench access and info output lint: CSV has the same column count on
+# t-cmd-access.sh - pcpubench access (and info) output lint: CSV has the same column count on
 # every line, a known status on every row, NA exactly when the status is
 # na:<reason>, a unit on every row; the software counters are numbers;
 # JSON (access and info) parses. Behaviour only: no timing is checked.

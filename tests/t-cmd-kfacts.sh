@@ -1,5 +1,5 @@
 #!/bin/bash
-# t-kfacts.sh - `pcpubench kfacts` and info's kernel per-CPU section:
+# t-cmd-kfacts.sh - `pcpubench kfacts` and info's kernel per-CPU section:
 # rows from real boot logs (tests/fixtures/kfacts/), NA with the reason
 # when the log is unreadable, rotated out or holds no per-CPU line, no
 # NUMA sysfs, the running kernel (whatever it says, every fact is a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t-kernel.sh - `pcpubench kernel` on the host: help, bad input, and that it
+# t-cmd-kernel.sh - `pcpubench kernel` on the host: help, bad input, and that it
 # refuses to run (exit 4 with the reason) before any module is loaded.
 #
 # The module is never loaded into the host kernel: PCPU_KMOD_NO_LOAD=1 is

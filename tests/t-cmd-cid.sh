@@ -1,5 +1,6 @@
 #!/bin/bash
-# The cid id source (rseq mm_cid), behaviour only (no timings):
+# t-cmd-cid.sh - pcpubench cid, the cid id source (rseq mm_cid),
+# behaviour only (no timings):
 #  - list names the source, its strategies and why the other pairs do not
 #    exist; info and every result's metadata carry the rseq facts;
 #  - NA path: with the kernel's feature size forced below 28

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t-workload.sh - behaviour of `pcpubench workload` (never its timings):
+# t-cmd-workload.sh - behaviour of `pcpubench workload` (never its timings):
 # bad input is exit 2 with a message naming the option, --help names
 # every option, a tiny run gives cycles and slowdown rows for every
 # strategy with the access/layout columns, the loops have no call per

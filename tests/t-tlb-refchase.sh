@@ -1,5 +1,5 @@
 #!/bin/bash
-# t-refchase.sh - build/tlb-refchase (the independent TLB chase that
+# t-tlb-refchase.sh - build/tlb-refchase (the independent TLB chase that
 # cross-checks `pcpubench tlb` by another method, tests/tlb-refchase.c)
 # runs, once, and prints its table and every summary figure as a number.
 # Behaviour only: the figures themselves are timings and never checked.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pcpubench modules: bad input is exit 2 with a message naming the
+# t-cmd-modules.sh - pcpubench modules: bad input is exit 2 with a message naming the
 # problem (plain and ASan+UBSan binaries: never a crash or a leak); the
 # compiled-in Debian 6.1 stream is the data file; the kernel's refusal
 # point for reserve:8192 (four 2048-byte sections fill it, a fifth is

@@ -1,7 +1,10 @@
 #!/bin/bash
-# Bad input never crashes or leaks: each case gives exit 2 and a message
-# naming the problem. Run against the plain and the ASan+UBSan binaries
-# (LeakSanitizer checks for leaks at exit).
+# t-usage.sh - every command's usage (bench/main.c and each command's
+# options): bad input never crashes or leaks, each case gives exit 2 (4
+# when it cannot run here) and a message naming the problem, against the
+# plain and the ASan+UBSan binaries (LeakSanitizer checks for leaks at
+# exit); --help names every option; list names every strategy, layout
+# and the access x layout matrix.
 . "$(dirname "$0")/lib.sh"
 
 expect_bins 2 "unknown command" frobnicate

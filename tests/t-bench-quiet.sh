@@ -1,5 +1,5 @@
 #!/bin/bash
-# Undisturbed samples (bench-quiet.h), driven deterministically by the
+# t-bench-quiet.sh - undisturbed samples (bench/bench-quiet.h), driven deterministically by the
 # test hook PCPU_TEST_DISTURB (read in bench/, never in lib/):
 #  - =all: every batch judged disturbed: each sample takes tries + 4
 #    retries, every timed row is flagged:disturbed, the counts in the
