@@ -46,35 +46,31 @@ rc=$?
 [ $rc = 77 ] && skip "no kernel for the guest (see kernel.sh message above)"
 [ $rc = 0 ] || { echo "guest: kernel.sh failed ($rc)" >&2; exit 1; }
 
-# The kernel module for the guest kernel (kmod-tests.sh); a reason to
-# skip its checks goes into the initramfs instead.
-# A caller that built it already (tests/guest/kfacts-step.sh) passes it
-# in PCPU_GUEST_KMOD.
-if [ -n "${PCPU_GUEST_KMOD:-}" ] && [ -f "$PCPU_GUEST_KMOD" ]; then
-	PCPU_GUEST_KMOD_SKIP=
-else
-PCPU_GUEST_KMOD=$("$here/kmod-build.sh" "$kernel" "$out/kmod" 2>"$out/kmod.err")
-case $? in
-0) PCPU_GUEST_KMOD_SKIP= ;;
-77) PCPU_GUEST_KMOD= PCPU_GUEST_KMOD_SKIP="no module: $(tail -n 1 "$out/kmod.err")" ;;
-*) cat "$out/kmod.err" >&2; echo "guest: FAIL: the kernel module does not build" >&2; exit 1 ;;
-esac
-fi
-export PCPU_GUEST_KMOD PCPU_GUEST_KMOD_SKIP
-# The per-CPU size test modules (modsize-tests.sh), or why there are none;
-# a caller that built them already (kfacts-step.sh) passes the directory
-# in PCPU_GUEST_MODSIZE.
-if [ -n "${PCPU_GUEST_MODSIZE:-}" ] && [ -d "$PCPU_GUEST_MODSIZE" ]; then
-	PCPU_GUEST_MODSIZE_SKIP=
-else
-PCPU_GUEST_MODSIZE=$("$here/modsize-build.sh" "$kernel" "$out/modsize" 2>"$out/modsize.err")
-case $? in
-0) PCPU_GUEST_MODSIZE_SKIP= ;;
-77) PCPU_GUEST_MODSIZE= PCPU_GUEST_MODSIZE_SKIP="no test modules: $(tail -n 1 "$out/modsize.err")" ;;
-*) cat "$out/modsize.err" >&2; echo "guest: FAIL: the per-CPU size test modules do not build" >&2; exit 1 ;;
-esac
-fi
-export PCPU_GUEST_MODSIZE PCPU_GUEST_MODSIZE_SKIP
+# guest_build VAR TEST SCRIPT NAME WHAT FAILMSG: export VAR, what
+# SCRIPT builds for the guest kernel into $out/NAME (or what a caller
+# that built it already passed in VAR: tests/guest/kfacts-step.sh), and
+# VAR_SKIP, why there is none (SCRIPT exit 77, "cannot be had": a reason
+# to skip those checks goes into the initramfs instead). A build that
+# fails ends the run with FAILMSG.
+guest_build() {
+	eval "gb_given=\${$1:-}"
+	if [ -n "$gb_given" ] && test "$2" "$gb_given"; then
+		export "$1=$gb_given" "${1}_SKIP="
+		return
+	fi
+	gb_path=$("$here/$3" "$kernel" "$out/$4" 2>"$out/$4.err")
+	case $? in
+	0) export "$1=$gb_path" "${1}_SKIP=" ;;
+	77) export "$1=" "${1}_SKIP=no $5: $(tail -n 1 "$out/$4.err")" ;;
+	*) cat "$out/$4.err" >&2; echo "guest: FAIL: $6" >&2; exit 1 ;;
+	esac
+}
+# The kernel module for the guest kernel (kmod-tests.sh).
+guest_build PCPU_GUEST_KMOD -f kmod-build.sh kmod module \
+	"the kernel module does not build"
+# The per-CPU size test modules (modsize-tests.sh).
+guest_build PCPU_GUEST_MODSIZE -d modsize-build.sh modsize "test modules" \
+	"the per-CPU size test modules do not build"
 
 "$here/mkinitrd.sh" "$out/initrd.gz"
 rc=$?
