@@ -11,8 +11,10 @@ import re
 import shutil
 import subprocess
 
-from pcpu_results import (Stats, fmt, num_key, series_names, subtitle,
-                          wrap, xlabel)
+from pcpu.fmt import fmt, wrap
+from pcpu.labels import num_key, xlabel
+from pcpu.plotspec import series_names, subtitle
+from pcpu.stats import Stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TERM = None
@@ -47,7 +49,7 @@ def gq(s):
 
 
 def from_spec(spec, run):
-    """Turn a resolved plot spec (pcpu_results.resolve) into a figure."""
+    """Turn a resolved plot spec (pcpu.plotspec.resolve) into a figure."""
     names = series_names(spec)
     stat = {}
     for si, s in enumerate(spec["series"]):
