@@ -63,6 +63,16 @@ static int list_metrics(enum pout_format f)
 			       pcpu_metric_kind_name(m->kind),
 			       m->zero ? "true" : "false");
 			pout_json_str(stdout, m->meaning);
+			/* how the report shows it (pcpu_metric_report) */
+			printf(", \"headline\": %u, \"pivot\": %s, "
+			       "\"difference\": %s, \"label\": ",
+			       m->report.headline,
+			       m->report.pivot ? "true" : "false",
+			       m->report.difference ? "true" : "false");
+			if (m->report.label)
+				pout_json_str(stdout, m->report.label);
+			else
+				fputs("null", stdout);
 			putchar('}');
 		}
 		printf("\n  ]\n}\n");

@@ -25,18 +25,20 @@ different results schema versions).
 """
 
 import datetime
-import math
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import gplot  # noqa: E402
-from pcpu_results import (BENCH, OUTCOME, WIDTH, Run, Stats, fmt,  # noqa
-                          run_main, write_file,
-                          fmt_diff, is_difference, mann_whitney,
-                          plot_specs, vkey, wrap, xlabel, Labels,
-                          NotResults)
+from pcpu.files import atomic_write, run_main  # noqa: E402
+from pcpu.fmt import WIDTH, fmt, fmt_diff, wrap  # noqa: E402
+from pcpu.labels import vkey, xlabel  # noqa: E402
+from pcpu.plotspec import plot_specs  # noqa: E402
+from pcpu.read import NotResults, Run  # noqa: E402
+from pcpu.rules import OUTCOME  # noqa: E402
+from pcpu.stats import Stats, min_exact_p, versus  # noqa: E402
+from pcpu.tables import Labels  # noqa: E402
 
 PER_TABLE = 2          # other directories per table (72 columns)
 
@@ -91,11 +93,32 @@ def samples_by_key(run, bench, metric, keys, outcomes=None):
     return out
 
 
+def ratio_cell(base, st, diff, notes):
+    """The cell of a directory's median against the baseline's: the
+    difference (a difference metric) or the ratio, and '*' for a U test
+    p<0.05 (notes count the tests); ('', ' ') without both values, '-'
+    for a ratio to a zero median (no test)."""
+    v = versus(base, st)
+    if v is None:
+        return "", " "
+    if not diff and v.ratio is None:
+        return "-", " "
+    notes["minn"] = min(notes["minn"], v.n)
+    notes["tests"] += 1
+    if diff:
+        ratio = fmt_diff(v.diff, 6)
+    else:
+        ratio = "%.3f" % v.ratio if abs(v.ratio) < 100 else \
+            "%.0f" % v.ratio
+    return ratio, "*" if v.sig else " "
+
+
 def table(runs, bench, metric, keys, differs, notes):
     outs = [{} for _ in runs]
     per = [samples_by_key(r, bench, metric, keys, o)
            for r, o in zip(runs, outs)]
-    diff = is_difference(metric)
+    diff = any(r.benches[bench].is_difference(metric) for r in runs
+               if bench in r.benches)
     allk = set()
     for d in per:
         allk |= set(d)
@@ -182,25 +205,7 @@ def table(runs, bench, metric, keys, differs, notes):
                 st = Stats(d)
                 if not st.n:
                     reasons |= set(st.na_reasons)
-                ratio, sig = "", " "
-                if st.n and base.n and diff:
-                    ratio = fmt_diff(st.median - base.median, 6)
-                    t = mann_whitney(base.vals, st.vals)
-                    if t and t[1] < 0.05:
-                        sig = "*"
-                    notes["minn"] = min(notes["minn"], base.n, st.n)
-                    notes["tests"] += 1
-                elif st.n and base.n and base.median:
-                    ratio = "%.3f" % (st.median / base.median)
-                    if abs(st.median / base.median) >= 100:
-                        ratio = "%.0f" % (st.median / base.median)
-                    t = mann_whitney(base.vals, st.vals)
-                    if t and t[1] < 0.05:
-                        sig = "*"
-                    notes["minn"] = min(notes["minn"], base.n, st.n)
-                    notes["tests"] += 1
-                elif st.n and base.n:
-                    ratio = "-"
+                ratio, sig = ratio_cell(base, st, diff, notes)
                 cells += " %9s %6s%s" % (fmt(st.median), ratio, sig)
             out.append(("%-*s %s" % (LABEL_W, label, cells)).rstrip())
             if reasons:
@@ -384,11 +389,10 @@ def main(argv):
         return 1
     for b in benches:
         keys, differs = match_keys(runs, b)
-        cfg = BENCH.get(b, {})
         ms = metrics or []
+        first = next(r.benches[b] for r in runs if b in r.benches)
         if not ms:
-            for m in cfg.get("primary", []):
-                alts = m if isinstance(m, tuple) else (m,)
+            for alts in first.headlines():
                 ms += [a for a in alts if any(
                     a in r.benches[b].metrics for r in runs
                     if b in r.benches)][:1]
@@ -418,7 +422,7 @@ def main(argv):
         lines += wrap("warning: fewer than 9 repetitions (smallest n=%d): "
                       "the U test is weak; at n=%d vs %d no difference "
                       "can reach p<0.05 below p=%.3f." % (
-                          n, n, n, min(1.0, 2.0 / math.comb(2 * n, n))))
+                          n, n, n, min_exact_p(n, n)))
     if notes["na"]:
         lines += wrap("NA: " + "; ".join(sorted(notes["na"])))
     if notes["tests"] == 0:
@@ -429,7 +433,7 @@ def main(argv):
     if outdir:
         path = os.path.join(outdir, "compare.txt")
         try:
-            write_file(path, text)
+            atomic_write(path, text)
         except OSError as e:
             print("compare: cannot write %s: %s" % (path, e.strerror or e),
                   file=sys.stderr)

@@ -19,6 +19,8 @@ Only the standard library; the reading side's Python 3.
 
 import math
 
+from pcpu.stats import exact_counts, mann_whitney
+
 CONF = 0.95
 
 
@@ -172,7 +174,6 @@ def two_sample_shift(a, b, conf=CONF):
     """The shift of b against a for samples that cannot be paired:
     median of all b_j - a_i, interval from the Mann-Whitney
     distribution; base = median of a."""
-    from pcpu_results import _exact_counts, mann_whitney
     a = [x for x in a if x is not None]
     b = [x for x in b if x is not None]
     m, n = len(a), len(b)
@@ -182,7 +183,7 @@ def two_sample_shift(a, b, conf=CONF):
     N = len(D)
     alpha2 = (1 - conf) / 2
     if m <= 30 and n <= 30:
-        k, achieved = _crit_k(_exact_counts(m, n), alpha2)
+        k, achieved = _crit_k(exact_counts(m, n), alpha2)
     else:
         z = _z(conf)
         k = int(math.floor(N / 2.0 - z * math.sqrt(m * n * (m + n + 1)

@@ -16,8 +16,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcpu_results import (Run, Stats, num_key, plot_specs,  # noqa
-                          series_names, subtitle, wrap, xlabel)
+from pcpu.fmt import wrap  # noqa: E402
+from pcpu.labels import num_key, xlabel  # noqa: E402
+from pcpu.plotspec import plot_specs, series_names, subtitle  # noqa: E402
+from pcpu.read import Run  # noqa: E402
+from pcpu.stats import Stats  # noqa: E402
 from gplot import yscale  # noqa: E402
 
 

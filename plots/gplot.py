@@ -11,8 +11,11 @@ import re
 import shutil
 import subprocess
 
-from pcpu_results import (Stats, fmt, num_key, series_names, subtitle,
-                          wrap, xlabel)
+from pcpu.files import atomic_write
+from pcpu.fmt import fmt, wrap
+from pcpu.labels import num_key, xlabel
+from pcpu.plotspec import series_names, subtitle
+from pcpu.stats import Stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TERM = None
@@ -47,7 +50,7 @@ def gq(s):
 
 
 def from_spec(spec, run):
-    """Turn a resolved plot spec (pcpu_results.resolve) into a figure."""
+    """Turn a resolved plot spec (pcpu.plotspec.resolve) into a figure."""
     names = series_names(spec)
     stat = {}
     for si, s in enumerate(spec["series"]):
@@ -89,22 +92,21 @@ def xpos(fig, xi):
 def write_data(fig, path):
     ns = len(fig["series"])
     bw = min(0.8 / max(ns, 1), 0.3)
-    with open(path + ".tmp", "w") as f:
-        f.write("# %s\n# %s\n" % (fig["title"], fig["sub"]))
-        for si, name in enumerate(fig["series"]):
-            f.write("# series %s\n" % name)
-            for xi, x in enumerate(fig["xs"]):
-                st = fig["stat"].get((si, xi))
-                if st is None or st.median is None:
-                    continue            # NA: leave a gap
-                pos = xpos(fig, xi)
-                if fig["kind"] == "cat":
-                    pos += (si - (ns - 1) / 2.0) * bw
-                k = float(fig.get("yscale", 1))
-                f.write("%.6g %.6g %.6g %.6g\n" % (pos, st.median / k,
+    out = ["# %s\n# %s\n" % (fig["title"], fig["sub"])]
+    for si, name in enumerate(fig["series"]):
+        out.append("# series %s\n" % name)
+        for xi, x in enumerate(fig["xs"]):
+            st = fig["stat"].get((si, xi))
+            if st is None or st.median is None:
+                continue            # NA: leave a gap
+            pos = xpos(fig, xi)
+            if fig["kind"] == "cat":
+                pos += (si - (ns - 1) / 2.0) * bw
+            k = float(fig.get("yscale", 1))
+            out.append("%.6g %.6g %.6g %.6g\n" % (pos, st.median / k,
                                                     st.q1 / k, st.q3 / k))
-            f.write("\n\n")
-    os.replace(path + ".tmp", path)
+        out.append("\n\n")
+    atomic_write(path, "".join(out))
     return bw
 
 
@@ -188,9 +190,10 @@ def draw(fig, outdir):
             if fig["sub"]:
                 lines += wrap(fig["sub"], "  ")
             lines.append(("  " + fig["foot"])[:72])
-            with open(out + ".tmp", "w") as f:
-                f.write("\n".join(l for l in lines) + "\n")
-        os.replace(out + ".tmp", out)
+            atomic_write(out, "\n".join(lines) + "\n")
+            os.unlink(out + ".tmp")
+        else:
+            os.replace(out + ".tmp", out)
     txtlines = None
     if os.path.exists(txt):
         with open(txt) as f:

@@ -13,7 +13,7 @@ findings claims 3 and 4, from a results directory's rows only:
 Nothing here reads the machine; every figure is a row's.
 """
 
-from pcpu_results import wrap
+from pcpu.fmt import wrap
 
 SECTION_BENCHES = ("kfacts", "kernel-numa", "guest")
 MEMS = ("static", "alloc_percpu", "vm_area", "hybrid")

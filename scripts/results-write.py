@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """results-write.py - what run.sh writes into a results directory (the
-merged CSVs, meta.json); plots/pcpu_results.py only reads one.
+merged CSVs, meta.json) with the reading side's package plots/pcpu/
+(the tidy CSV contract, the state file, atomic writes).
 
 usage: results-write.py merge DIR [BENCH]
        results-write.py meta DIR ROOT BINARY
@@ -10,7 +11,9 @@ merge: concatenate DIR/raw/*.csv into one tidy CSV per benchmark
        in first-seen order, so a parameter added later needs no change;
        rows of a file without it get an empty value).
 meta:  write DIR/meta.json from `pcpubench info --format json` (kept
-       whole under "info"), DIR/state and what this script can see:
+       whole under "info"), DIR/state (each step with "params": the
+       distinct values of each parameter column of its own CSV, what
+       the findings select steps by), and what this script can see:
        uname, /proc/cmdline, CPU model, NUMA nodes, THP, perf paranoia,
        compiler and flags (from the Makefile), git revision, tools;
        with uncommitted changes, the changed files and DIR/git.diff.
@@ -20,6 +23,7 @@ Both write atomically (temporary file + rename). Standard library only.
 import csv
 import glob
 import hashlib
+import io
 import json
 import os
 import platform
@@ -27,54 +31,57 @@ import re
 import subprocess
 import sys
 
-TAIL = ["rep", "metric", "value", "unit", "status"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "plots"))
+from pcpu.files import atomic_write  # noqa: E402
+from pcpu.read import parse_state, profile_lines, read_step_meta  # noqa
+from pcpu.tidy import TAIL, params_of, text_lines, tidy_rows  # noqa: E402
+
 SCHEMA = "pcpubench-results/2"
 
 
-def atomic_write(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+def read_raw(fn, groups):
+    """The rows of one step's CSV into groups {bench: (params, rows)};
+    what cannot be read is said on stderr (logs/merge.log)."""
+    problems = []
+    try:
+        lines = text_lines(fn, problems)
+    except OSError as e:
+        print("merge: %s: %s" % (fn, e.strerror or e), file=sys.stderr)
+        return
+    for name, why in problems:
+        print("merge: %s: %s" % (name, why), file=sys.stderr)
+    for kind, header, rec in tidy_rows(lines):
+        if kind == "bad-header":
+            print("merge: %s: bad header %s" % (fn, rec), file=sys.stderr)
+            continue
+        if kind == "malformed":
+            print("merge: %s: skipped line %s" % (fn, rec[:3]),
+                  file=sys.stderr)
+            continue
+        params, rows = groups.setdefault(rec["bench"], ([], []))
+        for p in params_of(header):
+            if p not in params:
+                params.append(p)
+        rows.append(rec)
 
 
 def merge(d, only=None):
     groups = {}                   # bench -> (params list, rows)
     for fn in sorted(glob.glob(os.path.join(d, "raw", "*.csv"))):
-        with open(fn, newline="") as f:
-            header = None
-            for row in csv.reader(f):
-                if not row or row[0].startswith("#"):
-                    continue
-                if row[0] == "bench":
-                    header = row if row[-5:] == TAIL else None
-                    if header is None:
-                        print("merge: %s: bad header %s" % (fn, row),
-                              file=sys.stderr)
-                    continue
-                if header is None or len(row) != len(header):
-                    print("merge: %s: skipped line %s" % (fn, row[:3]),
-                          file=sys.stderr)
-                    continue
-                rec = dict(zip(header, row))
-                params, rows = groups.setdefault(rec["bench"], ([], []))
-                for p in header[1:-5]:
-                    if p not in params:
-                        params.append(p)
-                rows.append(rec)
+        read_raw(fn, groups)
     for bench, (params, rows) in groups.items():
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", bench):
             print("merge: odd bench name %r skipped" % bench,
                   file=sys.stderr)
             continue
-        cols = ["bench"] + params + TAIL
-        path = os.path.join(d, bench + ".csv")
-        with open(path + ".tmp", "w", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(cols)
-            for r in rows:
-                w.writerow([r.get(c, "") for c in cols])
-        os.replace(path + ".tmp", path)
+        cols = ["bench"] + params + list(TAIL)
+        f = io.StringIO()
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in cols])
+        atomic_write(os.path.join(d, bench + ".csv"), f.getvalue())
     return 0
 
 
@@ -176,26 +183,47 @@ def git_facts(root):
     return g
 
 
+def step_params(d, n, bench):
+    """What step N measured: {parameter column: its distinct values} over
+    the rows of its own CSV (raw/NN-BENCH.csv), so that a reader finds
+    the step behind a figure from the data (the access step with phase
+    late, the numa step over a synthetic topology), never from the words
+    of its profile line. None when the step wrote no CSV."""
+    fn = os.path.join(d, "raw", "%02d-%s.csv" % (n, bench))
+    try:
+        lines = text_lines(fn, [])
+    except OSError:
+        return None
+    vals = {}
+    for kind, header, rec in tidy_rows(lines):
+        if kind == "row":
+            for p in params_of(header):
+                vals.setdefault(p, set()).add(rec[p])
+    return {p: sorted(v) for p, v in vals.items()} if vals else None
+
+
 def state_facts(d):
-    st = {"steps": []}
-    revs = {}
-    for ln in (read(os.path.join(d, "state")) or "").splitlines():
-        if not ln.strip() or ln.startswith("#"):
+    """run.sh's state file as meta.json keeps it: its keys, and the
+    steps (number, status, bench, message, the binary each ran with)."""
+    kv, steps, revs = parse_state((read(os.path.join(d, "state")) or "")
+                                  .splitlines())
+    st = dict(kv)
+    st["steps"] = []
+    for s in steps:
+        try:
+            n = int(s["n"])
+        except ValueError:
             continue
-        parts = ln.split(None, 4)
-        if parts[0] == "step" and len(parts) >= 4:
-            st["steps"].append({"n": int(parts[1]), "status": parts[2],
-                                "bench": parts[3],
-                                "message": parts[4] if len(parts) > 4
-                                else ""})
-        elif parts[0] == "steprev" and len(parts) >= 4:
+        step = {"n": n, "status": s["status"], "bench": s["bench"],
+                "message": s["msg"]}
+        if s["n"] in revs:
             # the binary each step ran with (a resume may use another)
-            revs[int(parts[1])] = {"revision": parts[2],
-                                   "binary_sha256": parts[3]}
-        elif len(parts) >= 2:
-            st[parts[0]] = ln.split(None, 1)[1]
-    for s in st["steps"]:
-        s.update(revs.get(s["n"], {}))
+            step.update(revision=revs[s["n"]][0],
+                        binary_sha256=revs[s["n"]][1])
+        params = step_params(d, n, s["bench"])
+        if params is not None:
+            step["params"] = params
+        st["steps"].append(step)
     return st
 
 
@@ -211,28 +239,6 @@ def pick(info, *paths):
         if d not in (None, ""):
             return d
     return None
-
-
-def step_meta(d):
-    """Each step's own metadata, raw/NN-BENCH.csv.meta.json (written by
-    the benchmark beside its CSV): {"NN-BENCH": {command, seed, ...}}."""
-    out = {}
-    raw = os.path.join(d, "raw")
-    try:
-        names = sorted(os.listdir(raw))
-    except OSError:
-        return out
-    for fn in names:
-        if not fn.endswith(".csv.meta.json"):
-            continue
-        try:
-            with open(os.path.join(raw, fn)) as f:
-                sm = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if isinstance(sm, dict) and isinstance(sm.get("meta"), dict):
-            out[fn[:-len(".csv.meta.json")]] = sm["meta"]
-    return out
 
 
 def meta(d, root, binary):
@@ -264,11 +270,7 @@ def meta(d, root, binary):
                 v = None
             if isinstance(v, (str, int, float)) and v != "":
                 host[key] = v
-    lines = []
-    for ln in (read(os.path.join(d, "profile")) or "").splitlines():
-        ln = ln.split("#", 1)[0].strip()
-        if ln:
-            lines.append(ln)
+    lines = profile_lines(d)
     unknown = "unknown: pcpubench info --format json not available"
     m = {
         "schema": SCHEMA,
@@ -284,7 +286,7 @@ def meta(d, root, binary):
         "steps": st["steps"],
         # each step's metadata from its sidecar (the exact command, seed,
         # TSC rate, core clock source, calibration, layout ...)
-        "step_meta": step_meta(d),
+        "step_meta": read_step_meta(d),
         # "REVISION SHA256" the run started with, and the one a resume
         # used when it differed (each step has its own in "steps")
         "binary_started": st.get("binary"),

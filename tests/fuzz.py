@@ -80,11 +80,10 @@ def files_snapshot(w):
     return snap
 
 
-def main():
-    binary, w = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
-    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 22
-    rnd = random.Random(seed)
+def setup(w, binary):
+    """The scratch files of WORKDIR (device nodes, a FIFO, a huge file,
+    a symlink and a hard link, copies of the binary): (the binary every
+    run uses, its SHA-256)."""
     os.makedirs(w + "/dev", exist_ok=True)
     for name, minor in (("null", 3), ("zero", 5)):
         p = w + "/dev/" + name
@@ -109,7 +108,6 @@ def main():
         data = f.read()
     with open(w + "/bincopy", "wb") as f:
         f.write(data)
-    bin_sha = hashlib.sha256(data).hexdigest()
     # every run uses a copy (a rebuild meanwhile changes nothing), one
     # nobody can read for the real runs wherever the checkout lives
     runbin = w + "/run-bin"
@@ -117,39 +115,40 @@ def main():
         f.write(data)
     os.chmod(runbin, 0o755)
     os.chmod(w, 0o777)
-    vals = pool(w, binary)
-    opts = {c: opts_of(runbin, c) for c in COMMANDS}
-    as_nobody = os.geteuid() == 0
-    knobs = ("/proc/sys/vm/nr_hugepages", "/sys/devices/system/cpu/online")
+    return runbin, hashlib.sha256(data).hexdigest()
 
-    def knob():
-        out = []
-        for k in knobs:
-            try:
-                with open(k) as f:
-                    out.append(f.read())
-            except OSError:
-                out.append("?")
-        return out
 
-    before = knob()
-    tally = {"total": 0, "dry": 0, "real": 0, "rc": {}, "crash": 0,
-             "hang": 0, "traceback": 0, "harm": 0, "badrc": 0}
-    bad = []
+KNOBS = ("/proc/sys/vm/nr_hugepages", "/sys/devices/system/cpu/online")
 
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
-        if as_nobody:
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
 
-    def limit_dry():
-        resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+def knob():
+    """The machine's knobs a run must never change."""
+    out = []
+    for k in KNOBS:
+        try:
+            with open(k) as f:
+                out.append(f.read())
+        except OSError:
+            out.append("?")
+    return out
 
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PCPU_ALLOW") and k != "PCPU_RUN_SH"}
-    env["PCPU_CALIBRATION"] = w + "/cal.csv"
+
+# a real run's bounds: short, one repetition, one strategy
+BOUNDS = {
+    "access": ["--repeat", "1", "--tries", "1", "--min-time", "0.0001",
+               "--op", "read", "--mode", "latency", "--strategy", "tls"],
+    "tlb": ["--pages", "8,16", "--repeat", "1", "--page", "4k"],
+    "churn": ["--duration", "0.05", "--rate", "0", "-q",
+              "--possible", "8", "--online", "2"],
+    "numa": ["--matrix", "off", "--strategy", "tls"],
+    "mem": ["--possible", "8", "--online", "2", "--strategy", "tls"],
+    "workload": ["--repeat", "1", "--tries", "1", "--min-time", "0.0001",
+                 "--pages", "8", "--strategy", "tls"],
+}
+
+
+def gen_jobs(rnd, n, opts, vals, runbin):
+    """n (real?, argv) invocations from the seeded generator."""
     jobs = []
     while len(jobs) < n:
         cmd = rnd.choice(COMMANDS)
@@ -166,22 +165,9 @@ def main():
             v = rnd.choice(vals)
             args += [o + "=" + v] if rnd.random() < 0.2 else [o, v]
         if real:
-            bounds = {
-                "access": ["--repeat", "1", "--tries", "1", "--min-time",
-                           "0.0001", "--op", "read", "--mode", "latency",
-                           "--strategy", "tls"],
-                "tlb": ["--pages", "8,16", "--repeat", "1", "--page", "4k"],
-                "churn": ["--duration", "0.05", "--rate", "0", "-q",
-                          "--possible", "8", "--online", "2"],
-                "numa": ["--matrix", "off", "--strategy", "tls"],
-                "mem": ["--possible", "8", "--online", "2", "--strategy",
-                        "tls"],
-                "workload": ["--repeat", "1", "--tries", "1", "--min-time",
-                             "0.0001", "--pages", "8", "--strategy", "tls"],
-            }.get(cmd, [])
             # the generated options last: getopt takes the last value, so
             # a hostile value is what the run sees
-            argv = [runbin, cmd] + bounds + args
+            argv = [runbin, cmd] + BOUNDS.get(cmd, []) + args
             if any(a.startswith(("--allow", "--hugetlb", "--back"))
                    for a in argv):
                 continue
@@ -192,6 +178,27 @@ def main():
                 and rnd.random() < 0.8 else []
             argv = [runbin, "--dry-run", cmd] + small + args
         jobs.append((real, argv))
+    return jobs
+
+
+def run_jobs(jobs, w):
+    """[(real?, argv, exit code or None for a hang, stderr)], four at a
+    time, each under its limits (real runs as nobody when root)."""
+    as_nobody = os.geteuid() == 0
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+        if as_nobody:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+
+    def limit_dry():
+        resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PCPU_ALLOW") and k != "PCPU_RUN_SH"}
+    env["PCPU_CALIBRATION"] = w + "/cal.csv"
 
     def one(job):
         real, argv = job
@@ -208,7 +215,12 @@ def main():
 
     import concurrent.futures
     with concurrent.futures.ThreadPoolExecutor(4) as ex:
-        results = list(ex.map(one, jobs))
+        return list(ex.map(one, jobs))
+
+
+def tally_results(results, tally, bad):
+    """Count exit codes; a hang, a crash, an exit code above 4 or a
+    traceback/sanitizer report is bad."""
     for real, argv, rc, err in results:
         tally["total"] += 1
         tally["real" if real else "dry"] += 1
@@ -226,8 +238,11 @@ def main():
         if "Traceback" in err or "Sanitizer" in err or "runtime error" in err:
             tally["traceback"] += 1
             bad.append(("traceback", argv))
-    # harm: devices, the FIFO, the binary and its copy, hard links, the
-    # victim behind the symlink, the machine's knobs
+
+
+def harm_checks(w, runbin, bin_sha, before, tally, bad):
+    """Harm: devices, the FIFO, the binary and its copy, hard links, the
+    victim behind the symlink, the machine's knobs."""
     for d in ("null", "zero"):
         if os.path.lexists(w + "/dev/" + d) and \
                 not stat.S_ISCHR(os.lstat(w + "/dev/" + d).st_mode):
@@ -255,6 +270,23 @@ def main():
     if knob() != before:
         tally["harm"] += 1
         bad.append(("machine knob changed: %s -> %s" % (before, knob()), []))
+
+
+def main():
+    binary, w = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 22
+    rnd = random.Random(seed)
+    runbin, bin_sha = setup(w, binary)
+    vals = pool(w, binary)
+    opts = {c: opts_of(runbin, c) for c in COMMANDS}
+    before = knob()
+    tally = {"total": 0, "dry": 0, "real": 0, "rc": {}, "crash": 0,
+             "hang": 0, "traceback": 0, "harm": 0, "badrc": 0}
+    bad = []
+    jobs = gen_jobs(rnd, n, opts, vals, runbin)
+    tally_results(run_jobs(jobs, w), tally, bad)
+    harm_checks(w, runbin, bin_sha, before, tally, bad)
     print("fuzz: %d invocations (%d dry runs, %d bounded real runs), seed "
           "%d; exit codes %s; crashes %d, hangs %d, tracebacks %d, bad exit "
           "codes %d, harm %d" % (

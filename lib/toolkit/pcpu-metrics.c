@@ -9,11 +9,13 @@
 #include "pcpu-metrics.h"
 
 const struct pcpu_metric pcpu_metrics[] = {
-#define PCPU_X_METRIC(b, m, u, k, z, what) { b, m, u, PCPU_MK_##k, z, what },
+#define PCPU_X_METRIC(b, m, u, k, z, what, ...)                               \
+	{ b, m, u, PCPU_MK_##k, z, what, { __VA_ARGS__ } },
 	PCPU_METRICS(PCPU_X_METRIC)
 #undef PCPU_X_METRIC
 	/* kfacts: one metric per fact of the boot lines (pcpu-kfacts.h) */
-#define PCPU_KF_X_METRIC(E, m, u, what) { "kfacts", #m, u, PCPU_MK_OK, 0, what },
+#define PCPU_KF_X_METRIC(E, m, u, what)                                       \
+	{ "kfacts", #m, u, PCPU_MK_OK, 0, what, { 0 } },
 	PCPU_KF_FIELDS(PCPU_KF_X_METRIC)
 #undef PCPU_KF_X_METRIC
 };

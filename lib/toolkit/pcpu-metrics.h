@@ -15,6 +15,18 @@
  * be na:<reason> or flagged:<why>. zero marks an invariant: any non-zero
  * value is a failed run, checked by the report on every run.
  *
+ * After the meaning, optionally, how the report shows the metric (struct
+ * pcpu_metric_report, designated initializers; none: an ordinary metric
+ * listed under "other metrics"): .headline = N makes it the N-th
+ * headline table of its benchmark (several metrics with the same N are
+ * alternatives: the first that has a value is tabled, cycles before ns);
+ * .pivot tables it as a pivot (workload) instead of a row per point;
+ * .difference marks a difference of two measurements (near zero or
+ * negative by nature: shown as median minus the base's, with the IQR,
+ * never as a percentage); .label is its short name in plots and
+ * findings. `pcpubench list --metrics --format json` exports them with
+ * the metric, and the report and compare read them from metrics.json.
+ *
  * A metric name holding "<event>" is a pattern: the counter metrics are
  * generated per event of lib/toolkit/pcpu-counters (its names as given to
  * --events: semantic keys such as page_walks, perf names such as
@@ -36,15 +48,20 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 /* The churn breakdown: online_<part>_ns_p50|_p99, offline_<part>_... */
 #define PCPU_METRICS_CHURN_PART(X, dir, part, what)                           \
 	X("churn", dir "_" part "_ns_p50", "ns", ok, 0,                       \
-	  "median time of the " what " part of one " dir " event")            \
+	  "median time of the " what " part of one " dir " event",            \
+	  .label = part)                                                      \
 	X("churn", dir "_" part "_ns_p99", "ns", ok, 0,                       \
-	  "99th percentile time of the " what " part of one " dir " event")
+	  "99th percentile time of the " what " part of one " dir " event",   \
+	  .label = part)
 
-#define PCPU_METRICS_CHURN_LAT(X, dir)                                        \
+/* online/offline latency: p50 and p99 the headlines @h50 and @h50 + 1 */
+#define PCPU_METRICS_CHURN_LAT(X, dir, h50)                                   \
 	X("churn", dir "_latency_ns_p50", "ns", ok, 0,                        \
-	  "median latency of one CPU " dir " event, callbacks included")      \
+	  "median latency of one CPU " dir " event, callbacks included",      \
+	  .headline = h50, .label = dir " p50")                               \
 	X("churn", dir "_latency_ns_p99", "ns", ok, 0,                        \
-	  "99th percentile latency of one CPU " dir " event")                 \
+	  "99th percentile latency of one CPU " dir " event",                 \
+	  .headline = h50 + 1, .label = dir " p99")                           \
 	X("churn", dir "_latency_ns_max", "ns", ok, 0,                        \
 	  "largest latency of one CPU " dir " event")
 
@@ -85,24 +102,29 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("cid", "ns_per_inc", "ns", ok, 0,                                   \
 	  "one rseq-protected increment of the id-indexed counter, one thread")
 
-/* X(bench, metric, unit, kind, zero, meaning) */
+/* X(bench, metric, unit, kind, zero, meaning[, report attributes]) */
 #define PCPU_METRICS(X)                                                       \
 	/* ---- access ---- */                                                \
 	X("access", "cycles_per_op", "cycles", ok, 0,                         \
-	  "core cycles per operation (TSC scaled by the core clock)")         \
-	X("access", "ns_per_op", "ns", ok, 0, "nanoseconds per operation")    \
+	  "core cycles per operation (TSC scaled by the core clock)",         \
+	  .headline = 1)                                                      \
+	X("access", "ns_per_op", "ns", ok, 0, "nanoseconds per operation",    \
+	  .headline = 1)                                                      \
 	X("access", "core_clock", "GHz", ok, 0,                               \
 	  "core clock the cycles were scaled with (calibrated imul chain)")   \
 	X("access", "batch_ops", "ops", ok, 0,                                \
 	  "operations per timed batch")                                       \
 	X("access", "cycles_over_floor", "cycles", derived, 0,                \
-	  "cycles per op above the ptr floor (same op and mode)")             \
+	  "cycles per op above the ptr floor (same op and mode)",             \
+	  .difference = true)                                                 \
 	X("access", "minimal_loop_cycles_per_op", "cycles", ok, 0,            \
 	  "a minimal unrolled load loop timed in the same process (ptr row)") \
 	X("access", "cold_cycles", "cycles", ok, 0,                           \
-	  "one isolated access after K competing pages (cold mode)")          \
+	  "one isolated access after K competing pages (cold mode)",          \
+	  .headline = 3)                                                      \
 	X("access", "pages_on_path", "pages", ok, 0,                          \
-	  "distinct 4 KiB pages the lookup touches")                          \
+	  "distinct 4 KiB pages the lookup touches",                          \
+	  .headline = 4)                                                      \
 	X("access", "huge_page_fraction", "fraction", ok, 0,                  \
 	  "fraction of the unit's pages backed by huge pages")                \
 	X("access", "numa_local_fraction", "fraction", derived, 0,            \
@@ -111,9 +133,11 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "remote accesses per op: the fraction of the pages read off the "   \
 	  "running CPU's node (one access per op)")                           \
 	X("access", "tlb_cost", "cycles", ok, 0,                              \
-	  "cycles per op with 4 KiB pages minus with 2 MiB pages (measured)") \
+	  "cycles per op with 4 KiB pages minus with 2 MiB pages (measured)", \
+	  .headline = 2, .difference = true)                                  \
 	X("access", "dtlb_misses_per_op_est", "events/op", estimated, 0,      \
-	  "tlb_cost over the calibrated walk cycles of pcpubench tlb")        \
+	  "tlb_cost over the calibrated walk cycles of pcpubench tlb",        \
+	  .difference = true)                                                 \
 	X("access", "<event>_per_op", "events/op", ok, 0,                     \
 	  "counter <event> per operation (NA with reason when unreadable)")   \
 	X("access", "<event>_pass", "pass", ok, 0,                            \
@@ -128,15 +152,20 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("tlb", "dtlb_misses_per_access", "misses", ok, 0,                   \
 	  "dTLB misses per load (PMU)")                                       \
 	X("tlb", "tlb_excess_cycles", "cycles", derived, 0,                   \
-	  "chase minus control cycles per access at a size")                  \
+	  "chase minus control cycles per access at a size",                  \
+	  .difference = true)                                                 \
 	X("tlb", "l1_dtlb_entries", "pages", derived, 0,                      \
-	  "L1 dTLB reach from the fitted curve")                              \
+	  "L1 dTLB reach from the fitted curve",                              \
+	  .headline = 1)                                                      \
 	X("tlb", "l2_tlb_entries", "pages", derived, 0,                       \
-	  "L2 TLB reach from the fitted curve")                               \
+	  "L2 TLB reach from the fitted curve",                               \
+	  .headline = 2)                                                      \
 	X("tlb", "l2_hit_cycles", "cycles", derived, 0,                       \
-	  "cost of an L1 miss that hits the L2 TLB")                          \
+	  "cost of an L1 miss that hits the L2 TLB",                          \
+	  .headline = 3)                                                      \
 	X("tlb", "walk_cycles", "cycles", derived, 0,                         \
-	  "cost of a page walk (L2 TLB miss)")                                \
+	  "cost of a page walk (L2 TLB miss)",                                \
+	  .headline = 4)                                                      \
 	X("tlb", "walk_far_cycles", "cycles", derived, 0,                     \
 	  "cost of a page walk whose entries miss the caches")                \
 	X("tlb", "l1_dtlb_half_pages", "pages", derived, 0,                   \
@@ -159,16 +188,21 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("workload", "core_clock", "GHz", ok, 0,                             \
 	  "core clock the cycles were scaled with")                           \
 	X("workload", "slowdown_vs_ptr_pct", "%", derived, 0,                 \
-	  "iteration slowdown against the ptr floor")                         \
+	  "iteration slowdown against the ptr floor",                         \
+	  .difference = true)                                                 \
 	X("workload", "slowdown_vs_segment_pct", "%", derived, 0,             \
-	  "iteration slowdown against segment")                               \
+	  "iteration slowdown against segment",                               \
+	  .headline = 1, .pivot = true, .difference = true)                   \
 	X("workload", "tlb_share_pct", "%", derived, 0,                       \
-	  "share of the slowdown the 4k/2m difference explains")              \
+	  "share of the slowdown the 4k/2m difference explains",              \
+	  .headline = 2, .pivot = true, .difference = true)                   \
 	/* ---- churn ---- */                                                 \
 	X("churn", "ops_per_sec", "ops/s", ok, 0,                             \
-	  "increments per second over all workers")                           \
+	  "increments per second over all workers",                           \
+	  .headline = 1)                                                      \
 	X("churn", "ops_rel_no_churn", "ratio", derived, 0,                   \
-	  "ops_per_sec over the rate-0 median of the same strategy")          \
+	  "ops_per_sec over the rate-0 median of the same strategy",          \
+	  .headline = 2)                                                      \
 	X("churn", "hotplug_events", "events", ok, 0,                         \
 	  "CPU online/offline events done")                                   \
 	X("churn", "hotplug_events_per_sec", "events/s", ok, 0,               \
@@ -199,8 +233,8 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "address space reserved at the end")                                \
 	X("churn", "committed_bytes", "bytes", ok, 0,                         \
 	  "memory committed at the end")                                      \
-	PCPU_METRICS_CHURN_LAT(X, "online")                                   \
-	PCPU_METRICS_CHURN_LAT(X, "offline")                                  \
+	PCPU_METRICS_CHURN_LAT(X, "online", 3)                                \
+	PCPU_METRICS_CHURN_LAT(X, "offline", 5)                               \
 	PCPU_METRICS_CHURN_PART(X, "online", "alloc", "unit allocation")      \
 	PCPU_METRICS_CHURN_PART(X, "online", "copy", "template copy")         \
 	PCPU_METRICS_CHURN_PART(X, "online", "place", "node placement")       \
@@ -228,11 +262,13 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("numa", "pages_local", "pages", ok, 0,                              \
 	  "unit pages on the CPU's host node")                                \
 	X("numa", "pages_remote", "pages", ok, 0,                             \
-	  "unit pages off the CPU's host node")                               \
+	  "unit pages off the CPU's host node",                               \
+	  .headline = 2)                                                      \
 	X("numa", "pages_not_resident", "pages", ok, 0,                       \
 	  "unit pages not yet resident")                                      \
 	X("numa", "local_fraction", "ratio", ok, 0,                           \
-	  "pages_local over resident pages")                                  \
+	  "pages_local over resident pages",                                  \
+	  .headline = 1)                                                      \
 	X("numa", "policy_fraction", "ratio", ok, 0,                          \
 	  "resident pages on the node the policy asked for")                  \
 	X("numa", "remote_accesses_per_op", "accesses/op", derived, 0,        \
@@ -254,8 +290,10 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	  "the same in core cycles")                                          \
 	/* ---- mem ---- */                                                   \
 	X("mem", "unit_bytes", "bytes", ok, 0, "size of one unit")            \
-	X("mem", "reserved_bytes", "bytes", ok, 0, "address space reserved")  \
-	X("mem", "committed_bytes", "bytes", ok, 0, "memory committed")       \
+	X("mem", "reserved_bytes", "bytes", ok, 0, "address space reserved",  \
+	  .headline = 1)                                                      \
+	X("mem", "committed_bytes", "bytes", ok, 0, "memory committed",       \
+	  .headline = 2)                                                      \
 	X("mem", "committed_online_bytes", "bytes", ok, 0,                    \
 	  "memory committed for the online CPUs")                             \
 	X("mem", "units", "units", ok, 0, "units allocated")                  \
@@ -287,25 +325,30 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("modules", "reserved_bytes", "bytes", ok, 0,                        \
 	  "address space for module copies, all CPUs")                        \
 	X("modules", "committed_bytes", "bytes", ok, 0,                       \
-	  "resident bytes of module copies after one pass (mincore)")         \
+	  "resident bytes of module copies after one pass (mincore)",         \
+	  .headline = 2)                                                      \
 	X("modules", "committed_online_bytes", "bytes", ok, 0,                \
-	  "of those, in online CPUs' copies")                                 \
+	  "of those, in online CPUs' copies",                                 \
+	  .headline = 3)                                                      \
 	X("modules", "committed_per_section_bytes", "bytes", derived, 0,      \
 	  "committed bytes per loaded section")                               \
 	X("modules", "loads_until_refusal", "loads", ok, 0,                   \
-	  "loads, the stream cycled, before the first refusal")               \
+	  "loads, the stream cycled, before the first refusal",               \
+	  .headline = 1)                                                      \
 	X("modules", "refused_bytes", "bytes", ok, 0,                         \
 	  "size of the first section refused")                                \
 	X("modules", "churn_refusals", "loads", ok, 0,                        \
 	  "loads refused during the unload/load churn")                       \
 	X("modules", "largest_fit_bytes", "bytes", ok, 0,                     \
-	  "largest section that still fits after the churn")                  \
+	  "largest section that still fits after the churn",                  \
+	  .headline = 4)                                                      \
 	X("modules", "free_bytes", "bytes", ok, 0,                            \
 	  "free bytes per CPU after the churn")                               \
 	X("modules", "fragmentation_pct", "pct", derived, 0,                  \
 	  "100 x (1 - largest fit / free) after the churn")                   \
 	X("modules", "path_ns", "ns", ok, 0,                                  \
-	  "whole lookup path of one read of the variable")                    \
+	  "whole lookup path of one read of the variable",                    \
+	  .headline = 5)                                                      \
 	X("modules", "path_cycles", "cycles", estimated, 0,                   \
 	  "path_ns scaled by the calibrated core clock")                      \
 	X("modules", "cold_ns", "ns", ok, 0,                                  \
@@ -315,7 +358,8 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("modules", "pages_on_path", "pages", ok, 0,                         \
 	  "distinct 4 KiB pages the lookup touches")                          \
 	X("modules", "pages_with_boot_var", "pages", ok, 0,                   \
-	  "the same for a module variable's lookup plus a boot variable")     \
+	  "the same for a module variable's lookup plus a boot variable",     \
+	  .headline = 6)                                                      \
 	/* ---- kernel-modules (test modules loaded in the guest) ---- */     \
 	X("kernel-modules", "section_bytes", "bytes", ok, 0,                  \
 	  "the test module's .data..percpu size (ELF header)")                \
@@ -408,6 +452,14 @@ enum pcpu_metric_kind { PCPU_MK_OK, PCPU_MK_DERIVED, PCPU_MK_ESTIMATED };
 	X("kernel-churn", "fold", "count", ok, 0,                             \
 	  "1 when counts are folded at offline")
 
+/* How the report shows a metric (see the top of this file). */
+struct pcpu_metric_report {
+	unsigned int headline;	/* 0, or its rank among the bench's tables */
+	bool pivot;		/* a pivot table instead of a row per point */
+	bool difference;	/* a difference: near 0 or below by nature */
+	const char *label;	/* short name in plots and findings, or NULL */
+};
+
 struct pcpu_metric {
 	const char *bench;
 	const char *name;	/* may hold "<event>" */
@@ -415,6 +467,7 @@ struct pcpu_metric {
 	enum pcpu_metric_kind kind;
 	bool zero;		/* invariant: must be 0 */
 	const char *meaning;
+	struct pcpu_metric_report report;
 };
 
 /* The list, and its length. */

@@ -1,0 +1,185 @@
+"""claimkit - what every claim of the findings is made with: the Claim
+(its figure lines, verdicts, step tag, context and condition lines),
+the step a figure comes from (chosen by what each step measured, never
+by the words of its profile line), and the samples of a point picked
+from the rows (the other parameters held at their preferred values),
+paired by repetition, with disturbed samples left out.
+"""
+
+import effects
+from pcpu.stats import Stats, dropped
+from pcpu.labels import prefer_key
+
+
+def step_of(run, bench):
+    """'step 3' of the first step that ran bench, or the bench name."""
+    ns = [s["n"] for s in run.state["steps"] if s["bench"] == bench
+          and s["status"] == "ok"]
+    return ("step %s %s" % (ns[0] if len(ns) == 1 else ",".join(ns[:3]),
+                            bench)) if ns else bench
+
+
+def step_with(run, bench, have=None, lack=None):
+    """'step 9,10 numa': the ok steps of bench whose rows hold each value
+    of have ({parameter: value}) and none of lack, from what each step
+    measured (meta.json steps[].params, written by results-write.py);
+    step_of(run, bench) for a directory that does not record it."""
+    ns = run.steps_with(bench, have, lack)
+    if ns is None:
+        return step_of(run, bench)
+    return "step %s %s" % (",".join(ns[:3]), bench) if ns else bench
+
+
+def step_meta_values(run, bench, key, have=None):
+    """The distinct values of key in the metadata the benchmark wrote
+    for its steps of bench whose rows hold have (every step of bench
+    when the directory records no step parameters)."""
+    ns = run.steps_with(bench, have)
+    if ns is None:
+        ns = [s["n"] for s in run.state["steps"] if s["bench"] == bench]
+    vals = []
+    for n in ns:
+        try:
+            sm = run.step_meta.get("%02d-%s" % (int(n), bench), {})
+        except ValueError:
+            continue
+        v = sm.get(key) if isinstance(sm, dict) else None
+        if v not in (None, "") and v not in vals:
+            vals.append(v)
+    return vals
+
+
+class Claim:
+    def __init__(self, key, title):
+        self.key = key
+        self.title = title
+        self.lines = []           # figure lines (without indent)
+        self.step = ""
+        self.settled = False
+        # what a second run must agree on: {figure name: verdict class}
+        self.verdicts = {}
+        self.dropped = 0          # disturbed samples left out
+        # indexes of lines printed after the block, as context; of
+        # lines (conditions) that join the line before when they fit
+        self.more = set()
+        self.join = set()
+
+
+    def effect(self, name, e, unit=""):
+        """Record e's verdict class under name; its description (in %
+        of the baseline when e has one, else in unit)."""
+        self.verdicts[name] = effects.verdict(e)[0]
+        return effects.describe(e, unit)
+
+    def needs(self, run, bench, metric):
+        """The benchmark bench of run when it has metric; else None,
+        and the claim says it is not measured in this run (needs the
+        bench step)."""
+        b = run.benches.get(bench)
+        if b is None or metric not in b.metrics:
+            self.add("not measured in this run (needs the %s step)"
+                     % bench)
+            return None
+        return b
+
+    def add(self, text, more=False, join=False):
+        """A figure line; more: context, printed after the block; join:
+        a condition, on the line before when it fits there."""
+        (self.more if more else self.join if join else set()).add(
+            len(self.lines))
+        self.lines.append(text)
+
+
+def pick_samples(bench, metric, where, by):
+    """{value of param `by`: samples} over points matching where; each
+    other varying parameter held at its preferred value."""
+    if bench is None or metric not in bench.metrics:
+        return {}
+    P = bench.params
+    pts = [pt for pt in bench.points(metric)
+           if all(k not in P or pt[P.index(k)] in
+                  (v if isinstance(v, (list, tuple, set)) else (v,))
+                  for k, v in where.items())]
+    if not pts:
+        return {}
+    bi = P.index(by)
+    # hold the remaining parameters at one value, per `by` value
+    for i, p in enumerate(P):
+        if i == bi or p in ("backing", "cpu", "rep") or p in where:
+            continue
+        vals = {pt[i] for pt in pts}
+        if len(vals) <= 1:
+            continue
+        per = {}
+        for pt in pts:
+            per.setdefault(pt[bi], set()).add(pt[i])
+        choice = {k: min(v, key=lambda x, p=p: prefer_key(p, x))
+                  for k, v in per.items()}
+        pts = [pt for pt in pts if pt[i] == choice[pt[bi]]]
+    out = {}
+    for pt in pts:
+        out.setdefault(pt[bi], []).extend(bench.samples[(pt, metric)])
+    return out
+
+
+def good_vals(samples):
+    return Stats(samples).vals
+
+
+def by_rep(samples):
+    out = {}
+    for s in samples:
+        out.setdefault(s["rep"], []).append(s)
+    return out
+
+
+def is_good(s):
+    return s["value"] is not None and not dropped(s["status"])
+
+
+def paired(sa, sb):
+    """(a, b): the values of two sample lists paired by repetition (in
+    file order within one), pairs where both were measured and neither
+    was dropped (disturbed)."""
+    A, B = by_rep(sa), by_rep(sb)
+    a, b = [], []
+    for r in A:
+        for x, y in zip(A[r], B.get(r, [])):
+            if is_good(x) and is_good(y):
+                a.append(x["value"])
+                b.append(y["value"])
+    return a, b
+
+
+def n_dropped(*lists):
+    return sum(1 for ss in lists for s in ss if s["value"] is not None
+               and dropped(s["status"]))
+
+
+def has_value(bench, param, value):
+    return bench is not None and param in bench.params and \
+        value in bench.values(param)
+
+
+# ----------------------------------------------------------- the claims
+
+def pct_of(a, b):
+    return (a - b) / b * 100 if b else None
+
+
+def layout_of(b):
+    return "layout" if b is not None and "layout" in b.params else \
+        "strategy"
+
+
+def median_of(b, metric, where):
+    st = Stats([x for pt in b.points(metric, where)
+                for x in b.samples[(pt, metric)]])
+    return st.median if st.n else None
+
+
+def medians_by(b, metric, where, by):
+    """{by value: median} of metric over points matching where."""
+    return {k: Stats(v).median for k, v in
+            pick_samples(b, metric, where, by).items() if Stats(v).n}
+

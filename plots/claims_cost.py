@@ -1,0 +1,265 @@
+"""claims_cost - the findings' claims about what an access costs:
+1 "dereferences kill performance" (offset-array against segment, the
+lookup chained), 2 "an additional TLB entry ... 3%" (inside the L1
+dTLB reach and beyond twice the L2 reach) and 5 "only puts strain on
+the TLB of the newly online CPU" (hybrid's late-boot move against
+offset-array's, a difference of differences).
+"""
+
+import effects
+from claimkit import (Claim, by_rep, has_value, is_good, n_dropped, paired,
+                      pick_samples, step_of, step_with)
+from pcpu.fmt import f3
+from pcpu.labels import short
+from pcpu.stats import Stats
+
+
+def claim_deref(run):
+    c = Claim("deref", '"dereferences kill performance" oa vs seg')
+    b = c.needs(run, "access", "cycles_per_op")
+    if b is None:
+        return c
+    c.step = step_with(run, "access", lack={"phase": "late"})
+    cond = {"op": "read", "pressure": "0", "page": "4k",
+            "placement": "local", "vars": "1", "phase": "boot"}
+    got = {}
+    for m in ("path", "latency", "throughput"):
+        if not has_value(b, "mode", m):
+            continue
+        d = pick_samples(b, "cycles_per_op", dict(cond, mode=m), "strategy")
+        if d.get("offset-array") and d.get("segment"):
+            got[m] = d
+            c.dropped += n_dropped(d["offset-array"], d["segment"])
+    if not got:
+        c.add("no offset-array and segment rows at op=read, pressure=0,"
+              " 4k")
+        return c
+    c.settled = True
+    if "path" in got:
+        d = got["path"]
+        sg, oa = paired(d["segment"], d["offset-array"])
+        c.add("path (answers it): oa %s vs seg %s cyc: %s" % (
+            f3(Stats(d["offset-array"]).median),
+            f3(Stats(d["segment"]).median),
+            c.effect("path oa-seg", effects.paired_shift(sg, oa))))
+        if d.get("tls"):
+            # like with like: one %gs: load against one %fs: load
+            sg, tl = paired(d["segment"], d["tls"])
+            c.add("%%fs tls %s vs %%gs seg: %s" % (
+                f3(Stats(d["tls"]).median),
+                c.effect("path tls-seg", effects.paired_shift(sg, tl))))
+    else:
+        c.add("path, which answers it: not measured (needs access --mode"
+              " path)")
+    bits = []
+    for m, lab in (("latency", "lat"), ("throughput", "tput")):
+        if m in got:
+            sg, oa = paired(got[m]["segment"], got[m]["offset-array"])
+            e = effects.paired_shift(sg, oa)
+            c.effect(lab + " oa-seg", e)
+            cls, _ = effects.verdict(e)
+            if e is not None and e.base:
+                bits.append("%s %+.0f%% %s" % (lab, e.pct(e.est),
+                                               effects.ND if cls == "none"
+                                               else cls))
+    # context when the path answers it; the condition, in the block
+    if bits and "path" in got:
+        c.add("not chained: %s; read, 1 var, 4k" % ", ".join(bits),
+              more=True)
+    elif bits:
+        c.add("not chained: %s" % ", ".join(bits))
+    c.add("read, 1 var, 4k", join=True)
+    return c
+
+
+def _reach(run):
+    """(L1 dTLB entries, L2 TLB entries) at 4k from the run's tlb step
+    (its calibration rows), None where not measured."""
+    t = run.benches.get("tlb")
+    out = []
+    for m in ("l1_dtlb_entries", "l2_tlb_entries"):
+        st = Stats(pick_samples(t, m, {"page": "4k"}, "page").get("4k", [])) \
+            if t is not None and "page" in t.params else None
+        out.append(st.median if st is not None and st.n else None)
+    return out
+
+
+def _range_shift(b, strat, base, lo, hi, metric="cycles_per_iter",
+                 page="4k"):
+    """The per-repetition mean over the points with lo <= P <= hi (every
+    M) of (strat - base) / base in %, base measured in the same
+    repetition; its Hodges-Lehmann shift with interval. (Effect or None,
+    points used, samples dropped.) base None: metric is already a
+    per-repetition % (tlb_share_pct)."""
+    if b is None or metric not in b.metrics or "pages" not in b.params:
+        return None, 0, 0
+    P = b.params
+    keep = [i for i in range(len(P)) if P[i] not in
+            ("strategy", "access", "layout", "backing")]
+    bases = {tuple(q[i] for i in keep): q for q in
+             b.points(metric, {"strategy": base, "page": page})} \
+        if base else {}
+    per, used, drop = {}, 0, 0
+    for pt in b.points(metric, {"strategy": strat, "page": page}):
+        try:
+            pg = float(pt[P.index("pages")])
+        except ValueError:
+            continue
+        if not lo <= pg <= hi:
+            continue
+        mine = b.samples[(pt, metric)]
+        if base:
+            q = bases.get(tuple(pt[i] for i in keep))
+            if q is None:
+                continue
+            A, B = by_rep(mine), by_rep(b.samples[(q, metric)])
+            for r in A:
+                for x, y in zip(A[r], B.get(r, [])):
+                    if is_good(x) and is_good(y) and y["value"]:
+                        per.setdefault(r, []).append(
+                            (x["value"] - y["value"]) / y["value"] * 100)
+                    else:
+                        drop += 1
+        else:
+            for x in mine:
+                if is_good(x):
+                    per.setdefault(x["rep"], []).append(x["value"])
+                else:
+                    drop += 1
+        used += 1
+    vals = [sum(v) / len(v) for v in per.values() if v]
+    return effects.one_sample_shift(vals), used, drop
+
+
+def claim_tlb(run):
+    c = Claim("tlb", '"an additional TLB entry ... 3%" vs seg')
+    b = run.benches.get("workload")
+    if b is None or "cycles_per_iter" not in b.metrics or \
+            "pages" not in b.params:
+        c.add("not measured in this run (needs pcpubench workload)")
+    else:
+        c.step = step_of(run, "workload")
+        l1, l2 = _reach(run)
+        ps = sorted({float(v) for v in b.values("pages")})
+        # the two pre-declared ranges: inside L1 dTLB reach (lookup
+        # cost), beyond twice the L2 TLB reach (TLB pressure)
+        parts = (("in L1 P<=%s" % f3(l1) if l1 else
+                  "P=%s (no L1)" % f3(ps[0]),
+                  "in", 0, l1 if l1 else ps[0]),
+                 ("past 2xL2 P>=%s" % f3(2 * l2) if l2 else
+                  "P=%s (no L2)" % f3(ps[-1]),
+                  "beyond", 2 * l2 if l2 else ps[-1], float("inf")))
+        for lab, key, lo, hi in parts:
+            bits = []
+            for s in ("vm-area", "hybrid"):
+                e, used, drop = _range_shift(b, s, "segment", lo, hi)
+                c.dropped += drop
+                if used:
+                    bits.append("%s %s" % (short(s), c.effect(
+                        "%s %s" % (key, s), e)))
+            c.add("%s: %s" % (lab, ", ".join(bits) if bits else
+                              "no point measured in this range"))
+            if bits:
+                c.settled = True
+        e, used, drop = _range_shift(b, "vm-area", None, parts[1][2],
+                                     float("inf"), "tlb_share_pct", "2m")
+        share = "vm 4k-2m there %s; " % c.effect(
+            "beyond vm 4k-2m", e) if used else ""
+        c.add("%s%% of seg, mean over M" % share)
+    a = run.benches.get("access")
+    if a is not None and "cold_cycles" in a.metrics and \
+            has_value(a, "mode", "cold"):
+        ks = [k for k in a.values("cold_pages") if k not in ("-", "")]
+        k = max(ks, key=lambda v: float(v)) if ks else None
+        w = {"mode": "cold", "cold_pages": k, "page": "4k",
+             "phase": "boot"}
+        d = pick_samples(a, "cold_cycles", w, "strategy")
+        pg = pick_samples(a, "pages_on_path", w, "strategy")
+        bits = []
+        for s in ("segment", "offset-array", "vm-area", "hybrid"):
+            if d.get(s) and Stats(d[s]).n:
+                bits.append("%s %s/%s" % (
+                    short(s), f3(Stats(d[s]).median),
+                    f3(Stats(pg.get(s, [])).median)))
+        if bits:
+            c.add("cold cyc/pages, K=%s: %s" % (
+                k, ", ".join(bits)), more=True)
+    else:
+        c.add("cold cost, pages on path: not measured (needs access"
+              " --mode cold)")
+    return c
+
+
+def _phase_dod(b, metric, where, strat, ctrl):
+    """strat's (late - boot) minus ctrl's, repetition by repetition (the
+    difference of differences, in % of strat's boot median): (Effect,
+    boot median, late median, samples dropped) or None."""
+    s = {}
+    for ph in ("boot", "late"):
+        d = pick_samples(b, metric, dict(where, phase=ph), "strategy")
+        if not d.get(strat) or not d.get(ctrl):
+            return None
+        s[ph] = d
+    sb, sl = by_rep(s["boot"][strat]), by_rep(s["late"][strat])
+    cb, cl = by_rep(s["boot"][ctrl]), by_rep(s["late"][ctrl])
+    a0, a1, c0, c1 = [], [], [], []
+    drop = 0
+    for r in sb:
+        for q in zip(sb[r], sl.get(r, []), cb.get(r, []), cl.get(r, [])):
+            if all(is_good(x) for x in q):
+                for lst, x in zip((a0, a1, c0, c1), q):
+                    lst.append(x["value"])
+            else:
+                drop += 1
+    if not a0:
+        return None
+    return (effects.diff_of_diffs(a0, a1, c0, c1),
+            Stats(s["boot"][strat]).median, Stats(s["late"][strat]).median,
+            drop)
+
+
+def claim_strain(run):
+    c = Claim("strain", '"only puts strain on the TLB of the newly'
+              ' online CPU"')
+    a = run.benches.get("access")
+    if a is None or "phase" not in a.params or \
+            not has_value(a, "phase", "late"):
+        c.add("not measured in this run (needs access --late: hybrid on"
+              " a boot and on a late CPU)")
+        return c
+    c.step = step_with(run, "access", have={"phase": "late"})
+    ks = [k for k in a.values("cold_pages") if k not in ("-", "")] \
+        if "cold_pages" in a.params else []
+    k = max(ks, key=float) if ks else None
+    cold = {"mode": "cold", "cold_pages": k, "page": "4k"}
+    path = {"mode": "path", "op": "read", "page": "4k",
+            "pressure": "0"}
+    # the control: offset-array, the same table lookup over the embedded
+    # block in both phases (hybrid moves to the VM area when late)
+    ctrl = "offset-array"
+    meds = []           # hybrid's boot->late medians: context
+    for lab, metric, where in (("cold", "cold_cycles", cold),
+                               ("path", "cycles_per_op", path)):
+        if lab == "cold" and k is None:
+            continue
+        r = _phase_dod(a, metric, where, "hybrid", ctrl)
+        if r is None:
+            continue
+        e, mb, ml, drop = r
+        c.dropped += drop
+        c.settled = True
+        # the two figures on one line when they fit
+        c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
+                            "2 vars", c.effect("hyb late-boot " + lab, e)),
+              join=bool(meds))
+        meds.append("%s %s->%s" % (lab, f3(mb), f3(ml)))
+    if not c.settled:
+        c.add("no hybrid and offset-array rows in both phases")
+        return c
+    inter = any("interleaved" in str(m.get("phases", ""))
+                for m in run.step_meta.values() if isinstance(m, dict))
+    c.add("hyb late-boot minus oa's move, per rep, %% of boot; phases %s"
+          % ("interleaved" if inter else "in turn"))
+    c.add("hyb boot->late cyc: %s" % ", ".join(meds), more=True)
+    return c
+
