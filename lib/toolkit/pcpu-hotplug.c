@@ -245,10 +245,10 @@ static void hp_close_other_fds(int keep, int keep2)
 }
 
 /**
- * pcpu_guardian_detach() - see pcpu-hotplug.h. Async-signal-safe calls
+ * pcpu_hp_guardian_detach() - see pcpu-hotplug.h. Async-signal-safe calls
  * only.
  */
-void pcpu_guardian_detach(int keep, int keep2)
+void pcpu_hp_guardian_detach(int keep, int keep2)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 	sigset_t none;
@@ -286,7 +286,7 @@ hp_guardian_main(struct pcpu_hp_sysfs *h, int sock)
 	size_t have = 0;
 	ssize_t r;
 
-	pcpu_guardian_detach(sock, -1);
+	pcpu_hp_guardian_detach(sock, -1);
 
 	/* Ready: the parent's open() returns only now. */
 	do {
