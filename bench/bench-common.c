@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "bench-env.h"
 #include "pcpu-sysinfo.h"
 #include "cid.h"
 #include "pcpu-wfile.h"
@@ -398,14 +399,14 @@ bool bc_dry_run_stop(const char *cmd)
 /* Under ./run.sh a profile line's own options never opt it in. */
 static bool under_run_sh(void)
 {
-	const char *e = getenv(BC_RUN_SH_ENV);
+	const char *e = bench_env_get(BC_RUN_SH_ENV);
 
 	return e && !strcmp(e, "1");
 }
 
 static bool env_is_1(const char *name)
 {
-	const char *e = getenv(name);
+	const char *e = bench_env_get(name);
 
 	return e && !strcmp(e, "1");
 }

@@ -10,6 +10,7 @@
 #include "pcpu-out.h"
 #include "pcpu-timing.h"
 #include "bench-quiet.h"
+#include "bench-env.h"
 
 struct bq_count bq_counts;
 
@@ -21,7 +22,7 @@ static long bq_hook(void)
 
 	if (hook != -2)
 		return hook;
-	s = getenv("PCPU_TEST_DISTURB");
+	s = bench_env_get("PCPU_TEST_DISTURB");
 	if (!s || !*s)
 		hook = 0;
 	else if (!strcmp(s, "all"))

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 
 #include "bench-common.h"
+#include "bench-env.h"
 #include "cid.h"
 
 static struct pcpu_cid_facts facts;
@@ -25,7 +26,7 @@ const struct pcpu_cid_facts *bc_cid_facts(void)
 
 	if (probed)
 		return &facts;
-	e = getenv(BC_RSEQ_FEATURE_SIZE_ENV);
+	e = bench_env_get(BC_RSEQ_FEATURE_SIZE_ENV);
 	if (e && *e) {
 		char *end;
 		long v = strtol(e, &end, 10);

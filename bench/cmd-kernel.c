@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "bench-env.h"
 #include "pcpu-hotplug.h"
 #include "pcpu-out.h"
 #include "pcpu-sysinfo.h"
@@ -303,7 +304,8 @@ static int kmod_load(const char *mod)
 	int fd, r;
 
 	/* Host tests set this: never reach finit_module outside the guest. */
-	if (getenv("PCPU_KMOD_NO_LOAD") && strcmp(getenv("PCPU_KMOD_NO_LOAD"), "0")) {
+	if (bench_env_get("PCPU_KMOD_NO_LOAD") &&
+	    strcmp(bench_env_get("PCPU_KMOD_NO_LOAD"), "0")) {
 		fprintf(stderr, CMD ": loading disabled by PCPU_KMOD_NO_LOAD\n");
 		return EXIT_SKIP;
 	}
@@ -977,7 +979,7 @@ int cmd_kernel(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!o.module)
-		o.module = getenv("PCPU_KMOD");
+		o.module = bench_env_get("PCPU_KMOD");
 	if (!o.module || !*o.module) {
 		default_module(modbuf, sizeof(modbuf));
 		o.module = modbuf;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench-common.h"
+#include "bench-env.h"
 #include "pcpu-version.h"
 #include "pcpubench.h"
 
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (bench_env_apply())
+		return EXIT_USAGE;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
 			if (bc_dry_run && !has_dry_run(commands[i].name)) {

@@ -13,7 +13,9 @@
  * a Zen 5 and a Granite Rapids family/model, splitting into passes that
  * fit the counters (0-3 limits, NMI watchdog, another user holding
  * counters), scaling under multiplexing, ENOENT/EACCES/EOPNOTSUPP/EBUSY
- * reasons, the relationship rules, derived sums and per-op values.
+ * reasons, the relationship rules, derived sums and per-op values; a
+ * spec that does not parse (the broken fake). Settings (pcnt_init()):
+ * a table forced by id or path, a table directory, a value too long.
  * Nothing here looks at a clock.
  */
 #include <dirent.h>
@@ -340,12 +342,19 @@ static int crosscheck_child(const char *pmu, const char *cpu)
 		char spec[128];
 		size_t i;
 
+		struct pcnt_settings set = { .pfm_forced_pmu = pmu };
+
+		/* libpfm4 reads its variable; the settings name it. */
 		setenv("LIBPFM_FORCE_PMU", pmu, 1);
+		if (pcnt_init(&set))
+			_exit(10);
 		snprintf(spec, sizeof(spec), "cpu=%s;counters=8;pfm=1", cpu);
 		if (pcnt_fake_install(spec, NULL, 0))
 			_exit(11);
 		if (!strstr(pcnt_pfm_pmu(), pmu))
 			_exit(20);
+		if (!strstr(pcnt_pfm_pmu(), "(forced by LIBPFM_FORCE_PMU)"))
+			_exit(15);
 		t = pcnt_table_for_cpu(NULL, 0);
 		if (!t)
 			_exit(12);
@@ -599,6 +608,85 @@ static void test_fake_no_pmu(void **state)
 	pcnt_close(ss);
 }
 
+/*
+ * The caller's settings: a forced table by id or path, a table directory
+ * (a wrong one: NA with the reason), a value too long; defaults back.
+ */
+/* With the table forced to @force, the table in use is @id. */
+static void forced_table_is(const char *force, const char *id)
+{
+	struct pcnt_settings set = { .event_table = force };
+	const struct pcnt_table *t;
+	char why[PCNT_STATUS_LEN];
+
+	assert_int_equal(pcnt_init(&set), 0);
+	t = pcnt_table_for_cpu(why, sizeof(why));
+	if (!t)
+		fail_msg("%s: %s", force, why);
+	assert_string_equal(t->id, id);
+}
+
+static void test_settings(void **state)
+{
+	struct pcnt_settings set = { 0 };
+	char why[PCNT_STATUS_LEN], path[1200], dir[1024], *big;
+
+	assert_int_equal(pcnt_init(NULL), 0);
+	assert_non_null(pcnt_tables_dir());
+	snprintf(dir, sizeof(dir), "%s", pcnt_tables_dir());
+	snprintf(path, sizeof(path), "%s/amd-zen5.events", dir);
+	forced_table_is("amd-zen5", "amd-zen5");
+	forced_table_is("intel-gnr", "intel-gnr");
+	forced_table_is(path, "amd-zen5");
+	set.event_table = "no-such-table";
+	assert_int_equal(pcnt_init(&set), 0);
+	assert_null(pcnt_table_for_cpu(why, sizeof(why)));
+	assert_non_null(strstr(why, "PCPU_EVENT_TABLE=no-such-table is not "
+			       "a table (tables: "));
+	set.event_table = NULL;
+	set.event_dir = "/nonexistent-pcpubench-events";
+	assert_int_equal(pcnt_init(&set), 0);
+	assert_string_equal(pcnt_tables_dir(), set.event_dir);
+	assert_null(pcnt_table_for_cpu(why, sizeof(why)));
+	assert_non_null(strstr(why, "no event table directory"));
+	big = malloc(8192);
+	assert_non_null(big);
+	memset(big, 'x', 8191);
+	big[8191] = 0;
+	set.event_dir = big;
+	assert_int_equal(pcnt_init(&set), -ENAMETOOLONG);
+	free(big);
+	/* Unchanged by the refused call. */
+	assert_string_equal(pcnt_tables_dir(), "/nonexistent-pcpubench-events");
+	assert_int_equal(pcnt_init(NULL), 0);
+	assert_string_equal(pcnt_tables_dir(), dir);
+}
+
+/* A spec that did not parse: every hardware event fails, named so. */
+static void test_fake_broken(void **state)
+{
+	struct pcnt_spec s;
+	struct pcnt_result r[PCNT_MAX_EVENTS];
+	struct pcnt_session *ss;
+	char err[128] = "";
+
+	assert_int_equal(pcnt_fake_install("counters=0", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "PCPU_FAKE_PERF: bad 'counters=0'"));
+	assert_int_equal(pcnt_fake_install("bogus", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "PCPU_FAKE_PERF: bad 'bogus' (not key=value)");
+	assert_int_equal(pcnt_fake_install("counters=0", err, sizeof(err)),
+			 -EINVAL);
+	pcnt_fake_install_broken(err);
+	assert_string_equal(pcnt_backend_name(),
+			    "fake(broken: PCPU_FAKE_PERF: bad 'counters=0')");
+	ss = run(&s, "cycles,r0f045", 1, r);
+	expect(&s, r, "cycles", "na:invalid(EINVAL", NAN);
+	expect(&s, r, "r0f045", "na:invalid(EINVAL", NAN);
+	assert_string_equal(r[idx_of(&s, "page-faults")].status, "ok");
+	pcnt_close(ss);
+}
+
 static void test_fake_grouping(void **state)
 {
 	struct pcnt_spec s;
@@ -692,11 +780,13 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_tables_parse),
 		cmocka_unit_test(test_raw_encode),
+		cmocka_unit_test(test_settings),
 		cmocka_unit_test_teardown(test_fake_zen5_raw, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_gnr_raw, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_multiplexed, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_errors, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_no_pmu, teardown_fake),
+		cmocka_unit_test_teardown(test_fake_broken, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_grouping, teardown_fake),
 		cmocka_unit_test_teardown(test_fake_rules_and_passes,
 					  teardown_fake),

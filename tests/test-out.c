@@ -7,7 +7,8 @@
  * file write (nothing at the path until close; nothing left after abort),
  * the destinations refused (device node, FIFO, dangling symlink,
  * missing directory) or written in place (/dev/null), a symlink's target
- * replaced, and sticky errors (a refused row, a full disk).
+ * replaced, sticky errors (a refused row, a full disk), and the
+ * caller's strict_units setting (pout_init()).
  */
 #include <errno.h>
 #include <math.h>
@@ -375,6 +376,35 @@ static void test_full_disk(void **state)
 	rmdir(mnt);
 }
 
+/*
+ * The caller's settings: with strict_units a declared metric's row with
+ * another unit is refused; by default the declared unit is written.
+ */
+static void test_strict_units(void **state)
+{
+	struct pout_settings strict = { .strict_units = true };
+	const char *pv[] = { "tls", "read" };
+	char path[128], *txt;
+	struct pout *o;
+
+	snprintf(path, sizeof(path), "%s/strict.csv", dir);
+	pout_init(NULL);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "access", params, 2), 0);
+	assert_int_equal(pout_row(o, pv, 0, "batch_ops", 5, "bytes", "ok"), 0);
+	assert_int_equal(pout_close(o), 0);
+	txt = slurp(path);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, ",batch_ops,5,ops,ok"));
+	free(txt);
+	pout_init(&strict);
+	assert_int_equal(pout_open(&o, POUT_CSV, path, "access", params, 2), 0);
+	assert_int_equal(pout_row(o, pv, 0, "batch_ops", 5, "bytes", "ok"),
+			 -EINVAL);
+	assert_int_equal(pout_row(o, pv, 0, "batch_ops", 5, "ops", "ok"), 0);
+	assert_int_equal(pout_close(o), -EINVAL);
+	pout_init(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_abort_and_bad_open),
 		cmocka_unit_test(test_destinations),
 		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_strict_units),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -14,9 +14,10 @@
  * the counter capacity and whether libpfm4 may be used, so the raw
  * fallback of any family can be exercised on any machine.
  *
- * Installed by tests with pcnt_fake_install(), or for a whole program
- * with PCPU_FAKE_PERF=<spec> (pcpu-counters.h lists the keys); output
- * then names the backend "fake(...)".
+ * Installed by the caller with pcnt_fake_install() (the unit tests, and
+ * pcpubench in its test mode: PCPU_FAKE_PERF=<spec>, bench/bench-env.c;
+ * pcpu-counters.h lists the keys); output then names the backend
+ * "fake(...)". Nothing in the library installs it by itself.
  */
 #include <errno.h>
 #include <math.h>
@@ -326,6 +327,9 @@ int pcnt_fake_install(const char *spec, char *err, size_t errlen)
 		char *eq = strchr(tok, '='), *k = tok, *v;
 
 		if (!eq) {
+			if (err)
+				snprintf(err, errlen, "PCPU_FAKE_PERF: bad '%s' "
+					 "(not key=value)", tok);
 			r = -EINVAL;
 			break;
 		}
@@ -376,7 +380,7 @@ int pcnt_fake_install(const char *spec, char *err, size_t errlen)
 	if (!c.fixed_set) {
 		struct pcpu_cpuid_info ci;
 
-		/* Not pcnt_cpu(): this may run inside pcnt_env_init(). */
+		/* The real CPU's vendor, not pcnt_cpu(): an older fake's. */
 		memset(&ci, 0, sizeof(ci));
 		if (!o.cpu_set)
 			pcpu_cpuid_read(&ci);
@@ -391,7 +395,7 @@ int pcnt_fake_install(const char *spec, char *err, size_t errlen)
 	fcfg = c;
 	memset(fev, 0, sizeof(fev));
 	pthread_mutex_unlock(&fake_lock);
-	pcnt_ovr = o;
+	pcnt_override_set(&o);
 	snprintf(fake_name, sizeof(fake_name), "fake(PCPU_FAKE_PERF=%s)",
 		 spec ? spec : "");
 	for (tok = fake_name; *tok; tok++)
@@ -401,29 +405,15 @@ int pcnt_fake_install(const char *spec, char *err, size_t errlen)
 	return 0;
 }
 
+void pcnt_fake_install_broken(const char *why)
+{
+	pcnt_fake_install("fail.hw=EINVAL", NULL, 0);
+	snprintf(fake_name, sizeof(fake_name), "fake(broken: %s)",
+		 why ? why : "");
+}
+
 void pcnt_fake_uninstall(void)
 {
-	memset(&pcnt_ovr, 0, sizeof(pcnt_ovr));
+	pcnt_override_set(NULL);
 	pcnt_backend_set(NULL);
-}
-
-static pthread_once_t env_once = PTHREAD_ONCE_INIT;
-
-static void env_setup(void)
-{
-	const char *spec = getenv("PCPU_FAKE_PERF");
-	char err[128];
-
-	if (!spec || !*spec)
-		return;
-	if (pcnt_fake_install(spec, err, sizeof(err))) {
-		/* A bad spec must not count for real: every event fails. */
-		pcnt_fake_install("fail.hw=EINVAL", NULL, 0);
-		snprintf(fake_name, sizeof(fake_name), "fake(broken: %s)", err);
-	}
-}
-
-void pcnt_env_init(void)
-{
-	pthread_once(&env_once, env_setup);
 }

@@ -5,13 +5,16 @@
  *
  * A table is a small text file (format: events/README.md) read at run
  * time, so that a user can add a family or fix an encoding without a
- * rebuild. The directory is $PCPU_EVENT_DIR, else events/ next to the
- * program or one to three levels up from it (build/pcpubench,
- * build/asan/pcpubench, build/asan/tests/test-* in a checkout). The table for this CPU is the one
- * whose vendor, family and model range match ($PCPU_EVENT_TABLE=<id>
- * forces one). Counters: CPUID (Intel leaf 0xa, AMD 0x80000022) when it
- * reports them, else the table's figure (SMT or not), minus one when the
- * NMI watchdog holds one.
+ * rebuild. The directory is the caller's (pcnt_init(): pcpubench's
+ * PCPU_EVENT_DIR), else events/ next to the program or one to three
+ * levels up from it (build/pcpubench, build/asan/pcpubench,
+ * build/asan/tests/test-* in a checkout). The table for this CPU is the
+ * one whose vendor, family and model range match (the caller's
+ * event_table, pcpubench's PCPU_EVENT_TABLE=<id>, forces one). Counters:
+ * CPUID (Intel leaf 0xa, AMD 0x80000022) when it reports them, else the
+ * table's figure (SMT or not), minus one when the NMI watchdog holds one.
+ * The CPU and its counters can be overridden (the fake backend does).
+ * This file calls no other counter file (pcpu-counters-priv.h).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -29,7 +32,7 @@
 #include "pcpu-counters-priv.h"
 #include "pcpu-cpuid.h"
 
-struct pcnt_override pcnt_ovr;
+static struct pcnt_override ovr;
 
 static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
 static int tab_done;
@@ -37,11 +40,57 @@ static struct pcnt_table tab_cpu;
 static int tab_found;
 static char tab_why[PCNT_STATUS_LEN];
 
-void pcnt_tables_invalidate(void)
+/* The caller's settings (pcnt_init()), copied. */
+static char set_dir[PATH_MAX], set_table[PATH_MAX], set_pmu[PATH_MAX];
+static struct pcnt_settings settings = {
+	.event_dir = set_dir, .event_table = set_table,
+	.pfm_forced_pmu = set_pmu,
+};
+
+static void tables_invalidate(void)
 {
 	pthread_mutex_lock(&tab_lock);
 	tab_done = 0;
 	pthread_mutex_unlock(&tab_lock);
+}
+
+/**
+ * pcnt_init() - see pcpu-counters.h.
+ * Return: 0; -ENAMETOOLONG.
+ */
+int pcnt_init(const struct pcnt_settings *s)
+{
+	const char *d = s && s->event_dir ? s->event_dir : "";
+	const char *t = s && s->event_table ? s->event_table : "";
+	const char *p = s && s->pfm_forced_pmu ? s->pfm_forced_pmu : "";
+
+	if (strlen(d) >= sizeof(set_dir) || strlen(t) >= sizeof(set_table) ||
+	    strlen(p) >= sizeof(set_pmu))
+		return -ENAMETOOLONG;
+	snprintf(set_dir, sizeof(set_dir), "%s", d);
+	snprintf(set_table, sizeof(set_table), "%s", t);
+	snprintf(set_pmu, sizeof(set_pmu), "%s", p);
+	tables_invalidate();
+	return 0;
+}
+
+const struct pcnt_settings *pcnt_settings_get(void)
+{
+	return &settings;
+}
+
+const struct pcnt_override *pcnt_override_get(void)
+{
+	return &ovr;
+}
+
+void pcnt_override_set(const struct pcnt_override *o)
+{
+	if (o)
+		ovr = *o;
+	else
+		memset(&ovr, 0, sizeof(ovr));
+	tables_invalidate();
 }
 
 static char *trim(char *s)
@@ -217,7 +266,7 @@ static int dir_has_tables(const char *d)
 const char *pcnt_tables_dir(void)
 {
 	static char dir[PATH_MAX];
-	const char *env = getenv("PCPU_EVENT_DIR");
+	const char *env = settings.event_dir;
 	static const char *const up[] = { "/events", "/../events",
 					  "/../../events", "/../../../events" };
 	char exe[PATH_MAX], *slash;
@@ -256,9 +305,8 @@ void pcnt_cpu(struct pcnt_cpu *c)
 	struct pcpu_cpuid_info ci;
 
 	memset(c, 0, sizeof(*c));
-	pcnt_env_init();
-	if (pcnt_ovr.cpu_set) {
-		*c = pcnt_ovr.cpu;
+	if (ovr.cpu_set) {
+		*c = ovr.cpu;
 		return;
 	}
 	if (!pcpu_cpuid_read(&ci)) {
@@ -342,12 +390,11 @@ static int match_cb(const struct pcnt_table *t, void *p)
  */
 const struct pcnt_table *pcnt_table_for_cpu(char *why, size_t whylen)
 {
-	pcnt_env_init();
 	pthread_mutex_lock(&tab_lock);
 	if (!tab_done) {
 		struct pcnt_cpu c;
 		struct match_arg m = { .cpu = &c, .out = &tab_cpu };
-		const char *force = getenv("PCPU_EVENT_TABLE");
+		const char *force = settings.event_table;
 		int r;
 
 		pcnt_cpu(&c);
@@ -404,11 +451,10 @@ static int find_cb(const struct pcnt_table *t, void *p)
 	return 0;
 }
 
-/*
- * pcnt_tables_which() - the id of a table (any CPU) that names @name as a
- * key or perf name, in @id. Return: 1 found; 0 not; -errno.
+/**
+ * pcnt_tables_which() - see pcpu-counters-priv.h.
+ * Return: 1 found; 0 not; -errno.
  */
-int pcnt_tables_which(const char *name, char *id, size_t idlen);
 int pcnt_tables_which(const char *name, char *id, size_t idlen)
 {
 	struct find_arg f = { .name = name };
@@ -549,13 +595,12 @@ void pcnt_capacity(struct pcnt_capacity *c)
 	unsigned fx = 0;
 
 	memset(c, 0, sizeof(*c));
-	pcnt_env_init();
 	pcnt_cpu(&cpu);
 	t = pcnt_table_for_cpu(NULL, 0);
-	if (pcnt_ovr.cap_set) {
-		c->gp = pcnt_ovr.gp;
-		c->fixed = pcnt_ovr.fixed;
-		c->watchdog = pcnt_ovr.watchdog;
+	if (ovr.cap_set) {
+		c->gp = ovr.gp;
+		c->fixed = ovr.fixed;
+		c->watchdog = ovr.watchdog;
 		snprintf(c->source, sizeof(c->source), "fake backend");
 	} else {
 		c->gp = cpuid_counters(cpu.vendor, &fx, src, sizeof(src));

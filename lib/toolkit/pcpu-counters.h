@@ -33,11 +33,13 @@
  *
  * The seam: every perf_event_open/read/ioctl/close goes through a
  * backend. The default is the kernel; pcnt_backend_set() injects another
- * (tests), and PCPU_FAKE_PERF=<spec> installs the built-in fake one for a
- * whole program (end-to-end tests; see pcnt_fake_parse()). Output names
- * the backend (pcnt_backend_name()).
+ * (tests), and pcnt_fake_install() the built-in fake PMU (a program does
+ * so in its test mode: pcpubench for PCPU_FAKE_PERF=<spec>, see
+ * bench/bench-env.h). Output names the backend (pcnt_backend_name()).
  *
- * Nothing here prints or exits; functions return 0 or -errno.
+ * Where the tables are, which one to use and what libpfm4 was told come
+ * from the caller (pcnt_init()); nothing here reads the environment,
+ * prints or exits; functions return 0 or -errno.
  */
 #ifndef PCPU_COUNTERS_H
 #define PCPU_COUNTERS_H
@@ -116,6 +118,33 @@ const char *pcnt_default_list(void);
 /* The table events used by default (comma list). */
 const char *pcnt_native_list(void);
 
+/* ---- settings ------------------------------------------------------------ */
+
+/*
+ * What the caller decides for the whole program. NULL or "" means the
+ * default of each field.
+ */
+struct pcnt_settings {
+	/* The event table directory; default: events/ next to the program
+	 * or one to three levels up (pcnt_tables_dir()). */
+	const char *event_dir;
+	/* Force a table: its id ("intel-spr") or a path to a table file;
+	 * default: the table matching this CPU. */
+	const char *event_table;
+	/* The core PMU libpfm4 was forced to (libpfm4 reads its own
+	 * LIBPFM_FORCE_PMU; this only lets descriptions say so). */
+	const char *pfm_forced_pmu;
+};
+
+/*
+ * pcnt_init() - use @s (copied; NULL: every default) from now on. Call
+ * before any other pcnt_ function (libpfm4's description is fixed at
+ * its first use); not thread safe. Drops cached table look-ups.
+ * Return: 0; -ENAMETOOLONG a field longer than PATH_MAX (nothing is
+ * changed).
+ */
+int pcnt_init(const struct pcnt_settings *s);
+
 /* ---- event tables ------------------------------------------------------ */
 
 #define PCNT_TAB_MAX_EV 24
@@ -155,15 +184,16 @@ int pcnt_table_load(const char *path, struct pcnt_table *t, char *err,
 		    size_t errlen);
 
 /*
- * pcnt_tables_dir() - where the tables are read from: $PCPU_EVENT_DIR, else
- * events/ next to the program or one to three levels up (build/,
- * build/asan/, build/asan/tests/ in a checkout). NULL when none is found.
+ * pcnt_tables_dir() - where the tables are read from: the settings'
+ * event_dir, else events/ next to the program or one to three levels up
+ * (build/, build/asan/, build/asan/tests/ in a checkout). NULL when none
+ * is found.
  */
 const char *pcnt_tables_dir(void);
 
 /*
- * pcnt_table_for_cpu() - this CPU's table ($PCPU_EVENT_TABLE=<id> forces
- * one), or NULL with the reason in @why.
+ * pcnt_table_for_cpu() - this CPU's table (the settings' event_table
+ * forces one), or NULL with the reason in @why.
  */
 const struct pcnt_table *pcnt_table_for_cpu(char *why, size_t whylen);
 
@@ -198,7 +228,8 @@ void pcnt_capacity(struct pcnt_capacity *c);
 
 /*
  * pcnt_pfm_pmu() - the libpfm4 PMU table in use: the default core PMU's
- * name, "<name> (forced by LIBPFM_FORCE_PMU)" when forced, or a reason.
+ * name, "<name> (forced by LIBPFM_FORCE_PMU)" when the settings say it
+ * was forced, or a reason.
  * Never NULL.
  */
 const char *pcnt_pfm_pmu(void);
@@ -258,10 +289,17 @@ const char *pcnt_backend_name(void);
  * Software events go to the kernel, so they stay real.
  */
 /*
- * pcnt_fake_install() - parse @spec and use the fake backend.
- * Return: 0; -EINVAL (@err says what).
+ * pcnt_fake_install() - parse @spec and use the fake backend, named
+ * "fake(PCPU_FAKE_PERF=<spec>)".
+ * Return: 0; -EINVAL (@err says what; nothing is installed); -ENOMEM.
  */
 int pcnt_fake_install(const char *spec, char *err, size_t errlen);
+/*
+ * pcnt_fake_install_broken() - for a spec that did not parse: a fake
+ * backend on which every hardware event fails (EINVAL), named
+ * "fake(broken: <why>)", so that a bad test set-up never counts for real.
+ */
+void pcnt_fake_install_broken(const char *why);
 /* Back to the kernel backend and the real CPU. */
 void pcnt_fake_uninstall(void);
 

@@ -122,6 +122,17 @@ static void hp_path(char *buf, const char *root, unsigned cpu)
 	memcpy(buf + n, "/online", 8);
 }
 
+/* open(2) of an online file, again after EINTR: fd, or -errno. */
+static int hp_open(const char *path, int flags)
+{
+	int fd;
+
+	do {
+		fd = open(path, flags | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Read an online file: 0/1, or -errno (-EIO: neither "0" nor "1"). */
 static int hp_read_state(const char *path)
 {
@@ -129,11 +140,9 @@ static int hp_read_state(const char *path)
 	ssize_t r;
 	int fd;
 
-	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
+	fd = hp_open(path, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do {
 		r = read(fd, c, sizeof(c));
 	} while (r < 0 && errno == EINTR);
@@ -156,11 +165,9 @@ static int hp_write_state(const char *path, bool online)
 	ssize_t w;
 	int fd, ret = 0;
 
-	do {
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
+	fd = hp_open(path, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do {
 		w = write(fd, online ? "1" : "0", 1);
 	} while (w < 0 && errno == EINTR);
@@ -245,10 +252,10 @@ static void hp_close_other_fds(int keep, int keep2)
 }
 
 /**
- * pcpu_guardian_detach() - see pcpu-hotplug.h. Async-signal-safe calls
+ * pcpu_hp_guardian_detach() - see pcpu-hotplug.h. Async-signal-safe calls
  * only.
  */
-void pcpu_guardian_detach(int keep, int keep2)
+void pcpu_hp_guardian_detach(int keep, int keep2)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 	sigset_t none;
@@ -286,7 +293,7 @@ hp_guardian_main(struct pcpu_hp_sysfs *h, int sock)
 	size_t have = 0;
 	ssize_t r;
 
-	pcpu_guardian_detach(sock, -1);
+	pcpu_hp_guardian_detach(sock, -1);
 
 	/* Ready: the parent's open() returns only now. */
 	do {
@@ -541,17 +548,16 @@ int pcpu_hp_sysfs_get(struct pcpu_hp_sysfs *h, unsigned cpu, bool *online)
 int pcpu_hp_sysfs_set(struct pcpu_hp_sysfs *h, unsigned cpu, bool online)
 {
 	char path[HP_PATH_MAX];
+	bool cur;
 	int st, ret;
 
 	if (cpu == 0)
 		return -EPERM;
-	if (cpu >= PCPU_HP_MAX_CPUS)
-		return -EINVAL;
+	ret = pcpu_hp_sysfs_get(h, cpu, &cur);
+	if (ret)
+		return ret;
 	hp_path(path, h->root, cpu);
-	st = hp_read_state(path);
-	if (st < 0)
-		return st;
-	if (st == online) {
+	if (cur == online) {
 		if (online && hp_marked(h->taken, cpu)) {
 			hp_unmark(h->taken, cpu);
 			hp_tell(h, cpu, HP_OP_FORGET);

@@ -118,12 +118,12 @@ int pcpu_hp_sysfs_guardian_pid(const struct pcpu_hp_sysfs *h);
 void pcpu_hp_sysfs_inject(struct pcpu_hp_sysfs *h, unsigned cpu, int err);
 
 /**
- * pcpu_guardian_detach() - in a freshly forked guardian: its own session,
+ * pcpu_hp_guardian_detach() - in a freshly forked guardian: its own session,
  * SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT and SIGTSTP ignored, no
  * signal blocked, stdio on /dev/null, every other descriptor closed but
  * @keep and @keep2 (-1: none). Used by the hotplug and the hugetlb
  * guardians (lib/toolkit/pcpu-hugetlb.c).
  */
-void pcpu_guardian_detach(int keep, int keep2);
+void pcpu_hp_guardian_detach(int keep, int keep2);
 
 #endif /* PCPU_HOTPLUG_H */

@@ -114,7 +114,7 @@ guardian_main(const char *nr_path, long old, int rfd, int lock_fd)
 	size_t ll = 0;
 	ssize_t r, i;
 
-	pcpu_guardian_detach(rfd, lock_fd);
+	pcpu_hp_guardian_detach(rfd, lock_fd);
 	for (;;) {
 		r = read(rfd, buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)

@@ -5,7 +5,8 @@
  * CSV rows stream as they come (RFC 4180 quoting). JSON writes the meta
  * block at the first row (or at close) and then streams the rows. TEXT
  * keeps every row and prints, at close, one aligned line per
- * (parameters, metric): median, min, q1, q3, robust CV, n, unit, status.
+ * (parameters, metric): median, min, q1, q3, robust CV, n, unit, status
+ * (pcpu-out-text.c).
  * Writing to a named file goes through a temporary file renamed at close,
  * so a reader never sees half a result. Only a regular file (or a name
  * that does not exist yet) is replaced that way; a symlink to a regular
@@ -30,58 +31,17 @@
 
 #include "pcpu-version.h"
 #include "pcpu-metrics.h"
-#include "pcpu-out.h"
-#include "pcpu-stats.h"
+#include "pcpu-out-priv.h"
 #include "pcpu-wfile.h"
 
+static struct pout_settings settings;
 
-struct pout_kv {
-	char *key, *value;
-};
-
-struct pout_trow {
-	char *key;		/* params + metric, \x1f separated */
-	char **params;
-	char *metric, *unit, *status;
-	double value;
-	int na;
-};
-
-struct pout {
-	enum pout_format fmt;
-	FILE *f;
-	struct pcpu_wfile *w;	/* a file: the checked writer */
-	char *path, *tmp;
-	char *bench;
-	char **pnames;
-	size_t np;
-	struct pout_kv *meta;
-	size_t nmeta;
-	int started;		/* header / meta block written */
-	size_t nrows;
-	int err;		/* first error, sticky (returned at close) */
-	int werr;		/* first write error: stops writing */
-	char errmsg[200];	/* what the first error was */
-	int inplace;		/* a stream written in place (no rename) */
-	int checked;		/* the bench is in the metric list */
-	int strict;		/* PCPU_METRICS_STRICT: a unit must match too */
-	struct pout_trow *trows;	/* TEXT */
-	size_t ntrows, captrows;
-};
-
-/*
- * A number for the text table: whole numbers (counts, bytes, ns above a
- * few thousand) exactly, up to 15 digits; others with 4 significant
- * digits.
- */
-static void text_num(char *b, size_t len, double v)
+void pout_init(const struct pout_settings *s)
 {
-	if (v == (double)(long long)v && fabs(v) < 1e15)
-		snprintf(b, len, "%lld", (long long)v);
-	else if (fabs(v) >= 1e4 && fabs(v) < 1e15)
-		snprintf(b, len, "%.0f", v);
+	if (s)
+		settings = *s;
 	else
-		snprintf(b, len, "%.4g", v);
+		memset(&settings, 0, sizeof(settings));
 }
 
 static const char *const fmt_names[] = { "text", "csv", "json" };
@@ -272,7 +232,7 @@ int pout_open(struct pout **out, enum pout_format fmt, const char *path,
 	o->fmt = fmt;
 	o->bench = xstrdup(bench);
 	o->checked = pcpu_metric_bench_known(bench);
-	o->strict = getenv("PCPU_METRICS_STRICT") != NULL;
+	o->strict = settings.strict_units;
 	o->np = nparams;
 	o->pnames = calloc(nparams + 1, sizeof(char *));
 	if (!o->bench || !o->pnames)
@@ -427,56 +387,6 @@ static int meta_sidecar(const struct pout *o, struct pcpu_wfile **w)
 	return 0;
 }
 
-static int trow_add(struct pout *o, const char *const *pv, const char *metric,
-		    double value, const char *unit, const char *status, int na)
-{
-	struct pout_trow *r;
-	size_t i, len = strlen(metric) + 2;
-
-	if (o->ntrows == o->captrows) {
-		size_t cap = o->captrows ? 2 * o->captrows : 256;
-
-		r = realloc(o->trows, cap * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		o->trows = r;
-		o->captrows = cap;
-	}
-	r = &o->trows[o->ntrows];
-	memset(r, 0, sizeof(*r));
-	r->params = calloc(o->np + 1, sizeof(char *));
-	if (!r->params)
-		return -ENOMEM;
-	for (i = 0; i < o->np; i++) {
-		r->params[i] = xstrdup(pv[i]);
-		len += strlen(r->params[i]) + 1;
-	}
-	r->key = malloc(len);
-	r->metric = xstrdup(metric);
-	r->unit = xstrdup(unit);
-	r->status = xstrdup(status);
-	if (!r->key || !r->metric || !r->unit || !r->status) {
-		for (i = 0; i < o->np; i++)
-			free(r->params[i]);
-		free(r->params);
-		free(r->key);
-		free(r->metric);
-		free(r->unit);
-		free(r->status);
-		return -ENOMEM;
-	}
-	r->key[0] = 0;
-	for (i = 0; i < o->np; i++) {
-		strcat(r->key, r->params[i]);
-		strcat(r->key, "\x1f");
-	}
-	strcat(r->key, metric);
-	r->value = value;
-	r->na = na;
-	o->ntrows++;
-	return 0;
-}
-
 /**
  * pout_row() - see pcpu-out.h.
  * Return: 0; -EINVAL; -EIO; -ENOMEM.
@@ -570,7 +480,7 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 		fputc('}', o->f);
 		break;
 	case POUT_TEXT:
-		if (trow_add(o, pv, metric, value, unit, status, na))
+		if (pout_text_add(o, pv, metric, value, unit, status, na))
 			return set_err(o, -ENOMEM, "keeping a row for the text "
 				       "table%.0s: %s", NULL);
 		break;
@@ -582,130 +492,9 @@ int pout_row(struct pout *o, const char *const *pv, int rep,
 	return 0;
 }
 
-/* The group's status: the common one, or the worst seen. */
-static const char *group_status(struct pout_trow **g, size_t n)
-{
-	static const char *const order[] = { "flagged:", "na:", "multiplexed",
-					     "estimated", "derived", "ok" };
-	size_t i, k;
-
-	for (i = 1; i < n; i++)
-		if (strcmp(g[i]->status, g[0]->status))
-			break;
-	if (i == n)
-		return g[0]->status;
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-		for (i = 0; i < n; i++)
-			if (!strncmp(g[i]->status, order[k], strlen(order[k])))
-				return g[i]->status;
-	return g[0]->status;
-}
-
-static void text_table(struct pout *o)
-{
-	size_t ncols = o->np + 10, i, j, ngroups = 0;
-	size_t *w = calloc(ncols, sizeof(size_t));
-	char ***cells = NULL;
-	char *done = calloc(o->ntrows + 1, 1);
-	struct pout_trow **g = calloc(o->ntrows + 1, sizeof(*g));
-	double *v = calloc(o->ntrows + 1, sizeof(double));
-	static const char *const hdr[] = { "metric", "median", "min", "q1",
-					   "q3", "rcv%", "n", "unit",
-					   "status" };
-
-	cells = calloc(o->ntrows + 2, sizeof(char **));
-	if (!w || !done || !g || !v || !cells)
-		goto out;
-	/* Header row. */
-	cells[0] = calloc(ncols, sizeof(char *));
-	if (!cells[0])
-		goto out;
-	for (j = 0; j < o->np; j++)
-		cells[0][j] = xstrdup(o->pnames[j]);
-	for (j = 0; j < 9; j++)
-		cells[0][o->np + j] = xstrdup(hdr[j]);
-	ngroups = 1;
-	for (i = 0; i < o->ntrows; i++) {
-		struct pstats st;
-		size_t n = 0, nv = 0;
-		char **c;
-		char b[64];
-
-		if (done[i])
-			continue;
-		for (j = i; j < o->ntrows; j++)
-			if (!done[j] && !strcmp(o->trows[j].key,
-						o->trows[i].key)) {
-				done[j] = 1;
-				g[n++] = &o->trows[j];
-				if (!o->trows[j].na)
-					v[nv++] = o->trows[j].value;
-			}
-		c = cells[ngroups] = calloc(ncols, sizeof(char *));
-		if (!c)
-			goto out;
-		ngroups++;
-		for (j = 0; j < o->np; j++)
-			c[j] = xstrdup(g[0]->params[j]);
-		c[o->np] = xstrdup(g[0]->metric);
-		if (nv && !pstats_compute(v, nv, &st)) {
-			text_num(b, sizeof(b), st.median);
-			c[o->np + 1] = xstrdup(b);
-			text_num(b, sizeof(b), st.min);
-			c[o->np + 2] = xstrdup(b);
-			text_num(b, sizeof(b), st.q1);
-			c[o->np + 3] = xstrdup(b);
-			text_num(b, sizeof(b), st.q3);
-			c[o->np + 4] = xstrdup(b);
-			snprintf(b, sizeof(b), "%.2f", 100 * st.rcv);
-			c[o->np + 5] = xstrdup(b);
-		} else {
-			for (j = 1; j <= 5; j++)
-				c[o->np + j] = xstrdup(j == 1 ? "NA" : "-");
-		}
-		snprintf(b, sizeof(b), "%zu", nv);
-		c[o->np + 6] = xstrdup(b);
-		c[o->np + 7] = xstrdup(g[0]->unit);
-		c[o->np + 8] = xstrdup(group_status(g, n));
-	}
-	for (i = 0; i < ngroups; i++)
-		for (j = 0; j < o->np + 9; j++)
-			if (cells[i][j] && strlen(cells[i][j]) > w[j])
-				w[j] = strlen(cells[i][j]);
-	for (i = 0; i < ngroups; i++) {
-		for (j = 0; j < o->np + 9; j++) {
-			const char *s = cells[i][j] ? cells[i][j] : "";
-			int num = j > o->np && j <= o->np + 6;
-			int last = j == o->np + 8;
-
-			if (num)
-				fprintf(o->f, "%*s", (int)w[j], s);
-			else if (last)
-				fputs(s, o->f);
-			else
-				fprintf(o->f, "%-*s", (int)w[j], s);
-			if (!last)
-				fputs("  ", o->f);
-		}
-		fputc('\n', o->f);
-	}
-out:
-	if (cells)
-		for (i = 0; i < ngroups; i++) {
-			for (j = 0; cells[i] && j < ncols; j++)
-				free(cells[i][j]);
-			free(cells[i]);
-		}
-	free(cells);
-	free(w);
-	free(done);
-	free(g);
-	free(v);
-}
-
 static void pout_free(struct pout *o)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < o->np && o->pnames; i++)
 		free(o->pnames[i]);
@@ -715,16 +504,7 @@ static void pout_free(struct pout *o)
 		free(o->meta[i].value);
 	}
 	free(o->meta);
-	for (i = 0; i < o->ntrows; i++) {
-		for (j = 0; j < o->np; j++)
-			free(o->trows[i].params[j]);
-		free(o->trows[i].params);
-		free(o->trows[i].key);
-		free(o->trows[i].metric);
-		free(o->trows[i].unit);
-		free(o->trows[i].status);
-	}
-	free(o->trows);
+	pout_text_free(o);
 	free(o->bench);
 	free(o->path);
 	free(o->tmp);
@@ -750,7 +530,7 @@ int pout_close_err(struct pout *o, char *err, size_t errlen)
 		if (o->fmt == POUT_JSON)
 			fputs(o->nrows ? "\n  ]\n}\n" : "]\n}\n", o->f);
 		else if (o->fmt == POUT_TEXT)
-			text_table(o);
+			pout_text_print(o);
 	}
 	if (o->w) {
 		/* A file: its data (and a CSV's sidecar) reach the disk

@@ -27,7 +27,9 @@
 #ifndef PCPU_OUT_H
 #define PCPU_OUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum pout_format { POUT_TEXT, POUT_CSV, POUT_JSON };
 
@@ -36,6 +38,19 @@ int pout_format_parse(const char *s, enum pout_format *f);
 const char *pout_format_name(enum pout_format f);
 
 struct pout;
+
+/* What the caller decides for every later output. */
+struct pout_settings {
+	/* A row's unit must be its metric's declared one (pcpubench:
+	 * PCPU_METRICS_STRICT); default: the declared unit is written. */
+	bool strict_units;
+};
+
+/*
+ * pout_init() - use @s (copied; NULL: the defaults) for the outputs
+ * opened from now on. Not thread safe: call before opening outputs.
+ */
+void pout_init(const struct pout_settings *s);
 
 /*
  * pout_open() - start an output.
@@ -81,8 +96,8 @@ int pout_meta(struct pout *o, const char *key, const char *value);
  * @value: ignored (NA) when @status starts with "na:".
  * @metric: for a benchmark of lib/toolkit/pcpu-metrics.h, a metric declared there
  * for it (else the row is refused); the unit written is the declared one
- * (with PCPU_METRICS_STRICT set in the environment, a different @unit is
- * refused, so tests catch an emit site that drifted).
+ * (with strict_units in the settings, a different @unit is refused, so
+ * tests catch an emit site that drifted).
  * Return: 0; -EINVAL an undeclared metric, a status outside the
  * vocabulary, or a comma/newline in the status, or a non-finite value with a non-NA status (the row is
  * dropped, later rows are still written, pout_close() returns -EINVAL);
