@@ -31,10 +31,7 @@ static const struct opt_spec mem_spec[] = {
 	OPT_C(UNIT, NULL),
 	OPT_C(PLACEMENT, NULL),
 	OPT_C(TOPOLOGY, NULL),
-	OPT_C(FORMAT, NULL),
-	OPT_C(OUTPUT, NULL),
-	OPT_C(HELP, NULL),
-	OPT_END
+	OPT_OUTPUT_END
 };
 
 static const struct opts_cmd mem_cmd = {
@@ -145,18 +142,14 @@ static int mem_measure(struct mem_run *mr, int i, struct pout *o)
 	int r;
 
 	cfg->strategy = mr->ids[i];
-	err[0] = '\0';
-	r = pcpu_rt_init(&rt, cfg, err, sizeof(err));
-	if (r == -ENOTSUP && mr->n > 1) {
+	r = bc_rt_start(CMD, sname, &rt, cfg, mr->n > 1, res->na,
+			sizeof(res->na), err, sizeof(err));
+	if (r)
+		return r;
+	if (!rt) {
 		fprintf(stderr, "pcpubench mem: %s: not supported (NA rows): "
 			"%s\n", sname, err);
-		bc_na_status(res->na, sizeof(res->na), "not-supported", err);
 		return 0;
-	}
-	if (r) {
-		fprintf(stderr, "pcpubench mem: %s: %s\n", sname,
-			err[0] ? err : strerror(-r));
-		return bc_rt_exit(r, cfg);
 	}
 	res->ok = true;
 	pcpu_mem_account(rt, &res->m);

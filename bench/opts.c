@@ -156,7 +156,14 @@ static int opts_set(const char *cmd, const struct opt_spec *s,
 		c->cpu = (long)v;
 		return 0;
 	case OPT_ALLOW_HOTPLUG: c->allow_hotplug = true; return 0;
-	case OPT_FORMAT: return opts_format(cmd, arg, &c->fmt);
+	case OPT_FORMAT:
+		if (!(s->flags & OPTF_NO_CSV))
+			return opts_format(cmd, arg, &c->fmt);
+		if (!pout_format_parse(arg, &c->fmt) && c->fmt != POUT_CSV)
+			return 0;
+		fprintf(stderr, "pcpubench %s: unknown format '%s' (text, json)\n",
+			cmd, arg);
+		return -EINVAL;
 	case OPT_OUTPUT: c->out = arg; return 0;
 	case OPT_QUIET: c->quiet = true; return 0;
 	default: return 0;
@@ -247,16 +254,14 @@ int opts_parse(const struct opts_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
-/* "  --name META       first line\n" and the next lines under it. */
+/* "  --name META       first line\n" and the next lines under it (from
+ * column 21). */
 static void opts_line(FILE *f, const char *left, const char *help)
 {
 	const char *p = help, *nl;
 
-	if (strlen(left) <= 17) {
-		fprintf(f, "  %-17s ", left);
-	} else {
-		fprintf(f, "  %s\n%20s", left, "");
-	}
+	/* a longer one keeps two spaces before its text */
+	fprintf(f, strlen(left) <= 17 ? "  %-17s " : "  %s  ", left);
 	for (;;) {
 		nl = strchr(p, '\n');
 		if (!nl) {

@@ -100,6 +100,8 @@ enum {
 	/* --possible, --online: a whole number in [min, max] (also kept as
 	 * given in cfg), not a cpulist. */
 	OPTF_COUNT = 1 << 1,
+	/* --format: text or json only (the command writes no table). */
+	OPTF_NO_CSV = 1 << 2,
 };
 
 struct opt_spec {
@@ -124,6 +126,10 @@ struct opt_spec {
 	{ .id = (code), .name = (nm), .has_arg = 0, .help = (h) }
 #define OPT_TEXT(t) { .id = -1, .help = (t), .text = true }
 #define OPT_END { .id = -1 }
+/* The end of a declaration for a command that writes rows: --format, -o,
+ * --help, each with its common help line. */
+#define OPT_OUTPUT_END                                                        \
+	OPT_C(FORMAT, NULL), OPT_C(OUTPUT, NULL), OPT_C(HELP, NULL), OPT_END
 
 struct opts_cmd {
 	const char *name;		/* "mem": messages say "pcpubench mem" */
