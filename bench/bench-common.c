@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "pcpu-metrics.h"
 #include "pcpu-sysinfo.h"
 #include "cid.h"
 #include "pcpu-wfile.h"
@@ -224,6 +225,17 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg)
 	if (err == -ENOMEM && cfg && cfg->backing == PCPU_BACKING_HUGETLB)
 		return 4;
 	return bc_exit_code(err);
+}
+
+void bc_na_rows(struct pout *o, const char *bench, const char *const *pv,
+		const char *const *metrics, const char *status)
+{
+	const struct pcpu_metric *m;
+
+	for (; *metrics; metrics++) {
+		m = pcpu_metric_find(bench, *metrics);
+		pout_row(o, pv, 0, *metrics, NAN, m ? m->unit : "?", status);
+	}
 }
 
 int bc_rt_start(const char *cmd, const char *what, struct pcpu_rt **rt,

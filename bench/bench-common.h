@@ -187,6 +187,13 @@ const char *bc_cpuset_param(const struct pcpu_cpuset *s, char *buf, size_t len);
  */
 const char *bc_na_status(char *dst, size_t len, const char *word,
 			 const char *msg);
+/*
+ * bc_na_rows() - rows NA with @status for each metric of @metrics (NULL
+ * terminated) of bench @bench, repetition 0, each with the unit the
+ * metric list declares ("?" for an undeclared one).
+ */
+void bc_na_rows(struct pout *o, const char *bench, const char *const *pv,
+		const char *const *metrics, const char *status);
 /* --layout and --late-node values; on error say so on stderr.
  * Return: 0; -EINVAL. */
 int bc_layout(const char *cmd, const char *s, enum pcpu_layout_id *l);

@@ -232,8 +232,7 @@ int cid_row(struct pout *o, const struct row_key *k, int rep,
 void cid_na_rows(struct pout *o, const struct row_key *k,
 		    const char *const *metrics, const char *status)
 {
-	for (; *metrics; metrics++)
-		cid_row(o, k, 0, *metrics, NAN, status);
+	bc_na_rows(o, "cid", k->pv, metrics, status);
 }
 
 /*

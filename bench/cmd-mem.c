@@ -200,19 +200,17 @@ static void mem_emit_na(const struct mem_run *mr, int i, struct pout *o)
 {
 	static const char *const nm[] = { "unit_bytes", "reserved_bytes",
 					  "committed_bytes",
-					  "committed_online_bytes" };
+					  "committed_online_bytes", NULL };
 	const char *possible = mr->oc.cfg.possible, *pv[MEM_NPARAMS];
 	struct pcpu_cpuset ps;
 	char pos[256];
-	size_t k;
 
 	if (pcpu_cpuset_parse(&ps, possible))
 		snprintf(pos, sizeof(pos), "%s", possible);
 	else
 		bc_cpuset_param(&ps, pos, sizeof(pos));
 	mem_params_of(mr, i, pos, mr->oc.cfg.online, pv);
-	for (k = 0; k < 4; k++)
-		pout_row(o, pv, 0, nm[k], NAN, "bytes", mr->results[i].na);
+	bc_na_rows(o, CMD, pv, nm, mr->results[i].na);
 }
 
 static void mem_emit_one(const struct mem_run *mr, int i, struct pout *o)

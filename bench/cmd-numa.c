@@ -478,6 +478,8 @@ static int numa_online(struct numa_run *nr, struct numa_point *pt,
 /* tls with a huge backing: NA rows, as in access. */
 static void numa_emit_na(struct numa_run *nr, const struct numa_point *pt)
 {
+	static const char *const nm[] = { "pages", "local_fraction",
+					  "policy_fraction", NULL };
 	const char *pv[NPV] = { pt->sname, pt->aname, pt->lname, topo_kind,
 				nr->o.place_name[pt->p], "all", "boot" };
 	char na[300];
@@ -486,9 +488,7 @@ static void numa_emit_na(struct numa_run *nr, const struct numa_point *pt)
 		fprintf(stderr, "pcpubench numa: %s: not supported (NA rows): "
 			"%s\n", pt->sname, nr->err);
 	bc_na_status(na, sizeof(na), "not-supported", nr->err);
-	pout_row(nr->out, pv, 0, "pages", NAN, "pages", na);
-	pout_row(nr->out, pv, 0, "local_fraction", NAN, "ratio", na);
-	pout_row(nr->out, pv, 0, "policy_fraction", NAN, "ratio", na);
+	bc_na_rows(nr->out, "numa", pv, nm, na);
 }
 
 /* Rows of CPU @cpu in @phase. Return: its remote pages. */
