@@ -19,6 +19,7 @@
 
 #include "bench-common.h"
 #include "bench-env.h"
+#include "pcpu-metrics.h"
 #include "pcpu-sysinfo.h"
 #include "cid.h"
 #include "pcpu-wfile.h"
@@ -225,6 +226,38 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg)
 	if (err == -ENOMEM && cfg && cfg->backing == PCPU_BACKING_HUGETLB)
 		return 4;
 	return bc_exit_code(err);
+}
+
+void bc_na_rows(struct pout *o, const char *bench, const char *const *pv,
+		const char *const *metrics, const char *status)
+{
+	const struct pcpu_metric *m;
+
+	for (; *metrics; metrics++) {
+		m = pcpu_metric_find(bench, *metrics);
+		pout_row(o, pv, 0, *metrics, NAN, m ? m->unit : "?", status);
+	}
+}
+
+int bc_rt_start(const char *cmd, const char *what, struct pcpu_rt **rt,
+		struct pcpu_config *cfg, bool na_ok, char *na, size_t nalen,
+		char *err, size_t errlen)
+{
+	int r;
+
+	*rt = NULL;
+	err[0] = '\0';
+	r = pcpu_rt_init(rt, cfg, err, errlen);
+	if (!r)
+		return 0;
+	*rt = NULL;
+	if (r == -ENOTSUP && na_ok) {
+		bc_na_status(na, nalen, "not-supported", err);
+		return 0;
+	}
+	fprintf(stderr, "pcpubench %s: %s: %s\n", cmd, what,
+		err[0] ? err : strerror(-r));
+	return bc_rt_exit(r, cfg);
 }
 
 const char *bc_arg(const char *s)

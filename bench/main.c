@@ -63,8 +63,8 @@ static int flush_stdout(int rc)
  * --dry-run: it would run for real.
  */
 static const char *const dry_run_cmds[] = {
-	"list", "info", "access", "tlb", "churn", "numa", "mem", "kernel",
-	"workload", "modules", "kfacts", NULL
+	"list", "info", "access", "tlb", "churn", "numa", "mem", "cid",
+	"kernel", "workload", "modules", "kfacts", NULL
 };
 
 static int has_dry_run(const char *name)
