@@ -2,8 +2,9 @@
 /*
  * cmd-access.c - `pcpubench access`: what one per-CPU access costs.
  *
- * A strategy is an access method over a layout (al_strategy_method());
- * the loops are generated per method from the accessors of pcpu-access.h.
+ * A strategy is an access method over a layout (pcpu_strategy_access(),
+ * pcpu_strategy_layout()); the loops are generated per method from the
+ * accessors of pcpu-access.h by the one loop template (access-loops.h).
  * Modes: throughput (independent accesses), latency (the data chained),
  * path (the whole lookup chained through an opaque zero). Every run adds
  * the floor ptr (the unit's address held in a register) and a
@@ -55,6 +56,8 @@
 #include "bench-quiet.h"
 
 
+/* The floor ptr is no strategy of the runtime: its id here is one past. */
+#define ACC_S_FLOOR ((enum pcpu_strategy_id)PCPU_NR_STRATEGIES)
 #define MAX_LIST 32
 #define REGION_SIZE (64 * 1024)	/* per-CPU area the variables spread over */
 #define DYN_SIZE (128 * 1024)
@@ -130,8 +133,8 @@ static char *opts_keep(struct opts *o, char *dup)
 /* One measured point. */
 struct point {
 	size_t strat_idx;	/* index into the live runtimes */
-	enum pcpu_strategy_id strat;	/* AL_S_PTR: the floor */
-	enum al_method method;
+	enum pcpu_strategy_id strat;	/* ACC_S_FLOOR: the floor */
+	enum pcpu_access_id method;	/* AL_A_PTR: the floor */
 	enum al_cpuid cpuid;
 	enum al_op op;
 	enum al_mode mode;
@@ -154,8 +157,8 @@ struct point {
 };
 
 struct strat_rt {
-	enum pcpu_strategy_id id;	/* AL_S_PTR: the floor */
-	enum al_method method;
+	enum pcpu_strategy_id id;	/* ACC_S_FLOOR: the floor */
+	enum pcpu_access_id method;	/* AL_A_PTR: the floor */
 	const char *layout;
 	struct pcpu_rt *rt;	/* owned; NULL for ptr */
 	uintptr_t unit;		/* ptr: the unit borrowed from another */
@@ -172,7 +175,7 @@ struct strat_rt {
 
 static const char *strat_name(enum pcpu_strategy_id id)
 {
-	return id == AL_S_PTR ? "ptr" : pcpu_strategy_name(id);
+	return id == ACC_S_FLOOR ? "ptr" : pcpu_strategy_name(id);
 }
 
 static void usage(FILE *f)
@@ -664,7 +667,7 @@ static void na_reason(char *dst, size_t len, const char *word, const char *msg)
 /* Write each variable's initial value through the strategy's own view. */
 static void *var_ptr(struct strat_rt *s, unsigned cpu, pcpu_off_t off)
 {
-	if (s->id == AL_S_PTR)
+	if (s->id == ACC_S_FLOOR)
 		return (void *)(s->unit + off);
 	if (s->id == PCPU_S_TLS)
 		return PCPU_PTR_TLS(off);
@@ -828,15 +831,10 @@ static void args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
 	const struct strat_rt *s = &c->srt[p->strat_idx];
 
 	memset(a, 0, sizeof(*a));
-	if (s->rt) {
-		struct pcpu_acc_ctx ctx;
-
-		pcpu_rt_acc_ctx(s->rt, &ctx);
-		a->table = ctx.table;
-		a->shift_base = ctx.base;
-		a->shift = ctx.shift;
-	}
-	a->unit = s->unit;
+	if (s->rt)
+		pcpu_rt_acc_ctx(s->rt, &a->ctx);
+	else	/* the floor: its unit, computed once */
+		a->ctx.base = s->unit;
 	a->offs = c->vs[vi].offs;
 	a->next = c->vs[vi].next;
 	a->nvars = c->vs[vi].n;
@@ -1015,9 +1013,9 @@ static void row_params(struct rowctx *rc, const struct point *p,
 	else
 		snprintf(rc->cold, sizeof(rc->cold), "-");
 	rc->v[COL_STRATEGY] = strat_name(p->strat);
-	rc->v[COL_ACCESS] = al_method_name(p->method);
-	if (al_strategy_method(p->strat, NULL, &rc->v[COL_LAYOUT]))
-		rc->v[COL_LAYOUT] = "?";
+	rc->v[COL_ACCESS] = al_access_name(p->method);
+	rc->v[COL_LAYOUT] = p->strat == ACC_S_FLOOR ? "none" :
+		pcpu_layout_name(pcpu_strategy_layout(p->strat));
 	rc->v[COL_CPUID] = al_cpuid_name(p->cpuid);
 	rc->v[COL_OP] = al_op_name(p->op);
 	rc->v[COL_MODE] = p->cold ? AL_MODE_COLD_NAME : al_mode_name(p->mode);
@@ -1066,8 +1064,9 @@ static void floor_setup(struct run_ctx *c, struct strat_rt *srt, size_t nstrat)
 	int pass;
 
 	memset(f, 0, sizeof(*f));
-	f->id = AL_S_PTR;
-	al_strategy_method(f->id, &f->method, &f->layout);
+	f->id = ACC_S_FLOOR;
+	f->method = AL_A_PTR;
+	f->layout = "none";
 	f->host = -1;
 	for (pass = 0; pass < 2 && f->host < 0; pass++)
 		for (si = 0; si < nstrat && f->host < 0; si++) {
@@ -1103,7 +1102,7 @@ static const struct point *floor_of(const struct point *pts, size_t n,
 	for (i = 0; i < n; i++) {
 		const struct point *q = &pts[i];
 
-		if (q->strat == AL_S_PTR && !q->minimal &&
+		if (q->strat == ACC_S_FLOOR && !q->minimal &&
 		    q->cold == p->cold && q->cold_k == p->cold_k &&
 		    q->op == p->op && q->mode == p->mode &&
 		    q->vars == p->vars && q->pressure == p->pressure)
@@ -1250,7 +1249,7 @@ static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
 	size_t n = 0, i, j, distinct = 0;
 
 	snprintf(p->pages_status, sizeof(p->pages_status), "ok");
-	if (p->method == AL_METHOD_TABLE || p->method == AL_METHOD_SHIFT) {
+	if (al_cpuid_default(p->method) != AL_CPUID_IMPLICIT) {
 		if (p->cpuid == AL_CPUID_RSEQ) {
 			/* the id and the variable that locates it (a load
 			 * inside the isolated read, as __rseq_offset is) */
@@ -1272,11 +1271,15 @@ static void path_pages(struct run_ctx *c, struct strat_rt *s, struct point *p)
 			return;
 		}
 	}
-	if (p->method == AL_METHOD_TABLE)
-		a[n++] = (uintptr_t)&pcpu_tables[p->strat][p->cpuid == AL_CPUID_CID ?
+	if (p->method == PCPU_A_TABLE) {
+		struct pcpu_acc_ctx ctx;
+
+		pcpu_rt_acc_ctx(s->rt, &ctx);
+		a[n++] = (uintptr_t)&ctx.table[p->cpuid == AL_CPUID_CID ?
 			pcpu_cid_read() : (unsigned)c->cpu];
+	}
 #if PCPU_HAVE_SEGMENT
-	if (p->method == AL_METHOD_SEGMENT) {
+	if (p->method == PCPU_A_SEGMENT) {
 		unsigned long gs = 0;
 
 		if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs)) {
@@ -1381,7 +1384,7 @@ static void cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 			continue;
 		pcpu_rng_shuffle(order, m, sizeof(*order), rng);
 		args_for(c, &pts[order[0]], 0, 0, &a);
-		empty = cold_sample(c, al_cold_lookup(AL_NR_METHODS,
+		empty = cold_sample(c, al_cold_lookup(AL_A_EMPTY,
 						      AL_CPUID_IMPLICIT),
 				    &a, k, rng);
 		for (i = 0; i < m; i++) {
@@ -1537,13 +1540,8 @@ static int run_config(struct run_ctx *c, const struct config_run *cr,
 
 		s->id = o->strat[si];
 		snprintf(s->backing, sizeof(s->backing), "none");
-		if (al_strategy_method(s->id, &s->method, &s->layout)) {
-			s->method = AL_NR_METHODS;
-			s->layout = "?";
-			na_reason(s->na, sizeof(s->na), "no-method",
-				  "no access method mapped for this strategy");
-			continue;
-		}
+		s->method = pcpu_strategy_access(s->id);
+		s->layout = pcpu_layout_name(pcpu_strategy_layout(s->id));
 		why = pcpu_strategy_unavailable(s->id);
 		if (why) {
 			na_reason(s->na, sizeof(s->na), "unavailable", why);
@@ -1636,9 +1634,9 @@ drop:
 		enum al_cpuid cids[3];
 		size_t ncid = 0, ci;
 		enum pcpu_strategy_id id = srt[si].id;
-		enum al_method meth = srt[si].method;
+		enum pcpu_access_id meth = srt[si].method;
 
-		if (meth != AL_METHOD_TABLE && meth != AL_METHOD_SHIFT) {
+		if (al_cpuid_default(meth) == AL_CPUID_IMPLICIT) {
 			cids[ncid++] = AL_CPUID_IMPLICIT;
 		} else {
 			if (o->cpuid_rseq)
@@ -1664,7 +1662,7 @@ drop:
 			 */
 			int is_cold = oi == o->nop && mi == o->nmode &&
 				      vi == 0 && pi == 0 && ki >= 2;
-			int is_min = ki == 1 && id == AL_S_PTR &&
+			int is_min = ki == 1 && id == ACC_S_FLOOR &&
 				     oi < o->nop && mi < o->nmode &&
 				     o->op[oi] == AL_OP_READ &&
 				     o->mode[mi] == AL_MODE_TPUT &&

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "bench-common.h"
 #include "pcpu-access.h"
 #include "pcpu-counters.h"
@@ -43,7 +44,7 @@
 #include "pcpu-sysinfo.h"
 #include "pcpubench.h"
 
-#define CHURN_BATCH 256
+#define CHURN_BATCH AL_CHURN_BATCH	/* the loop's (access.h) */
 #define MAX_RATES 16
 #define MAX_PATTERNS 3
 #define MEM_SAMPLE_NS 100000000LL	/* 100 ms */
@@ -56,61 +57,6 @@ DEFINE_PCPU(uint64_t, churn_read[4]) = { 1, 2, 3, 4 };
 /* PAT_NONE: the rate-0 baseline, where no hotplug happens. */
 enum pattern { PAT_RANDOM, PAT_ROUND_ROBIN, PAT_BURST, PAT_NONE };
 static const char *const pattern_names[] = { "random", "round-robin", "burst", "none" };
-
-/* ---- the hot loops: one per access method, no per-access indirection ---- */
-
-typedef uint64_t (*churn_loop_fn)(struct pcpu_rt *rt, _Atomic int *stop,
-				  uint64_t *reads, unsigned yield_every);
-
-/*
- * The accessors are lib/runtime/pcpu-access.h's PCPU_<METHOD>_INC_U64/_READ_U64,
- * the ones tests/test-pcpu.c checks; the context (table, base, shift) is
- * a constant of the run, kept in registers.
- */
-#define CHURN_LOOP(M)                                                         \
-	static uint64_t churn_loop_##M(struct pcpu_rt *rt, _Atomic int *stop, \
-				       uint64_t *reads, unsigned yield_every) \
-	{                                                                     \
-		uint64_t done = 0, rs = 0;                                    \
-		unsigned k, b = 0;                                            \
-		struct pcpu_acc_ctx ctx;                                      \
-                                                                              \
-		pcpu_rt_acc_ctx(rt, &ctx);                                    \
-		while (!atomic_load_explicit(stop, memory_order_relaxed) &&   \
-		       !pcpu_thread_should_leave(rt)) {                       \
-			unsigned cpu = pcpu_cpuid_tls();                      \
-                                                                              \
-			(void)cpu;                                            \
-			for (k = 0; k < CHURN_BATCH; k++) {                   \
-				PCPU_##M##_INC_U64(ctx, cpu, PCPU_OFF(churn_ops)); \
-				rs += PCPU_##M##_READ_U64(ctx, cpu,           \
-					PCPU_OFF(churn_read) + 8 * (k & 3));  \
-			}                                                     \
-			done += CHURN_BATCH;                                  \
-			if (yield_every && ++b == yield_every) {              \
-				b = 0;                                        \
-				sched_yield();                                \
-			}                                                     \
-		}                                                             \
-		*reads = rs;                                                  \
-		return done;                                                  \
-	}
-
-CHURN_LOOP(TABLE)
-CHURN_LOOP(SHIFT)
-CHURN_LOOP(TLS)
-#if PCPU_HAVE_SEGMENT
-CHURN_LOOP(SEGMENT)
-#else
-#define churn_loop_SEGMENT NULL
-#endif
-
-static const churn_loop_fn churn_loops[PCPU_NR_ACCESSES] = {
-	[PCPU_A_TABLE] = churn_loop_TABLE,
-	[PCPU_A_SEGMENT] = churn_loop_SEGMENT,
-	[PCPU_A_SHIFT] = churn_loop_SHIFT,
-	[PCPU_A_TLS] = churn_loop_TLS,
-};
 
 /* ---- options ------------------------------------------------------------------ */
 
@@ -170,7 +116,7 @@ struct churn_run {
 	const struct churn_opts *o;
 	struct pcpu_rt *rt;
 	enum pcpu_strategy_id s;
-	churn_loop_fn loop;
+	al_churn_fn loop;	/* the method's (access-loops.h) */
 	struct pcnt_spec spec;
 	int rep;			/* counter pass: rep % passes */
 	_Atomic int stop;
@@ -220,7 +166,18 @@ static void *worker_main(void *p)
 	    !pcnt_pass_select(ss, (size_t)run->rep) && !pcnt_enable(ss) &&
 	    !pcnt_read(ss, &a))
 		counted = true;
-	done = run->loop(run->rt, &run->stop, &reads, run->o->yield_every);
+	{
+		struct al_churn_args la = {
+			.rt = run->rt, .stop = &run->stop,
+			.ops_off = PCPU_OFF(churn_ops),
+			.read_off = PCPU_OFF(churn_read),
+			.yield_every = run->o->yield_every,
+		};
+
+		pcpu_rt_acc_ctx(run->rt, &la.ctx);
+		done = run->loop(&la);
+		reads = la.reads;
+	}
 	if (counted && (pcnt_disable(ss) || pcnt_read(ss, &b) ||
 			pcnt_delta(ss, &a, &b, res)))
 		counted = false;
@@ -488,7 +445,7 @@ static int run_one(const struct churn_opts *o, enum pcpu_strategy_id s, double r
 	}
 	run->o = o;
 	run->s = s;
-	run->loop = churn_loops[pcpu_strategy_access(s)];
+	run->loop = al_churn_lookup(pcpu_strategy_access(s));
 	run->hp = hp;
 	pthread_mutex_init(&run->lock, NULL);
 	pcnt_spec_parse(&run->spec, o->events, NULL, 0);

@@ -27,10 +27,10 @@
  * containing 0 is written with status flagged:within-noise: it is noise,
  * not a number to quote.
  *
- * Hot loops: one per access method (ptr, table, segment, shift, tls;
- * table is built once per table of lib/runtime/pcpu-access.h), from the
- * accessor macros of lib/runtime/pcpu-access.h, no call or switch per access.
- * Check with: objdump -d build/pcpubench | grep -A40 '<wl_loop_shift>:'
+ * Hot loops: one per access method (ptr, table, segment, shift, tls),
+ * the workload loop of the one template (bench/access-loops.h) over the
+ * accessors of lib/runtime/pcpu-access.h, no call or switch per access.
+ * Check with: objdump -d build/pcpubench | grep -A40 '<al_shift_rseq_wl>:'
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "bench-common.h"
 #include "bench-quiet.h"
 #include "pcpu-access.h"
@@ -58,72 +59,6 @@
 #define WL_MAX_WORK 4096
 #define WL_MAX_LIST 32
 
-/* ---- the timed loop, one per access method ----------------------------- */
-
-struct wl_args {
-	uintptr_t cur;		/* chase position (a line's address) */
-	uintptr_t zero;		/* 0, opaque to the compiler */
-	const uintptr_t *offs;	/* nvars unit offsets */
-	size_t nvars, j;
-	unsigned m, work;
-	uintptr_t base;		/* ptr: this CPU's unit, computed once */
-};
-
-typedef void (*wl_fn)(struct wl_args *a, uint64_t iters);
-
-/*
- * An increment of the uint64_t at @p: one read-modify-write instruction
- * (this_cpu_inc() on x86), no "memory" clobber, so that constants of the
- * run (the VM area's base and shift, the table's address) stay in
- * registers; the id and the table entry are loaded per access anyway.
- */
-#define WL_ADDQ(p)                                                            \
-	__asm__ __volatile__("addq $1, (%0)" : : "r"((uintptr_t)(p)))
-
-/*
- * WL_LOOP(name, INC): wl_loop_<name>(). INC(o) is the whole per-CPU
- * update of unit offset o: CPU id, lookup, increment.
- */
-#define WL_LOOP(name, INC)                                                    \
-static void wl_loop_##name(struct wl_args *a, uint64_t iters)                 \
-{                                                                             \
-	uintptr_t cur = a->cur;                                               \
-	const uintptr_t z = a->zero, base = a->base, *offs = a->offs;         \
-	const size_t nv = a->nvars;                                           \
-	const unsigned m = a->m, work = a->work;                              \
-	size_t j = a->j;                                                      \
-	unsigned w, k;                                                        \
-	(void)base;                                                           \
-	for (; iters; iters--) {                                              \
-		for (w = 0; w < work; w++)                                    \
-			cur = *(volatile uintptr_t *)cur;                     \
-		for (k = 0; k < m; k++) {                                     \
-			const uintptr_t o = offs[j] + (cur & z);              \
-			INC(o);                                               \
-			if (++j == nv)                                        \
-				j = 0;                                        \
-		}                                                             \
-	}                                                                     \
-	a->cur = cur;                                                         \
-	a->j = j;                                                             \
-}
-
-#define WL_INC_PTR(o) WL_ADDQ(base + (o))
-#define WL_INC_TABLE_OA(o)                                                    \
-	WL_ADDQ(PCPU_PTR_OFFSET_ARRAY(pcpu_cpuid_rseq_raw(), o))
-#define WL_INC_TABLE_HY(o) WL_ADDQ(PCPU_PTR_HYBRID(pcpu_cpuid_rseq_raw(), o))
-#define WL_INC_SHIFT(o) WL_ADDQ(PCPU_PTR_VM_AREA(pcpu_cpuid_rseq_raw(), o))
-#define WL_INC_TLS(o) WL_ADDQ(PCPU_PTR_TLS(o))
-
-WL_LOOP(ptr, WL_INC_PTR)
-WL_LOOP(table_offset, WL_INC_TABLE_OA)
-WL_LOOP(table_hybrid, WL_INC_TABLE_HY)
-WL_LOOP(shift, WL_INC_SHIFT)
-WL_LOOP(tls, WL_INC_TLS)
-#if PCPU_HAVE_SEGMENT
-WL_LOOP(segment, pcpu_seg_inc_u64)
-#endif
-
 /* ---- strategies: access method x layout, as the runtime declares them --- */
 
 #define WL_PTR (-1)	/* the floor: not a pcpu strategy */
@@ -131,46 +66,24 @@ WL_LOOP(segment, pcpu_seg_inc_u64)
 struct wl_strat {
 	int id;			/* enum pcpu_strategy_id, or WL_PTR */
 	const char *name, *access, *layout;
-	wl_fn fn;		/* NULL: no loop here (reason in na) */
+	al_wl_fn fn;		/* NULL: no loop here (reason in na) */
 	bool needs_rseq;
 };
 
+/* The loop is the method's (access-loops.h), CPU id from rseq. */
 static void wl_strat_fill(struct wl_strat *s, int id)
 {
 	enum pcpu_strategy_id sid = (enum pcpu_strategy_id)id;
+	enum pcpu_access_id m = id == WL_PTR ? AL_A_PTR : pcpu_strategy_access(sid);
 
 	memset(s, 0, sizeof(*s));
 	s->id = id;
-	s->needs_rseq = true;
-	if (id == WL_PTR) {
-		s->name = "ptr", s->access = "ptr", s->layout = "none";
-		s->fn = wl_loop_ptr, s->needs_rseq = false;
-		return;
-	}
-	s->name = pcpu_strategy_name(sid);
-	s->access = pcpu_access_name(pcpu_strategy_access(sid));
-	s->layout = pcpu_layout_name(pcpu_strategy_layout(sid));
-	switch (pcpu_strategy_access(sid)) {
-	case PCPU_A_TABLE:
-		/* one loop per table: its address is a constant of the loop */
-		s->fn = sid == PCPU_S_OFFSET_ARRAY ? wl_loop_table_offset :
-			sid == PCPU_S_HYBRID ? wl_loop_table_hybrid : NULL;
-		break;
-	case PCPU_A_SHIFT:
-		s->fn = wl_loop_shift;
-		break;
-	case PCPU_A_SEGMENT:
-#if PCPU_HAVE_SEGMENT
-		s->fn = wl_loop_segment;
-#endif
-		s->needs_rseq = false;
-		break;
-	case PCPU_A_TLS:
-		s->fn = wl_loop_tls, s->needs_rseq = false;
-		break;
-	default:
-		break;
-	}
+	s->name = id == WL_PTR ? "ptr" : pcpu_strategy_name(sid);
+	s->access = al_access_name(m);
+	s->layout = id == WL_PTR ? "none" :
+		    pcpu_layout_name(pcpu_strategy_layout(sid));
+	s->fn = al_wl_lookup(m);
+	s->needs_rseq = al_cpuid_default(m) != AL_CPUID_IMPLICIT;
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -645,7 +558,7 @@ static void make_offs(struct wl_ctx *c, pcpu_off_t region)
  * BQ_MAX_RETRIES times. With none quiet, the best disturbed one and
  * *@dist = 1 + why (NULL @dist: sizing, not a sample).
  */
-static uint64_t time_batch(struct wl_ctx *c, wl_fn fn, struct wl_args *a,
+static uint64_t time_batch(struct wl_ctx *c, al_wl_fn fn, struct al_wl_args *a,
 			   uint64_t iters, signed char *dist)
 {
 	uint64_t best = UINT64_MAX, dbest = UINT64_MAX, t0, t1;
@@ -775,7 +688,7 @@ static int run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 			for (si_ = 0; si_ < nl; si_++) {
 				size_t s = sorder[si_], at;
 				struct wl_live *l = &ps->live[s];
-				struct wl_args a;
+				struct al_wl_args a;
 				uint64_t ticks;
 
 				if (l->na[0])
@@ -788,11 +701,13 @@ static int run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 				a.nvars = o->vars;
 				a.m = o->m[m];
 				a.work = o->work;
-				if (!l->rt)	/* ptr: offset-array's unit */
-					a.base = (uintptr_t)pcpu_ptr(oa->rt,
-								    c->cpu, 0);
-				else	/* segment, hybrid-segment: one GS base */
+				if (!l->rt) {	/* ptr: offset-array's unit */
+					a.ctx.base = (uintptr_t)pcpu_ptr(oa->rt,
+									c->cpu, 0);
+				} else {	/* segment, hybrid-segment: one GS base */
 					pcpu_thread_enter(l->rt, c->cpu);
+					pcpu_rt_acc_ctx(l->rt, &a.ctx);
+				}
 				if (!iters[pt]) {
 					/* size the batch; warms up */
 					uint64_t n = 16, t;

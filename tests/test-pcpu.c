@@ -37,26 +37,47 @@ struct tstate {
 	struct pcpu_rt *rt;
 };
 
-/* Every strategy over its own layout, then the other valid pairs. */
-static const struct combo {
+/*
+ * Every strategy over its own layout, then every other valid access x
+ * layout pair (pcpu_pair_invalid(), the pair table) once, through the
+ * first strategy with that access method. Filled by combos_make().
+ */
+static struct combo {
 	enum pcpu_strategy_id s;
 	enum pcpu_layout_id l;
-} combos[] = {
-#define C_OFFARR 0
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_DEFAULT },
-	{ PCPU_S_SEGMENT, PCPU_L_DEFAULT },
-	{ PCPU_S_VM_AREA, PCPU_L_DEFAULT },
-	{ PCPU_S_HYBRID, PCPU_L_DEFAULT },
-	{ PCPU_S_HYBRID_SEGMENT, PCPU_L_DEFAULT },
-	{ PCPU_S_TLS, PCPU_L_DEFAULT },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_PAGE },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_VM },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_HYBRID },
-	{ PCPU_S_SEGMENT, PCPU_L_PAGE },
-	{ PCPU_S_SEGMENT, PCPU_L_VM },
-	{ PCPU_S_VM_AREA, PCPU_L_PAGE },
-	{ PCPU_S_HYBRID, PCPU_L_EMBED },
-};
+} combos[PCPU_NR_STRATEGIES * PCPU_NR_LAYOUTS];
+static size_t ncombo;
+
+static bool combo_covered(enum pcpu_access_id a, enum pcpu_layout_id l)
+{
+	size_t i;
+
+	for (i = 0; i < ncombo; i++)
+		if (pcpu_strategy_access(combos[i].s) == a &&
+		    pcpu_strategy_layout_with(combos[i].s, combos[i].l) == l)
+			return true;
+	return false;
+}
+
+static void combos_make(void)
+{
+	unsigned i, l;
+
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++)
+		combos[ncombo++] = (struct combo){ (enum pcpu_strategy_id)i,
+						   PCPU_L_DEFAULT };
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
+		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
+		enum pcpu_access_id a = pcpu_strategy_access(s);
+
+		for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++) {
+			if (pcpu_pair_invalid(a, (enum pcpu_layout_id)l) ||
+			    combo_covered(a, (enum pcpu_layout_id)l))
+				continue;
+			combos[ncombo++] = (struct combo){ s, (enum pcpu_layout_id)l };
+		}
+	}
+}
 
 static enum pcpu_layout_id layout_of(const struct tstate *ts)
 {
@@ -72,16 +93,11 @@ static uint64_t hot_read(struct tstate *ts, pcpu_off_t off)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		return PCPU_TABLE_READ_U64(ctx, cpu, off);
-	case PCPU_A_SHIFT:
-		return PCPU_SHIFT_READ_U64(ctx, cpu, off);
-	case PCPU_A_TLS:
-		return PCPU_TLS_READ_U64(ctx, cpu, off);
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		return PCPU_SEGMENT_READ_U64(ctx, cpu, off);
-#endif
+#define T_X_READ(id, lname, desc)                                             \
+	case PCPU_A_##id:                                                     \
+		return PCPU_READ_U64(id, ctx, cpu, off);
+	PCPU_ACCESSES(T_X_READ)
+#undef T_X_READ
 	default:
 		fail();
 	}
@@ -95,20 +111,12 @@ static void hot_write(struct tstate *ts, pcpu_off_t off, uint64_t v)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		PCPU_TABLE_WRITE_U64(ctx, cpu, off, v);
+#define T_X_WRITE(id, lname, desc)                                            \
+	case PCPU_A_##id:                                                     \
+		PCPU_WRITE_U64(id, ctx, cpu, off, v);                         \
 		break;
-	case PCPU_A_SHIFT:
-		PCPU_SHIFT_WRITE_U64(ctx, cpu, off, v);
-		break;
-	case PCPU_A_TLS:
-		PCPU_TLS_WRITE_U64(ctx, cpu, off, v);
-		break;
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		PCPU_SEGMENT_WRITE_U64(ctx, cpu, off, v);
-		break;
-#endif
+	PCPU_ACCESSES(T_X_WRITE)
+#undef T_X_WRITE
 	default:
 		fail();
 	}
@@ -121,20 +129,12 @@ static void hot_inc(struct tstate *ts, pcpu_off_t off)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		PCPU_TABLE_INC_U64(ctx, cpu, off);
+#define T_X_INC(id, lname, desc)                                              \
+	case PCPU_A_##id:                                                     \
+		PCPU_INC_U64(id, ctx, cpu, off);                              \
 		break;
-	case PCPU_A_SHIFT:
-		PCPU_SHIFT_INC_U64(ctx, cpu, off);
-		break;
-	case PCPU_A_TLS:
-		PCPU_TLS_INC_U64(ctx, cpu, off);
-		break;
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		PCPU_SEGMENT_INC_U64(ctx, cpu, off);
-		break;
-#endif
+	PCPU_ACCESSES(T_X_INC)
+#undef T_X_INC
 	default:
 		fail();
 	}
@@ -779,7 +779,12 @@ static void topology_sparse_runtime(void **state)
 	assert_int_equal(pcpu_cpuset_format(&on, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "8,24,56");
 	assert_int_equal(pcpu_thread_enter(rt, 56), 0);
-	assert_int_equal(*(uint64_t *)PCPU_PTR_VM_AREA(56, PCPU_OFF(t_value)), 42);
+	{
+		struct pcpu_acc_ctx ctx;
+
+		pcpu_rt_acc_ctx(rt, &ctx);
+		assert_int_equal(PCPU_READ_U64(SHIFT, ctx, 56, PCPU_OFF(t_value)), 42);
+	}
 	pcpu_thread_leave(rt);
 	pcpu_rt_fini(rt);
 }
@@ -922,7 +927,7 @@ static const char *combo_name(intptr_t i, char *buf, size_t len)
 	return buf;
 }
 
-#define NCOMBO (sizeof(combos) / sizeof(combos[0]))
+#define NCOMBO (sizeof(combos) / sizeof(combos[0]))	/* at most */
 #define NTESTS (sizeof(per_combo) / sizeof(per_combo[0]))
 
 struct tdef {
@@ -952,8 +957,9 @@ int main(void)
 
 	/* Test by test, every strategy over its own layout and every other
 	 * valid pair: "own_copy[offset-array/page]". */
+	combos_make();
 	for (t = 0; t < NTESTS; t++) {
-		for (c = 0; c < NCOMBO; c++) {
+		for (c = 0; c < ncombo; c++) {
 			char cn[64];
 
 			snprintf(names[n], sizeof(names[n]), "%s[%s]", per_combo[t].name,

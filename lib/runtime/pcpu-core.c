@@ -1212,9 +1212,14 @@ enum pcpu_layout_id pcpu_rt_layout(const struct pcpu_rt *rt)
 
 void pcpu_rt_acc_ctx(const struct pcpu_rt *rt, struct pcpu_acc_ctx *ctx)
 {
-	ctx->table = pcpu_tables[rt->strategy];
-	ctx->base = pcpu_vm_base;
-	ctx->shift = pcpu_vm_shift;
+	ctx->table = rt->table;
+	ctx->base = (uintptr_t)rt->stride_base;
+	ctx->shift = rt->unit_shift;
+#if PCPU_HAVE_FS
+	ctx->tpoff = PCPU_TPOFF(pcpu_tls_block);
+#else
+	ctx->tpoff = 0;
+#endif
 }
 
 const struct pcpu_topo *pcpu_rt_topo(const struct pcpu_rt *rt)
