@@ -200,6 +200,209 @@ static bool host_has_node(int node)
 	return found;
 }
 
+static int bad_list(const char *arg)
+{
+	fprintf(stderr, "pcpubench access: empty or too long list '%s'\n",
+		arg);
+	return -EINVAL;
+}
+
+/* @arg split at commas into @tok (a copy kept for the life of @o). */
+static int split_list(struct opts *o, const char *arg, char **tok, size_t *n)
+{
+	char *dup = opts_keep(o, strdup(arg));
+
+	return !dup || split(dup, tok, MAX_LIST, n) ? -EINVAL : 0;
+}
+
+/* The defaults: every strategy, read/write/inc, latency and throughput,
+ * one variable, no pressure, 4k, local, rseq and tls ids. */
+static void opts_defaults(struct opts *o)
+{
+	static char placement_default[] = "local";
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++)
+		o->strat[o->nstrat++] = (enum pcpu_strategy_id)i;
+	o->op[0] = AL_OP_READ;
+	o->op[1] = AL_OP_WRITE;
+	o->op[2] = AL_OP_INC;
+	o->nop = 3;
+	o->mode[0] = AL_MODE_LAT;
+	o->mode[1] = AL_MODE_TPUT;
+	o->nmode = 2;
+	o->vars[0] = 1;
+	o->nvars = 1;
+	o->npressure = 1;
+	o->page[0] = PAGE_4K;
+	o->npage = 1;
+	o->placement[0] = placement_default;
+	o->nplacement = 1;
+	o->cpuid_rseq = o->cpuid_tls = 1;
+	o->cold_samples = COLD_SAMPLES;
+	o->repeat = 11;
+	o->tries = 5;
+	o->min_time = 0.0002;
+	o->events = "default";
+	o->cpu = -1;
+}
+
+/* --strategy LIST: names or "all"; ptr is always there. */
+static int parse_strategies(struct opts *o, const char *arg)
+{
+	char *tok[MAX_LIST];
+	size_t i, n;
+
+	if (split_list(o, arg, tok, &n))
+		return bad_list(arg);
+	o->nstrat = 0;
+	for (i = 0; i < n; i++) {
+		enum pcpu_strategy_id id;
+		size_t q;
+
+		if (!strcmp(tok[i], "all")) {
+			o->nstrat = 0;
+			for (q = 0; q < PCPU_NR_STRATEGIES; q++)
+				o->strat[o->nstrat++] =
+					(enum pcpu_strategy_id)q;
+			continue;
+		}
+		if (!strcmp(tok[i], "ptr"))
+			continue;	/* always there */
+		if (pcpu_strategy_lookup(tok[i], &id)) {
+			fprintf(stderr, "pcpubench access: unknown "
+				"strategy '%s'\n", tok[i]);
+			return -EINVAL;
+		}
+		/* "all,tls", "tls,tls": each strategy once
+		 * (the run keeps one slot per strategy). */
+		for (q = 0; q < o->nstrat && o->strat[q] != id; q++)
+			;
+		if (q == o->nstrat)
+			o->strat[o->nstrat++] = id;
+	}
+	return 0;
+}
+
+/* --op, --mode, --cpuid, --page (@c their getopt code): lists of names. */
+static int parse_names(struct opts *o, int c, const char *arg, int *mode_given)
+{
+	static const char *const opn[] = { "read", "write", "inc" };
+	static const char *const moden[] = {
+#define AL_X(id, name) name,
+		AL_MODES(AL_X)
+#undef AL_X
+	};
+	char *tok[MAX_LIST];
+	size_t i, n;
+	int k;
+
+	if (split_list(o, arg, tok, &n))
+		return bad_list(arg);
+	if (c == 'O')
+		o->nop = 0;
+	if (c == 'M') {
+		o->nmode = 0;
+		*mode_given = 1;
+	}
+	if (c == 'C')
+		o->cpuid_rseq = o->cpuid_tls = 0;
+	if (c == 'G') {
+		o->npage = 0;
+		o->page_given = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (c == 'O' && (k = lookup_name(tok[i], opn, 3)) >= 0)
+			o->op[o->nop++] = (enum al_op)k;
+		else if (c == 'M' &&
+			 (k = lookup_name(tok[i], moden,
+					  AL_NR_MODES)) >= 0)
+			o->mode[o->nmode++] = (enum al_mode)k;
+		else if (c == 'M' && !strcmp(tok[i], "cold"))
+			o->cold_default = 1;
+		else if (c == 'C' && !strcmp(tok[i], "rseq"))
+			o->cpuid_rseq = 1;
+		else if (c == 'C' && !strcmp(tok[i], "tls"))
+			o->cpuid_tls = 1;
+		else if (c == 'C' && !strcmp(tok[i], "cid"))
+			o->cpuid_cid = 1;
+		else if (c == 'G' && !strcmp(tok[i], "4k") &&
+			 o->npage < 2)
+			o->page[o->npage++] = PAGE_4K;
+		else if (c == 'G' && !strcmp(tok[i], "2m") &&
+			 o->npage < 2)
+			o->page[o->npage++] = PAGE_2M;
+		else {
+			fprintf(stderr, "pcpubench access: bad value "
+				"'%s' for --%s%s\n", tok[i],
+				c == 'O' ? "op" : c == 'M' ? "mode" :
+				c == 'C' ? "cpuid" : "page",
+				c == 'M' ? " (latency, throughput, "
+				"path, cold)" : "");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* --placement LIST: local, interleave, node:N (a node of this machine). */
+static int parse_placements(struct opts *o, const char *arg)
+{
+	char *tok[MAX_LIST];
+	size_t i, n;
+
+	if (split_list(o, arg, tok, &n))
+		return bad_list(arg);
+	for (i = 0; i < n; i++) {
+		struct pcpu_placement p;
+
+		if (pcpu_placement_parse(tok[i], &p)) {
+			fprintf(stderr, "pcpubench access: bad "
+				"placement '%s' (local, "
+				"interleave, node:N)\n", tok[i]);
+			return -EINVAL;
+		}
+		if (p.kind == PCPU_PLACE_NODE && !host_has_node(p.node)) {
+			fprintf(stderr, "pcpubench access: placement "
+				"'%s': no such node with memory on "
+				"this machine\n", tok[i]);
+			return -EINVAL;
+		}
+		o->placement[i] = tok[i];
+	}
+	o->nplacement = n;
+	return 0;
+}
+
+/* After the options: no argument left, the rules between options, the
+ * defaults that depend on others. Return: 0; -EINVAL. */
+static int opts_finish(struct opts *o, int argc, char **argv, int mode_given)
+{
+	if (optind < argc) {
+		fprintf(stderr, "pcpubench access: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->cpuid_rseq && !o->cpuid_tls && !o->cpuid_cid) {
+		fprintf(stderr, "pcpubench access: empty --cpuid\n");
+		return -EINVAL;
+	}
+	/* Cold rows alone unless modes were asked for too. */
+	if ((o->ncold || o->cold_default) && (!mode_given || !o->nmode))
+		o->nmode = 0;
+	if ((o->ncold || o->cold_default) && !o->page_given) {
+		o->page[0] = PAGE_4K;
+		o->page[1] = PAGE_2M;
+		o->npage = 2;
+	}
+	if (!o->fmt_given)
+		o->fmt = (!o->out && isatty(1)) ? POUT_TEXT : POUT_CSV;
+	if (!o->seed_given)
+		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return 0;
+}
+
 int acc_parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -227,129 +430,29 @@ int acc_parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const opn[] = { "read", "write", "inc" };
-	static const char *const moden[] = {
-#define AL_X(id, name) name,
-		AL_MODES(AL_X)
-#undef AL_X
-	};
 	int mode_given = 0;
-	static char placement_default[] = "local";
-	char *tok[MAX_LIST], *dup;
-	size_t i, n;
-	int c, k;
+	size_t i;
+	int c, r;
 	unsigned long ul;
 	char *end;
 
-	memset(o, 0, sizeof(*o));
-	for (i = 0; i < PCPU_NR_STRATEGIES; i++)
-		o->strat[o->nstrat++] = (enum pcpu_strategy_id)i;
-	o->op[0] = AL_OP_READ;
-	o->op[1] = AL_OP_WRITE;
-	o->op[2] = AL_OP_INC;
-	o->nop = 3;
-	o->mode[0] = AL_MODE_LAT;
-	o->mode[1] = AL_MODE_TPUT;
-	o->nmode = 2;
-	o->vars[0] = 1;
-	o->nvars = 1;
-	o->npressure = 1;
-	o->page[0] = PAGE_4K;
-	o->npage = 1;
-	o->placement[0] = placement_default;
-	o->nplacement = 1;
-	o->cpuid_rseq = o->cpuid_tls = 1;
-	o->cold_samples = COLD_SAMPLES;
-	o->repeat = 11;
-	o->tries = 5;
-	o->min_time = 0.0002;
-	o->events = "default";
-	o->cpu = -1;
+	opts_defaults(o);
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'S':
-			dup = opts_keep(o, strdup(optarg));
-			if (!dup || split(dup, tok, MAX_LIST, &n))
-				goto bad_list;
-			o->nstrat = 0;
-			for (i = 0; i < n; i++) {
-				enum pcpu_strategy_id id;
-				size_t q;
-
-				if (!strcmp(tok[i], "all")) {
-					o->nstrat = 0;
-					for (q = 0; q < PCPU_NR_STRATEGIES; q++)
-						o->strat[o->nstrat++] =
-							(enum pcpu_strategy_id)q;
-					continue;
-				}
-				if (!strcmp(tok[i], "ptr"))
-					continue;	/* always there */
-				if (pcpu_strategy_lookup(tok[i], &id)) {
-					fprintf(stderr, "pcpubench access: unknown "
-						"strategy '%s'\n", tok[i]);
-					return -EINVAL;
-				}
-				/* "all,tls", "tls,tls": each strategy once
-				 * (the run keeps one slot per strategy). */
-				for (q = 0; q < o->nstrat && o->strat[q] != id; q++)
-					;
-				if (q == o->nstrat)
-					o->strat[o->nstrat++] = id;
-			}
+			r = parse_strategies(o, optarg);
+			if (r)
+				return r;
 			break;
 		case 'O':
 		case 'M':
 		case 'C':
 		case 'G':
-			dup = opts_keep(o, strdup(optarg));
-			if (!dup || split(dup, tok, MAX_LIST, &n))
-				goto bad_list;
-			if (c == 'O')
-				o->nop = 0;
-			if (c == 'M') {
-				o->nmode = 0;
-				mode_given = 1;
-			}
-			if (c == 'C')
-				o->cpuid_rseq = o->cpuid_tls = 0;
-			if (c == 'G') {
-				o->npage = 0;
-				o->page_given = 1;
-			}
-			for (i = 0; i < n; i++) {
-				if (c == 'O' && (k = lookup_name(tok[i], opn, 3)) >= 0)
-					o->op[o->nop++] = (enum al_op)k;
-				else if (c == 'M' &&
-					 (k = lookup_name(tok[i], moden,
-							  AL_NR_MODES)) >= 0)
-					o->mode[o->nmode++] = (enum al_mode)k;
-				else if (c == 'M' && !strcmp(tok[i], "cold"))
-					o->cold_default = 1;
-				else if (c == 'C' && !strcmp(tok[i], "rseq"))
-					o->cpuid_rseq = 1;
-				else if (c == 'C' && !strcmp(tok[i], "tls"))
-					o->cpuid_tls = 1;
-				else if (c == 'C' && !strcmp(tok[i], "cid"))
-					o->cpuid_cid = 1;
-				else if (c == 'G' && !strcmp(tok[i], "4k") &&
-					 o->npage < 2)
-					o->page[o->npage++] = PAGE_4K;
-				else if (c == 'G' && !strcmp(tok[i], "2m") &&
-					 o->npage < 2)
-					o->page[o->npage++] = PAGE_2M;
-				else {
-					fprintf(stderr, "pcpubench access: bad value "
-						"'%s' for --%s%s\n", tok[i],
-						c == 'O' ? "op" : c == 'M' ? "mode" :
-						c == 'C' ? "cpuid" : "page",
-						c == 'M' ? " (latency, throughput, "
-						"path, cold)" : "");
-					return -EINVAL;
-				}
-			}
+			r = parse_names(o, c, optarg, &mode_given);
+			if (r)
+				return r;
 			break;
 		case 'V':
 			if (parse_size_list(optarg, o->vars, &o->nvars, "--vars", 1))
@@ -385,27 +488,9 @@ int acc_parse_opts(int argc, char **argv, struct opts *o)
 			o->cold_samples = (int)ul;
 			break;
 		case 'L':
-			dup = opts_keep(o, strdup(optarg));
-			if (!dup || split(dup, tok, MAX_LIST, &n))
-				goto bad_list;
-			for (i = 0; i < n; i++) {
-				struct pcpu_placement p;
-
-				if (pcpu_placement_parse(tok[i], &p)) {
-					fprintf(stderr, "pcpubench access: bad "
-						"placement '%s' (local, "
-						"interleave, node:N)\n", tok[i]);
-					return -EINVAL;
-				}
-				if (p.kind == PCPU_PLACE_NODE && !host_has_node(p.node)) {
-					fprintf(stderr, "pcpubench access: placement "
-						"'%s': no such node with memory on "
-						"this machine\n", tok[i]);
-					return -EINVAL;
-				}
-				o->placement[i] = tok[i];
-			}
-			o->nplacement = n;
+			r = parse_placements(o, optarg);
+			if (r)
+				return r;
 			break;
 		case 'A':
 			o->late = 1;
@@ -466,30 +551,5 @@ int acc_parse_opts(int argc, char **argv, struct opts *o)
 			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench access: unexpected argument '%s'\n",
-			argv[optind]);
-		return -EINVAL;
-	}
-	if (!o->cpuid_rseq && !o->cpuid_tls && !o->cpuid_cid) {
-		fprintf(stderr, "pcpubench access: empty --cpuid\n");
-		return -EINVAL;
-	}
-	/* Cold rows alone unless modes were asked for too. */
-	if ((o->ncold || o->cold_default) && (!mode_given || !o->nmode))
-		o->nmode = 0;
-	if ((o->ncold || o->cold_default) && !o->page_given) {
-		o->page[0] = PAGE_4K;
-		o->page[1] = PAGE_2M;
-		o->npage = 2;
-	}
-	if (!o->fmt_given)
-		o->fmt = (!o->out && isatty(1)) ? POUT_TEXT : POUT_CSV;
-	if (!o->seed_given)
-		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	return 0;
-bad_list:
-	fprintf(stderr, "pcpubench access: empty or too long list '%s'\n",
-		optarg);
-	return -EINVAL;
+	return opts_finish(o, argc, argv, mode_given);
 }

@@ -11,148 +11,106 @@ static int progress_on(const struct opts *o)
 	return !o->quiet && isatty(2);
 }
 
-int acc_run_config(struct run_ctx *c, const struct config_run *cr,
-		      struct pout *out, double **cyc4k, size_t *npts_prev,
-		      double t_start, int *progress_shown)
+/* Bring up @s's runtime for this configuration, or say why not (s->na). */
+static void strat_up(struct run_ctx *c, const struct config_run *cr,
+		     struct strat_rt *s, const struct pcpu_sysinfo *si_,
+		     const char *online)
+{
+	struct pcpu_config cfg;
+	struct pcpu_backing_info bi;
+	const char *why;
+	char err[256];
+	int r;
+
+	snprintf(s->backing, sizeof(s->backing), "none");
+	s->method = pcpu_strategy_access(s->id);
+	s->layout = pcpu_layout_name(pcpu_strategy_layout(s->id));
+	why = pcpu_strategy_unavailable(s->id);
+	if (why) {
+		acc_na_reason(s->na, sizeof(s->na), "unavailable", why);
+		return;
+	}
+	if (s->id == PCPU_S_TLS && cr->page == PAGE_2M) {
+		acc_na_reason(s->na, sizeof(s->na), "not-applicable",
+			  "the tls block is thread memory: no 2m unit");
+		return;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.strategy = s->id;
+	cfg.possible = si_->cpus_possible;
+	cfg.present = NULL;
+	/* Only the measuring CPU online (as a cpulist: "N-N"). */
+	cfg.online = online;
+	cfg.dyn_size = DYN_SIZE;
+	cfg.backing = cr->page == PAGE_4K ? PCPU_BACKING_4K :
+		      si_->hugetlb_2m_free >= 4 ? PCPU_BACKING_HUGETLB :
+		      PCPU_BACKING_THP;
+	pcpu_placement_parse(cr->placement, &cfg.placement);
+	err[0] = 0;
+	r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
+	if (r == -ENOMEM && cfg.backing == PCPU_BACKING_HUGETLB) {
+		cfg.backing = PCPU_BACKING_THP;
+		r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
+	}
+	if (r) {
+		char m[300];
+
+		snprintf(m, sizeof(m), "pcpu_rt_init: %s: %s",
+			 strerror(-r), err);
+		acc_na_reason(s->na, sizeof(s->na), "init-failed", m);
+		s->rt = NULL;
+		return;
+	}
+	r = pcpu_alloc(s->rt, REGION_SIZE, 4096, NULL, false, &s->region);
+	/* Late: online after init and after the allocation. */
+	if (!r && cr->late)
+		r = pcpu_cpu_online(s->rt, c->cpu);
+	if (!r && pcpu_cpu_host_cpu(s->rt, c->cpu) != (int)c->cpu) {
+		acc_na_reason(s->na, sizeof(s->na), "cpu-map",
+			  "logical CPU id is not the host id");
+		goto drop;
+	}
+	if (!r)
+		r = pcpu_thread_enter(s->rt, c->cpu);
+	if (r) {
+		acc_na_reason(s->na, sizeof(s->na), "setup-failed",
+			  strerror(-r));
+		goto drop;
+	}
+	/* What backs the unit, and where its pages are. */
+	if (!pcpu_cpu_backing(s->rt, c->cpu, &bi)) {
+		snprintf(s->backing, sizeof(s->backing), "%s",
+			 bi.obtained ? bi.obtained : "none");
+		s->huge_fraction = bi.rss_bytes ?
+			(double)(bi.thp_bytes + bi.hugetlb_bytes) /
+			(double)bi.rss_bytes : 0;
+		snprintf(s->backing_status, sizeof(s->backing_status), "ok");
+	} else {
+		s->huge_fraction = NAN;
+		snprintf(s->backing_status, sizeof(s->backing_status),
+			 "na:smaps(could not read /proc/self/smaps)");
+	}
+	if (s->id == PCPU_S_TLS)
+		snprintf(s->backing, sizeof(s->backing), "tls-block");
+	return;
+drop:
+	pcpu_rt_fini(s->rt);
+	s->rt = NULL;
+}
+
+/*
+ * Plan the points: per strategy (then the floor, index nstrat) and CPU-id
+ * source, the product of ops, modes, vars and pressures, the minimal loop
+ * beside ptr's read throughput, and the cold reads; each point gets its
+ * loop, or the reason it has none (p->na).
+ * Return: 0; -EOVERFLOW more than @cap points; -ENOMEM.
+ */
+static int plan_points(struct run_ctx *c, struct strat_rt *srt,
+		       struct point *pts, size_t cap, size_t *npts)
 {
 	const struct opts *o = c->o;
-	struct strat_rt srt[PCPU_NR_STRATEGIES + 1];
-	struct point *pts = NULL;
-	size_t npts = 0, cap, i, j, si, vi, pi, oi, mi, ki;
-	size_t *order = NULL;
-	int ret = 0, rep;
-	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1 ^
-		       ((uint64_t)cr->rep_base * 0xD1B54A32D192ED03ULL);
-	struct pcpu_sysinfo si_;
-	char err[256], online[32];
+	size_t si, vi, pi, oi, mi, ki;
 
-	pcpu_sysinfo_read(&si_);
-	snprintf(online, sizeof(online), "%u-%u", c->cpu, c->cpu);
-	if (cr->late) {
-		struct pcpu_cpuset ps;
-		unsigned b;
-
-		/*
-		 * Phase late: another allowed CPU is the boot CPU (none when
-		 * this is the only one: a count of 0); c->cpu comes later.
-		 */
-		snprintf(online, sizeof(online), "0");
-		if (pcpu_cpuset_parse(&ps, si_.cpus_possible))
-			memset(&ps, 0, sizeof(ps));
-		for (b = 0; b < CPU_SETSIZE; b++)
-			if (b != c->cpu && pcpu_cpuset_test(&ps, b) &&
-			    CPU_ISSET(b, &c->orig_affinity)) {
-				snprintf(online, sizeof(online), "%u-%u", b, b);
-				break;
-			}
-	}
-	memset(srt, 0, sizeof(srt));
-	c->srt = srt;
-
-	/*
-	 * Bring up one runtime per strategy. The topology lists the CPUs this
-	 * process may run on, so unpin while doing so; pin again after.
-	 */
-	sched_setaffinity(0, sizeof(c->orig_affinity), &c->orig_affinity);
-	for (si = 0; si < o->nstrat; si++) {
-		struct strat_rt *s = &srt[si];
-		struct pcpu_config cfg;
-		struct pcpu_backing_info bi;
-		const char *why;
-		int r;
-
-		s->id = o->strat[si];
-		snprintf(s->backing, sizeof(s->backing), "none");
-		s->method = pcpu_strategy_access(s->id);
-		s->layout = pcpu_layout_name(pcpu_strategy_layout(s->id));
-		why = pcpu_strategy_unavailable(s->id);
-		if (why) {
-			acc_na_reason(s->na, sizeof(s->na), "unavailable", why);
-			continue;
-		}
-		if (s->id == PCPU_S_TLS && cr->page == PAGE_2M) {
-			acc_na_reason(s->na, sizeof(s->na), "not-applicable",
-				  "the tls block is thread memory: no 2m unit");
-			continue;
-		}
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.strategy = s->id;
-		cfg.possible = si_.cpus_possible;
-		cfg.present = NULL;
-		/* Only the measuring CPU online (as a cpulist: "N-N"). */
-		cfg.online = online;
-		cfg.dyn_size = DYN_SIZE;
-		cfg.backing = cr->page == PAGE_4K ? PCPU_BACKING_4K :
-			      si_.hugetlb_2m_free >= 4 ? PCPU_BACKING_HUGETLB :
-			      PCPU_BACKING_THP;
-		pcpu_placement_parse(cr->placement, &cfg.placement);
-		err[0] = 0;
-		r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
-		if (r == -ENOMEM && cfg.backing == PCPU_BACKING_HUGETLB) {
-			cfg.backing = PCPU_BACKING_THP;
-			r = pcpu_rt_init(&s->rt, &cfg, err, sizeof(err));
-		}
-		if (r) {
-			char m[300];
-
-			snprintf(m, sizeof(m), "pcpu_rt_init: %s: %s",
-				 strerror(-r), err);
-			acc_na_reason(s->na, sizeof(s->na), "init-failed", m);
-			s->rt = NULL;
-			continue;
-		}
-		r = pcpu_alloc(s->rt, REGION_SIZE, 4096, NULL, false, &s->region);
-		/* Late: online after init and after the allocation. */
-		if (!r && cr->late)
-			r = pcpu_cpu_online(s->rt, c->cpu);
-		if (!r && pcpu_cpu_host_cpu(s->rt, c->cpu) != (int)c->cpu) {
-			acc_na_reason(s->na, sizeof(s->na), "cpu-map",
-				  "logical CPU id is not the host id");
-			goto drop;
-		}
-		if (!r)
-			r = pcpu_thread_enter(s->rt, c->cpu);
-		if (r) {
-			acc_na_reason(s->na, sizeof(s->na), "setup-failed",
-				  strerror(-r));
-			goto drop;
-		}
-		/* What backs the unit, and where its pages are. */
-		if (!pcpu_cpu_backing(s->rt, c->cpu, &bi)) {
-			snprintf(s->backing, sizeof(s->backing), "%s",
-				 bi.obtained ? bi.obtained : "none");
-			s->huge_fraction = bi.rss_bytes ?
-				(double)(bi.thp_bytes + bi.hugetlb_bytes) /
-				(double)bi.rss_bytes : 0;
-			snprintf(s->backing_status, sizeof(s->backing_status), "ok");
-		} else {
-			s->huge_fraction = NAN;
-			snprintf(s->backing_status, sizeof(s->backing_status),
-				 "na:smaps(could not read /proc/self/smaps)");
-		}
-		if (s->id == PCPU_S_TLS)
-			snprintf(s->backing, sizeof(s->backing), "tls-block");
-		continue;
-drop:
-		pcpu_rt_fini(s->rt);
-		s->rt = NULL;
-	}
-
-	acc_floor_setup(c, srt, o->nstrat);
-
-	if (pt_pin_self((int)c->cpu)) {
-		ret = -EINVAL;
-		goto out;
-	}
-
-	/* Points: the strategies, then the floor ptr (index nstrat). */
-	cap = acc_max_points(o);
-	pts = calloc(cap ? cap : 1, sizeof(*pts));
-	order = calloc(cap ? cap : 1, sizeof(*order));
-	if (!pts || !order) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	for (si = 0; si <= o->nstrat; si++) {
 		enum al_cpuid cids[3];
 		size_t ncid = 0, ci;
@@ -194,11 +152,10 @@ drop:
 			if (!is_cold && !is_min &&
 			    (ki || oi == o->nop || mi == o->nmode))
 				continue;
-			if (npts >= cap) {
-				ret = -EOVERFLOW;
-				goto out;
+			if (*npts >= cap) {
+				return -EOVERFLOW;
 			}
-			p = &pts[npts++];
+			p = &pts[(*npts)++];
 			p->strat_idx = si;
 			p->strat = id;
 			p->method = meth;
@@ -219,8 +176,7 @@ drop:
 				       sizeof(*p->ev));
 			if (!p->cyc || !p->ns || !p->ghz || !p->ev ||
 			    !p->qflag || !p->qtries) {
-				ret = -ENOMEM;
-				goto out;
+				return -ENOMEM;
 			}
 			if (srt[si].na[0]) {
 				snprintf(p->na, sizeof(p->na), "%s", srt[si].na);
@@ -249,6 +205,20 @@ drop:
 					  "no loop built for this combination");
 		}
 	}
+	return 0;
+}
+
+/* Warm up and size each point, then the repetitions, each in a new
+ * random order. */
+static void run_reps(struct run_ctx *c, const struct config_run *cr,
+		     struct strat_rt *srt, struct point *pts, size_t npts,
+		     size_t *order, uint64_t *rng_, double t_start,
+		     int *progress_shown)
+{
+	const struct opts *o = c->o;
+	uint64_t rng = *rng_;
+	size_t i, j, vi, pi;
+	int rep;
 
 	/* Warm up and size each point. */
 	for (i = 0; i < npts; i++) {
@@ -314,6 +284,15 @@ drop:
 			*progress_shown = 1;
 		}
 	}
+	*rng_ = rng;
+}
+
+/* NUMA locality of the variables' pages, per strategy and vars; the
+ * floor's unit is its host's. */
+static void locality(struct run_ctx *c, struct strat_rt *srt)
+{
+	const struct opts *o = c->o;
+	size_t si, vi;
 
 	/* NUMA locality of the variables' pages, per strategy and vars. */
 	for (si = 0; si < o->nstrat; si++) {
@@ -386,142 +365,207 @@ drop:
 				 "unit to borrow)");
 		}
 	}
+}
 
-	/* Rows. */
+/* The rows of a point's repetitions (a point with no loop: NA rows). */
+static int emit_point_reps(struct run_ctx *c, struct pout *out,
+			   struct rowctx *rc_, const struct point *pts,
+			   size_t npts, const struct point *p,
+			   const struct point *fl, const struct strat_rt *s,
+			   size_t vi)
+{
+	const struct opts *o = c->o;
+	struct rowctx rc = *rc_;
+	int rep, ret = 0;
+
+	for (rep = 0; rep < o->repeat; rep++) {
+		size_t e;
+		char qb[PCNT_STATUS_LEN];
+		const char *qst;
+
+		if (p->na[0]) {
+			ret = acc_emit(out, &rc, rep, "cycles_per_op", NAN,
+				   "cycles", p->na);
+			if (!ret)
+				ret = acc_emit_floor(out, &rc, rep, p, fl);
+			if (!ret)
+				ret = acc_emit(out, &rc, rep, "ns_per_op",
+					   NAN, "ns", p->na);
+			if (ret)
+				return ret;
+			continue;
+		}
+		qst = acc_qstatus(p, rep, qb, sizeof(qb));
+		ret = acc_emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
+			   "cycles", qst ? qst : acc_sanity(pts, npts, p, rep));
+		ret = ret ? ret : acc_emit_floor(out, &rc, rep, p, fl);
+		ret = ret ? ret : acc_emit(out, &rc, rep, "ns_per_op",
+				       p->ns[rep], "ns", qst ? qst : "ok");
+		ret = ret ? ret : acc_emit(out, &rc, rep, "core_clock",
+				       p->ghz[rep], "GHz", "ok");
+		ret = ret ? ret : acc_emit(out, &rc, rep, "batch_ops",
+				       (double)p->n, "ops", "ok");
+		for (e = 0; !ret && e < c->nev; e++) {
+			const struct pcnt_result *r =
+				&p->ev[(size_t)rep * c->nev + e];
+			char m[PCNT_NAME_LEN + 16];
+
+			pcnt_metric_name(m, sizeof(m),
+					 pcnt_event(c->cs, e)->name,
+					 "_per_op");
+			ret = acc_emit(out, &rc, rep, m, r->value,
+				   "events/op", r->status);
+			ret = ret ? ret : acc_emit_counter_marks(out, &rc,
+					rep, c->cs, e, r);
+		}
+		ret = ret ? ret : acc_emit(out, &rc, rep,
+				       "huge_page_fraction",
+				       s->huge_fraction, "fraction",
+				       s->backing_status);
+		ret = ret ? ret : acc_emit(out, &rc, rep,
+				       "numa_local_fraction",
+				       s->local_frac[vi], "fraction",
+				       s->local_status[vi]);
+		ret = ret ? ret : acc_emit(out, &rc, rep,
+				       "remote_accesses_per_op",
+				       1.0 - s->local_frac[vi],
+				       "accesses/op",
+				       s->local_status[vi]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* tlb_cost: 4k minus 2m, rep by rep, when both were run. */
+static int emit_tlb_cost(struct run_ctx *c, const struct config_run *cr,
+			 struct pout *out, struct rowctx *rc_,
+			 const struct point *p, const struct strat_rt *s,
+			 double **cyc4k, size_t i)
+{
+	const struct opts *o = c->o;
+	struct rowctx rc = *rc_;
+	int rep, ret = 0;
+
+	if (cr->page == PAGE_4K && cyc4k) {
+		if (!cyc4k[i])
+			cyc4k[i] = calloc(o->repeat, sizeof(double));
+		if (cyc4k[i])
+			for (rep = 0; rep < o->repeat; rep++)
+				cyc4k[i][rep] = p->na[0] ||
+					p->qflag[rep] ? NAN :
+					p->cyc[rep];
+	} else if (cr->page == PAGE_2M && cyc4k && cyc4k[i]) {
+		for (rep = 0; rep < o->repeat; rep++) {
+			char st[PCNT_STATUS_LEN];
+			double v = cyc4k[i][rep] - p->cyc[rep];
+
+			if (p->na[0])
+				snprintf(st, sizeof(st), "%s", p->na);
+			else if (acc_qstatus(p, rep, st, sizeof(st)))
+				;
+			else if (!isfinite(cyc4k[i][rep]))
+				snprintf(st, sizeof(st),
+					 "na:no-4k-run(the 4k point "
+					 "was not measured or its "
+					 "sample was flagged)");
+			else if (strcmp(s->backing, "thp") &&
+				 strcmp(s->backing, "hugetlb") &&
+				 strcmp(s->backing, "thp-partial"))
+				acc_na_reason(st, sizeof(st), "no-2m-pages",
+					  s->backing);
+			else if (!strcmp(s->backing, "thp-partial"))
+				snprintf(st, sizeof(st),
+					 "flagged:partial-2m-backing");
+			else
+				snprintf(st, sizeof(st), "ok");
+			ret = acc_emit(out, &rc, rep, "tlb_cost", v,
+				   "cycles", st);
+			if (ret)
+				return ret;
+			/*
+			 * Estimated dTLB misses per op: the measured
+			 * cost over the calibrated miss penalty (the
+			 * walk), from `pcpubench tlb` (its calibration).
+			 */
+			if (POUT_IS_NA(st))
+				;
+			else if (c->walk_cycles > 0)
+				snprintf(st, sizeof(st), "estimated");
+			else
+				snprintf(st, sizeof(st), "%s",
+					 c->walk_why);
+			ret = acc_emit(out, &rc, rep, "dtlb_misses_per_op_est",
+				   v / c->walk_cycles, "events/op", st);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* The rows of every point of this configuration. */
+static int emit_rows(struct run_ctx *c, const struct config_run *cr,
+		     struct pout *out, struct strat_rt *srt,
+		     const struct point *pts, size_t npts, double **cyc4k)
+{
+	const struct opts *o = c->o;
+	size_t i, vi;
+	int ret;
+
 	for (i = 0; i < npts; i++) {
-		struct point *p = &pts[i];
+		const struct point *p = &pts[i];
 		struct strat_rt *s = &srt[p->strat_idx];
 		struct rowctx rc;
-
 		const struct point *fl = acc_floor_of(pts, npts, p);
 
 		for (vi = 0; o->vars[vi] != p->vars; vi++)
 			;
 		acc_row_params(&rc, p, cr->page_name, cr->placement,
-			   cr->late ? "late" : "boot", s->backing, c->cpu);
+			       cr->late ? "late" : "boot", s->backing, c->cpu);
 		rc.rep_base = cr->rep_base;
 		if (p->cold || p->minimal) {
 			ret = acc_emit_special(out, &rc, p, fl, o->repeat);
 			if (ret)
-				goto out;
+				return ret;
 			continue;
 		}
-		for (rep = 0; rep < o->repeat; rep++) {
-			size_t e;
-			char qb[PCNT_STATUS_LEN];
-			const char *qst;
-
-			if (p->na[0]) {
-				ret = acc_emit(out, &rc, rep, "cycles_per_op", NAN,
-					   "cycles", p->na);
-				if (!ret)
-					ret = acc_emit_floor(out, &rc, rep, p, fl);
-				if (!ret)
-					ret = acc_emit(out, &rc, rep, "ns_per_op",
-						   NAN, "ns", p->na);
-				if (ret)
-					goto out;
-				continue;
-			}
-			qst = acc_qstatus(p, rep, qb, sizeof(qb));
-			ret = acc_emit(out, &rc, rep, "cycles_per_op", p->cyc[rep],
-				   "cycles", qst ? qst : acc_sanity(pts, npts, p, rep));
-			ret = ret ? ret : acc_emit_floor(out, &rc, rep, p, fl);
-			ret = ret ? ret : acc_emit(out, &rc, rep, "ns_per_op",
-					       p->ns[rep], "ns", qst ? qst : "ok");
-			ret = ret ? ret : acc_emit(out, &rc, rep, "core_clock",
-					       p->ghz[rep], "GHz", "ok");
-			ret = ret ? ret : acc_emit(out, &rc, rep, "batch_ops",
-					       (double)p->n, "ops", "ok");
-			for (e = 0; !ret && e < c->nev; e++) {
-				const struct pcnt_result *r =
-					&p->ev[(size_t)rep * c->nev + e];
-				char m[PCNT_NAME_LEN + 16];
-
-				pcnt_metric_name(m, sizeof(m),
-						 pcnt_event(c->cs, e)->name,
-						 "_per_op");
-				ret = acc_emit(out, &rc, rep, m, r->value,
-					   "events/op", r->status);
-				ret = ret ? ret : acc_emit_counter_marks(out, &rc,
-						rep, c->cs, e, r);
-			}
-			ret = ret ? ret : acc_emit(out, &rc, rep,
-					       "huge_page_fraction",
-					       s->huge_fraction, "fraction",
-					       s->backing_status);
-			ret = ret ? ret : acc_emit(out, &rc, rep,
-					       "numa_local_fraction",
-					       s->local_frac[vi], "fraction",
-					       s->local_status[vi]);
-			ret = ret ? ret : acc_emit(out, &rc, rep,
-					       "remote_accesses_per_op",
-					       1.0 - s->local_frac[vi],
-					       "accesses/op",
-					       s->local_status[vi]);
-			if (ret)
-				goto out;
-		}
-		/* tlb_cost: 4k minus 2m, rep by rep, when both were run. */
-		if (cr->page == PAGE_4K && cyc4k) {
-			if (!cyc4k[i])
-				cyc4k[i] = calloc(o->repeat, sizeof(double));
-			if (cyc4k[i])
-				for (rep = 0; rep < o->repeat; rep++)
-					cyc4k[i][rep] = p->na[0] ||
-						p->qflag[rep] ? NAN :
-						p->cyc[rep];
-		} else if (cr->page == PAGE_2M && cyc4k && cyc4k[i]) {
-			for (rep = 0; rep < o->repeat; rep++) {
-				char st[PCNT_STATUS_LEN];
-				double v = cyc4k[i][rep] - p->cyc[rep];
-
-				if (p->na[0])
-					snprintf(st, sizeof(st), "%s", p->na);
-				else if (acc_qstatus(p, rep, st, sizeof(st)))
-					;
-				else if (!isfinite(cyc4k[i][rep]))
-					snprintf(st, sizeof(st),
-						 "na:no-4k-run(the 4k point "
-						 "was not measured or its "
-						 "sample was flagged)");
-				else if (strcmp(s->backing, "thp") &&
-					 strcmp(s->backing, "hugetlb") &&
-					 strcmp(s->backing, "thp-partial"))
-					acc_na_reason(st, sizeof(st), "no-2m-pages",
-						  s->backing);
-				else if (!strcmp(s->backing, "thp-partial"))
-					snprintf(st, sizeof(st),
-						 "flagged:partial-2m-backing");
-				else
-					snprintf(st, sizeof(st), "ok");
-				ret = acc_emit(out, &rc, rep, "tlb_cost", v,
-					   "cycles", st);
-				if (ret)
-					goto out;
-				/*
-				 * Estimated dTLB misses per op: the measured
-				 * cost over the calibrated miss penalty (the
-				 * walk), from `pcpubench tlb` (its calibration).
-				 */
-				if (POUT_IS_NA(st))
-					;
-				else if (c->walk_cycles > 0)
-					snprintf(st, sizeof(st), "estimated");
-				else
-					snprintf(st, sizeof(st), "%s",
-						 c->walk_why);
-				ret = acc_emit(out, &rc, rep, "dtlb_misses_per_op_est",
-					   v / c->walk_cycles, "events/op", st);
-				if (ret)
-					goto out;
-			}
-		}
+		ret = emit_point_reps(c, out, &rc, pts, npts, p, fl, s, vi);
+		if (!ret)
+			ret = emit_tlb_cost(c, cr, out, &rc, p, s, cyc4k, i);
+		if (ret)
+			return ret;
 	}
-	if (o->fmt == POUT_TEXT && !cr->rep_base)
-		acc_cold_summary(c, out, pts, npts, cr->page_name);
-	*npts_prev = npts;
-out:
+	return 0;
+}
+
+/* Phase late: another allowed CPU is the boot CPU (none when this is the
+ * only one: a count of 0); c->cpu comes later. */
+static void config_online(struct run_ctx *c, const struct config_run *cr,
+			  const struct pcpu_sysinfo *si_, char *online,
+			  size_t len)
+{
+	struct pcpu_cpuset ps;
+	unsigned b;
+
+	snprintf(online, len, "%u-%u", c->cpu, c->cpu);
+	if (!cr->late)
+		return;
+	snprintf(online, len, "0");
+	if (pcpu_cpuset_parse(&ps, si_->cpus_possible))
+		memset(&ps, 0, sizeof(ps));
+	for (b = 0; b < CPU_SETSIZE; b++)
+		if (b != c->cpu && pcpu_cpuset_test(&ps, b) &&
+		    CPU_ISSET(b, &c->orig_affinity)) {
+			snprintf(online, len, "%u-%u", b, b);
+			break;
+		}
+}
+
+static void points_free(struct point *pts, size_t npts)
+{
+	size_t i;
+
 	for (i = 0; pts && i < npts; i++) {
 		free(pts[i].cyc);
 		free(pts[i].ns);
@@ -531,6 +575,70 @@ out:
 		free(pts[i].ev);
 	}
 	free(pts);
+}
+
+/*
+ * acc_run_config() - one configuration (page size, placement, phase):
+ * bring up a runtime per strategy, plan the points, run the repetitions,
+ * emit the rows.
+ * Return: 0; -errno (an output error as the output layer returned it).
+ */
+int acc_run_config(struct run_ctx *c, const struct config_run *cr,
+		   struct pout *out, double **cyc4k, size_t *npts_prev,
+		   double t_start, int *progress_shown)
+{
+	const struct opts *o = c->o;
+	struct strat_rt srt[PCPU_NR_STRATEGIES + 1];
+	struct point *pts = NULL;
+	size_t npts = 0, cap, si;
+	size_t *order = NULL;
+	int ret = 0;
+	uint64_t rng = o->seed ^ (cr->page * 0x9E3779B97F4A7C15ULL) ^ 1 ^
+		       ((uint64_t)cr->rep_base * 0xD1B54A32D192ED03ULL);
+	struct pcpu_sysinfo si_;
+	char online[32];
+
+	pcpu_sysinfo_read(&si_);
+	config_online(c, cr, &si_, online, sizeof(online));
+	memset(srt, 0, sizeof(srt));
+	c->srt = srt;
+
+	/*
+	 * Bring up one runtime per strategy. The topology lists the CPUs this
+	 * process may run on, so unpin while doing so; pin again after.
+	 */
+	sched_setaffinity(0, sizeof(c->orig_affinity), &c->orig_affinity);
+	for (si = 0; si < o->nstrat; si++) {
+		srt[si].id = o->strat[si];
+		strat_up(c, cr, &srt[si], &si_, online);
+	}
+	acc_floor_setup(c, srt, o->nstrat);
+	if (pt_pin_self((int)c->cpu)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* Points: the strategies, then the floor ptr (index nstrat). */
+	cap = acc_max_points(o);
+	pts = calloc(cap ? cap : 1, sizeof(*pts));
+	order = calloc(cap ? cap : 1, sizeof(*order));
+	if (!pts || !order) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = plan_points(c, srt, pts, cap, &npts);
+	if (ret)
+		goto out;
+	run_reps(c, cr, srt, pts, npts, order, &rng, t_start, progress_shown);
+	locality(c, srt);
+	ret = emit_rows(c, cr, out, srt, pts, npts, cyc4k);
+	if (ret)
+		goto out;
+	if (o->fmt == POUT_TEXT && !cr->rep_base)
+		acc_cold_summary(c, out, pts, npts, cr->page_name);
+	*npts_prev = npts;
+out:
+	points_free(pts, npts);
 	free(order);
 	for (si = 0; si < o->nstrat; si++)
 		if (srt[si].rt) {

@@ -28,137 +28,126 @@
  */
 #include "access-cmd.h"
 
-int cmd_access(int argc, char **argv)
+/*
+ * Plan: the measuring CPU and the TSC, the counters, the cold K list and
+ * the pools (pressure working sets, the cold pool). *@stop on --dry-run.
+ * Return: EXIT_OK, or the exit code (message printed).
+ */
+static int access_plan(struct run_ctx *c, const struct opts *o, bool *stop)
 {
-	struct opts o;
-	struct run_ctx c;
 	struct pcnt_spec spec;
-	struct pout *out = NULL;
-	const char *pnames[NCOLS];
-	double **cyc4k = NULL, t_start, known;
-	size_t i, pl, pg, npts_prev = 0, maxpts = 0, nchunk;
-	struct opts o1;
-	char err[512], b[128];
-	int r, ret = EXIT_OK, progress = 0;
+	char err[512];
+	size_t i;
+	int r, ret;
 
-	r = acc_parse_opts(argc, argv, &o);
-	if (r) {
-		acc_opts_free(&o);
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
-	}
-	memset(&c, 0, sizeof(c));
-	c.o = &o;
-	c.cpu = o.cpu >= 0 ? (unsigned)o.cpu : (unsigned)bc_default_cpu();
-	if (sched_getaffinity(0, sizeof(c.orig_affinity), &c.orig_affinity)) {
-		ret = EXIT_FAIL;
-		goto done;
-	}
-	if (pt_pin_self((int)c.cpu)) {
+	c->cpu = o->cpu >= 0 ? (unsigned)o->cpu : (unsigned)bc_default_cpu();
+	if (sched_getaffinity(0, sizeof(c->orig_affinity), &c->orig_affinity))
+		return EXIT_FAIL;
+	if (pt_pin_self((int)c->cpu)) {
 		fprintf(stderr, "pcpubench access: cannot run on CPU %u (not "
-			"allowed or offline)\n", c.cpu);
-		ret = o.cpu >= 0 ? EXIT_USAGE : EXIT_SKIP;
-		goto done;
+			"allowed or offline)\n", c->cpu);
+		return o->cpu >= 0 ? EXIT_USAGE : EXIT_SKIP;
 	}
-	if (pt_tsc_hz(&c.tsc_hz)) {
+	if (pt_tsc_hz(&c->tsc_hz)) {
 		fprintf(stderr, "pcpubench access: cannot measure the TSC rate\n");
-		ret = EXIT_SKIP;
-		goto done;
+		return EXIT_SKIP;
 	}
 	err[0] = 0;
-	if (pcnt_spec_parse(&spec, o.events, err, sizeof(err))) {
+	if (pcnt_spec_parse(&spec, o->events, err, sizeof(err))) {
 		fprintf(stderr, "pcpubench access: --events: %s\n", err);
-		ret = EXIT_USAGE;
-		goto done;
+		return EXIT_USAGE;
 	}
-	if (o.out && (ret = bc_out_check("access", o.out)))
-		goto done;
-	if (bc_dry_run_stop("access"))
-		goto done;
-	r = pcnt_open(&c.cs, &spec, 0, -1);
+	if (o->out && (ret = bc_out_check("access", o->out)))
+		return ret;
+	if (bc_dry_run_stop("access")) {
+		*stop = true;
+		return EXIT_OK;
+	}
+	r = pcnt_open(&c->cs, &spec, 0, -1);
 	if (r) {
 		fprintf(stderr, "pcpubench access: counters: %s\n", strerror(-r));
-		ret = EXIT_FAIL;
-		goto done;
+		return EXIT_FAIL;
 	}
-	c.nev = pcnt_count(c.cs);
-	c.pmu_cycles = pcnt_has_cycles(c.cs, &c.cyc_idx);
-	acc_load_walk_penalty(&c);
-	pt_cycles_source_set_pmu(c.pmu_cycles);
-	pcnt_enable(c.cs);
-	c.vs = calloc(o.nvars, sizeof(*c.vs));
-	c.pb = calloc(o.npressure, sizeof(*c.pb));
-	if (!c.vs || !c.pb) {
-		ret = EXIT_FAIL;
-		goto done;
-	}
-	acc_cold_setup(&c);
-	if (c.ncold && (acc_pressure_make(&c.pool, COLD_POOL_PAGES, o.seed ^ 0xC01D) ||
-			!(c.cold_buf = calloc((size_t)o.cold_samples,
+	c->nev = pcnt_count(c->cs);
+	c->pmu_cycles = pcnt_has_cycles(c->cs, &c->cyc_idx);
+	acc_load_walk_penalty(c);
+	pt_cycles_source_set_pmu(c->pmu_cycles);
+	pcnt_enable(c->cs);
+	c->vs = calloc(o->nvars, sizeof(*c->vs));
+	c->pb = calloc(o->npressure, sizeof(*c->pb));
+	if (!c->vs || !c->pb)
+		return EXIT_FAIL;
+	acc_cold_setup(c);
+	if (c->ncold && (acc_pressure_make(&c->pool, COLD_POOL_PAGES, o->seed ^ 0xC01D) ||
+			!(c->cold_buf = calloc((size_t)o->cold_samples,
 					      sizeof(uint64_t))))) {
 		fprintf(stderr, "pcpubench access: cannot allocate the %d-page "
 			"cold pool\n", COLD_POOL_PAGES);
-		ret = EXIT_FAIL;
-		goto done;
+		return EXIT_FAIL;
 	}
-	for (i = 0; i < o.npressure; i++)
-		if (acc_pressure_make(&c.pb[i], o.pressure[i], o.seed + i)) {
+	for (i = 0; i < o->npressure; i++)
+		if (acc_pressure_make(&c->pb[i], o->pressure[i], o->seed + i)) {
 			fprintf(stderr, "pcpubench access: cannot allocate "
-				"%zu pressure pages\n", o.pressure[i]);
-			ret = EXIT_FAIL;
-			goto done;
+				"%zu pressure pages\n", o->pressure[i]);
+			return EXIT_FAIL;
 		}
+	return EXIT_OK;
+}
 
-	for (i = 0; i < NCOLS; i++)
-		pnames[i] = acc_col_names[i];
-	ret = bc_out_open("access", &out, o.fmt, o.out, "access", pnames, NCOLS);
-	if (ret)
-		goto done;
-	snprintf(b, sizeof(b), "%llu", (unsigned long long)o.seed);
+/* The metadata: everything the rows depend on that is not a row. */
+static void access_meta(struct run_ctx *c, const struct opts *o,
+			struct pout *out)
+{
+	double known;
+	char b[128];
+	size_t i;
+
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)o->seed);
 	acc_meta_str(out, "seed", b);
 	bq_meta(out, "access", 0);
 	acc_meta_str(out, "cycles_source", pt_cycles_source());
-	acc_meta_num(out, "tsc_hz", c.tsc_hz, "%.0f");
+	acc_meta_num(out, "tsc_hz", c->tsc_hz, "%.0f");
 	if (!pt_tsc_known_hz(&known))
 		acc_meta_num(out, "tsc_known_hz", known, "%.0f");
 	else
 		acc_meta_str(out, "tsc_known_hz", "not exposed by the kernel");
 	acc_meta_str(out, "pfm_pmu", pcnt_pfm_pmu());
-	acc_meta_str(out, "events", o.events);
+	acc_meta_str(out, "events", o->events);
 	acc_meta_str(out, "perf_backend", pcnt_backend_name());
 	{
 		char plan[1024];
 
 		struct pcnt_capacity cap;
 
-		pcnt_plan_text(c.cs, plan, sizeof(plan));
+		pcnt_plan_text(c->cs, plan, sizeof(plan));
 		acc_meta_str(out, "counter_passes", plan);
 		pcnt_capacity(&cap);
 		snprintf(plan, sizeof(plan), "%u general-purpose (%s), %u fixed; "
 			 "NMI watchdog %s", cap.gp, cap.source, cap.fixed,
 			 cap.watchdog ? "holds one" : "holds none");
 		acc_meta_str(out, "counters", plan);
-		for (i = 0; i < c.nev; i++) {
+		for (i = 0; i < c->nev; i++) {
 			char k[PCNT_NAME_LEN + 16];
 
-			snprintf(k, sizeof(k), "event_%s", pcnt_event(c.cs, i)->name);
-			acc_meta_str(out, k, pcnt_event(c.cs, i)->path);
+			snprintf(k, sizeof(k), "event_%s", pcnt_event(c->cs, i)->name);
+			acc_meta_str(out, k, pcnt_event(c->cs, i)->path);
 		}
 	}
-	if (o.cpuid_cid)
+	if (o->cpuid_cid)
 		acc_meta_str(out, "cpuid_cid", "cid: rseq mm_cid (the concurrency "
 			 "id) from the area of rseq_mm_cid, indexing the same "
 			 "table or area");
 	acc_meta_str(out, "cpuid_sources", "rseq: glibc's rseq area cpu_id; "
 		 "getcpu: sched_getcpu() (rseq not registered); tls: id kept "
 		 "in a thread-local; implicit: none needed (segment, tls)");
-	snprintf(b, sizeof(b), "%d", o.repeat);
+	snprintf(b, sizeof(b), "%d", o->repeat);
 	acc_meta_str(out, "repeat", b);
-	snprintf(b, sizeof(b), "%d", o.tries);
+	snprintf(b, sizeof(b), "%d", o->tries);
 	acc_meta_str(out, "tries", b);
-	if (o.iters)
-		snprintf(b, sizeof(b), "%llu", (unsigned long long)o.iters);
+	if (o->iters)
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)o->iters);
 	else
-		snprintf(b, sizeof(b), "auto: min-time %g s", o.min_time);
+		snprintf(b, sizeof(b), "auto: min-time %g s", o->min_time);
 	acc_meta_str(out, "iters", b);
 	acc_meta_str(out, "method", "per sample: best of tries for N and 2N ops; "
 		 "(t2N - tN) / N; TSC to ns with tsc_hz; cycles from "
@@ -167,18 +156,18 @@ int cmd_access(int argc, char **argv)
 	acc_meta_str(out, "cc", PCPU_CC_VERSION);
 	acc_meta_str(out, "revision", PCPU_GIT_REV);
 	/* The one outside input: the TLB calibration. */
-	acc_meta_str(out, "calibration_path", c.cal_path[0] ? c.cal_path : "none");
-	acc_meta_str(out, "calibration_status", c.cal_status);
-	acc_meta_str(out, "calibration_date", c.cal_ok ? c.cal.date : "NA");
-	acc_meta_str(out, "calibration_host", c.cal_ok ? c.cal.host : "NA");
-	acc_meta_str(out, "calibration_revision", !c.cal_ok ? "NA" :
-		 c.cal.revision[0] ? c.cal.revision :
+	acc_meta_str(out, "calibration_path", c->cal_path[0] ? c->cal_path : "none");
+	acc_meta_str(out, "calibration_status", c->cal_status);
+	acc_meta_str(out, "calibration_date", c->cal_ok ? c->cal.date : "NA");
+	acc_meta_str(out, "calibration_host", c->cal_ok ? c->cal.host : "NA");
+	acc_meta_str(out, "calibration_revision", !c->cal_ok ? "NA" :
+		 c->cal.revision[0] ? c->cal.revision :
 		 "unknown (written before revisions were recorded)");
 	acc_meta_str(out, "modes", "throughput: independent accesses; latency: the "
 		 "data chain (value read -> next offset); path: the whole "
 		 "lookup chained (previous result via an opaque zero -> first "
 		 "load of the path: CPU id, or the offset for segment/tls/ptr)");
-	acc_meta_str(out, "phases", o.late ? "boot: the CPU online at init; "
+	acc_meta_str(out, "phases", o->late ? "boot: the CPU online at init; "
 		 "late: the runtime started with another CPU (or none) online, "
 		 "the region allocated, then the CPU brought online; "
 		 "interleaved repetition by repetition (boot, late)" :
@@ -187,20 +176,20 @@ int cmd_access(int argc, char **argv)
 		 "in a register (borrowed from the first live strategy's unit); "
 		 "cycles_over_floor = cycles minus ptr's, same op/mode/vars/"
 		 "pressure/K, per repetition");
-	if (c.ncold) {
+	if (c->ncold) {
 		char kl[MAX_LIST * 12] = "";
 		size_t q, len = 0;
 
-		for (q = 0; q < c.ncold; q++)
+		for (q = 0; q < c->ncold; q++)
 			len += (size_t)snprintf(kl + len, sizeof(kl) - len,
-						"%s%zu", q ? "," : "", c.cold[q]);
+						"%s%zu", q ? "," : "", c->cold[q]);
 		acc_meta_str(out, "cold_pages_list", kl);
-		acc_meta_str(out, "cold_pages_source", c.cold_src);
+		acc_meta_str(out, "cold_pages_source", c->cold_src);
 		snprintf(b, sizeof(b), "%d pages of 4 KiB, one line each, "
 			 "random order", COLD_POOL_PAGES);
 		acc_meta_str(out, "cold_pool", b);
 		snprintf(b, sizeof(b), "%d per repetition, %.0f%% trimmed each "
-			 "end", o.cold_samples, COLD_TRIM * 100);
+			 "end", o->cold_samples, COLD_TRIM * 100);
 		acc_meta_str(out, "cold_samples", b);
 		acc_meta_str(out, "cold_method", "per sample: read one line in each "
 			 "of K random pool pages; mfence; lfence; rdtscp; one "
@@ -208,13 +197,26 @@ int cmd_access(int argc, char **argv)
 			 "the same fenced empty path; TSC to cycles with the "
 			 "calibrated core clock");
 	}
+}
 
-	maxpts = acc_max_points(&o);
+/*
+ * Run: every placement, phase and page size, each one configuration
+ * (acc_run_config()), its rows written as it ends.
+ * Return: EXIT_OK; EXIT_FAIL; the output's exit code when it failed
+ * (then *@out is closed and NULL).
+ */
+static int access_run(struct run_ctx *c, const struct opts *o,
+		      struct pout **out)
+{
+	double **cyc4k = NULL, t_start;
+	size_t i, pl, pg, npts_prev = 0, maxpts, nchunk;
+	struct opts o1;
+	int r, ret = EXIT_OK, progress = 0;
+
+	maxpts = acc_max_points(o);
 	cyc4k = calloc(maxpts ? maxpts : 1, sizeof(*cyc4k));
-	if (!cyc4k) {
-		ret = EXIT_FAIL;
-		goto done;
-	}
+	if (!cyc4k)
+		return EXIT_FAIL;
 	t_start = pt_now();
 	/*
 	 * With --late the phases are interleaved repetition by repetition:
@@ -222,34 +224,34 @@ int cmd_access(int argc, char **argv)
 	 * repetition, from its own runtimes), so what drifts over the run
 	 * (the machine's load, the clock) falls on both phases alike.
 	 */
-	o1 = o;
+	o1 = *o;
 	o1.repeat = 1;
-	c.nrep = o.repeat;
-	nchunk = o.late ? (size_t)o.repeat : 1;
-	for (pl = 0; pl < o.nplacement * (o.late ? 2 : 1) * nchunk; pl++) {
-		size_t pli = o.late ? pl / (2 * nchunk) : pl;
+	c->nrep = o->repeat;
+	nchunk = o->late ? (size_t)o->repeat : 1;
+	for (pl = 0; pl < o->nplacement * (o->late ? 2 : 1) * nchunk; pl++) {
+		size_t pli = o->late ? pl / (2 * nchunk) : pl;
 
 		for (i = 0; i < maxpts; i++) {
 			free(cyc4k[i]);
 			cyc4k[i] = NULL;
 		}
-		c.o = o.late ? &o1 : &o;
-		for (pg = 0; pg < o.npage; pg++) {
+		c->o = o->late ? &o1 : o;
+		for (pg = 0; pg < o->npage; pg++) {
 			struct config_run cr = {
-				.page_name = o.page[pg] == PAGE_4K ? "4k" : "2m",
-				.page = o.page[pg],
-				.placement = o.placement[pli],
-				.late = o.late ? (int)(pl % 2) : 0,
-				.rep_base = o.late ? (int)((pl / 2) % nchunk) : 0,
+				.page_name = o->page[pg] == PAGE_4K ? "4k" : "2m",
+				.page = o->page[pg],
+				.placement = o->placement[pli],
+				.late = o->late ? (int)(pl % 2) : 0,
+				.rep_base = o->late ? (int)((pl / 2) % nchunk) : 0,
 			};
 
-			r = acc_run_config(&c, &cr, out, cyc4k, &npts_prev, t_start,
+			r = acc_run_config(c, &cr, *out, cyc4k, &npts_prev, t_start,
 				       &progress);
 			if (r && bc_exit_code(r) == EXIT_IO) {
 				/* the output failed (disk full): exit 3 with
 				 * the file named, as every command */
-				ret = bc_out_close("access", out);
-				out = NULL;
+				ret = bc_out_close("access", *out);
+				*out = NULL;
 				goto done;
 			}
 			if (r) {
@@ -259,10 +261,62 @@ int cmd_access(int argc, char **argv)
 				goto done;
 			}
 		}
-		c.o = &o;
+		c->o = o;
 	}
 	if (progress)
 		fprintf(stderr, "\r%72s\r", "");
+done:
+	for (i = 0; i < maxpts; i++)
+		free(cyc4k[i]);
+	free(cyc4k);
+	return ret;
+}
+
+static void access_free(struct run_ctx *c, struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; c->pb && i < o->npressure; i++)
+		acc_pressure_free(&c->pb[i]);
+	free(c->pb);
+	free(c->vs);
+	acc_pressure_free(&c->pool);
+	free(c->cold_buf);
+	pcnt_close(c->cs);
+	acc_opts_free(o);
+}
+
+/* pcpubench access: options -> plan -> run (each configuration emits its
+ * rows) -> close the output. */
+int cmd_access(int argc, char **argv)
+{
+	struct opts o;
+	struct run_ctx c;
+	struct pout *out = NULL;
+	const char *pnames[NCOLS];
+	bool stop = false;
+	size_t i;
+	int r, ret;
+
+	r = acc_parse_opts(argc, argv, &o);
+	if (r) {
+		acc_opts_free(&o);
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	c.o = &o;
+	ret = access_plan(&c, &o, &stop);
+	if (ret || stop)
+		goto done;
+	for (i = 0; i < NCOLS; i++)
+		pnames[i] = acc_col_names[i];
+	ret = bc_out_open("access", &out, o.fmt, o.out, "access", pnames, NCOLS);
+	if (ret)
+		goto done;
+	access_meta(&c, &o, out);
+	ret = access_run(&c, &o, &out);
+	if (ret || !out)
+		goto done;
 	bq_meta(out, "access", 1);
 	r = bc_out_close("access", out);
 	out = NULL;
@@ -271,17 +325,6 @@ int cmd_access(int argc, char **argv)
 done:
 	if (out)
 		pout_abort(out);
-	if (cyc4k)
-		for (i = 0; i < maxpts; i++)
-			free(cyc4k[i]);
-	free(cyc4k);
-	for (i = 0; c.pb && i < o.npressure; i++)
-		acc_pressure_free(&c.pb[i]);
-	free(c.pb);
-	free(c.vs);
-	acc_pressure_free(&c.pool);
-	free(c.cold_buf);
-	pcnt_close(c.cs);
-	acc_opts_free(&o);
+	access_free(&c, &o);
 	return ret;
 }
