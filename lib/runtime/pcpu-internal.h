@@ -181,6 +181,8 @@ const struct pcpu_layout_ops *pcpu_layout_ops_of(enum pcpu_layout_id l);
 const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a);
 
 /* pcpu-core.c */
+/* Base of @cpu's unit where its holder reaches it (tls: the live block). */
+unsigned char *pcpu_live_base(struct pcpu_rt *rt, unsigned cpu);
 void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base);
 void pcpu_tmpl_set(struct pcpu_rt *rt, pcpu_off_t at, const void *init,
 		   size_t size);
@@ -188,6 +190,25 @@ bool pcpu_tls_held(struct pcpu_rt *rt);
 void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
 void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
 /* pcpu_seterr(): declared in pcpu-file.h (the toolkit uses it too) */
+
+/* pcpu-config.c: pcpu_rt_init()'s steps, in its order. */
+int pcpu_cfg_map_cpus(struct pcpu_rt *rt);
+int pcpu_cfg_init_nodes(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_check_fits(struct pcpu_rt *rt, char *err, size_t errlen);
+int pcpu_cfg_parse_sets(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_check_placement(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			     char *err, size_t errlen);
+int pcpu_cfg_check_hugetlb(struct pcpu_rt *rt, char *err, size_t errlen);
+int pcpu_cfg_collect_static_counters(struct pcpu_rt *rt);
+
+static inline size_t pcpu_static_section_size(void)
+{
+	return (size_t)(__stop_pcpu_data - __start_pcpu_data);
+}
 
 static inline double pcpu_now_ns(void)
 {
