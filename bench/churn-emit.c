@@ -6,6 +6,7 @@
  * for a strategy that cannot run so.
  */
 #include "churn.h"
+#include "pcpu-metrics.h"
 
 static void emit(struct rowctx *rc, const char *metric, double v, const char *unit,
 		 const char *status)
@@ -193,9 +194,9 @@ double churn_emit_rows(struct churn_run *run, double rate, enum pattern pat,
 void churn_emit_na_strategy(const struct churn_opts *o, enum pcpu_strategy_id s,
 			    const char *status, struct pout *out)
 {
+	/* The headline metrics; units from the metric list. */
 	static const char *const metrics[] = { "ops_per_sec", "ops_rel_no_churn",
 		"online_latency_ns_p50", "offline_latency_ns_p50", "lost_updates" };
-	static const char *const units[] = { "ops/s", "ratio", "ns", "ns", "ops" };
 	struct rowctx rc = { .o = out };
 	int j, p, m;
 
@@ -224,7 +225,8 @@ void churn_emit_na_strategy(const struct churn_opts *o, enum pcpu_strategy_id s,
 			rc.pv[4] = churn_pattern_names[p < 0 ? PAT_NONE : o->pats[p]];
 			snprintf(rc.rate, sizeof(rc.rate), "%g", o->rates[j]);
 			for (m = 0; m < 5; m++)
-				pout_row(out, rc.pv, -1, metrics[m], NAN, units[m],
+				pout_row(out, rc.pv, -1, metrics[m], NAN,
+					 pcpu_metric_find("churn", metrics[m])->unit,
 					 status);
 			if (p < 0)
 				break;

@@ -23,8 +23,36 @@
  * lib/toolkit/pcpu-hotplug.c's guardian).
  */
 #include "churn.h"
+#include "pcpu-metrics.h"
 
 const char *const churn_pattern_names[] = { "random", "round-robin", "burst", "none" };
+
+/* The metric names, from the metric list (lib/toolkit/pcpu-metrics.h). */
+static void churn_usage_metrics(FILE *f)
+{
+	size_t i, col = 0;
+
+	fputs("Metrics (per strategy, rate, rep; `pcpubench list --metrics` "
+	      "says what\neach is):\n", f);
+	for (i = 0; i < pcpu_nmetrics; i++) {
+		const struct pcpu_metric *m = &pcpu_metrics[i];
+		size_t len = strlen(m->name) + 2;
+
+		if (strcmp(m->bench, "churn"))
+			continue;
+		if (col + len > 72) {
+			fputs("\n", f);
+			col = 0;
+		}
+		fprintf(f, "%s%s", col ? " " : "", m->name);
+		col += len - 1;
+		if (i + 1 < pcpu_nmetrics && !strcmp(pcpu_metrics[i + 1].bench, "churn")) {
+			fputs(",", f);
+			col++;
+		}
+	}
+	fputs(".\n", f);
+}
 
 static void usage(FILE *f)
 {
@@ -76,26 +104,24 @@ static void usage(FILE *f)
 "                    that a worker asked to leave its CPU runs soon; else 0\n"
 "  -q, --quiet       no per-run line on stderr\n"
 "  -h, --help        this text\n\n"
-"Metrics (per strategy, rate, rep): ops_per_sec, ops_rel_no_churn (derived),\n"
-"online_latency_ns_{p50,p99,max}, offline_latency_ns_{p50,p99,max}, and\n"
-"their parts, so that starting a worker does not hide what the layout\n"
-"costs: online_<part>_ns_{p50,p99} for alloc (unit mapped/committed, pages\n"
-"faulted in), copy (template), place (mbind), publish (table entry), worker\n"
-"(the worker thread started); offline_<part>_ns_{p50,p99} for quiesce (the\n"
-"holder asked to leave and waited for), fold (counters folded and zeroed),\n"
-"unpublish, release (unit freed). embed and page allocate, copy and free\n"
-"nothing on online/offline (their units exist from init); vm pays alloc +\n"
-"place + copy on online and release on offline; hybrid the same for CPUs\n"
-"onlined after start.\n"
-"hotplug_events, lost_updates, read_sum_mismatch, counter_sum, page faults and\n"
-"context switches (rusage), each --events counter (NA with reason where\n"
-"it cannot be read), numa_local_fraction_min and remote_accesses_per_op_max\n"
-"(derived from move_pages), and reserved_bytes / committed_bytes every\n"
+"", CHURN_BATCH);
+	churn_usage_metrics(f);
+	fprintf(f,
+"The parts of an online and an offline show what the layout costs apart\n"
+"from starting a worker: alloc (unit mapped/committed, pages faulted in),\n"
+"copy (template), place (mbind), publish (table entry), worker (the worker\n"
+"thread started); quiesce (the holder asked to leave and waited for), fold\n"
+"(counters folded and zeroed), unpublish, release (unit freed). embed and\n"
+"page allocate, copy and free nothing on online/offline (their units exist\n"
+"from init); vm pays alloc + place + copy on online and release on\n"
+"offline; hybrid the same for CPUs onlined after start. <event> is each\n"
+"--events counter (NA with reason where it cannot be read); the NUMA\n"
+"figures come from move_pages; reserved_bytes and committed_bytes every\n"
 "100 ms (column t_ms; 'all' marks whole-run metrics). Rows carry access and\n"
 "layout columns after strategy.\n\n"
 "Exit: 0 ok, 1 an update was lost, 2 usage (the sysfs backend without\n"
 "the opt-in; an access x layout pair that does not exist), 3 output not\n"
-"written, 4 cannot run here (sysfs backend without root or hotplug).\n", CHURN_BATCH);
+"written, 4 cannot run here (sysfs backend without root or hotplug).\n");
 }
 
 /* The command's state across its phases. */
