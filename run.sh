@@ -377,9 +377,12 @@ new_results_dir() {
 	echo "$d"
 }
 
-do_run() {
-	local profile=quick label= resume= dry=0 allow_hp=0 allow_huge=0 kernel=0 results
-	results=${PCPU_RESULTS:-$ROOT/results}
+# The run, in phases. The phases share do_run's locals (bash's dynamic
+# scope): profile label resume dry allow_hp allow_huge kernel results,
+# steps nsteps failed build_ok done_now.
+
+# run_args ARGS...: run.sh's own options into do_run's locals
+run_args() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-h|--help) usage; exit 0 ;;
@@ -403,7 +406,11 @@ do_run() {
 		esac
 		shift
 	done
+}
 
+# run_profile: PROFILE_FILE (and DIR, profile, label of a resumed run);
+# --kernel appends profiles/kernel in a temporary copy (KPROF)
+run_profile() {
 	if [ -n "$resume" ]; then
 		[ -d "$resume" ] || die_usage "--resume: no directory '$resume'"
 		[ -f "$resume/state" ] && [ -f "$resume/profile" ] || \
@@ -412,26 +419,29 @@ do_run() {
 		profile=$(sed -n 's/^profile //p' "$DIR/state")
 		label=$(sed -n 's/^label //p' "$DIR/state")
 		PROFILE_FILE=$DIR/profile
-	else
-		PROFILE_FILE=$(profile_path "$profile") || \
-			die_usage "no profile '$profile' (profiles: $(ls "$ROOT/profiles" | tr '\n' ' '))"
-		profile=$(basename "$profile")
-		[ -n "$label" ] || label=$profile
-		case "$label" in
-		*[!A-Za-z0-9._-]*) die_usage "--label: use letters, digits, . _ -" ;;
-		esac
-		if [ "$kernel" = 1 ] && [ "$profile" != kernel ]; then
-			KPROF=$(mktemp "${TMPDIR:-/tmp}/pcpu-profile.XXXXXX") || exit 1
-			{ cat "$PROFILE_FILE"; grep -v '^kfacts' "$ROOT/profiles/kernel"; } >"$KPROF"
-			PROFILE_FILE=$KPROF
-		fi
+		return
 	fi
+	PROFILE_FILE=$(profile_path "$profile") || \
+		die_usage "no profile '$profile' (profiles: $(ls "$ROOT/profiles" | tr '\n' ' '))"
+	profile=$(basename "$profile")
+	[ -n "$label" ] || label=$profile
+	case "$label" in
+	*[!A-Za-z0-9._-]*) die_usage "--label: use letters, digits, . _ -" ;;
+	esac
+	if [ "$kernel" = 1 ] && [ "$profile" != kernel ]; then
+		KPROF=$(mktemp "${TMPDIR:-/tmp}/pcpu-profile.XXXXXX") || exit 1
+		{ cat "$PROFILE_FILE"; grep -v '^kfacts' "$ROOT/profiles/kernel"; } >"$KPROF"
+		PROFILE_FILE=$KPROF
+	fi
+}
 
+# run_plan: the profile's steps (a malformed line: exit 2); --dry-run
+# prints them and exits
+run_plan() {
 	case "${PCPU_STOP_AFTER:-}" in
 	""|[0-9]|[0-9][0-9]|[0-9][0-9][0-9]) ;;
 	*) die_usage "PCPU_STOP_AFTER='$(printf '%.40s' "$PCPU_STOP_AFTER")': want a whole number of steps (0-999)" ;;
 	esac
-	local steps
 	steps=$(parse_profile "$PROFILE_FILE") || exit 2
 	[ -n "$steps" ] || die_usage "profile $PROFILE_FILE has no benchmark line"
 	if [ "$dry" = 1 ]; then
@@ -441,34 +451,22 @@ do_run() {
 		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
 		exit 0
 	fi
-	# Only run.sh's own options opt in: never a profile line's options
-	# (PCPU_RUN_SH=1 tells the benchmark), never the environment.
+}
+
+# run_opt_in: only run.sh's own options opt in: never a profile line's
+# options (PCPU_RUN_SH=1 tells the benchmark), never the environment
+run_opt_in() {
 	unset PCPU_ALLOW_HOTPLUG PCPU_ALLOW_HUGETLB PCPU_ALLOW_MODULE
 	export PCPU_RUN_SH=1
 	[ "$allow_hp" = 1 ] && export PCPU_ALLOW_HOTPLUG=1
 	[ "$allow_huge" = 1 ] && export PCPU_ALLOW_HUGETLB=1
 	[ "$kernel" = 1 ] && export PCPU_ALLOW_MODULE=1
+}
 
-	if [ -z "$resume" ]; then
-		local host
-		host=$(hostname -s 2>/dev/null || hostname)
-		host=$(echo "$host" | tr -c 'A-Za-z0-9._\n-' '_')
-		DIR=$(new_results_dir "$results/$(date -u +%Y-%m-%d)_${host}_$label") \
-			|| { echo "run.sh: cannot create a directory under $results (read-only, full or not yours?)" >&2; exit 3; }
-		take_lock
-		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
-		{ cp "$PROFILE_FILE" "$DIR/profile.tmp" 2>/dev/null &&
-		  cmp -s "$PROFILE_FILE" "$DIR/profile.tmp" &&
-		  atomic_mv "$DIR/profile.tmp" "$DIR/profile"; } ||
-			fatal "cannot write $DIR/profile"
-		[ -n "${KPROF:-}" ] && rm -f "$KPROF"
-		PROFILE_FILE=$DIR/profile
-		write_checked "$DIR/state" "$(echo "# pcpubench run state (run.sh); do not edit"
-		  echo "profile $profile"; echo "label $label"
-		  echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		  echo "status running")"
-		log "results: $DIR"
-	else
+# run_open_dir: a new results directory (or the resumed one), locked,
+# with its profile copy and state file
+run_open_dir() {
+	if [ -n "$resume" ]; then
 		take_lock
 		mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
 		# what a killed run left: temporary files only it created
@@ -477,18 +475,31 @@ do_run() {
 		log "resuming $DIR (profile $profile)"
 		state_set status running
 		state_set resumed "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		return
 	fi
-	trap on_signal INT TERM HUP
-	# The TLB calibration is this run's own: the tlb step writes it in the
-	# results directory and access reads it from there (no input left by
-	# another run or user in ~/.cache), unless PCPU_CALIBRATION was set.
-	[ -n "${PCPU_CALIBRATION:-}" ] || export PCPU_CALIBRATION="$DIR/tlb-calibration.csv"
+	local host
+	host=$(hostname -s 2>/dev/null || hostname)
+	host=$(echo "$host" | tr -c 'A-Za-z0-9._\n-' '_')
+	DIR=$(new_results_dir "$results/$(date -u +%Y-%m-%d)_${host}_$label") \
+		|| { echo "run.sh: cannot create a directory under $results (read-only, full or not yours?)" >&2; exit 3; }
+	take_lock
+	mkdir -p "$DIR/logs" "$DIR/raw" 2>/dev/null || fatal "cannot create $DIR/logs, $DIR/raw"
+	{ cp "$PROFILE_FILE" "$DIR/profile.tmp" 2>/dev/null &&
+	  cmp -s "$PROFILE_FILE" "$DIR/profile.tmp" &&
+	  atomic_mv "$DIR/profile.tmp" "$DIR/profile"; } ||
+		fatal "cannot write $DIR/profile"
+	[ -n "${KPROF:-}" ] && rm -f "$KPROF"
+	PROFILE_FILE=$DIR/profile
+	write_checked "$DIR/state" "$(echo "# pcpubench run state (run.sh); do not edit"
+	  echo "profile $profile"; echo "label $label"
+	  echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	  echo "status running")"
+	log "results: $DIR"
+}
 
-	local failed=0 nsteps build_ok=1
-	nsteps=$(grep -c . <<<"$steps")
-	state_set total "$nsteps"
-
-	# 1. set-up check
+# run_build: 1. the set-up check, 2. make (or PCPUBENCH), and which
+# binary the steps run with (a resume with another says so)
+run_build() {
 	if [ -n "${PCPUBENCH:-}" ]; then
 		state_set setup "skipped (PCPUBENCH set)"
 	elif "$ROOT/scripts/setup-deps.sh" >"$DIR/logs/setup.stdout" 2>"$DIR/logs/setup.stderr"; then
@@ -498,7 +509,6 @@ do_run() {
 		state_set setup "failed: $(first_msg "$DIR/logs/setup.stderr")"
 	fi
 
-	# 2. build
 	if [ -n "${PCPUBENCH:-}" ]; then
 		BIN=$PCPUBENCH
 		state_set build "skipped: PCPUBENCH=$BIN"
@@ -516,75 +526,204 @@ do_run() {
 		fi
 	fi
 
-	# which binary the steps run with; a resume with another says so
-	if [ "$build_ok" = 1 ]; then
-		local was
-		bin_identity
-		was=$(state_get binary)
-		if [ -z "$was" ]; then
-			state_set binary "$BIN_ID"
-		elif [ "$was" != "$BIN_ID" ]; then
-			log "resume: the benchmark binary changed since this run started" \
-				"(was ${was%% *}, sha256 $(echo "${was#* }" | cut -c1-12);" \
-				"now ${BIN_ID%% *}, sha256 $(echo "${BIN_ID#* }" | cut -c1-12));" \
-				"the remaining steps run with the new one; state and" \
-				"meta.json record each step's revision"
-			state_set binary_resumed "$BIN_ID"
-		fi
+	[ "$build_ok" = 1 ] || return 0
+	local was
+	bin_identity
+	was=$(state_get binary)
+	if [ -z "$was" ]; then
+		state_set binary "$BIN_ID"
+	elif [ "$was" != "$BIN_ID" ]; then
+		log "resume: the benchmark binary changed since this run started" \
+			"(was ${was%% *}, sha256 $(echo "${was#* }" | cut -c1-12);" \
+			"now ${BIN_ID%% *}, sha256 $(echo "${BIN_ID#* }" | cut -c1-12));" \
+			"the remaining steps run with the new one; state and" \
+			"meta.json record each step's revision"
+		state_set binary_resumed "$BIN_ID"
 	fi
+}
 
-	# 3. info, list, topology, meta.json
-	if [ "$build_ok" = 1 ]; then
-		run_logged info 60 "$BIN" info --format json
-		if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
-			"$DIR/logs/info.stdout" 2>/dev/null; then
-			{ cp "$DIR/logs/info.stdout" "$DIR/info.json.tmp" 2>/dev/null &&
-			  atomic_mv "$DIR/info.json.tmp" "$DIR/info.json"; } ||
-				fatal "cannot write $DIR/info.json"
-			state_set info "ok (json)"
+# run_info: info.json (or info.txt), the list and metrics.json
+run_info() {
+	run_logged info 60 "$BIN" info --format json
+	if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
+		"$DIR/logs/info.stdout" 2>/dev/null; then
+		{ cp "$DIR/logs/info.stdout" "$DIR/info.json.tmp" 2>/dev/null &&
+		  atomic_mv "$DIR/info.json.tmp" "$DIR/info.json"; } ||
+			fatal "cannot write $DIR/info.json"
+		state_set info "ok (json)"
+	else
+		local jrc=$RC
+		run_logged info-text 60 "$BIN" info
+		if [ "$RC" = 0 ]; then
+			{ cp "$DIR/logs/info-text.stdout" "$DIR/info.txt.tmp" 2>/dev/null &&
+			  atomic_mv "$DIR/info.txt.tmp" "$DIR/info.txt"; } ||
+				fatal "cannot write $DIR/info.txt"
+			state_set info "text only (info --format json: exit $jrc)"
+		elif [ "$RC" = 4 ]; then
+			state_set info "skipped: $(first_msg "$DIR/logs/info-text.stderr")"
 		else
-			local jrc=$RC
-			run_logged info-text 60 "$BIN" info
-			if [ "$RC" = 0 ]; then
-				{ cp "$DIR/logs/info-text.stdout" "$DIR/info.txt.tmp" 2>/dev/null &&
-				  atomic_mv "$DIR/info.txt.tmp" "$DIR/info.txt"; } ||
-					fatal "cannot write $DIR/info.txt"
-				state_set info "text only (info --format json: exit $jrc)"
-			elif [ "$RC" = 4 ]; then
-				state_set info "skipped: $(first_msg "$DIR/logs/info-text.stderr")"
-			else
-				state_set info "failed: exit $RC: $(first_msg "$DIR/logs/info-text.stderr")"
-			fi
-		fi
-		run_logged list 60 "$BIN" list
-		run_logged metrics 60 "$BIN" list --metrics --format json
-		if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
-			"$DIR/logs/metrics.stdout" 2>/dev/null; then
-			{ cp "$DIR/logs/metrics.stdout" "$DIR/metrics.json.tmp" 2>/dev/null &&
-			  atomic_mv "$DIR/metrics.json.tmp" "$DIR/metrics.json"; } ||
-				fatal "cannot write $DIR/metrics.json"
-		else
-			log "metrics.json: list --metrics failed (exit $RC); the report cannot check metric names"
+			state_set info "failed: exit $RC: $(first_msg "$DIR/logs/info-text.stderr")"
 		fi
 	fi
-	if [ ! -s "$DIR/topology.xml" ]; then
-		if command -v lstopo-no-graphics >/dev/null; then
-			lstopo-no-graphics --of xml >"$DIR/topology.xml.tmp" 2>"$DIR/logs/topology.stderr"
-		elif command -v hwloc-ls >/dev/null; then
-			hwloc-ls --of xml >"$DIR/topology.xml.tmp" 2>"$DIR/logs/topology.stderr"
-		fi
-		if [ -s "$DIR/topology.xml.tmp" ]; then
-			atomic_mv "$DIR/topology.xml.tmp" "$DIR/topology.xml"
-		else
-			rm -f "$DIR/topology.xml.tmp"
-			log "topology.xml: hwloc not available"
-		fi
+	run_logged list 60 "$BIN" list
+	run_logged metrics 60 "$BIN" list --metrics --format json
+	if [ "$RC" = 0 ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
+		"$DIR/logs/metrics.stdout" 2>/dev/null; then
+		{ cp "$DIR/logs/metrics.stdout" "$DIR/metrics.json.tmp" 2>/dev/null &&
+		  atomic_mv "$DIR/metrics.json.tmp" "$DIR/metrics.json"; } ||
+			fatal "cannot write $DIR/metrics.json"
+	else
+		log "metrics.json: list --metrics failed (exit $RC); the report cannot check metric names"
 	fi
-	write_meta
+}
 
-	# 4. the profile's steps
-	local n=0 t args bench step done_now=0 out msg intent drc shown
+# run_topology: topology.xml by hwloc, once
+run_topology() {
+	[ -s "$DIR/topology.xml" ] && return 0
+	if command -v lstopo-no-graphics >/dev/null; then
+		lstopo-no-graphics --of xml >"$DIR/topology.xml.tmp" 2>"$DIR/logs/topology.stderr"
+	elif command -v hwloc-ls >/dev/null; then
+		hwloc-ls --of xml >"$DIR/topology.xml.tmp" 2>"$DIR/logs/topology.stderr"
+	fi
+	if [ -s "$DIR/topology.xml.tmp" ]; then
+		atomic_mv "$DIR/topology.xml.tmp" "$DIR/topology.xml"
+	else
+		rm -f "$DIR/topology.xml.tmp"
+		log "topology.xml: hwloc not available"
+	fi
+}
+
+# step_gate N STEP BENCH INTENT: the step's dry-run intent against the
+# opt-ins. Return: 0 run it; 1 skipped (state written)
+step_gate() {
+	local n=$1 step=$2 bench=$3 intent=$4 msg
+	# "allowed=no": the benchmark would refuse without an opt-in
+	case "$intent" in
+	*hotplug=none*|"") return 0 ;;
+	*hotplug=*allowed=no*)
+		msg=${intent##*hotplug=}
+		state_step "$n" skipped "$bench" "takes host CPUs offline (${msg%% *} backend); needs --allow-hotplug"
+		log "step $step: skipped: real CPU hotplug needs --allow-hotplug" ;;
+	*hugetlb=*allowed=no*)
+		state_step "$n" skipped "$bench" "changes vm.nr_hugepages; needs --allow-hugetlb"
+		log "step $step: skipped: a hugetlb reserve needs --allow-hugetlb" ;;
+	*allowed=no*)
+		state_step "$n" skipped "$bench" "needs an explicit opt-in (${intent#intent: })"
+		log "step $step: skipped: needs an explicit opt-in (${intent#intent: })" ;;
+	*) return 0 ;;
+	esac
+	return 1
+}
+
+# step_record N STEP BENCH OUT TIMEOUT: the finished step's exit code
+# (RC) into its CSV, metadata and state
+step_record() {
+	local n=$1 step=$2 bench=$3 out=$4 t=$5 msg
+	msg=$(first_msg "$DIR/logs/$step.stderr")
+	# the step's metadata (command, seed, clocks ...) beside its CSV
+	# (exit 3, output not written: neither is kept)
+	if [ -f "$out.tmp.meta.json" ]; then
+		if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
+			atomic_mv "$out.tmp.meta.json" "$out.meta.json" ||
+				fatal "cannot rename $out.tmp.meta.json"
+		else
+			rm -f "$out.tmp.meta.json"
+		fi
+	fi
+	case "$RC" in
+	0)
+		if [ -s "$out.tmp" ]; then
+			atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
+			state_step "$n" ok "$bench" ""
+		else
+			state_step "$n" failed "$bench" "exit 0 but no CSV written"
+			failed=1
+		fi ;;
+	4)
+		rm -f "$out.tmp"
+		state_step "$n" skipped "$bench" "${msg:-cannot run here (exit 4)}"
+		log "step $step: skipped: $msg" ;;
+	124|137)
+		rm -f "$out.tmp"
+		state_step "$n" failed "$bench" "timeout after ${t}s"
+		log "step $step: FAILED: timeout after ${t}s"
+		failed=1 ;;
+	*)
+		if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
+			atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
+		fi
+		rm -f "$out.tmp"
+		case "$RC" in
+		1) msg="check failed (exit 1): ${msg:-no message}" ;;
+		2) msg="usage error (exit 2): ${msg:-no message}" ;;
+		3) msg="output not written (exit 3): ${msg:-no message}" ;;
+		*) msg="exit $RC: ${msg:-no message}" ;;
+		esac
+		state_step "$n" failed "$bench" "$msg"
+		log "step $step: FAILED: $msg"
+		failed=1 ;;
+	esac
+	rm -f "$out.tmp".tmp.*
+	[ -f "$out" ] && merge_csv "$bench"
+}
+
+# run_step N TIMEOUT ARGS: one profile line (ARGS: words joined by \x1f).
+# Return: 0 go on; 1 interrupted (stop the steps)
+run_step() {
+	local n=$1 t=$2 args=$3 bench step out msg intent drc shown
 	local -a words runner
+	IFS=$'\x1f' read -r -a words <<<"$args"
+	shown=${args//$'\x1f'/ }
+	bench=${words[0]}
+	case "$bench" in *[!a-z0-9_-]*|"") bench=unknown ;; esac
+	step=$(printf '%02d-%s' "$n" "$bench")
+	if [ "$bench" = kernel ] && [ "$kernel" != 1 ]; then
+		state_step "$n" skipped "$bench" "loads a kernel module; needs --kernel"
+		log "step $step: skipped: a kernel module step needs --kernel"
+		done_now=$((done_now + 1))
+		return 0
+	fi
+	out=$DIR/raw/$step.csv
+	# The guest step is a script, not a pcpubench command: it boots
+	# the 2-node test guest (tests/guest/kfacts-step.sh).
+	if [ "$bench" = guest ]; then
+		runner=("$ROOT/tests/guest/kfacts-step.sh" --logs "$DIR/logs")
+		words=("${words[@]:1}")
+	else
+		runner=("$BIN")
+	fi
+	# What the benchmark will do, as it parses the line (whatever
+	# the spelling of its options), before anything runs.
+	intent=$("${runner[@]}" --dry-run "${words[@]}" --format csv -o "$out.tmp" \
+		2>"$DIR/logs/$step.dry-run.stderr" </dev/null 9>&-)
+	drc=$?
+	if [ "$drc" = 2 ]; then
+		msg="usage error (exit 2): $(first_msg "$DIR/logs/$step.dry-run.stderr")"
+		state_step "$n" failed "$bench" "$msg"
+		log "step $step: FAILED: $msg"
+		failed=1
+		done_now=$((done_now + 1))
+		return 0
+	fi
+	if ! step_gate "$n" "$step" "$bench" "$intent"; then
+		done_now=$((done_now + 1))
+		return 0
+	fi
+	rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
+	log "step $step: pcpubench $shown"
+	run_logged "$step" "$t" "${runner[@]}" "${words[@]}" --format csv -o "$out.tmp"
+	if [ "$INTERRUPTED" = 1 ]; then
+		rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
+		log "step $step: interrupted; not recorded"
+		return 1
+	fi
+	step_record "$n" "$step" "$bench" "$out" "$t"
+	done_now=$((done_now + 1))
+}
+
+# run_steps: 4. the profile's steps not done yet
+run_steps() {
+	local n=0 t args
 	while IFS=$'\t' read -r t args <&3; do
 		[ -z "$args" ] && continue
 		n=$((n + 1))
@@ -595,117 +734,12 @@ do_run() {
 			INTERRUPTED=1
 			break
 		fi
-		IFS=$'\x1f' read -r -a words <<<"$args"
-		shown=${args//$'\x1f'/ }
-		bench=${words[0]}
-		case "$bench" in *[!a-z0-9_-]*|"") bench=unknown ;; esac
-		step=$(printf '%02d-%s' "$n" "$bench")
-		if [ "$bench" = kernel ] && [ "$kernel" != 1 ]; then
-			state_step "$n" skipped "$bench" "loads a kernel module; needs --kernel"
-			log "step $step: skipped: a kernel module step needs --kernel"
-			done_now=$((done_now + 1))
-			continue
-		fi
-		out=$DIR/raw/$step.csv
-		# The guest step is a script, not a pcpubench command: it boots
-		# the 2-node test guest (tests/guest/kfacts-step.sh).
-		if [ "$bench" = guest ]; then
-			runner=("$ROOT/tests/guest/kfacts-step.sh" --logs "$DIR/logs")
-			words=("${words[@]:1}")
-		else
-			runner=("$BIN")
-		fi
-		# What the benchmark will do, as it parses the line (whatever
-		# the spelling of its options), before anything runs.
-		intent=$("${runner[@]}" --dry-run "${words[@]}" --format csv -o "$out.tmp" \
-			2>"$DIR/logs/$step.dry-run.stderr" </dev/null 9>&-)
-		drc=$?
-		if [ "$drc" = 2 ]; then
-			msg="usage error (exit 2): $(first_msg "$DIR/logs/$step.dry-run.stderr")"
-			state_step "$n" failed "$bench" "$msg"
-			log "step $step: FAILED: $msg"
-			failed=1
-			done_now=$((done_now + 1))
-			continue
-		fi
-		# "allowed=no": the benchmark would refuse without an opt-in
-		case "$intent" in
-		*hotplug=none*|"") ;;
-		*hotplug=*allowed=no*)
-			msg=${intent##*hotplug=}
-			state_step "$n" skipped "$bench" "takes host CPUs offline (${msg%% *} backend); needs --allow-hotplug"
-			log "step $step: skipped: real CPU hotplug needs --allow-hotplug"
-			done_now=$((done_now + 1))
-			continue ;;
-		*hugetlb=*allowed=no*)
-			state_step "$n" skipped "$bench" "changes vm.nr_hugepages; needs --allow-hugetlb"
-			log "step $step: skipped: a hugetlb reserve needs --allow-hugetlb"
-			done_now=$((done_now + 1))
-			continue ;;
-		*allowed=no*)
-			state_step "$n" skipped "$bench" "needs an explicit opt-in (${intent#intent: })"
-			log "step $step: skipped: needs an explicit opt-in (${intent#intent: })"
-			done_now=$((done_now + 1))
-			continue ;;
-		esac
-		rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
-		log "step $step: pcpubench $shown"
-		run_logged "$step" "$t" "${runner[@]}" "${words[@]}" --format csv -o "$out.tmp"
-		if [ "$INTERRUPTED" = 1 ]; then
-			rm -f "$out.tmp" "$out.tmp".tmp.* "$out.tmp.meta.json"
-			log "step $step: interrupted; not recorded"
-			break
-		fi
-		msg=$(first_msg "$DIR/logs/$step.stderr")
-		# the step's metadata (command, seed, clocks ...) beside its CSV
-		# (exit 3, output not written: neither is kept)
-		if [ -f "$out.tmp.meta.json" ]; then
-			if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
-				atomic_mv "$out.tmp.meta.json" "$out.meta.json" ||
-					fatal "cannot rename $out.tmp.meta.json"
-			else
-				rm -f "$out.tmp.meta.json"
-			fi
-		fi
-		case "$RC" in
-		0)
-			if [ -s "$out.tmp" ]; then
-				atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
-				state_step "$n" ok "$bench" ""
-			else
-				state_step "$n" failed "$bench" "exit 0 but no CSV written"
-				failed=1
-			fi ;;
-		4)
-			rm -f "$out.tmp"
-			state_step "$n" skipped "$bench" "${msg:-cannot run here (exit 4)}"
-			log "step $step: skipped: $msg" ;;
-		124|137)
-			rm -f "$out.tmp"
-			state_step "$n" failed "$bench" "timeout after ${t}s"
-			log "step $step: FAILED: timeout after ${t}s"
-			failed=1 ;;
-		*)
-			if [ -s "$out.tmp" ] && [ "$RC" != 3 ]; then
-				atomic_mv "$out.tmp" "$out" || fatal "cannot rename $out.tmp to $out"
-			fi
-			rm -f "$out.tmp"
-			case "$RC" in
-			1) msg="check failed (exit 1): ${msg:-no message}" ;;
-			2) msg="usage error (exit 2): ${msg:-no message}" ;;
-			3) msg="output not written (exit 3): ${msg:-no message}" ;;
-			*) msg="exit $RC: ${msg:-no message}" ;;
-			esac
-			state_step "$n" failed "$bench" "$msg"
-			log "step $step: FAILED: $msg"
-			failed=1 ;;
-		esac
-		rm -f "$out.tmp".tmp.*
-		[ -f "$out" ] && merge_csv "$bench"
-		done_now=$((done_now + 1))
+		run_step "$n" "$t" "$args" || break
 	done 3<<<"$steps"
+}
 
-	# 5. finish: state, meta, report
+# run_finish: 5. state, meta, report; exits with the run's status
+run_finish() {
 	local ndone
 	ndone=$(grep -c '^step ' "$DIR/state")
 	if [ "$INTERRUPTED" = 1 ]; then
@@ -739,6 +773,32 @@ do_run() {
 	[ "$failed" = 0 ] && exit 0
 	log "one or more steps failed (see report.txt and logs/)"
 	exit 1
+}
+
+do_run() {
+	local profile=quick label= resume= dry=0 allow_hp=0 allow_huge=0 kernel=0 results
+	local steps failed=0 nsteps build_ok=1 done_now=0
+	results=${PCPU_RESULTS:-$ROOT/results}
+	run_args "$@"
+	run_profile
+	run_plan
+	run_opt_in
+	run_open_dir
+	trap on_signal INT TERM HUP
+	# The TLB calibration is this run's own: the tlb step writes it in the
+	# results directory and access reads it from there (no input left by
+	# another run or user in ~/.cache), unless PCPU_CALIBRATION was set.
+	[ -n "${PCPU_CALIBRATION:-}" ] || export PCPU_CALIBRATION="$DIR/tlb-calibration.csv"
+	nsteps=$(grep -c . <<<"$steps")
+	state_set total "$nsteps"
+	run_build
+	if [ "$build_ok" = 1 ]; then
+		run_info
+	fi
+	run_topology
+	write_meta
+	run_steps
+	run_finish
 }
 
 case "${1:-}" in
