@@ -33,6 +33,7 @@
  * Check with: objdump -d build/pcpubench | grep -A40 '<al_shift_rseq_wl>:'
  */
 #include "workload.h"
+#include "opts.h"
 
 /* The loop is the method's (access-loops.h), CPU id from rseq. */
 void wl_strat_fill(struct wl_strat *s, int id)
@@ -50,52 +51,6 @@ void wl_strat_fill(struct wl_strat *s, int id)
 	s->needs_rseq = al_cpuid_default(m) != AL_CPUID_IMPLICIT;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: pcpubench workload [OPTIONS]\n"
-"\n"
-"An application-shaped loop: each iteration does W dependent loads over a\n"
-"working set of P pages (one random line per 4 KiB page, random order),\n"
-"then M per-CPU counter increments through the strategy over --vars\n"
-"variables spread over a 64 KiB per-CPU region. Measures cycles per\n"
-"iteration and the slowdown against the floor `ptr` (the unit address\n"
-"computed once, in a register) and against segment, taken within each\n"
-"repetition (strategies interleaved in a random order); with both page\n"
-"sizes, tlb_share_pct = (4k - 2m) / 4k cycles of the same strategy.\n"
-"\n"
-"  --strategy LIST   offset-array,segment,vm-area,hybrid,tls or all\n"
-"                    (default all); ptr is always measured\n"
-"  --pages SPEC      P: MIN-MAX (powers of two in between, and MAX) or a\n"
-"                    comma list, 1..%lu (default 16-65536)\n"
-"  --accesses LIST   M: increments per iteration, 1..%d (default 1,4,16)\n"
-"  --vars N          per-CPU variables cycled through, 1..1024 (default 16:\n"
-"                    one per 4 KiB page of the region)\n"
-"  --work W          chase steps per iteration, 1..%d (default 8)\n"
-"  --page LIST       4k,2m: per-CPU area backing (2m: hugetlb when reserved\n"
-"                    pages are free, else THP); obtained one in `backing`\n"
-"                    (default 4k,2m)\n"
-"  --cpu N           host CPU to run on (default: last allowed CPU)\n"
-"  --repeat N        repetitions (default 9)\n"
-"  --tries N         each sample is the best of N batches (default 3)\n"
-"  --min-time S      seconds per batch (default 0.001)\n"
-"  --seed N          working set and visiting order (default: time)\n"
-"  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  -q, --quiet       no progress line\n"
-"  -h, --help        this text\n"
-"\n"
-"Metrics: cycles_per_iter, ns_per_iter, core_clock, slowdown_vs_ptr_pct,\n"
-"slowdown_vs_segment_pct (derived, per repetition), tlb_share_pct (2m\n"
-"rows; derived). A difference whose per-repetition interquartile range\n"
-"contains 0 has status flagged:within-noise. table and shift read the CPU\n"
-"id from glibc's rseq area (NA without rseq). Modelled: the per-CPU\n"
-"lookup and increment of a user-space runtime; not modelled: preemption\n"
-"guards, the kernel's own TLB footprint.\n"
-BQ_HELP
-"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n",
-		WL_MAX_PAGES, WL_MAX_M, WL_MAX_WORK);
-}
 
 /* MIN-MAX (powers of two, and MAX) or an increasing comma list. */
 static int parse_pages(const char *s, struct wl_opts *o)
@@ -167,32 +122,133 @@ static int bad(const char *what, const char *arg, const char *rule)
 	return -EINVAL;
 }
 
-static int parse_opts(int argc, char **argv, struct wl_opts *o)
+/* The command's own options (getopt codes), after the common ones. */
+enum { WO_PAGES = OPTS_OWN_BASE, WO_ACCESSES, WO_VARS, WO_WORK, WO_MIN_TIME };
+
+static const struct opt_spec wl_spec[] = {
+	OPT_C(STRATEGY, "offset-array,segment,vm-area,hybrid,tls or all\n"
+			"(default all); ptr is always measured"),
+	OPT_OWN(WO_PAGES, "pages", "SPEC",
+		"P: MIN-MAX (powers of two in between, and MAX) or a\n"
+		"comma list, 1..262144 (default 16-65536)"),
+	OPT_OWN(WO_ACCESSES, "accesses", "LIST",
+		"M: increments per iteration, 1..256 (default 1,4,16)"),
+	OPT_OWN(WO_VARS, "vars", "N",
+		"per-CPU variables cycled through, 1..1024 (default 16:\n"
+		"one per 4 KiB page of the region)"),
+	OPT_OWN(WO_WORK, "work", "W", "chase steps per iteration, 1..4096 (default 8)"),
+	OPT_CX(PAGE, "LIST", "4k,2m: per-CPU area backing (2m: hugetlb when reserved\n"
+	       "pages are free, else THP); obtained one in `backing`\n"
+	       "(default 4k,2m)", OPTF_LIST, 0, 0),
+	OPT_C(CPU, NULL),
+	OPT_CX(REPEAT, NULL, "repetitions (default 9)", 0, 1, 1000),
+	OPT_CX(TRIES, NULL, "each sample is the best of N batches (default 3)",
+	       0, 1, 1000),
+	OPT_OWN(WO_MIN_TIME, "min-time", "S", "seconds per batch (default 0.001)"),
+	OPT_C(SEED, "working set and visiting order (default: time)"),
+	OPT_C(FORMAT, NULL),
+	OPT_C(OUTPUT, NULL),
+	OPT_C(QUIET, NULL),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+/* The --help after the options (a format: BQ_HELP is written for printf). */
+#define WL_TAIL_FMT                                                           \
+"\n"                                                                          \
+"Metrics: cycles_per_iter, ns_per_iter, core_clock, slowdown_vs_ptr_pct,\n"   \
+"slowdown_vs_segment_pct (derived, per repetition), tlb_share_pct (2m\n"      \
+"rows; derived). A difference whose per-repetition interquartile range\n"    \
+"contains 0 has status flagged:within-noise. table and shift read the CPU\n"  \
+"id from glibc's rseq area (NA without rseq). Modelled: the per-CPU\n"       \
+"lookup and increment of a user-space runtime; not modelled: preemption\n"   \
+"guards, the kernel's own TLB footprint.\n"                                   \
+BQ_HELP                                                                       \
+"Exit: 0 ok, 1 failure, 2 usage error, 4 cannot run here.\n"
+
+static char wl_tail[2048];
+
+static struct opts_cmd wl_cmd = {
+	.name = "workload",
+	.head =
+"usage: pcpubench workload [OPTIONS]\n"
+"\n"
+"An application-shaped loop: each iteration does W dependent loads over a\n"
+"working set of P pages (one random line per 4 KiB page, random order),\n"
+"then M per-CPU counter increments through the strategy over --vars\n"
+"variables spread over a 64 KiB per-CPU region. Measures cycles per\n"
+"iteration and the slowdown against the floor `ptr` (the unit address\n"
+"computed once, in a register) and against segment, taken within each\n"
+"repetition (strategies interleaved in a random order); with both page\n"
+"sizes, tlb_share_pct = (4k - 2m) / 4k cycles of the same strategy.\n"
+"\n",
+	.spec = wl_spec,
+	.tail = wl_tail,
+};
+
+/* One of workload's own options. Return: 0; -EINVAL (said why). */
+static int wl_own(void *ctx, int code, const char *arg)
 {
-	static const struct option lo[] = {
-		{ "strategy", required_argument, NULL, 'S' },
-		{ "pages", required_argument, NULL, 'P' },
-		{ "accesses", required_argument, NULL, 'M' },
-		{ "vars", required_argument, NULL, 'V' },
-		{ "work", required_argument, NULL, 'W' },
-		{ "page", required_argument, NULL, 'G' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "tries", required_argument, NULL, 'T' },
-		{ "min-time", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum pcpu_strategy_id ids[PCPU_NR_STRATEGIES];
-	const char *strategies = NULL, *fmt = NULL;
-	char list[BC_MAX_LIST][64], err[256];
+	struct wl_opts *o = ctx;
 	unsigned long v;
 	double d;
-	int c, n, i, seed_given = 0;
+
+	switch (code) {
+	case WO_PAGES:
+		return parse_pages(arg, o) ? bad("--pages", arg, "MIN-MAX or an "
+						 "increasing list, 1..262144") : 0;
+	case WO_ACCESSES:
+		return parse_m(arg, o) ? bad("--accesses", arg, "a list of "
+					     "distinct counts, 1..256") : 0;
+	case WO_VARS:
+		if (bc_ulong(arg, &v) || v < 1 || v > WL_REGION / 64)
+			return bad("--vars", arg, "1..1024");
+		o->vars = (unsigned)v;
+		return 0;
+	case WO_WORK:
+		if (bc_ulong(arg, &v) || v < 1 || v > WL_MAX_WORK)
+			return bad("--work", arg, "1..4096");
+		o->work = (unsigned)v;
+		return 0;
+	case WO_MIN_TIME:
+		if (bc_double(arg, &d) || !(d >= 1e-5 && d <= 10))
+			return bad("--min-time", arg, "seconds, 0.00001..10");
+		o->min_time = d;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* --page LIST: 4k, 2m, each once. */
+static int wl_pages_backing(struct wl_opts *o, const char *arg)
+{
+	char list[BC_MAX_LIST][64];
+	int n, i;
+
+	n = bc_split(arg, list, BC_MAX_LIST);
+	o->page4k = o->page2m = false;
+	for (i = 0; i < n; i++) {
+		bool *p = !strcmp(list[i], "4k") ? &o->page4k :
+			  !strcmp(list[i], "2m") ? &o->page2m : NULL;
+
+		if (!p || *p)
+			return bad("--page", arg, "4k, 2m, each once");
+		*p = true;
+	}
+	return n <= 0 ? bad("--page", arg, "4k, 2m") : 0;
+}
+
+/*
+ * Read the options: the common ones through the option layer
+ * (bench/opts.h), workload's own through wl_own().
+ * Return: 0; 1 --help shown; -EINVAL (said why).
+ */
+static int parse_opts(int argc, char **argv, struct wl_opts *o)
+{
+	enum pcpu_strategy_id ids[PCPU_NR_STRATEGIES];
+	struct opts_common oc;
+	char err[256];
+	int n, i, r;
 
 	memset(o, 0, sizeof(*o));
 	parse_pages("16-65536", o);
@@ -200,95 +256,23 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 	o->page4k = o->page2m = true;
 	o->vars = 16;
 	o->work = 8;
-	o->repeat = 9;
-	o->tries = 3;
 	o->min_time = 0.001;
-	o->cpu = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			strategies = optarg;
-			break;
-		case 'P':
-			if (parse_pages(optarg, o))
-				return bad("--pages", optarg, "MIN-MAX or an "
-					   "increasing list, 1..262144");
-			break;
-		case 'M':
-			if (parse_m(optarg, o))
-				return bad("--accesses", optarg, "a list of "
-					   "distinct counts, 1..256");
-			break;
-		case 'V':
-			if (bc_ulong(optarg, &v) || v < 1 || v > WL_REGION / 64)
-				return bad("--vars", optarg, "1..1024");
-			o->vars = (unsigned)v;
-			break;
-		case 'W':
-			if (bc_ulong(optarg, &v) || v < 1 || v > WL_MAX_WORK)
-				return bad("--work", optarg, "1..4096");
-			o->work = (unsigned)v;
-			break;
-		case 'G':
-			n = bc_split(optarg, list, BC_MAX_LIST);
-			o->page4k = o->page2m = false;
-			for (i = 0; i < n; i++) {
-				bool *p = !strcmp(list[i], "4k") ? &o->page4k :
-					  !strcmp(list[i], "2m") ? &o->page2m :
-					  NULL;
-
-				if (!p || *p)
-					return bad("--page", optarg, "4k, 2m, "
-						   "each once");
-				*p = true;
-			}
-			if (n <= 0)
-				return bad("--page", optarg, "4k, 2m");
-			break;
-		case 'c':
-			if (bc_ulong(optarg, &v) || v >= CPU_SETSIZE)
-				return bad("--cpu", optarg, "a CPU number");
-			o->cpu = (int)v;
-			break;
-		case 'r':
-		case 'T':
-			if (bc_ulong(optarg, &v) || v < 1 || v > 1000)
-				return bad(c == 'r' ? "--repeat" : "--tries",
-					   optarg, "1..1000");
-			if (c == 'r')
-				o->repeat = (int)v;
-			else
-				o->tries = (int)v;
-			break;
-		case 't':
-			if (bc_double(optarg, &d) || !(d >= 1e-5 && d <= 10))
-				return bad("--min-time", optarg,
-					   "seconds, 0.00001..10");
-			o->min_time = d;
-			break;
-		case 's':
-			if (bc_ulong(optarg, &v))
-				return bad("--seed", optarg, "a number");
-			o->seed = v;
-			seed_given = 1;
-			break;
-		case 'f':
-			fmt = optarg;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
-			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
-		}
-	}
-	if (bc_no_extra_args("workload", argc, argv, optind))
+	snprintf(wl_tail, sizeof(wl_tail), WL_TAIL_FMT);
+	opts_init(&oc);
+	oc.repeat = 9;
+	oc.tries = 3;
+	r = opts_parse(&wl_cmd, argc, argv, &oc, wl_own, o);
+	if (r)
+		return r;
+	if (oc.page && wl_pages_backing(o, oc.page))
 		return -EINVAL;
-	n = bc_strategies(strategies, ids, PCPU_NR_STRATEGIES, err, sizeof(err));
+	o->repeat = (int)oc.repeat;
+	o->tries = (int)oc.tries;
+	o->cpu = (int)oc.cpu;
+	o->quiet = oc.quiet;
+	o->out = oc.out;
+	o->fmt = oc.fmt;
+	n = bc_strategies(oc.strategy, ids, PCPU_NR_STRATEGIES, err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "pcpubench workload: %s\n", err);
 		return -EINVAL;
@@ -298,15 +282,12 @@ static int parse_opts(int argc, char **argv, struct wl_opts *o)
 
 		for (k = 0; k < o->nstrat; k++)
 			if (o->strat[k] == (int)ids[i])
-				return bad("--strategy", strategies,
+				return bad("--strategy", oc.strategy,
 					   "each strategy once");
 		o->strat[o->nstrat++] = (int)ids[i];
 	}
-	o->fmt = bc_default_format(o->out);
-	if (fmt && pout_format_parse(fmt, &o->fmt))
-		return bad("--format", fmt, "text, csv, json");
-	if (!seed_given)
-		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	o->seed = opts_given(&oc, OPT_SEED) ? oc.seed :
+		  (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	return 0;
 }
 
