@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * access-loops.h - the timed loops of `pcpubench access`, as a template.
+ * access-loops.h - THE loop template: every timed per-CPU loop of
+ * `pcpubench access`, `churn` and `workload`.
  *
  * Included once per (access method, CPU-id source) by access-loops.c, in
  * the manner of librseq's rseq-bits-template.h: a strategy that reuses a
- * method (a method over another layout) reuses its loops. Before each
- * inclusion the includer defines, from the accessors of pcpu-access.h:
+ * method (a method over another layout) reuses its loops. The loops use
+ * the method's accessors of pcpu-access.h and nothing else per method;
+ * before each inclusion the includer defines:
  *
+ *   AL_M            the method's id in PCPU_ACCESSES (TABLE, SEGMENT, ...;
+ *                   FLOOR for ptr): the template takes PCPU_<AL_M>_ADDR,
+ *                   _LOAD_AT, _STORE_AT, _INC_AT and _NEEDS_CPU
  *   AL_NAME         the name stem, e.g. table_rseq
- *   AL_ADDR(o, d)   the whole lookup of this CPU's uint64_t at unit offset
- *                   o, as a uintptr_t address (segment: the GS-relative
- *                   offset); d is added to the address of the path's
- *                   first load (the CPU-id read; for segment, tls and ptr
- *                   the offset itself). d is 0 except in path mode.
- *   AL_LOAD_AT(p)   a volatile load at that address
- *   AL_STORE_AT(p, v)  store v there (one instruction)
- *   AL_INC_AT(p)    add 1 there (one read-modify-write instruction)
- *   AL_PROLOGUE     (optional) declarations at the top of each loop, e.g.
- *                   constants of the run copied into registers
+ *   AL_CPU(d)       the CPU id, read per access; d is added to the address
+ *                   of that read (0 where the method needs no id)
+ *   AL_CPU_WL_PROLOGUE, AL_CPU_WL()  the same id for the workload loop,
+ *                   whose id address is taken once per call (rseq: the
+ *                   thread pointer + __rseq_offset, as a program that
+ *                   keeps its rseq area's address would)
  *
- * Nothing is hoisted out of the loop: the id and table loads are volatile,
+ * The whole lookup of this CPU's uint64_t at unit offset o is AL_ADDR(o,
+ * d): d is added to the address of the path's first load (the CPU-id read;
+ * for segment, tls and ptr the offset itself); d is 0 except in path
+ * mode. The method's constants (table, base, shift) are copied from the
+ * access context into a local const, so they live in registers; nothing
+ * else is hoisted out of a loop: the id and table loads are volatile,
  * because a thread may change CPU between two accesses.
  *
  * Generated, per op (read, write, inc), mode (lat, tput, path) and
@@ -28,6 +34,9 @@
  *
  *   void al_<stem>_<op>_<mode>_<p>(struct al_args *a, uint64_t n);
  *   uint64_t al_<stem>_cold(struct al_args *a);
+ *   uint64_t al_<stem>_churn(struct al_churn_args *a);
+ *   void al_<stem>_wl(struct al_wl_args *a, uint64_t iters);
+ *   static const struct al_set al_set_<stem>;	(all of them)
  *
  * n is a multiple of 8 x nvars (the caller rounds).
  *  - latency chains the data: read: the variable holds the next
@@ -43,13 +52,25 @@
  *    off the chain); inc: load, add 1, store, the new value.
  *  - cold: touch the lines a->touch[0..ntouch) (one per page), fence,
  *    then one whole-path read between two rdtscp; the TSC ticks.
+ *  - churn, wl: see struct al_churn_args and struct al_wl_args.
  */
+
+#define AL_NEEDS_CPU PCPU_ACC(AL_M, NEEDS_CPU)
+#define AL_ADDR(o, d)                                                         \
+	PCPU_ACC(AL_M, ADDR)(ctx, AL_CPU(d), (uintptr_t)(o) +                 \
+			     (AL_NEEDS_CPU ? 0 : (uintptr_t)(d)))
+#define AL_LOAD_AT(p) PCPU_ACC(AL_M, LOAD_AT)(p)
+#define AL_STORE_AT(p, v) PCPU_ACC(AL_M, STORE_AT)(p, v)
+#define AL_INC_AT(p) PCPU_ACC(AL_M, INC_AT)(p)
+/* The method's constants, in registers for the whole loop. */
+#define AL_PROLOGUE const struct pcpu_acc_ctx ctx __attribute__((unused)) = a->ctx;
 
 #define AL_FN(stem, op, mode, p) AL_CAT_(stem, op, mode, p)
 #define AL_CAT_(stem, op, mode, p) al_##stem##_##op##_##mode##_##p
 #define AL_FN_X(op, mode, p) AL_FN(AL_NAME, op, mode, p)
-#define AL_COLD_FN(stem) AL_COLD_FN_(stem)
-#define AL_COLD_FN_(stem) al_##stem##_cold
+#define AL_COLD_FN(stem) AL_FN_OTHER(stem, cold)
+#define AL_FN_OTHER(stem, what) AL_FN_OTHER_(stem, what)
+#define AL_FN_OTHER_(stem, what) al_##stem##_##what
 
 #define AL_LOAD(o) AL_LOAD_AT(AL_ADDR(o, 0))
 #define AL_STORE(o, v) AL_STORE_AT(AL_ADDR(o, 0), v)
@@ -81,10 +102,6 @@
 #define AL_ATTR __attribute__((no_sanitize_undefined))
 #else
 #define AL_ATTR
-#endif
-#ifndef AL_PROLOGUE
-#define AL_PROLOGUE
-#define AL_PROLOGUE_DEFAULT_
 #endif
 
 /* ---- latency -------------------------------------------------------- */
@@ -265,19 +282,82 @@ AL_GEN_PATH_OP(read, AL_STEP_READ)
 AL_GEN_PATH_OP(write, AL_STEP_WRITE)
 AL_GEN_PATH_OP(inc, AL_STEP_INC)
 
-/* The table of this stem's loops, [op][mode][pressure]. */
-#define AL_TABLE_NAME(stem) AL_TABLE_NAME_(stem)
-#define AL_TABLE_NAME_(stem) al_table_##stem
-static const al_fn AL_TABLE_NAME(AL_NAME)[AL_NR_OPS][AL_NR_MODES][2] = {
-	{ { AL_FN_X(read, lat, p0), AL_FN_X(read, lat, p1) },
-	  { AL_FN_X(read, tput, p0), AL_FN_X(read, tput, p1) },
-	  { AL_FN_X(read, path, p0), NULL } },
-	{ { AL_FN_X(write, lat, p0), AL_FN_X(write, lat, p1) },
-	  { AL_FN_X(write, tput, p0), AL_FN_X(write, tput, p1) },
-	  { AL_FN_X(write, path, p0), NULL } },
-	{ { AL_FN_X(inc, lat, p0), AL_FN_X(inc, lat, p1) },
-	  { AL_FN_X(inc, tput, p0), AL_FN_X(inc, tput, p1) },
-	  { AL_FN_X(inc, path, p0), NULL } },
+/* ---- churn: the worker under hotplug --------------------------------- */
+
+uint64_t AL_FN_OTHER(AL_NAME, churn)(struct al_churn_args *a);
+AL_ATTR uint64_t AL_FN_OTHER(AL_NAME, churn)(struct al_churn_args *a)
+{
+	const uintptr_t ops = a->ops_off, rd = a->read_off;
+	uint64_t done = 0, rs = 0;
+	unsigned k, b = 0;
+	AL_PROLOGUE
+
+	while (!atomic_load_explicit(a->stop, memory_order_relaxed) &&
+	       !pcpu_thread_should_leave(a->rt)) {
+		const unsigned cpu = AL_CPU(0);
+
+		(void)cpu;
+		for (k = 0; k < AL_CHURN_BATCH; k++) {
+			PCPU_ACC(AL_M, INC_AT)(PCPU_ACC(AL_M, ADDR)(ctx, cpu, ops));
+			rs += PCPU_ACC(AL_M, LOAD_AT)(PCPU_ACC(AL_M, ADDR)(ctx, cpu,
+						       rd + 8 * (k & 3)));
+		}
+		done += AL_CHURN_BATCH;
+		if (a->yield_every && ++b == a->yield_every) {
+			b = 0;
+			sched_yield();
+		}
+	}
+	a->reads = rs;
+	return done;
+}
+
+/* ---- workload: a program's other work, then m increments --------------- */
+
+void AL_FN_OTHER(AL_NAME, wl)(struct al_wl_args *a, uint64_t iters);
+AL_ATTR void AL_FN_OTHER(AL_NAME, wl)(struct al_wl_args *a, uint64_t iters)
+{
+	uintptr_t cur = a->cur;
+	const uintptr_t z = a->zero, *offs = a->offs;
+	const size_t nv = a->nvars;
+	const unsigned m = a->m, work = a->work;
+	size_t j = a->j;
+	unsigned w, k;
+	AL_PROLOGUE
+	AL_CPU_WL_PROLOGUE
+
+	for (; iters; iters--) {
+		for (w = 0; w < work; w++)
+			cur = *(volatile uintptr_t *)cur;
+		for (k = 0; k < m; k++) {
+			const uintptr_t o = offs[j] + (cur & z);
+
+			AL_INC_AT(PCPU_ACC(AL_M, ADDR)(ctx, AL_CPU_WL(), o));
+			if (++j == nv)
+				j = 0;
+		}
+	}
+	a->cur = cur;
+	a->j = j;
+}
+
+/* This stem's loops: [op][mode][pressure], then the others. */
+#define AL_SET_NAME(stem) AL_FN_OTHER(stem, set)
+static const struct al_set AL_SET_NAME(AL_NAME) = {
+	.loops = {
+		{ { AL_FN_X(read, lat, p0), AL_FN_X(read, lat, p1) },
+		  { AL_FN_X(read, tput, p0), AL_FN_X(read, tput, p1) },
+		  { AL_FN_X(read, path, p0), NULL } },
+		{ { AL_FN_X(write, lat, p0), AL_FN_X(write, lat, p1) },
+		  { AL_FN_X(write, tput, p0), AL_FN_X(write, tput, p1) },
+		  { AL_FN_X(write, path, p0), NULL } },
+		{ { AL_FN_X(inc, lat, p0), AL_FN_X(inc, lat, p1) },
+		  { AL_FN_X(inc, tput, p0), AL_FN_X(inc, tput, p1) },
+		  { AL_FN_X(inc, path, p0), NULL } },
+	},
+	.cold = AL_COLD_FN(AL_NAME),
+	.churn = AL_FN_OTHER(AL_NAME, churn),
+	.wl = AL_FN_OTHER(AL_NAME, wl),
 };
 
 #undef AL_GEN_LAT
@@ -292,7 +372,9 @@ static const al_fn AL_TABLE_NAME(AL_NAME)[AL_NR_OPS][AL_NR_MODES][2] = {
 #undef AL_LOAD
 #undef AL_STORE
 #undef AL_INC
-#ifdef AL_PROLOGUE_DEFAULT_
 #undef AL_PROLOGUE
-#undef AL_PROLOGUE_DEFAULT_
-#endif
+#undef AL_NEEDS_CPU
+#undef AL_ADDR
+#undef AL_LOAD_AT
+#undef AL_STORE_AT
+#undef AL_INC_AT

@@ -32,7 +32,7 @@ static int cmp_u64(const void *x, const void *y)
 }
 
 /* Distinct 4 KiB pages the lookup of @off touches on logical CPU @cpu. */
-static double path_pages(struct pcpu_rt *rt, enum al_method m, unsigned cpu,
+static double path_pages(struct pcpu_rt *rt, enum pcpu_access_id m, unsigned cpu,
 			 pcpu_off_t off, uintptr_t also, char *st, size_t stlen)
 {
 	uintptr_t a[5];
@@ -41,16 +41,16 @@ static double path_pages(struct pcpu_rt *rt, enum al_method m, unsigned cpu,
 
 	pcpu_rt_acc_ctx(rt, &ctx);
 	snprintf(st, stlen, "ok");
-	if (m == AL_METHOD_TABLE || m == AL_METHOD_SHIFT)
+	if (m == PCPU_A_TABLE || m == PCPU_A_SHIFT)
 		a[n++] = (uintptr_t)&pcpu_tls_cpu;
-	if (m == AL_METHOD_TABLE)
+	if (m == PCPU_A_TABLE)
 		a[n++] = (uintptr_t)&ctx.table[cpu];
-	if (m == AL_METHOD_TLS)
+	if (m == PCPU_A_TLS)
 		a[n++] = (uintptr_t)PCPU_PTR_TLS(off);
-	else if (m == AL_METHOD_SHIFT)
+	else if (m == PCPU_A_SHIFT)
 		a[n++] = (uintptr_t)PCPU_PTR_SHIFT(ctx.base, ctx.shift, cpu, off);
 	else	/* table and segment: the unit's base + off */
-		a[n++] = ctx.table && m == AL_METHOD_TABLE ?
+		a[n++] = ctx.table && m == PCPU_A_TABLE ?
 			 ctx.table[cpu] + off :
 			 (uintptr_t)pcpu_ptr(rt, cpu, 0) + off;
 	if (also)
@@ -119,9 +119,8 @@ int mod_run_access(struct pout *o, const struct mod_opts *op, struct mod_acc *c,
 		   struct pcpu_config *cfg, const char **pv)
 {
 	static const char *const vars[2] = { "boot", "module" };
-	enum al_method m;
+	enum pcpu_access_id m = pcpu_strategy_access(sid);
 	enum al_cpuid cid;
-	const char *lay;
 	struct pcpu_rt *rt;
 	pcpu_off_t off[2];
 	char err[320], na[400], st[64];
@@ -130,10 +129,7 @@ int mod_run_access(struct pout *o, const struct mod_opts *op, struct mod_acc *c,
 	unsigned cpu;
 	int ret, r, v;
 
-	if (al_strategy_method(sid, &m, &lay))
-		return 0;
-	cid = m == AL_METHOD_TABLE || m == AL_METHOD_SHIFT ? AL_CPUID_TLS :
-	      AL_CPUID_IMPLICIT;
+	cid = al_cpuid_default(m);
 	cfg->strategy = sid;
 	cfg->modules = pol;
 	ret = bc_rt_start("modules", pcpu_strategy_name(sid), &rt, cfg, true,
@@ -173,9 +169,7 @@ int mod_run_access(struct pout *o, const struct mod_opts *op, struct mod_acc *c,
 
 			memset(&a, 0, sizeof(a));
 			pcpu_rt_acc_ctx(rt, &ctx);
-			a.table = ctx.table;
-			a.shift_base = ctx.base;
-			a.shift = ctx.shift;
+			a.ctx = ctx;
 			a.offs = offs;
 			a.next = offs;
 			a.nvars = 1;
@@ -184,7 +178,7 @@ int mod_run_access(struct pout *o, const struct mod_opts *op, struct mod_acc *c,
 							  AL_MODE_PATH, 0), &a) /
 				      c->tsc_hz * 1e9;
 			cold[vv][r] = c->pool ? time_cold(c, al_cold_lookup(m, cid),
-					al_cold_lookup(AL_NR_METHODS, AL_CPUID_IMPLICIT),
+					al_cold_lookup(AL_A_EMPTY, AL_CPUID_IMPLICIT),
 					&a, op->cold) / c->tsc_hz * 1e9 : NAN;
 		}
 	}
@@ -207,7 +201,7 @@ int mod_run_access(struct pout *o, const struct mod_opts *op, struct mod_acc *c,
 		if (v == 1) {
 			/* A path that also reads a boot variable: does the
 			 * module's copy cost a page (a TLB entry) more? */
-			uintptr_t bv = m == AL_METHOD_TLS ?
+			uintptr_t bv = m == PCPU_A_TLS ?
 				(uintptr_t)PCPU_PTR_TLS(off[0]) :
 				(uintptr_t)pcpu_ptr(rt, cpu, off[0]);
 

@@ -72,9 +72,9 @@ awk -F, 'NR > 1 && ($14 == "" || ($13 == "NA") != ($15 ~ /^na:/)) { exit 1 }' \
 # the hot loops: no call inside (objdump), one per access method
 if command -v objdump >/dev/null; then
 	bad_loops=
-	for f in ptr table_offset table_hybrid shift tls segment; do
+	for f in ptr_implicit table_rseq shift_rseq tls_implicit segment_implicit; do
 		body=$(objdump -d --no-show-raw-insn "$BIN" |
-		       awk "/<wl_loop_$f>:/,/^\$/")
+		       awk "/<al_${f}_wl>:/,/^\$/")
 		[ -n "$body" ] || { bad_loops="$bad_loops $f(missing)"; continue; }
 		grep -q 'call' <<<"$body" && bad_loops="$bad_loops $f(call)"
 	done

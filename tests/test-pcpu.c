@@ -6,7 +6,8 @@
  * another CPU reaches that CPU's copy; increments through many online /
  * offline cycles sum exactly; dynamic allocations survive hotplug; a stress
  * run of 64 logical CPUs, onlined and offlined 1,000 times while threads
- * increment, loses nothing. Plus topology and bad configuration.
+ * increment, loses nothing. Topology, CPU sets, bad configurations and
+ * the names and pairs are test-pcpu-config.c.
  *
  * Behaviour only: nothing here looks at a clock.
  */
@@ -37,26 +38,47 @@ struct tstate {
 	struct pcpu_rt *rt;
 };
 
-/* Every strategy over its own layout, then the other valid pairs. */
-static const struct combo {
+/*
+ * Every strategy over its own layout, then every other valid access x
+ * layout pair (pcpu_pair_invalid(), the pair table) once, through the
+ * first strategy with that access method. Filled by combos_make().
+ */
+static struct combo {
 	enum pcpu_strategy_id s;
 	enum pcpu_layout_id l;
-} combos[] = {
-#define C_OFFARR 0
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_DEFAULT },
-	{ PCPU_S_SEGMENT, PCPU_L_DEFAULT },
-	{ PCPU_S_VM_AREA, PCPU_L_DEFAULT },
-	{ PCPU_S_HYBRID, PCPU_L_DEFAULT },
-	{ PCPU_S_HYBRID_SEGMENT, PCPU_L_DEFAULT },
-	{ PCPU_S_TLS, PCPU_L_DEFAULT },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_PAGE },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_VM },
-	{ PCPU_S_OFFSET_ARRAY, PCPU_L_HYBRID },
-	{ PCPU_S_SEGMENT, PCPU_L_PAGE },
-	{ PCPU_S_SEGMENT, PCPU_L_VM },
-	{ PCPU_S_VM_AREA, PCPU_L_PAGE },
-	{ PCPU_S_HYBRID, PCPU_L_EMBED },
-};
+} combos[PCPU_NR_STRATEGIES * PCPU_NR_LAYOUTS];
+static size_t ncombo;
+
+static bool combo_covered(enum pcpu_access_id a, enum pcpu_layout_id l)
+{
+	size_t i;
+
+	for (i = 0; i < ncombo; i++)
+		if (pcpu_strategy_access(combos[i].s) == a &&
+		    pcpu_strategy_layout_with(combos[i].s, combos[i].l) == l)
+			return true;
+	return false;
+}
+
+static void combos_make(void)
+{
+	unsigned i, l;
+
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++)
+		combos[ncombo++] = (struct combo){ (enum pcpu_strategy_id)i,
+						   PCPU_L_DEFAULT };
+	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
+		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
+		enum pcpu_access_id a = pcpu_strategy_access(s);
+
+		for (l = PCPU_L_DEFAULT + 1; l < PCPU_NR_LAYOUTS; l++) {
+			if (pcpu_pair_invalid(a, (enum pcpu_layout_id)l) ||
+			    combo_covered(a, (enum pcpu_layout_id)l))
+				continue;
+			combos[ncombo++] = (struct combo){ s, (enum pcpu_layout_id)l };
+		}
+	}
+}
 
 static enum pcpu_layout_id layout_of(const struct tstate *ts)
 {
@@ -72,16 +94,11 @@ static uint64_t hot_read(struct tstate *ts, pcpu_off_t off)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		return PCPU_TABLE_READ_U64(ctx, cpu, off);
-	case PCPU_A_SHIFT:
-		return PCPU_SHIFT_READ_U64(ctx, cpu, off);
-	case PCPU_A_TLS:
-		return PCPU_TLS_READ_U64(ctx, cpu, off);
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		return PCPU_SEGMENT_READ_U64(ctx, cpu, off);
-#endif
+#define T_X_READ(id, lname, desc)                                             \
+	case PCPU_A_##id:                                                     \
+		return PCPU_READ_U64(id, ctx, cpu, off);
+	PCPU_ACCESSES(T_X_READ)
+#undef T_X_READ
 	default:
 		fail();
 	}
@@ -95,20 +112,12 @@ static void hot_write(struct tstate *ts, pcpu_off_t off, uint64_t v)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		PCPU_TABLE_WRITE_U64(ctx, cpu, off, v);
+#define T_X_WRITE(id, lname, desc)                                            \
+	case PCPU_A_##id:                                                     \
+		PCPU_WRITE_U64(id, ctx, cpu, off, v);                         \
 		break;
-	case PCPU_A_SHIFT:
-		PCPU_SHIFT_WRITE_U64(ctx, cpu, off, v);
-		break;
-	case PCPU_A_TLS:
-		PCPU_TLS_WRITE_U64(ctx, cpu, off, v);
-		break;
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		PCPU_SEGMENT_WRITE_U64(ctx, cpu, off, v);
-		break;
-#endif
+	PCPU_ACCESSES(T_X_WRITE)
+#undef T_X_WRITE
 	default:
 		fail();
 	}
@@ -121,20 +130,12 @@ static void hot_inc(struct tstate *ts, pcpu_off_t off)
 
 	pcpu_rt_acc_ctx(ts->rt, &ctx);
 	switch (pcpu_rt_access(ts->rt)) {
-	case PCPU_A_TABLE:
-		PCPU_TABLE_INC_U64(ctx, cpu, off);
+#define T_X_INC(id, lname, desc)                                              \
+	case PCPU_A_##id:                                                     \
+		PCPU_INC_U64(id, ctx, cpu, off);                              \
 		break;
-	case PCPU_A_SHIFT:
-		PCPU_SHIFT_INC_U64(ctx, cpu, off);
-		break;
-	case PCPU_A_TLS:
-		PCPU_TLS_INC_U64(ctx, cpu, off);
-		break;
-#if PCPU_HAVE_SEGMENT
-	case PCPU_A_SEGMENT:
-		PCPU_SEGMENT_INC_U64(ctx, cpu, off);
-		break;
-#endif
+	PCPU_ACCESSES(T_X_INC)
+#undef T_X_INC
 	default:
 		fail();
 	}
@@ -679,242 +680,6 @@ static void late_node_placement(void **state)
 	assert_int_equal(pcpu_late_node_parse("nearest", &cfg.late_node), -EINVAL);
 }
 
-/* ---- topology and configuration -------------------------------------------------- */
-
-static void topology_synthetic(void **state)
-{
-	struct pcpu_topo t;
-	char err[256];
-	int ret;
-
-	ret = pcpu_topo_load(&t, "synthetic:pack:2 numa:1 core:2 pu:1", err, sizeof(err));
-	if (ret == -ENOTSUP)
-		skip();
-	assert_int_equal(ret, 0);
-	assert_int_equal(t.nr_pus, 4);
-	assert_int_equal(t.nr_nodes, 2);
-	assert_int_equal(t.pus[0].node, 0);
-	assert_int_equal(t.pus[3].node, 1);
-	assert_false(t.is_host);
-	assert_true(t.nr_host_cpus >= 1);
-	pcpu_topo_free(&t);
-
-	assert_int_equal(pcpu_topo_load(&t, "synthetic:numa:4 pu:2", err, sizeof(err)), 0);
-	assert_int_equal(t.nr_pus, 8);
-	assert_int_equal(t.nr_nodes, 4);
-	assert_int_equal(t.pus[7].node, 3);
-	pcpu_topo_free(&t);
-
-	/* Sparse PU ids. */
-	assert_int_equal(pcpu_topo_load(&t, "synthetic:pack:2 numa:1 pu:2(indexes=0,8,16,24)",
-					err, sizeof(err)), 0);
-	assert_int_equal(t.nr_pus, 4);
-	assert_int_equal(t.pus[1].os_index, 8);
-	assert_int_equal(t.pus[3].os_index, 24);
-	assert_int_equal(t.pus[2].node, 1);
-	pcpu_topo_free(&t);
-
-	assert_int_equal(pcpu_topo_load(&t, "bogus", err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "bogus"));
-	assert_int_equal(pcpu_topo_load(&t, "synthetic:not a topology", err,
-					sizeof(err)), -EINVAL);
-}
-
-#ifdef HAVE_HWLOC
-#include <hwloc.h>
-#include <unistd.h>
-
-/* hwloc's XML format: export a synthetic 2-node topology, load it back. */
-static void topology_xml(void **state)
-{
-	char path[] = "/tmp/pcpu-topo-XXXXXX", spec[64], err[256];
-	hwloc_topology_t topo;
-	struct pcpu_topo t;
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(hwloc_topology_init(&topo), 0);
-	assert_int_equal(hwloc_topology_set_synthetic(topo, "pack:2 numa:1 pu:3"), 0);
-	assert_int_equal(hwloc_topology_load(topo), 0);
-	assert_int_equal(hwloc_topology_export_xml(topo, path, 0), 0);
-	hwloc_topology_destroy(topo);
-	snprintf(spec, sizeof(spec), "xml:%s", path);
-	assert_int_equal(pcpu_topo_load(&t, spec, err, sizeof(err)), 0);
-	assert_int_equal(t.nr_pus, 6);
-	assert_int_equal(t.nr_nodes, 2);
-	assert_int_equal(t.pus[4].node, 1);
-	pcpu_topo_free(&t);
-	unlink(path);
-	assert_int_equal(pcpu_topo_load(&t, "xml:/nonexistent.xml", err, sizeof(err)),
-			 -EINVAL);
-}
-#else
-static void topology_xml(void **state)
-{
-	skip();
-}
-#endif
-
-static void topology_sparse_runtime(void **state)
-{
-	struct pcpu_config cfg = { .strategy = PCPU_S_VM_AREA };
-	struct pcpu_cpuset on;
-	struct pcpu_rt *rt;
-	char err[256], buf[64];
-
-	/* Possible CPUs default to the topology's (sparse) PU ids; nodes follow. */
-	cfg.topology = "synthetic:pack:4 numa:1 pu:2(indexes=0,8,16,24,32,40,48,56)";
-	cfg.online = "8,24";
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), 0);
-	assert_int_equal(pcpu_cpuset_count(pcpu_rt_possible(rt)), 8);
-	assert_true(pcpu_cpuset_test(pcpu_rt_possible(rt), 56));
-	assert_false(pcpu_cpuset_test(pcpu_rt_possible(rt), 1));
-	assert_int_equal(pcpu_cpu_node(rt, 8), 0);
-	assert_int_equal(pcpu_cpu_node(rt, 24), 1);
-	assert_int_equal(pcpu_cpu_node(rt, 56), 3);
-	assert_int_equal(pcpu_cpu_online(rt, 1), -EINVAL);
-	assert_int_equal(pcpu_cpu_online(rt, 56), 0);
-	pcpu_rt_online_set(rt, &on);
-	assert_int_equal(pcpu_cpuset_format(&on, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "8,24,56");
-	assert_int_equal(pcpu_thread_enter(rt, 56), 0);
-	assert_int_equal(*(uint64_t *)PCPU_PTR_VM_AREA(56, PCPU_OFF(t_value)), 42);
-	pcpu_thread_leave(rt);
-	pcpu_rt_fini(rt);
-}
-
-static void cpuset_parse_format(void **state)
-{
-	struct pcpu_cpuset s;
-	char buf[64];
-
-	assert_int_equal(pcpu_cpuset_parse(&s, "0-3,8,100-101"), 0);
-	assert_int_equal(pcpu_cpuset_count(&s), 7);
-	assert_int_equal(pcpu_cpuset_format(&s, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "0-3,8,100-101");
-	assert_int_equal(pcpu_cpuset_parse(&s, "8192"), 0);
-	assert_int_equal(pcpu_cpuset_count(&s), 8192);
-	assert_int_equal(pcpu_cpuset_next(&s, 8191), 8191);
-	assert_int_equal(pcpu_cpuset_next(&s, 8192), -1);
-	assert_int_equal(pcpu_cpuset_parse(&s, "3-1"), -EINVAL);
-	assert_int_equal(pcpu_cpuset_parse(&s, "x"), -EINVAL);
-	assert_int_equal(pcpu_cpuset_parse(&s, "0-99999"), -ERANGE);
-	assert_int_equal(pcpu_cpuset_parse(&s, ""), -EINVAL);
-}
-
-static void bad_config(void **state)
-{
-	struct pcpu_config cfg = { .strategy = PCPU_S_OFFSET_ARRAY };
-	struct pcpu_rt *rt, *rt2;
-	enum pcpu_strategy_id id;
-	char err[256];
-
-	assert_int_equal(pcpu_strategy_lookup("nope", &id), -ENOENT);
-	cfg.possible = "0";
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "possible"));
-	cfg.possible = "4";
-	cfg.online = "5";
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "online"));
-	cfg.online = "2-7";
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	cfg.online = "1";
-	cfg.unit_size = 1UL << 30;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -E2BIG);
-	assert_non_null(strstr(err, "too large"));
-	cfg.unit_size = 12345;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	cfg.unit_size = 0;
-	cfg.placement.kind = PCPU_PLACE_NODE;
-	cfg.placement.node = 63;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "node"));
-	cfg.placement.kind = PCPU_PLACE_LOCAL;
-	cfg.strategy = PCPU_S_TLS;
-	cfg.unit_size = PCPU_TLS_MAX * 2;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -E2BIG);
-	cfg.unit_size = 0;
-	cfg.strategy = PCPU_S_OFFSET_ARRAY;
-	cfg.backing = PCPU_BACKING_HUGETLB;
-	if (pcpu_hugetlb_free_pages() == 0) {
-		assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -ENOMEM);
-		assert_non_null(strstr(err, "hugetlb"));
-	}
-	cfg.backing = PCPU_BACKING_4K;
-	/* Pairs that do not exist, and what the layout cannot do. */
-	cfg.layout = PCPU_L_THREAD;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "cannot use layout thread"));
-	cfg.strategy = PCPU_S_VM_AREA;
-	cfg.layout = PCPU_L_EMBED;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "stride"));
-	cfg.layout = PCPU_L_HYBRID;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	cfg.strategy = PCPU_S_TLS;
-	cfg.layout = PCPU_L_VM;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	cfg.strategy = PCPU_S_OFFSET_ARRAY;
-	cfg.layout = PCPU_L_PAGE;
-	cfg.backing = PCPU_BACKING_THP;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "4 KiB"));
-	cfg.backing = PCPU_BACKING_4K;
-	cfg.layout = PCPU_NR_LAYOUTS;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	cfg.layout = PCPU_L_DEFAULT;
-	/* A late node that is not in the topology. */
-	cfg.late_node.kind = PCPU_LATE_NODE;
-	cfg.late_node.node = 7;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "late node"));
-	memset(&cfg.late_node, 0, sizeof(cfg.late_node));
-	/* Every possible CPU's unit at init must fit in memory. */
-	cfg.possible = "16384";
-	cfg.unit_size = 128UL << 20;
-	if (pcpu_mem_available() > 0) {
-		assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), -ENOTSUP);
-		assert_non_null(strstr(err, "MemAvailable"));
-	}
-	cfg.possible = "4";
-	cfg.unit_size = 0;
-	assert_int_equal(pcpu_rt_init(&rt, &cfg, err, sizeof(err)), 0);
-	assert_int_equal(pcpu_rt_init(&rt2, &cfg, err, sizeof(err)), -EBUSY);
-	pcpu_rt_fini(rt);
-}
-
-static void names_and_pairs(void **state)
-{
-	enum pcpu_layout_id l;
-	enum pcpu_access_id a;
-	unsigned i;
-
-	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
-		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
-
-		/* Every strategy's own pair is valid. */
-		assert_null(pcpu_pair_invalid(pcpu_strategy_access(s),
-					      pcpu_strategy_layout(s)));
-	}
-	assert_int_equal(pcpu_strategy_access(PCPU_S_HYBRID_SEGMENT), PCPU_A_SEGMENT);
-	assert_int_equal(pcpu_strategy_layout(PCPU_S_HYBRID_SEGMENT), PCPU_L_HYBRID);
-	assert_string_equal(pcpu_access_name(pcpu_strategy_access(PCPU_S_VM_AREA)), "shift");
-	assert_string_equal(pcpu_layout_name(pcpu_strategy_layout(PCPU_S_SEGMENT)), "embed");
-	assert_int_equal(pcpu_layout_lookup("page", &l), 0);
-	assert_int_equal(l, PCPU_L_PAGE);
-	assert_int_equal(pcpu_layout_lookup("default", &l), -ENOENT);
-	assert_int_equal(pcpu_access_lookup("shift", &a), 0);
-	assert_int_equal(a, PCPU_A_SHIFT);
-	assert_null(pcpu_pair_invalid(PCPU_A_SHIFT, PCPU_L_PAGE));
-	assert_non_null(pcpu_pair_invalid(PCPU_A_SHIFT, PCPU_L_EMBED));
-	assert_non_null(pcpu_pair_invalid(PCPU_A_TLS, PCPU_L_EMBED));
-	assert_non_null(pcpu_pair_invalid(PCPU_A_TABLE, PCPU_L_THREAD));
-	assert_string_equal(pcpu_online_part_name(PCPU_ON_ALLOC), "alloc");
-	assert_string_equal(pcpu_offline_part_name(PCPU_OFF_QUIESCE), "quiesce");
-}
-
 static const char *combo_name(intptr_t i, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", pcpu_strategy_name(combos[i].s),
@@ -922,7 +687,7 @@ static const char *combo_name(intptr_t i, char *buf, size_t len)
 	return buf;
 }
 
-#define NCOMBO (sizeof(combos) / sizeof(combos[0]))
+#define NCOMBO (sizeof(combos) / sizeof(combos[0]))	/* at most */
 #define NTESTS (sizeof(per_combo) / sizeof(per_combo[0]))
 
 struct tdef {
@@ -947,13 +712,14 @@ static const struct tdef per_combo[] = {
 int main(void)
 {
 	static char names[NTESTS * NCOMBO][96];
-	struct CMUnitTest tests[NTESTS * NCOMBO + 8];
+	struct CMUnitTest tests[NTESTS * NCOMBO];
 	size_t n = 0, t, c;
 
 	/* Test by test, every strategy over its own layout and every other
 	 * valid pair: "own_copy[offset-array/page]". */
+	combos_make();
 	for (t = 0; t < NTESTS; t++) {
-		for (c = 0; c < NCOMBO; c++) {
+		for (c = 0; c < ncombo; c++) {
 			char cn[64];
 
 			snprintf(names[n], sizeof(names[n]), "%s[%s]", per_combo[t].name,
@@ -963,11 +729,5 @@ int main(void)
 			n++;
 		}
 	}
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_synthetic);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_xml);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(topology_sparse_runtime);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(cpuset_parse_format);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(bad_config);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(names_and_pairs);
 	return _cmocka_run_group_tests("pcpu runtime", tests, n, NULL, NULL);
 }

@@ -3,19 +3,16 @@
  * pcpu-access-shift.c - access method "shift": base + (cpu << shift), no
  * table load (Lameter's virtual per-CPU area). Needs a layout whose unit
  * of CPU c is at a constant power-of-two stride from one base (vm, page:
- * rt->stride_base). The base and shift are published in pcpu_vm_base and
- * pcpu_vm_shift, constants of the run that a hot loop keeps in registers
- * (PCPU_SHIFT_* in pcpu-access.h), as a kernel would have them as
- * link-time constants.
+ * rt->stride_base). The base and shift reach the hot path in the access
+ * context (pcpu_rt_acc_ctx()), constants of the run that a hot loop keeps
+ * in registers (PCPU_SHIFT_* in pcpu-access.h), as a kernel would have
+ * them as link-time constants.
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "pcpu-internal.h"
 #include "pcpu-access.h"
-
-uintptr_t pcpu_vm_base;
-unsigned int pcpu_vm_shift;
 
 static const char *shift_unavailable(void)
 {
@@ -28,15 +25,11 @@ static int shift_init(struct pcpu_rt *rt, char *err, size_t errlen)
 		return pcpu_seterr(err, errlen, -EINVAL, "the shift access method "
 				   "needs a constant stride, which layout %s "
 				   "does not have", pcpu_layout_name(rt->layout));
-	pcpu_vm_base = (uintptr_t)rt->stride_base;
-	pcpu_vm_shift = rt->unit_shift;
 	return 0;
 }
 
 static void shift_fini(struct pcpu_rt *rt)
 {
-	pcpu_vm_base = 0;
-	pcpu_vm_shift = 0;
 }
 
 static void shift_publish(struct pcpu_rt *rt, unsigned cpu, bool on)
@@ -59,6 +52,7 @@ static void shift_describe(struct pcpu_rt *rt, char *buf, size_t len)
 }
 
 const struct pcpu_access_ops pcpu_access_shift = {
+	.needs_stride = true,
 	.unavailable = shift_unavailable,
 	.init = shift_init,
 	.fini = shift_fini,

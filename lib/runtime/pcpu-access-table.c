@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pcpu-access-table.c - access method "table": the kernel's generic
- * __per_cpu_offset[] and per_cpu_ptr(). Each strategy that uses it owns
- * one offset table (pcpu_tables[strategy]), so that offset-array and
- * hybrid can be live at once; publish writes the unit's base into the
- * CPU's entry, the hot path loads it (PCPU_TABLE_* in pcpu-access.h).
+ * __per_cpu_offset[] and per_cpu_ptr(). Each runtime that uses it owns
+ * one offset table (rt->table, handed to the hot path in its access
+ * context), so that several can be live at once; publish writes the
+ * unit's base into the CPU's entry, the hot path loads it (PCPU_TABLE_*
+ * in pcpu-access.h).
  * Works over every layout but thread: it needs no stride, only a base per
  * CPU.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pcpu-internal.h"
 #include "pcpu-access.h"
-
-uintptr_t pcpu_tables[PCPU_NR_STRATEGIES][PCPU_NR_CPUS];
 
 static const char *table_unavailable(void)
 {
@@ -23,17 +24,22 @@ static const char *table_unavailable(void)
 
 static int table_init(struct pcpu_rt *rt, char *err, size_t errlen)
 {
+	rt->table = calloc(PCPU_NR_CPUS, sizeof(*rt->table));
+	if (!rt->table)
+		return pcpu_seterr(err, errlen, -ENOMEM, "no memory for the "
+				   "offset table");
 	return 0;
 }
 
 static void table_fini(struct pcpu_rt *rt)
 {
-	memset(pcpu_tables[rt->strategy], 0, sizeof(pcpu_tables[0]));
+	free(rt->table);
+	rt->table = NULL;
 }
 
 static void table_publish(struct pcpu_rt *rt, unsigned cpu, bool on)
 {
-	__atomic_store_n(&pcpu_tables[rt->strategy][cpu],
+	__atomic_store_n(&rt->table[cpu],
 			 on ? (uintptr_t)rt->cpus[cpu].base : 0, __ATOMIC_RELEASE);
 }
 

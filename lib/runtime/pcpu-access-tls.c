@@ -56,6 +56,7 @@ static void tls_describe(struct pcpu_rt *rt, char *buf, size_t len)
 }
 
 const struct pcpu_access_ops pcpu_access_tls = {
+	.per_thread = true,
 	.unavailable = tls_unavailable,
 	.init = tls_init,
 	.fini = tls_fini,

@@ -19,6 +19,7 @@
 
 #include "pcpu-cid.h"
 #include "pcpu-internal.h"
+#include "pcpu-internal.h"
 
 #ifndef AT_RSEQ_FEATURE_SIZE
 #define AT_RSEQ_FEATURE_SIZE 27
@@ -352,6 +353,12 @@ const char *pcpu_cid_pair_invalid(enum pcpu_access_id a, enum pcpu_layout_id l)
 		return cid_pair_why[PCPU_A_SEGMENT][PCPU_L_EMBED];
 	if (a == PCPU_A_TLS)
 		return cid_pair_why[PCPU_A_TLS][PCPU_L_THREAD];
+	/* A method or layout added later: the rules behind the table. */
+	why = pcpu_pair_invalid(a, l);
+	if (why)
+		return why;
+	if (pcpu_layout_ops_of(l)->commits_all)
+		return CID_COMMITS_ALL;
 	return NULL;	/* table or shift over vm */
 }
 

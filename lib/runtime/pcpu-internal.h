@@ -64,6 +64,10 @@ struct pcpu_rt;
  * struct pcpu_layout_ops - where and when units live (one per layout).
  * @commits_all: init commits a unit for every possible CPU (the memory
  *               check of pcpu_rt_init() applies).
+ * @per_thread:  the copy is the holder's __thread block, not a unit per
+ *               CPU (thread): only a per_thread access method pairs.
+ * @strided:     CPU c's unit is at one base + (c << unit_shift) (vm,
+ *               page): what an access method with needs_stride wants.
  * @huge_ok:     the layout can take a thp/hugetlb backing.
  * @init:        reserve / allocate what the layout has at init, before
  *               any CPU is online. Units made now are filled from the
@@ -81,6 +85,8 @@ struct pcpu_rt;
  */
 struct pcpu_layout_ops {
 	bool commits_all;
+	bool per_thread;
+	bool strided;
 	bool huge_ok;
 	int (*init)(struct pcpu_rt *rt, char *err, size_t errlen);
 	void (*fini)(struct pcpu_rt *rt);
@@ -92,6 +98,10 @@ struct pcpu_layout_ops {
 
 /**
  * struct pcpu_access_ops - how the hot path finds a unit (one per method).
+ * @per_thread:  reaches the holder's __thread block (tls): pairs only
+ *               with a per_thread layout.
+ * @needs_stride: computes the unit from one base and a power-of-two
+ *               stride (shift): pairs only with a strided layout.
  * @unavailable: NULL, or why the method cannot run on this machine.
  * @init:        after the layout's init (shift: publish base and shift).
  * @fini:        undo init and every publish.
@@ -104,6 +114,8 @@ struct pcpu_layout_ops {
  * @describe:    a line about the access path.
  */
 struct pcpu_access_ops {
+	bool per_thread;
+	bool needs_stride;
 	const char *(*unavailable)(void);
 	int (*init)(struct pcpu_rt *rt, char *err, size_t errlen);
 	void (*fini)(struct pcpu_rt *rt);
@@ -148,20 +160,29 @@ struct pcpu_rt {
 	struct pcpu_region embed;	/* embed / hybrid: the block */
 	struct pcpu_region vm;		/* vm / page / hybrid: reservation */
 	unsigned char *stride_base;	/* unit of CPU c at + (c << shift) */
+	/* access-private */
+	uintptr_t *table;		/* table: base of each CPU's unit */
 	/* module sections (pcpu-modules.c) */
 	struct pcpu_mods *mods;
 	size_t dyn_start;		/* first dynamic offset: static_size
 					 * + the module reserve */
 };
 
-extern const struct pcpu_layout_ops pcpu_layout_embed, pcpu_layout_page,
-	pcpu_layout_vm, pcpu_layout_hybrid, pcpu_layout_thread;
-extern const struct pcpu_access_ops pcpu_access_table, pcpu_access_segment,
-	pcpu_access_shift, pcpu_access_tls;
+/* The hooks of each axis, one per entry of its list in pcpu.h. */
+#define PCPU_X_EXTERN(id, lname, desc)                                        \
+	extern const struct pcpu_layout_ops pcpu_layout_##lname;
+PCPU_LAYOUTS(PCPU_X_EXTERN)
+#undef PCPU_X_EXTERN
+#define PCPU_X_EXTERN(id, lname, desc)                                        \
+	extern const struct pcpu_access_ops pcpu_access_##lname;
+PCPU_ACCESSES(PCPU_X_EXTERN)
+#undef PCPU_X_EXTERN
 const struct pcpu_layout_ops *pcpu_layout_ops_of(enum pcpu_layout_id l);
 const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a);
 
 /* pcpu-core.c */
+/* Base of @cpu's unit where its holder reaches it (tls: the live block). */
+unsigned char *pcpu_live_base(struct pcpu_rt *rt, unsigned cpu);
 void pcpu_unit_fill(struct pcpu_rt *rt, unsigned char *base);
 void pcpu_tmpl_set(struct pcpu_rt *rt, pcpu_off_t at, const void *init,
 		   size_t size);
@@ -169,6 +190,25 @@ bool pcpu_tls_held(struct pcpu_rt *rt);
 void pcpu_set_unit_node(struct pcpu_rt *rt, unsigned cpu, bool init);
 void pcpu_region_release(struct pcpu_rt *rt, struct pcpu_region *r);
 /* pcpu_seterr(): declared in pcpu-file.h (the toolkit uses it too) */
+
+/* pcpu-config.c: pcpu_rt_init()'s steps, in its order. */
+int pcpu_cfg_map_cpus(struct pcpu_rt *rt);
+int pcpu_cfg_init_nodes(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_check_fits(struct pcpu_rt *rt, char *err, size_t errlen);
+int pcpu_cfg_parse_sets(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_size_units(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			char *err, size_t errlen);
+int pcpu_cfg_check_placement(struct pcpu_rt *rt, const struct pcpu_config *cfg,
+			     char *err, size_t errlen);
+int pcpu_cfg_check_hugetlb(struct pcpu_rt *rt, char *err, size_t errlen);
+int pcpu_cfg_collect_static_counters(struct pcpu_rt *rt);
+
+static inline size_t pcpu_static_section_size(void)
+{
+	return (size_t)(__stop_pcpu_data - __start_pcpu_data);
+}
 
 static inline double pcpu_now_ns(void)
 {

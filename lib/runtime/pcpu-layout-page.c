@@ -69,6 +69,7 @@ static void page_describe(struct pcpu_rt *rt, char *buf, size_t len)
 const struct pcpu_layout_ops pcpu_layout_page = {
 	.commits_all = true,
 	.huge_ok = false,
+	.strided = true,
 	.init = page_init,
 	.fini = page_fini,
 	.unit_alloc = page_alloc,

@@ -74,6 +74,7 @@ static void thread_describe(struct pcpu_rt *rt, char *buf, size_t len)
 const struct pcpu_layout_ops pcpu_layout_thread = {
 	.commits_all = false,
 	.huge_ok = false,
+	.per_thread = true,
 	.init = thread_init,
 	.fini = thread_fini,
 	.unit_alloc = thread_alloc,

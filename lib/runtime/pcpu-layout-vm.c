@@ -112,6 +112,7 @@ static void vm_describe(struct pcpu_rt *rt, char *buf, size_t len)
 const struct pcpu_layout_ops pcpu_layout_vm = {
 	.commits_all = false,
 	.huge_ok = true,
+	.strided = true,
 	.init = vm_init,
 	.fini = vm_fini,
 	.unit_alloc = vm_alloc,

@@ -12,6 +12,7 @@
 
 #include "pcpu.h"
 #include "pcpu-access.h"
+#include "pcpu-internal.h"
 
 static const char *const strategy_names[] = {
 #define PCPU_X_NAME(id, name, acc, lay, desc) name,
@@ -38,27 +39,27 @@ static const enum pcpu_layout_id strategy_layout[] = {
 };
 
 static const char *const access_names[] = {
-#define PCPU_X_NAME(id, name, desc) name,
+#define PCPU_X_NAME(id, lname, desc) #lname,
 	PCPU_ACCESSES(PCPU_X_NAME)
 #undef PCPU_X_NAME
 };
 
 static const char *const access_descs[] = {
-#define PCPU_X_DESC(id, name, desc) desc,
+#define PCPU_X_DESC(id, lname, desc) desc,
 	PCPU_ACCESSES(PCPU_X_DESC)
 #undef PCPU_X_DESC
 };
 
 static const char *const layout_names[] = {
 	"default",
-#define PCPU_X_NAME(id, name, desc) name,
+#define PCPU_X_NAME(id, lname, desc) #lname,
 	PCPU_LAYOUTS(PCPU_X_NAME)
 #undef PCPU_X_NAME
 };
 
 static const char *const layout_descs[] = {
 	"the strategy's own layout",
-#define PCPU_X_DESC(id, name, desc) desc,
+#define PCPU_X_DESC(id, lname, desc) desc,
 	PCPU_LAYOUTS(PCPU_X_DESC)
 #undef PCPU_X_DESC
 };
@@ -180,9 +181,11 @@ int pcpu_access_lookup(const char *name, enum pcpu_access_id *a)
 
 const char *pcpu_access_unavailable(enum pcpu_access_id a)
 {
-	if (a == PCPU_A_SEGMENT && !PCPU_HAVE_SEGMENT)
-		return "needs x86-64 (a %gs segment base per thread)";
-	return (unsigned)a < PCPU_NR_ACCESSES ? NULL : "unknown access method";
+	const struct pcpu_access_ops *ops = pcpu_access_ops_of(a);
+
+	if (!ops)
+		return "unknown access method";
+	return ops->unavailable ? ops->unavailable() : NULL;
 }
 
 const char *pcpu_layout_name(enum pcpu_layout_id l)

@@ -2,7 +2,10 @@
 /*
  * pcpu-pairs.c - which access method works over which layout, and why a
  * pair does not: the one table behind --layout, `pcpubench list` and
- * pcpu_rt_init()'s check. Also maps each axis's ids to its hooks.
+ * pcpu_rt_init()'s check: the reasons for today's invalid pairs, and the
+ * rule behind them (the per_thread / strided / needs_stride flags of the
+ * hooks) for a layout or method added later. Also maps each axis's ids to
+ * its hooks, generated from the lists in pcpu.h.
  */
 #include <stddef.h>
 
@@ -39,6 +42,24 @@ static const char *const pair_why[PCPU_NR_ACCESSES][PCPU_NR_LAYOUTS] = {
 	},
 };
 
+/*
+ * The rules the table spells out for the pairs that exist today, for a
+ * layout or method added later: the flags in its hooks decide.
+ */
+static const char *pair_rule(const struct pcpu_access_ops *a,
+			     const struct pcpu_layout_ops *l)
+{
+	if (a->per_thread && !l->per_thread)
+		return THREAD_ONLY;
+	if (!a->per_thread && l->per_thread)
+		return "the layout has no unit per CPU (the copy lives in each "
+		       "holder's __thread block)";
+	if (a->needs_stride && !l->strided)
+		return "the method needs a constant power-of-two stride from "
+		       "one base, which the layout does not have";
+	return NULL;
+}
+
 /**
  * pcpu_pair_invalid() - why @a over @l is not a pair.
  * Return: NULL when it is one; else the reason.
@@ -49,28 +70,29 @@ const char *pcpu_pair_invalid(enum pcpu_access_id a, enum pcpu_layout_id l)
 		return "unknown access method";
 	if (l <= PCPU_L_DEFAULT || l >= PCPU_NR_LAYOUTS)
 		return "unknown layout";
-	return pair_why[a][l];
+	if (pair_why[a][l])
+		return pair_why[a][l];
+	return pair_rule(pcpu_access_ops_of(a), pcpu_layout_ops_of(l));
 }
+
+static const struct pcpu_layout_ops *const layout_ops[PCPU_NR_LAYOUTS] = {
+#define PCPU_X_OPS(id, lname, desc) [PCPU_L_##id] = &pcpu_layout_##lname,
+	PCPU_LAYOUTS(PCPU_X_OPS)
+#undef PCPU_X_OPS
+};
+
+static const struct pcpu_access_ops *const access_ops[PCPU_NR_ACCESSES] = {
+#define PCPU_X_OPS(id, lname, desc) [PCPU_A_##id] = &pcpu_access_##lname,
+	PCPU_ACCESSES(PCPU_X_OPS)
+#undef PCPU_X_OPS
+};
 
 const struct pcpu_layout_ops *pcpu_layout_ops_of(enum pcpu_layout_id l)
 {
-	switch (l) {
-	case PCPU_L_EMBED: return &pcpu_layout_embed;
-	case PCPU_L_PAGE: return &pcpu_layout_page;
-	case PCPU_L_VM: return &pcpu_layout_vm;
-	case PCPU_L_HYBRID: return &pcpu_layout_hybrid;
-	case PCPU_L_THREAD: return &pcpu_layout_thread;
-	default: return NULL;
-	}
+	return l > PCPU_L_DEFAULT && l < PCPU_NR_LAYOUTS ? layout_ops[l] : NULL;
 }
 
 const struct pcpu_access_ops *pcpu_access_ops_of(enum pcpu_access_id a)
 {
-	switch (a) {
-	case PCPU_A_TABLE: return &pcpu_access_table;
-	case PCPU_A_SEGMENT: return &pcpu_access_segment;
-	case PCPU_A_SHIFT: return &pcpu_access_shift;
-	case PCPU_A_TLS: return &pcpu_access_tls;
-	default: return NULL;
-	}
+	return (unsigned)a < PCPU_NR_ACCESSES ? access_ops[a] : NULL;
 }

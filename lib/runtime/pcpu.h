@@ -49,20 +49,25 @@ typedef uintptr_t pcpu_off_t;
 /*
  * A strategy is a pair of two independent axes (DESIGN.md section 6):
  *
- * Access method: how the hot path finds this CPU's unit.
+ * Access method: how the hot path finds this CPU's unit. Each entry is
+ * X(ID, lname, description): the name printed is #lname, and lname names
+ * the method's hooks (pcpu_access_<lname> in pcpu-access-<lname>.c), its
+ * hot accessors are PCPU_<ID>_* (pcpu-access.h). This list generates the
+ * enum, the names, the hooks' externs and lookup, and the benchmarks'
+ * loop sets.
  */
 #define PCPU_ACCESSES(X)                                                      \
-	X(TABLE, "table",                                                     \
+	X(TABLE, table,                                                       \
 	  "load the unit's base from a table indexed by CPU id, add the offset") \
-	X(SEGMENT, "segment",                                                 \
+	X(SEGMENT, segment,                                                   \
 	  "one %gs:offset instruction; GS base per thread = its CPU's unit")  \
-	X(SHIFT, "shift",                                                     \
+	X(SHIFT, shift,                                                       \
 	  "base + (cpu << shift) + offset: arithmetic, no table load")        \
-	X(TLS, "tls",                                                         \
+	X(TLS, tls,                                                           \
 	  "the holder's __thread block + offset (%fs)")
 
 enum pcpu_access_id {
-#define PCPU_X_ENUM(id, name, desc) PCPU_A_##id,
+#define PCPU_X_ENUM(id, lname, desc) PCPU_A_##id,
 	PCPU_ACCESSES(PCPU_X_ENUM)
 #undef PCPU_X_ENUM
 	PCPU_NR_ACCESSES
@@ -70,23 +75,25 @@ enum pcpu_access_id {
 
 /*
  * Layout: where units live and when they are allocated. PCPU_L_DEFAULT
- * (0) in a config means "the strategy's own layout".
+ * (0) in a config means "the strategy's own layout". Entries are
+ * X(ID, lname, description), as for the access methods: the hooks are
+ * pcpu_layout_<lname> in pcpu-layout-<lname>.c.
  */
 #define PCPU_LAYOUTS(X)                                                       \
-	X(EMBED, "embed",                                                     \
+	X(EMBED, embed,                                                       \
 	  "kernel default (pcpu_embed_first_chunk): at init one block with a unit for every possible CPU, grouped by node, each on the node init knew; online/offline allocate nothing") \
-	X(PAGE, "page",                                                       \
+	X(PAGE, page,                                                         \
 	  "percpu_alloc=page: at init every possible CPU's unit in 4 KiB pages in one reserved range, each on the node init knew; online/offline allocate nothing") \
-	X(VM, "vm",                                                           \
+	X(VM, vm,                                                             \
 	  "dedicated VM area: address space for every possible CPU; a unit committed on online on the CPU's node at that moment, filled from the template, released on offline") \
-	X(HYBRID, "hybrid",                                                   \
+	X(HYBRID, hybrid,                                                     \
 	  "Rostedt 2006: CPUs online at init in one embed block, CPUs onlined later in vm units") \
-	X(THREAD, "thread",                                                   \
+	X(THREAD, thread,                                                     \
 	  "tls only: the holder's __thread block; the unit is parked in a per-CPU mapping made on online")
 
 enum pcpu_layout_id {
 	PCPU_L_DEFAULT = 0,
-#define PCPU_X_ENUM(id, name, desc) PCPU_L_##id,
+#define PCPU_X_ENUM(id, lname, desc) PCPU_L_##id,
 	PCPU_LAYOUTS(PCPU_X_ENUM)
 #undef PCPU_X_ENUM
 	PCPU_NR_LAYOUTS
@@ -308,8 +315,9 @@ struct pcpu_rt;
  * Keeps the template (the static section's image), sets up the layout
  * (embed and page: every possible CPU's unit now, filled from the
  * template), and onlines the initial CPUs. One live runtime per strategy
- * at a time (the hot accessors use per-strategy globals, as the kernel's
- * use __per_cpu_offset[] and %gs).
+ * at a time, as the kernel has one __per_cpu_offset[] and one %gs (the
+ * hot accessors themselves take the runtime's access context,
+ * pcpu_rt_acc_ctx(), and need no global).
  *
  * Context: process context; takes no locks a thread may hold.
  * Return: 0; -EINVAL bad config, an access x layout pair that does not
