@@ -48,6 +48,7 @@
 #include "pcpu-sysinfo.h"
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
+#include "tlb-cal.h"
 #include "pcpubench.h"
 #include "access.h"
 #include "bench-common.h"
@@ -776,7 +777,7 @@ struct run_ctx {
 /* The 4k page-walk penalty from the TLB calibration store, if any. */
 static void load_walk_penalty(struct run_ctx *c)
 {
-	const char *path = pcpu_tlbcal_default_path();
+	const char *path = tlbcal_path(NULL);
 	struct pcpu_tlbcal cal;
 	const struct pcpu_tlbcal_backing *b = &cal.b[PCPU_TLB_4K];
 

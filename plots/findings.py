@@ -348,6 +348,19 @@ def _reach(run):
     return out
 
 
+def _reach_verdict(run):
+    """The tlb step's verdict on its 4k calibration ("stable" or
+    "unstable: why", metadata calibration_4k), None where the run does
+    not say (runs made before it)."""
+    sm = getattr(run, "step_meta", None) or {}
+    for k in sorted(sm):
+        m = sm[k]
+        if k.endswith("-tlb") and isinstance(m, dict) and \
+                isinstance(m.get("calibration_4k"), str):
+            return m["calibration_4k"]
+    return None
+
+
 def _range_shift(b, strat, base, lo, hi, metric="cycles_per_iter",
                  page="4k"):
     """The per-repetition mean over the points with lo <= P <= hi (every
@@ -430,6 +443,10 @@ def claim_tlb(run):
         share = "vm 4k-2m there %s; " % c.effect(
             "beyond vm 4k-2m", e) if used else ""
         c.add("%s%% of seg, mean over M" % share)
+        if (_reach_verdict(run) or "").startswith("unstable"):
+            # the ranges above come from a calibration that disagreed
+            # with itself (its sweeps, or disturbed points): say so
+            c.add("L1/L2 reach unstable (tlb step): rerun", join=True)
     a = run.benches.get("access")
     if a is not None and "cold_cycles" in a.metrics and \
             _has(a, "mode", "cold"):
