@@ -389,7 +389,7 @@ static int emit_text(const struct tlb_opts *o, struct tlb_run *runs,
 static void emit_meta(struct pout *po, struct tlb_run *runs,
 		      const struct tlb_ctx *c)
 {
-	char buf[256], key[48];
+	char buf[400], key[48];
 	unsigned bk;
 
 	pout_meta(po, "cycles_source", pt_cycles_source());

@@ -285,8 +285,8 @@ static void run_figures(const struct tlb_opts *o, struct tlb_run *r,
 	r->fit_ret = pcpu_tlb_detect(r->fx, r->fy, r->fnoise, r->nfit, NULL,
 				     &r->fit);
 	if (r->nmissing)
-		snprintf(why, sizeof(why), "%zu of %zu points without a quiet "
-			 "sample (disturbed)", r->nmissing, np);
+		snprintf(why, sizeof(why), "%zu of %zu points disturbed in "
+			 "every sample", r->nmissing, np);
 	if (r->fit_ret) {
 		r->cal.valid = true;
 		for (f = 0; f < PCPU_TLBCAL_NR; f++) {
@@ -311,7 +311,7 @@ static void run_figures(const struct tlb_opts *o, struct tlb_run *r,
 	if (r->l1d_why[0]) {
 		size_t l = strlen(why);
 
-		snprintf(why + l, sizeof(why) - l, "%s%.100s", l ? "; " : "",
+		snprintf(why + l, sizeof(why) - l, "%s%.160s", l ? "; " : "",
 			 r->l1d_why);
 	}
 	pcpu_tlbcal_combine(&r->cal, r->sweep, R, why);

@@ -292,7 +292,33 @@ def claim_deref(run):
     elif bits:
         c.add("not chained: %s" % ", ".join(bits))
     c.add("read, 1 var, 4k", join=True)
+    _load_limit(c, b, dict(cond, mode="throughput"))
     return c
+
+
+def _load_limit(c, b, where):
+    """Context: the one-load forms' read throughput against the pure
+    independent-load loop timed in the same process (ptr's row,
+    minimal_loop_cycles_per_op), as ratios; those above x1.1, with what
+    bounds them."""
+    lim = _samples(b, "minimal_loop_cycles_per_op", where,
+                   "strategy").get("ptr")
+    L = Stats(lim).median if lim else None
+    if not L or L <= 0:
+        return
+    d = _samples(b, "cycles_per_op", where, "strategy")
+    rs = [(s, Stats(d[s]).median / L) for s in
+          ("ptr", "segment", "tls", "hybrid-segment")
+          if d.get(s) and Stats(d[s]).n]
+    if not rs:
+        return
+    c.add("tput read vs load limit %s cyc: %s" % (f3(L), ", ".join(
+        "%s x%.2f" % (short(s), r) for s, r in rs)), more=True)
+    above = [short(s) for s, r in rs if r > 1.10]
+    if above:
+        c.add("above x1.1: %s: one load per op like the limit, so the "
+              "load's form or the loop bounds it, not the load ports"
+              % ",".join(above), more=True)
 
 
 def _workload_max(b, strat, page="4k", m="slowdown_vs_segment_pct"):

@@ -256,7 +256,7 @@ struct pcpu_tlbcal_backing {
 	unsigned sweeps, sweeps_used[2], sweeps_off[2];
 	double spread[2];
 	/* "stable", "unstable: <why>", or "" (not judged). Saved. */
-	char stability[240];
+	char stability[320];
 };
 
 struct pcpu_tlbcal {

@@ -253,7 +253,7 @@ static void combine_level(struct pcpu_tlbcal_backing *cb, int k,
 	cb->value[f] = m;
 	if (cb->spread[k] > PCPU_TLBCAL_MAX_SPREAD) {
 		snprintf(b, sizeof(b), "%s sweeps spread %.0f%% (%zu of %zu "
-			 "off by >10%%)", lv[k], 100 * cb->spread[k], off, q);
+			 "off >10%%)", lv[k], 100 * cb->spread[k], off, q);
 		why_add(why, len, b);
 	}
 }
@@ -314,9 +314,9 @@ int pcpu_tlb_l1d_check(const double *pages, const double *control, size_t n,
 	base = v[1];
 	if (!(base > 0) || at <= 1.15 * base)
 		return 0;
-	snprintf(why, len, "L1d shared: the control at %.0f lines (3/4 of "
-		 "CPUID's %u KiB) took %.1f vs %.1f cycles: another thread "
-		 "on this core", x, l1d_kb, at, base);
+	snprintf(why, len, "L1d shared (control at %.0f lines, 3/4 of the "
+		 "%u KiB L1d: %.1f vs %.1f cyc): another thread on this core",
+		 x, l1d_kb, at, base);
 	return 1;
 }
 
