@@ -226,6 +226,27 @@ int bc_rt_exit(int err, const struct pcpu_config *cfg)
 	return bc_exit_code(err);
 }
 
+int bc_rt_start(const char *cmd, const char *what, struct pcpu_rt **rt,
+		struct pcpu_config *cfg, bool na_ok, char *na, size_t nalen,
+		char *err, size_t errlen)
+{
+	int r;
+
+	*rt = NULL;
+	err[0] = '\0';
+	r = pcpu_rt_init(rt, cfg, err, errlen);
+	if (!r)
+		return 0;
+	*rt = NULL;
+	if (r == -ENOTSUP && na_ok) {
+		bc_na_status(na, nalen, "not-supported", err);
+		return 0;
+	}
+	fprintf(stderr, "pcpubench %s: %s: %s\n", cmd, what,
+		err[0] ? err : strerror(-r));
+	return bc_rt_exit(r, cfg);
+}
+
 const char *bc_arg(const char *s)
 {
 	static char buf[4][96];

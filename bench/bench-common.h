@@ -63,6 +63,18 @@ int bc_exit_code(int err);
 int bc_rt_exit(int err, const struct pcpu_config *cfg);
 
 /*
+ * bc_rt_start() - a runtime for a command's point: pcpu_rt_init() of
+ * @cfg, its message in @err. A strategy that cannot run so (-ENOTSUP)
+ * when @na_ok (several strategies: the others still run) is no error:
+ * *@rt is NULL and @na holds its status "na:not-supported(MSG)" for the
+ * NA rows. Any other failure says "pcpubench CMD: WHAT: MSG" on stderr.
+ * Return: 0 (*@rt set, or NULL for NA rows); an exit code (bc_rt_exit()).
+ */
+int bc_rt_start(const char *cmd, const char *what, struct pcpu_rt **rt,
+		struct pcpu_config *cfg, bool na_ok, char *na, size_t nalen,
+		char *err, size_t errlen);
+
+/*
  * Output through pout with the user told what went wrong.
  * bc_out_open(): as pout_open(); a path that exists and is not a regular
  * file, or a missing directory, is a usage error (2); another failure to

@@ -47,7 +47,7 @@ struct cid_opts {
 	double mem_time;
 	double duration;
 	unsigned repeat;
-	const char *out, *fmt;
+	const char *out;
 };
 
 enum { P_PART, P_STRAT, P_INDEX, P_THREADS, P_ALLOWED, P_POSSIBLE, P_COND,

@@ -24,7 +24,6 @@
  * guest's, whose 6.1 kernel has no mm_cid).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -38,6 +37,7 @@
 #include "bench-common.h"
 #include "cid.h"
 #include "cid-cmd.h"
+#include "opts.h"
 #include "pcpu-cid.h"
 #include "pcpu-metrics.h"
 #include "pcpu-timing.h"
@@ -49,9 +49,28 @@ const char *const cid_part_names[] = {
 #undef CID_X
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
+static const struct opt_spec cid_spec[] = {
+	OPT_OWN('P', "part", "LIST", "mem, stability, churn, cost or all (default all)"),
+	OPT_C(STRATEGY, "cid-table, cid-vm, cpu-table, cpu-vm or all (default all)"),
+	OPT_OWN('t', "threads", "LIST", "mem: thread counts (default 1,2,4,8)"),
+	OPT_OWN('a', "allowed", "SETS", "mem: allowed CPU sets separated by ':', each 'all'\n"
+					"or a host cpulist (default: all, then the first and\n"
+					"the last allowed CPU alone); rows name the cpulist"),
+	OPT_CX(POSSIBLE, "N", "possible ids of the runtimes (default 1024)", OPTF_COUNT,
+	       1, PCPU_NR_CPUS),
+	OPT_OWN('n', "ops", "N", "mem: increments per thread at least (default 1000)"),
+	OPT_OWN('m', "mem-time", "S", "mem: seconds the threads run together per point\n"
+				      "(default 0.05)"),
+	OPT_OWN('d', "duration", "S", "seconds per stability condition and churn run\n"
+				      "(default 0.5)"),
+	OPT_CX(REPEAT, NULL, "cost: repetitions (default 9)", 0, 1, 1000),
+	OPT_OUTPUT_END
+};
+
+static const struct opts_cmd cid_cmd = {
+	.name = "cid",
+	.spec = cid_spec,
+	.head =
 "usage: pcpubench cid [OPTIONS]\n\n"
 "Per-CPU data indexed by the rseq concurrency id (mm_cid, Linux >= 6.3)\n"
 "against the same data indexed by rseq cpu_id. Strategies (pcpubench\n"
@@ -73,26 +92,12 @@ static void usage(FILE *f)
 "             allowed set shrinks and grows (no CPU is taken offline)\n"
 "  cost       ns per rseq-protected increment, one pinned thread\n"
 "The lookup's own cost: pcpubench access --cpuid cid. Without mm_cid\n"
-"every row is NA with the reason (exit 0).\n\n"
-"  --part LIST       mem, stability, churn, cost or all (default all)\n"
-"  --strategy LIST   cid-table, cid-vm, cpu-table, cpu-vm or all (default all)\n"
-"  --threads LIST    mem: thread counts (default 1,2,4,8)\n"
-"  --allowed SETS    mem: allowed CPU sets separated by ':', each 'all'\n"
-"                    or a host cpulist (default: all, then the first and\n"
-"                    the last allowed CPU alone); rows name the cpulist\n"
-"  --possible N      possible ids of the runtimes (default 1024)\n"
-"  --ops N           mem: increments per thread at least (default 1000)\n"
-"  --mem-time S      mem: seconds the threads run together per point\n"
-"                    (default 0.05)\n"
-"  --duration S      seconds per stability condition and churn run\n"
-"                    (default 0.5)\n"
-"  --repeat N        cost: repetitions (default 9)\n"
-"  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  -h, --help        this text\n\n"
+"every row is NA with the reason (exit 0).\n\n",
+	.tail =
+"\n"
 "Exit: 0 ok (NA rows included), 1 a lost update or a failure, 2 usage,\n"
-"3 output not written.\n");
-}
+"3 output not written.\n",
+};
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -561,30 +566,50 @@ bad:
 	return -EINVAL;
 }
 
-static int parse_opts(int argc, char **argv, struct cid_opts *op,
-		      enum pout_format *f)
+/* One run of the command: its options and the lists they name. */
+struct cid_run {
+	struct cid_opts op;
+	struct opts_common oc;
+	const char *threads, *allowed;
+};
+
+/* cid's own options. Return: 0; -EINVAL (message printed). */
+static int cid_own(void *ctx, int c, const char *arg)
 {
-	static const struct option lo[] = {
-		{ "part", required_argument, NULL, 'P' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "allowed", required_argument, NULL, 'a' },
-		{ "possible", required_argument, NULL, 'p' },
-		{ "ops", required_argument, NULL, 'n' },
-		{ "mem-time", required_argument, NULL, 'm' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	const char *snames[PCPU_NR_CID_STRATEGIES];
-	const char *threads = "1,2,4,8", *allowed = NULL;
-	cpu_set_t all;
+	struct cid_run *cr = ctx;
+	struct cid_opts *op = &cr->op;
 	unsigned long v;
 	double d;
-	int c, i;
+
+	switch (c) {
+	case 'P':
+		return parse_list("cid", "--part", arg, cid_part_names,
+				  CID_NR_PARTS, op->part);
+	case 't': cr->threads = arg; return 0;
+	case 'a': cr->allowed = arg; return 0;
+	case 'n':
+		if (bc_count("cid", "ops", arg, 1, 1000000000UL, &v))
+			return -EINVAL;
+		op->ops = v;
+		return 0;
+	default:	/* 'm', 'd' */
+		if (bc_number("cid", c == 'm' ? "mem-time" : "duration", arg,
+			      c == 'm' ? 0 : 0.001, 3600, &d))
+			return -EINVAL;
+		if (c == 'm')
+			op->mem_time = d;
+		else
+			op->duration = d;
+		return 0;
+	}
+}
+
+/* Options. Return: as opts_parse(). */
+static int cid_read_opts(struct cid_run *cr, int argc, char **argv)
+{
+	const char *snames[PCPU_NR_CID_STRATEGIES];
+	struct cid_opts *op = &cr->op;
+	int i, r;
 
 	memset(op, 0, sizeof(*op));
 	for (i = 0; i < CID_NR_PARTS; i++)
@@ -593,155 +618,150 @@ static int parse_opts(int argc, char **argv, struct cid_opts *op,
 		op->strat[i] = true;
 		snames[i] = pcpu_cid_strategy_name((enum pcpu_cid_strategy_id)i);
 	}
-	op->possible = "1024";
 	op->ops = 1000;
 	op->mem_time = 0.05;
 	op->duration = 0.5;
-	op->repeat = 9;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			if (parse_list("cid", "--part", optarg, cid_part_names,
-				       CID_NR_PARTS, op->part))
-				return -EINVAL;
-			break;
-		case 's':
-			if (parse_list("cid", "--strategy", optarg, snames,
-				       PCPU_NR_CID_STRATEGIES, op->strat))
-				return -EINVAL;
-			break;
-		case 't': threads = optarg; break;
-		case 'a': allowed = optarg; break;
-		case 'p':
-			if (bc_count("cid", "--possible", optarg, 1, PCPU_NR_CPUS, &v))
-				return -EINVAL;
-			op->possible = optarg;
-			break;
-		case 'n':
-			if (bc_count("cid", "--ops", optarg, 1, 1000000000UL, &v))
-				return -EINVAL;
-			op->ops = v;
-			break;
-		case 'm':
-			if (bc_number("cid", "--mem-time", optarg, 0, 3600, &d))
-				return -EINVAL;
-			op->mem_time = d;
-			break;
-		case 'd':
-			if (bc_number("cid", "--duration", optarg, 0.001, 3600, &d))
-				return -EINVAL;
-			op->duration = d;
-			break;
-		case 'r':
-			if (bc_count("cid", "--repeat", optarg, 1, 1000, &v))
-				return -EINVAL;
-			op->repeat = (unsigned)v;
-			break;
-		case 'f': op->fmt = optarg; break;
-		case 'o': op->out = optarg; break;
-		default:	/* --help (1: exit 0) or a bad option */
-			return bc_help_or_bad(c, usage) ? -EINVAL : 1;
-		}
-	}
-	if (bc_no_extra_args("cid", argc, argv, optind))
+	cr->threads = "1,2,4,8";
+	opts_init(&cr->oc);
+	cr->oc.cfg.possible = "1024";
+	cr->oc.repeat = 9;
+	r = opts_parse(&cid_cmd, argc, argv, &cr->oc, cid_own, cr);
+	if (r)
+		return r;
+	if (cr->oc.strategy &&
+	    parse_list("cid", "--strategy", cr->oc.strategy, snames,
+		       PCPU_NR_CID_STRATEGIES, op->strat))
 		return -EINVAL;
-	{
-		char items[BC_MAX_LIST][64];
-		int n = bc_split(threads, items, BC_MAX_LIST);
+	op->possible = cr->oc.cfg.possible;
+	op->repeat = (unsigned)cr->oc.repeat;
+	op->out = cr->oc.out;
+	return 0;
+}
 
-		if (n < 0 || n > 16)
-			goto bad_threads;
-		for (i = 0; i < n; i++) {
-			if (bc_ulong(items[i], &v) || !v || v > CID_MAX_THREADS)
-				goto bad_threads;
-			op->threads[op->nthreads++] = (unsigned)v;
-		}
+/* --threads. Return: 0; -EINVAL (message printed). */
+static int cid_threads(struct cid_opts *op, const char *threads)
+{
+	char items[BC_MAX_LIST][64];
+	int n = bc_split(threads, items, BC_MAX_LIST), i;
+	unsigned long v;
+
+	if (n < 0 || n > 16)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (bc_ulong(items[i], &v) || !v || v > CID_MAX_THREADS)
+			goto bad;
+		op->threads[op->nthreads++] = (unsigned)v;
 	}
+	return 0;
+bad:
+	fprintf(stderr, "pcpubench cid: bad --threads '%s' (a comma list of "
+		"counts 1-%d)\n", threads, CID_MAX_THREADS);
+	return -EINVAL;
+}
+
+/* --allowed, each set checked against @all. Return: 0; -EINVAL. */
+static int cid_allowed(struct cid_opts *op, const char *allowed,
+		       const cpu_set_t *all)
+{
+	char *dup = strdup(allowed), *save = NULL, *tok;
+
+	op->nsets = 0;
+	for (tok = dup ? strtok_r(dup, ":", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (op->nsets == CID_MAX_SETS ||
+		    set_parse(&op->sets[op->nsets], tok, all)) {
+			fprintf(stderr, "pcpubench cid: bad --allowed set "
+				"'%s' (all, or a cpulist of CPUs this "
+				"process may run on)\n", tok);
+			free(dup);
+			return -EINVAL;
+		}
+		op->nsets++;
+	}
+	free(dup);
+	if (!op->nsets) {
+		fprintf(stderr, "pcpubench cid: empty --allowed\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The thread counts and CPU sets. Return: 0; -EINVAL; -EIO. */
+static int cid_plan(struct cid_run *cr)
+{
+	struct cid_opts *op = &cr->op;
+	cpu_set_t all;
+
+	if (cid_threads(op, cr->threads))
+		return -EINVAL;
 	if (sched_getaffinity(0, sizeof(all), &all)) {
 		fprintf(stderr, "pcpubench cid: sched_getaffinity: %s\n",
 			strerror(errno));
 		return -EIO;
 	}
 	set_parse(&op->sets[op->nsets++], "all", &all);
-	if (!allowed) {
+	if (!cr->allowed) {
 		const struct cid_set *a = &op->sets[0];
 
 		set_one(&op->sets[op->nsets++], a->cpus[0]);
 		if (a->n > 1)
 			set_one(&op->sets[op->nsets++], a->cpus[a->n - 1]);
-	} else {
-		char *dup = strdup(allowed), *save = NULL, *tok;
-
-		op->nsets = 0;
-		for (tok = dup ? strtok_r(dup, ":", &save) : NULL; tok;
-		     tok = strtok_r(NULL, ":", &save)) {
-			if (op->nsets == CID_MAX_SETS ||
-			    set_parse(&op->sets[op->nsets], tok, &all)) {
-				fprintf(stderr, "pcpubench cid: bad --allowed set "
-					"'%s' (all, or a cpulist of CPUs this "
-					"process may run on)\n", tok);
-				free(dup);
-				return -EINVAL;
-			}
-			op->nsets++;
-		}
-		free(dup);
-		if (!op->nsets) {
-			fprintf(stderr, "pcpubench cid: empty --allowed\n");
-			return -EINVAL;
-		}
+	} else if (cid_allowed(op, cr->allowed, &all)) {
+		return -EINVAL;
 	}
 	/* cost runs pinned on the first CPU of the first set */
 	if (op->nsets < 2)
 		set_one(&op->sets[op->nsets++], op->sets[0].cpus[0]);
-	*f = bc_default_format(op->out);
-	if (op->fmt && pout_format_parse(op->fmt, f)) {
-		fprintf(stderr, "pcpubench cid: unknown format '%s' (text, csv, "
-			"json)\n", op->fmt);
-		return -EINVAL;
-	}
 	return 0;
-bad_threads:
-	fprintf(stderr, "pcpubench cid: bad --threads '%s' (a comma list of "
-		"counts 1-%d)\n", threads, CID_MAX_THREADS);
-	return -EINVAL;
+}
+
+/* Every part of every strategy asked for. Return: 0; -errno. */
+static int cid_run_parts(struct pout *o, const struct cid_opts *op,
+			 unsigned *lost)
+{
+	unsigned s;
+	int r = 0;
+
+	for (s = 0; s < PCPU_NR_CID_STRATEGIES && !r; s++) {
+		if (!op->strat[s])
+			continue;
+		if (op->part[CID_P_MEM])
+			r = part_mem(o, op, (enum pcpu_cid_strategy_id)s, lost);
+		if (!r && op->part[CID_P_CHURN])
+			r = part_churn(o, op, (enum pcpu_cid_strategy_id)s, lost);
+		if (!r && op->part[CID_P_COST])
+			r = part_cost(o, op, (enum pcpu_cid_strategy_id)s, lost);
+	}
+	if (!r && op->part[CID_P_STABILITY])
+		r = cid_part_stability(o, op);
+	return r;
 }
 
 int cmd_cid(int argc, char **argv)
 {
-	struct cid_opts op;
-	enum pout_format f;
-	unsigned lost = 0, s;
+	static struct cid_run cr;
+	unsigned lost = 0;
 	struct pout *o;
 	int r, ret;
 
-	r = parse_opts(argc, argv, &op, &f);
+	memset(&cr, 0, sizeof(cr));
+	r = cid_read_opts(&cr, argc, argv);
 	if (r)
-		return r > 0 ? EXIT_OK : (r == -EIO ? EXIT_FAIL : EXIT_USAGE);
+		return opts_exit(r);
+	r = cid_plan(&cr);
+	if (r)
+		return r == -EIO ? EXIT_FAIL : EXIT_USAGE;
 	if (bc_dry_run_stop("cid"))
 		return EXIT_OK;
 	bc_cid_facts();		/* this thread set up before any other */
-	ret = bc_out_open("cid", &o, f, op.out, "cid", params, NR_P);
+	ret = bc_out_open("cid", &o, cr.oc.fmt, cr.op.out, "cid", params, NR_P);
 	if (ret)
 		return ret;
 	if (pcpu_cid_unavailable())
 		fprintf(stderr, "pcpubench cid: %s: every row NA\n",
 			bc_cid_facts()->reg == PCPU_CID_REG_NONE ?
 			bc_cid_facts()->why : pcpu_cid_unavailable());
-	r = 0;
-	for (s = 0; s < PCPU_NR_CID_STRATEGIES && !r; s++) {
-		if (!op.strat[s])
-			continue;
-		if (op.part[CID_P_MEM])
-			r = part_mem(o, &op, (enum pcpu_cid_strategy_id)s, &lost);
-		if (!r && op.part[CID_P_CHURN])
-			r = part_churn(o, &op, (enum pcpu_cid_strategy_id)s, &lost);
-		if (!r && op.part[CID_P_COST])
-			r = part_cost(o, &op, (enum pcpu_cid_strategy_id)s, &lost);
-	}
-	if (!r && op.part[CID_P_STABILITY])
-		r = cid_part_stability(o, &op);
+	r = cid_run_parts(o, &cr.op, &lost);
 	if (r) {
 		fprintf(stderr, "pcpubench cid: %s\n", strerror(-r));
 		pout_abort(o);

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <sched.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "bench-common.h"
 #include "modules-host.h"
+#include "opts.h"
 #include "pcpu-wfile.h"
 #include "pcpu-version.h"
 #include "pcpu.h"
@@ -630,9 +630,19 @@ static void sec_strategies(struct em *e)
 	em_end(e, 0);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
+static const struct opt_spec info_spec[] = {
+	OPT_CX(FORMAT, NULL, "text (default) or json (one object, for meta.json)",
+	       OPTF_NO_CSV, 0, 0),
+	OPT_C(CPU, "host CPU to measure the clocks on (default: current)"),
+	OPT_C(OUTPUT, NULL),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+static const struct opts_cmd info_cmd = {
+	.name = "info",
+	.spec = info_spec,
+	.head =
 "usage: pcpubench info [--format text|json] [--cpu N] [-o FILE]\n"
 "\n"
 "This machine: CPU identity and microcode, measured TSC and core clocks,\n"
@@ -641,138 +651,136 @@ static void usage(FILE *f)
 "CPUs, THP and hugetlb, FSGSBASE, rseq, kernel and command line,\n"
 "perf_event_paranoid, each default counter event (available, or why not)\n"
 "and each strategy (available, or why not).\n"
-"\n"
-"  --format F   text (default) or json (one object, for meta.json)\n"
-"  --cpu N      host CPU to measure the clocks on (default: current)\n"
-"  -o, --output FILE  write there instead of stdout\n"
-"  -h, --help   this text\n");
+"\n",
+};
+
+/* Options. Return: as opts_parse(). */
+static int info_read_opts(struct opts_common *oc, int argc, char **argv)
+{
+	cpu_set_t may;
+	int r;
+
+	opts_init(oc);
+	r = opts_parse(&info_cmd, argc, argv, oc, NULL, NULL);
+	if (r || oc->cpu < 0)
+		return r;
+	/* Never measured silently on another CPU. */
+	if (sched_getaffinity(0, sizeof(may), &may) || !CPU_ISSET(oc->cpu, &may)) {
+		fprintf(stderr, "pcpubench info: --cpu %ld: not an online CPU this "
+			"process may run on\n", oc->cpu);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-int cmd_info(int argc, char **argv)
+/*
+ * Where the text goes: stdout, a device in place, or the checked writer
+ * (O_EXCL temporary file, fsync, rename) into *@w.
+ * Return: 0; an exit code (message printed).
+ */
+static int info_open(struct em *e, const char *out, struct pcpu_wfile **w)
 {
-	static const struct option lo[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct pcpu_sysinfo si;
-	struct em e;
-	const char *out = NULL;
-	unsigned long ul;
-	struct pcpu_wfile *w = NULL;
-	int c, json = 0, cpu = -1, ret = EXIT_OK;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!strcmp(optarg, "json"))
-				json = 1;
-			else if (strcmp(optarg, "text")) {
-				fprintf(stderr, "pcpubench info: bad --format "
-					"'%s' (text, json)\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'c': {
-			cpu_set_t may;
-
-			if (bc_count("info", "cpu", optarg, 0, CPU_SETSIZE - 1, &ul))
-				return EXIT_USAGE;
-			cpu = (int)ul;
-			/* Never measured silently on another CPU. */
-			if (sched_getaffinity(0, sizeof(may), &may) ||
-			    cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &may)) {
-				fprintf(stderr, "pcpubench info: --cpu %d: not an "
-					"online CPU this process may run on\n", cpu);
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case 'o':
-			out = optarg;
-			break;
-		default:	/* --help (exit 0) or a bad option (2) */
-			return bc_help_or_bad(c, usage);
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench info: unexpected argument '%s'\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	ret = bc_out_check("info", out);
-	if (ret)
-		return ret;
-	if (bc_dry_run_stop("info"))
-		return EXIT_OK;
-	memset(&e, 0, sizeof(e));
-	e.json = json;
-	e.depth = -1;
-	e.f = stdout;
+	e->f = stdout;
 	if (out && pout_path_check(out) == 1 && strcmp(out, "-") &&
 	    strcmp(out, "/dev/stdout")) {
 		/* /dev/null, /dev/stderr, /dev/fd/N: in place */
-		e.f = fopen(out, "a");
-		if (!e.f) {
+		e->f = fopen(out, "a");
+		if (!e->f) {
 			fprintf(stderr, "pcpubench info: cannot write %s: %s\n",
 				out, strerror(errno));
 			return EXIT_IO;
 		}
 	} else if (out && pout_path_check(out) == 0) {
-		/* the checked writer: O_EXCL temporary file, fsync, rename */
-		ret = pcpu_wfile_open(&w, out, &e.f);
+		ret = pcpu_wfile_open(w, out, &e->f);
 		if (ret)
 			return bc_path_msg("info", "-o", out, ret);
 	}
-	if (!json)
-		e.depth = 0;
+	return 0;
+}
+
+/* Every section. */
+static void info_emit(struct em *e, int cpu)
+{
+	struct pcpu_sysinfo si;
+
 	pcpu_sysinfo_read(&si);
-	if (json) {
-		em_begin(&e, NULL, 0);
-		em_num(&e, "schema_version", POUT_SCHEMA_VERSION, "%.0f");
+	if (e->json) {
+		em_begin(e, NULL, 0);
+		em_num(e, "schema_version", POUT_SCHEMA_VERSION, "%.0f");
 	} else {
-		fprintf(e.f, "pcpubench info\n");
+		fprintf(e->f, "pcpubench info\n");
 	}
-	em_str(&e, "tool_version", PCPU_GIT_REV);
-	em_str(&e, "cc", PCPU_CC_VERSION);
-	em_str(&e, "build_flags", PCPU_BUILD_FLAGS);
-	sec_cpu(&e, &si);
-	sec_clocks(&e, cpu);
-	sec_tlbcal(&e);
-	sec_topology(&e, &si);
-	sec_memory(&e, &si);
-	sec_features(&e, &si);
-	sec_rseq_cid(&e);
-	sec_kernel(&e, &si);
-	sec_kernel_percpu(&e);
-	sec_modules(&e);
-	sec_counters(&e);
-	sec_strategies(&e);
-	if (json) {
-		em_end(&e, 0);
-		fputc('\n', e.f);
+	em_str(e, "tool_version", PCPU_GIT_REV);
+	em_str(e, "cc", PCPU_CC_VERSION);
+	em_str(e, "build_flags", PCPU_BUILD_FLAGS);
+	sec_cpu(e, &si);
+	sec_clocks(e, cpu);
+	sec_tlbcal(e);
+	sec_topology(e, &si);
+	sec_memory(e, &si);
+	sec_features(e, &si);
+	sec_rseq_cid(e);
+	sec_kernel(e, &si);
+	sec_kernel_percpu(e);
+	sec_modules(e);
+	sec_counters(e);
+	sec_strategies(e);
+	if (e->json) {
+		em_end(e, 0);
+		fputc('\n', e->f);
 	}
+}
+
+/* The text committed or closed. Return: an exit code. */
+static int info_close(struct em *e, const char *out, struct pcpu_wfile *w)
+{
+	int ret;
+
 	errno = 0;
 	if (w) {
 		ret = pcpu_wfile_commit(w);
 		if (ret) {
 			fprintf(stderr, "pcpubench info: writing '%s': %s (output "
 				"not written)\n", bc_arg(out), strerror(-ret));
-			ret = EXIT_IO;
+			return EXIT_IO;
 		}
-	} else if (e.f != stdout) {
-		if (ferror(e.f) | fclose(e.f)) {
+	} else if (e->f != stdout) {
+		if (ferror(e->f) | fclose(e->f)) {
 			fprintf(stderr, "pcpubench info: writing %s: %s\n", out,
 				strerror(errno ? errno : EIO));
-			ret = EXIT_IO;
+			return EXIT_IO;
 		}
 	} else if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "pcpubench info: writing standard output: %s\n",
 			strerror(errno ? errno : EIO));
-		ret = EXIT_IO;
+		return EXIT_IO;
 	}
-	return ret;
+	return EXIT_OK;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct pcpu_wfile *w = NULL;
+	struct opts_common oc;
+	struct em e;
+	int ret;
+
+	ret = info_read_opts(&oc, argc, argv);
+	if (ret)
+		return opts_exit(ret);
+	ret = bc_out_check("info", oc.out);
+	if (ret)
+		return ret;
+	if (bc_dry_run_stop("info"))
+		return EXIT_OK;
+	memset(&e, 0, sizeof(e));
+	e.json = opts_given(&oc, OPT_FORMAT) && oc.fmt == POUT_JSON;
+	e.depth = e.json ? -1 : 0;
+	ret = info_open(&e, oc.out, &w);
+	if (ret)
+		return ret;
+	info_emit(&e, (int)oc.cpu);
+	return info_close(&e, oc.out, w);
 }

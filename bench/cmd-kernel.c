@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,36 +35,60 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+#include "kernel-kmod.h"
+#include "opts.h"
 #include "pcpu-hotplug.h"
 #include "pcpu-out.h"
 #include "pcpu-sysinfo.h"
 #include "pcpubench.h"
 
-#define KMOD_NAME "pcpubench_kmod"
-#define KMOD_FILE KMOD_NAME ".ko"
-#define KMOD_SYS "/sys/module/" KMOD_NAME
-#define DEBUGFS "/sys/kernel/debug"
-#define KCTL DEBUGFS "/pcpubench/ctl"
-#define KOUT DEBUGFS "/pcpubench/out"
-#define DEBUGFS_MAGIC_ 0x64626720
 #define MAX_CPUS_ARG 64
-#define CMD "pcpubench kernel"
+#define CMD KERNEL_CMD
 
 struct kopts {
+	struct opts_common oc;	/* --tries --repeat --allow-hotplug --format -o */
 	const char *sub;
 	const char *module;
-	unsigned long iters, tries, repeat;
+	unsigned long iters;
 	double duration, rate;
 	int replug[MAX_CPUS_ARG], nreplug;
 	int cpus[MAX_CPUS_ARG], ncpus;
-	bool emulated, no_fold, allow_hotplug;
-	enum pout_format fmt;
-	const char *out;
+	bool emulated, no_fold;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
+static const struct opt_spec kernel_spec[] = {
+	OPT_OWN('m', "module", "FILE", "the module (default: $PCPU_KMOD, else\n"
+				       "kmod/" KMOD_FILE " beside this program)"),
+	OPT_OWN('n', "iters", "N", "access: operations per batch N (default 4096); each\n"
+				   "sample is (t(2N) - t(N)) / N, as in `pcpubench access`"),
+	OPT_CX(TRIES, NULL, "access: best of N runs of each batch (default 3)",
+	       0, 1, 1000),
+	OPT_CX(REPEAT, NULL, "access: repetitions (default 3)", 0, 1, 1000),
+	OPT_OWN('R', "replug", "LIST", "numa: CPUs to take offline and bring back online\n"
+				       "through sysfs before reading (default: none)"),
+	OPT_OWN('d', "duration", "S", "churn: seconds of hotplug churn (default 2)"),
+	OPT_OWN('a', "rate", "R", "churn: hotplug operations per second (default 20)"),
+	OPT_OWN('c', "cpus", "LIST", "churn: CPUs to churn (default: every hotpluggable one)"),
+	OPT_OWN_FLAG('F', "no-fold", "churn: free VM units without folding their counters\n"
+				     "first, to test the check: lost_updates must be > 0\n"
+				     "(exit 1)"),
+	OPT_C(ALLOW_HOTPLUG, "the opt-in that churn and numa --replug need (they take\n"
+			     "real CPUs offline), or PCPU_ALLOW_HOTPLUG=1; never\n"
+			     "abbreviated"),
+	OPT_OWN_FLAG('E', "emulated", "label the timings emulated (automatic under QEMU TCG)"),
+	OPT_C(FORMAT, "text, csv, json (default: text on a terminal, else csv)"),
+	OPT_C(OUTPUT, NULL),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+static const char *const kernel_exact[] = { "allow-hotplug", NULL };
+
+static const struct opts_cmd kernel_cmd = {
+	.name = "kernel",
+	.spec = kernel_spec,
+	.exact = kernel_exact,
+	.head =
 "usage: pcpubench kernel SUBCOMMAND [OPTIONS]\n"
 "\n"
 "The kernel's own per-CPU paths, measured in kernel context by the module\n"
@@ -78,7 +101,7 @@ static void usage(FILE *f)
 "subcommands:\n"
 "  access   per online CPU, on that CPU, preemption and interrupts off per\n"
 "           timed batch: read, write, inc in modes throughput, latency,\n"
-"           path, for k-segment (this_cpu_* on DEFINE_PER_CPU: %%gs),\n"
+"           path, for k-segment (this_cpu_* on DEFINE_PER_CPU: %gs),\n"
 "           k-offset-array (per_cpu_ptr(&v, smp_processor_id())),\n"
 "           k-alloc-percpu (both paths on alloc_percpu() memory, access\n"
 "           segment and table), k-vm-area (a module-owned VM range, unit at\n"
@@ -101,28 +124,8 @@ static void usage(FILE *f)
 "  load     load the module and leave it loaded (later runs use it)\n"
 "  unload   unload it\n"
 "\n"
-"options:\n"
-"  --module FILE     the module (default: $PCPU_KMOD, else\n"
-"                    kmod/%s beside this program)\n"
-"  --iters N         access: operations per batch N (default 4096); each\n"
-"                    sample is (t(2N) - t(N)) / N, as in `pcpubench access`\n"
-"  --tries N         access: best of N runs of each batch (default 3)\n"
-"  --repeat N        access: repetitions (default 3)\n"
-"  --replug LIST     numa: CPUs to take offline and bring back online\n"
-"                    through sysfs before reading (default: none)\n"
-"  --duration S      churn: seconds of hotplug churn (default 2)\n"
-"  --rate R          churn: hotplug operations per second (default 20)\n"
-"  --cpus LIST       churn: CPUs to churn (default: every hotpluggable one)\n"
-"  --no-fold         churn: free VM units without folding their counters\n"
-"                    first, to test the check: lost_updates must be > 0\n"
-"                    (exit 1)\n"
-"  --allow-hotplug   the opt-in that churn and numa --replug need (they take\n"
-"                    real CPUs offline), or PCPU_ALLOW_HOTPLUG=1; never\n"
-"                    abbreviated\n"
-"  --emulated        label the timings emulated (automatic under QEMU TCG)\n"
-"  --format F        text, csv, json (default: text on a terminal, else csv)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  -h, --help        this text\n"
+"options:\n",
+	.tail =
 "\n"
 "Rows (columns bench, params, rep, metric, value, unit, status):\n"
 "  kernel-access: strategy,access,layout,cpu,mode,op; metrics tsc_per_op\n"
@@ -148,271 +151,7 @@ static void usage(FILE *f)
 "Exit: 0 ok, 1 a check failed, 2 usage error, 4 cannot run here (not\n"
 "root, no module for this kernel and no headers to build one, signature\n"
 "enforcement, lockdown, no debugfs, module loading disabled).\n",
-		KMOD_FILE);
-}
-
-/* ---- can it run here? ------------------------------------------------ */
-
-static bool file_exists(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0;
-}
-
-/* The release in the module's vermagic ("6.1.0-57-amd64 SMP ..."). */
-static int module_vermagic(const char *path, char *rel, size_t len)
-{
-	static const char key[] = "vermagic=";
-	FILE *f = fopen(path, "rb");
-	size_t k = 0, n = 0;
-	int c, found = 0;
-
-	if (!f)
-		return -errno;
-	while ((c = fgetc(f)) != EOF) {
-		if (!found) {
-			k = (c == key[k]) ? k + 1 : (c == key[0]);
-			if (k == sizeof(key) - 1)
-				found = 1;
-			continue;
-		}
-		if (c == ' ' || c == 0 || n + 1 >= len)
-			break;
-		rel[n++] = (char)c;
-	}
-	fclose(f);
-	rel[n] = 0;
-	return found && n ? 0 : -ENOEXEC;
-}
-
-static bool module_signed(const char *path)
-{
-	static const char magic[] = "~Module signature appended~\n";
-	char buf[sizeof(magic)];
-	FILE *f = fopen(path, "rb");
-	bool ok = false;
-
-	if (!f)
-		return false;
-	if (fseek(f, -(long)(sizeof(magic) - 1), SEEK_END) == 0 &&
-	    fread(buf, 1, sizeof(magic) - 1, f) == sizeof(magic) - 1)
-		ok = !memcmp(buf, magic, sizeof(magic) - 1);
-	fclose(f);
-	return ok;
-}
-
-static void default_module(char *buf, size_t len)
-{
-	char exe[2048];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0) {
-		snprintf(buf, len, "build/kmod/%s", KMOD_FILE);
-		return;
-	}
-	exe[n] = 0;
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
-	snprintf(buf, len, "%s/kmod/%s", exe, KMOD_FILE);
-}
-
-static bool module_loaded(void)
-{
-	return file_exists(KMOD_SYS);
-}
-
-/*
- * Every reason the module cannot be loaded here, checked before anything
- * is loaded. Return: 0, or EXIT_SKIP with the reason printed.
- */
-static int can_run(const char *mod)
-{
-	char rel[128] = "", hdr[512], s[256];
-	struct utsname u;
-	struct statfs sf;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, CMD ": needs root (it loads a kernel module); not run\n");
-		return EXIT_SKIP;
-	}
-	if (uname(&u)) {
-		fprintf(stderr, CMD ": uname: %s\n", strerror(errno));
-		return EXIT_SKIP;
-	}
-	snprintf(hdr, sizeof(hdr), "/lib/modules/%s/build/Makefile", u.release);
-	if (module_loaded())
-		goto loaded;
-	if (!file_exists(mod)) {
-		if (!file_exists(hdr))
-			fprintf(stderr, CMD ": no kernel headers for the running kernel "
-				"%s (/lib/modules/%s/build is missing), so no module can "
-				"be built for it, and there is no %s; install "
-				"linux-headers-%s and run `make kmod`\n",
-				u.release, u.release, mod, u.release);
-		else
-			fprintf(stderr, CMD ": %s is not built: run `make kmod` "
-				"(headers for %s are there)\n", mod, u.release);
-		return EXIT_SKIP;
-	}
-	if (module_vermagic(mod, rel, sizeof(rel))) {
-		fprintf(stderr, CMD ": %s has no vermagic: not a kernel module\n", mod);
-		return EXIT_SKIP;
-	}
-	if (strcmp(rel, u.release)) {
-		fprintf(stderr, CMD ": %s was built for kernel %s, this kernel is "
-			"%s%s%s%s; not loaded\n", mod, rel, u.release,
-			file_exists(hdr) ? " (rebuild: make kmod)" :
-			", and there are no headers for it (/lib/modules/",
-			file_exists(hdr) ? "" : u.release,
-			file_exists(hdr) ? "" : "/build is missing): no module can be "
-			"built for this kernel");
-		return EXIT_SKIP;
-	}
-	if (!pcpu_sysfs_read_str("/proc/sys/kernel/modules_disabled", s, sizeof(s)) &&
-	    !strcmp(s, "1")) {
-		fprintf(stderr, CMD ": module loading is disabled "
-			"(kernel.modules_disabled=1)\n");
-		return EXIT_SKIP;
-	}
-	if (!pcpu_sysfs_read_str("/sys/module/module/parameters/sig_enforce", s,
-				 sizeof(s)) && !strcmp(s, "Y") && !module_signed(mod)) {
-		fprintf(stderr, CMD ": the kernel enforces module signatures "
-			"(module.sig_enforce=Y) and %s is not signed\n", mod);
-		return EXIT_SKIP;
-	}
-	if (!pcpu_sysfs_read_str("/sys/kernel/security/lockdown", s, sizeof(s)) &&
-	    !strstr(s, "[none]")) {
-		fprintf(stderr, CMD ": the kernel is locked down (%s): it loads no "
-			"unsigned module and hides debugfs\n", s);
-		return EXIT_SKIP;
-	}
-loaded:
-	if (statfs(DEBUGFS, &sf) || (unsigned long)sf.f_type != DEBUGFS_MAGIC_) {
-		fprintf(stderr, CMD ": debugfs is not mounted at " DEBUGFS
-			" (mount -t debugfs none " DEBUGFS ")\n");
-		return EXIT_SKIP;
-	}
-	return 0;
-}
-
-static int kmod_load(const char *mod)
-{
-	int fd, r;
-
-	/* Host tests set this: never reach finit_module outside the guest. */
-	if (getenv("PCPU_KMOD_NO_LOAD") && strcmp(getenv("PCPU_KMOD_NO_LOAD"), "0")) {
-		fprintf(stderr, CMD ": loading disabled by PCPU_KMOD_NO_LOAD\n");
-		return EXIT_SKIP;
-	}
-	fd = open(mod, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, CMD ": %s: %s\n", mod, strerror(errno));
-		return EXIT_SKIP;
-	}
-	{
-		char elf[4];
-
-		if (read(fd, elf, 4) != 4 || memcmp(elf, "\177ELF", 4) ||
-		    lseek(fd, 0, SEEK_SET)) {
-			fprintf(stderr, CMD ": %s is not an ELF object; not loaded\n", mod);
-			close(fd);
-			return EXIT_SKIP;
-		}
-	}
-	r = (int)syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	if (r) {
-		int e = errno;
-
-		fprintf(stderr, CMD ": the kernel refused %s: %s%s\n", mod, strerror(e),
-			e == EKEYREJECTED || e == ENOKEY ? " (signature)" :
-			e == EPERM ? " (lockdown, modules disabled or no CAP_SYS_MODULE)" :
-			e == ENOEXEC || e == EINVAL ? " (built for another kernel?)" :
-			e == EEXIST ? " (already loaded)" : "");
-		return EXIT_SKIP;
-	}
-	return 0;
-}
-
-static int kmod_unload(void)
-{
-	if (syscall(SYS_delete_module, KMOD_NAME, O_NONBLOCK)) {
-		fprintf(stderr, CMD ": cannot unload " KMOD_NAME ": %s\n", strerror(errno));
-		return EXIT_FAIL;
-	}
-	return 0;
-}
-
-/* Run one module command; its output (malloc'd, NUL-terminated) in *out. */
-static int kctl(const char *cmd, char **out)
-{
-	size_t cap = 1 << 16, len = 0;
-	char *buf;
-	ssize_t n;
-	int fd;
-
-	*out = NULL;
-	fd = open(KCTL, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	fd = open(KOUT, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (;;) {
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			free(buf);
-			close(fd);
-			return -errno;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = 0;
-	*out = buf;
-	return 0;
-}
-
-/* Split a CSV line in place. Return: field count. */
-static int fields(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	while (n < max) {
-		f[n++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = 0;
-	}
-	return n;
-}
+};
 
 static int parse_cpus(const char *s, int *cpus, int *n)
 {
@@ -451,10 +190,10 @@ static void read_info(struct kinfo *ki, bool force_emulated)
 
 	memset(ki, 0, sizeof(*ki));
 	strcpy(ki->hypervisor, "unknown");
-	if (!kctl("info", &buf)) {
+	if (!kmod_ctl("info", &buf)) {
 		for (line = strtok_r(buf, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
-			int n = fields(line, f, 8);
+			int n = kmod_fields(line, f, 8);
 
 			if (n >= 3 && !strcmp(f[0], "I") && !strcmp(f[1], "hypervisor"))
 				snprintf(ki->hypervisor, sizeof(ki->hypervisor), "%s", f[2]);
@@ -505,15 +244,15 @@ static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
 			  const char *bench, const char *const *params, size_t np)
 {
 	struct pout *out;
-	int r = kctl(cmd, buf);
+	int r = kmod_ctl(cmd, buf);
 
 	if (r) {
 		fprintf(stderr, CMD " %s: the module's '%s' failed: %s\n", o->sub, cmd,
 			strerror(-r));
 		return NULL;
 	}
-	if (pout_open(&out, o->fmt, o->out, bench, params, np)) {
-		fprintf(stderr, CMD " %s: cannot write '%s'\n", o->sub, o->out ? o->out : "-");
+	if (pout_open(&out, o->oc.fmt, o->oc.out, bench, params, np)) {
+		fprintf(stderr, CMD " %s: cannot write '%s'\n", o->sub, o->oc.out ? o->oc.out : "-");
 		free(*buf);
 		*buf = NULL;
 		return NULL;
@@ -542,7 +281,7 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 	int ret = EXIT_OK;
 
 	snprintf(cmd, sizeof(cmd), "access iters=%lu tries=%lu reps=%lu", o->iters,
-		 o->tries, o->repeat);
+		 o->oc.tries, o->oc.repeat);
 	out = kopen(o, ki, mod, cmd, &buf, "kernel-access", params, 6);
 	if (!out)
 		return EXIT_FAIL;
@@ -552,7 +291,7 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 	pout_meta(out, "cycles_source", pmu ? "pmu" :
 		  "calibrated core clock (imul chain; no PMU cycles counter)");
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int n = fields(line, f, 16);
+		int n = kmod_fields(line, f, 16);
 
 		if (n == 6 && !strcmp(f[0], "C")) {
 			double cyc = atof(f[3]), c1 = atof(f[4]), c2 = atof(f[5]);
@@ -664,7 +403,7 @@ static int run_numa(const struct kopts *o, const struct kinfo *ki, const char *m
 	if (!out)
 		return EXIT_FAIL;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int n = fields(line, f, 16);
+		int n = kmod_fields(line, f, 16);
 
 		if (n == 7 && !strcmp(f[0], "Q")) {
 			const char *pv[3] = { "-", f[1], f[2] };
@@ -747,7 +486,7 @@ static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *
 		pcpu_hp_sysfs_close(hp);
 		return EXIT_SKIP;
 	}
-	r = kctl(o->no_fold ? "churn_start fold=0" : "churn_start fold=1", &buf);
+	r = kmod_ctl(o->no_fold ? "churn_start fold=0" : "churn_start fold=1", &buf);
 	free(buf);
 	buf = NULL;
 	if (r) {
@@ -802,7 +541,7 @@ static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *
 		pout_row(out, pv, -1, "hotplug_busy", (double)busy, "ops", "ok");
 	}
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int n = fields(line, f, 8);
+		int n = kmod_fields(line, f, 8);
 		const char *pv[1];
 		const char *m, *unit = "count";
 		double v;
@@ -838,184 +577,152 @@ static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *
 
 /* ---- entry ------------------------------------------------------------ */
 
-int cmd_kernel(int argc, char **argv)
+/* kernel's own options. Return: 0; -EINVAL (message printed). */
+static int kernel_own(void *ctx, int c, const char *arg)
 {
-	static const struct option lopts[] = {
-		{ "module", required_argument, NULL, 'm' },
-		{ "iters", required_argument, NULL, 'n' },
-		{ "tries", required_argument, NULL, 't' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "replug", required_argument, NULL, 'R' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "rate", required_argument, NULL, 'a' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "emulated", no_argument, NULL, 'E' },
-		{ "no-fold", no_argument, NULL, 'F' },
-		{ "allow-hotplug", no_argument, NULL, 'A' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct kopts o = { .iters = 4096, .tries = 3, .repeat = 3, .duration = 2,
-			   .rate = 20 };
-	const char *fmt = NULL;
-	char modbuf[4096];
-	bool we_loaded = false;
-	struct kinfo ki;
-	unsigned long v;
-	int c, ret;
-	static const char *const exact[] = { "allow-hotplug", NULL };
+	struct kopts *o = ctx;
+	double d;
+
+	switch (c) {
+	case 'm': o->module = arg; return 0;
+	case 'E': o->emulated = true; return 0;
+	case 'F': o->no_fold = true; return 0;
+	case 'n': return bc_count("kernel", "iters", arg, 1, 1UL << 22, &o->iters);
+	case 'R':
+	case 'c':
+		if (parse_cpus(arg, c == 'R' ? o->replug : o->cpus,
+			       c == 'R' ? &o->nreplug : &o->ncpus)) {
+			fprintf(stderr, CMD ": --%s: '%s' is not a list of CPU ids "
+				"other than 0\n", c == 'R' ? "replug" : "cpus", arg);
+			return -EINVAL;
+		}
+		return 0;
+	default:	/* 'd', 'a' */
+		if (bc_double(arg, &d) || !(d > 0) || d > 3600) {
+			fprintf(stderr, CMD ": --%s: '%s' is not a number in (0, 3600]\n",
+				c == 'd' ? "duration" : "rate", arg);
+			return -EINVAL;
+		}
+		if (c == 'd')
+			o->duration = d;
+		else
+			o->rate = d;
+		return 0;
+	}
+}
+
+/* The subcommand, then its options. Return: as opts_parse(). */
+static int kernel_read_opts(struct kopts *o, int argc, char **argv)
+{
+	struct opts_common *oc = &o->oc;
 
 	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
+		opts_usage(&kernel_cmd, stderr);
+		return -EINVAL;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return EXIT_OK;
+		opts_usage(&kernel_cmd, stdout);
+		return 1;
 	}
-	o.sub = argv[1];
-	if (strcmp(o.sub, "access") && strcmp(o.sub, "numa") && strcmp(o.sub, "churn") &&
-	    strcmp(o.sub, "load") && strcmp(o.sub, "unload")) {
+	o->sub = argv[1];
+	if (strcmp(o->sub, "access") && strcmp(o->sub, "numa") && strcmp(o->sub, "churn") &&
+	    strcmp(o->sub, "load") && strcmp(o->sub, "unload")) {
 		fprintf(stderr, CMD ": unknown subcommand '%s' (access, numa, churn, "
-			"load, unload)\n", o.sub);
-		return EXIT_USAGE;
+			"load, unload)\n", o->sub);
+		return -EINVAL;
 	}
 	/* getopt over the subcommand's arguments; messages name the command. */
 	argv[1] = argv[0];
-	argc--;
-	argv++;
-	optind = 1;
-	if (bc_no_abbrev("kernel", argc, argv, exact))
-		return EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "ho:", lopts, NULL)) != -1) {
-		double d;
+	opts_init(oc);
+	oc->tries = 3;
+	oc->repeat = 3;
+	return opts_parse(&kernel_cmd, argc - 1, argv + 1, oc, kernel_own, o);
+}
 
-		switch (c) {
-		case 'm':
-			o.module = optarg;
-			break;
-		case 'n':
-		case 't':
-		case 'r':
-			if (bc_ulong(optarg, &v) || v == 0 || v > (c == 'n' ? 1UL << 22 : 1000)) {
-				fprintf(stderr, CMD ": --%s: '%s' is not a number in 1..%lu\n",
-					c == 'n' ? "iters" : c == 't' ? "tries" : "repeat",
-					optarg, c == 'n' ? 1UL << 22 : 1000UL);
-				return EXIT_USAGE;
-			}
-			if (c == 'n')
-				o.iters = v;
-			else if (c == 't')
-				o.tries = v;
-			else
-				o.repeat = v;
-			break;
-		case 'R':
-		case 'c':
-			if (parse_cpus(optarg, c == 'R' ? o.replug : o.cpus,
-				       c == 'R' ? &o.nreplug : &o.ncpus)) {
-				fprintf(stderr, CMD ": --%s: '%s' is not a list of CPU ids "
-					"other than 0\n", c == 'R' ? "replug" : "cpus", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'd':
-		case 'a':
-			if (bc_double(optarg, &d) || !(d > 0) || d > 3600) {
-				fprintf(stderr, CMD ": --%s: '%s' is not a number in (0, 3600]\n",
-					c == 'd' ? "duration" : "rate", optarg);
-				return EXIT_USAGE;
-			}
-			if (c == 'd')
-				o.duration = d;
-			else
-				o.rate = d;
-			break;
-		case 'E':
-			o.emulated = true;
-			break;
-		case 'F':
-			o.no_fold = true;
-			break;
-		case 'A':
-			o.allow_hotplug = true;
-			break;
-		case 'f':
-			fmt = optarg;
-			break;
-		case 'o':
-			o.out = optarg;
-			break;
-		default:	/* --help (exit 0) or a bad option (2) */
-			return bc_help_or_bad(c, usage);
-		}
-	}
-	if (bc_no_extra_args(CMD, argc, argv, optind))
-		return EXIT_USAGE;
-	c = bc_out_check("kernel", o.out);
+/*
+ * The output checked, the opt-in passed, the module named. Return: 0 go
+ * on; 1 a dry run (intent printed); an exit code.
+ */
+static int kernel_plan(struct kopts *o, char *modbuf, size_t len)
+{
+	int g, c;
+
+	c = bc_out_check("kernel", o->oc.out);
 	if (c)
 		return c;
 	/* churn takes real CPUs offline: the same opt-in as churn --backend sysfs */
-	if (!strcmp(o.sub, "churn") || o.nreplug) {
-		int g = bc_hotplug_gate("kernel", o.allow_hotplug, "sysfs");
-
-		if (g)
-			return g > 0 ? EXIT_OK : EXIT_USAGE;
-	} else {
-		/* loads a module: under run.sh only with ./run.sh --kernel */
-		int g = bc_optin_gate("kernel", "module=load", true,
-				      "PCPU_ALLOW_MODULE", "--kernel");
-
-		if (g)
-			return g > 0 ? EXIT_OK : EXIT_USAGE;
+	if (!strcmp(o->sub, "churn") || o->nreplug)
+		g = bc_hotplug_gate("kernel", o->oc.allow_hotplug, "sysfs");
+	else	/* loads a module: under run.sh only with ./run.sh --kernel */
+		g = bc_optin_gate("kernel", "module=load", true,
+				  "PCPU_ALLOW_MODULE", "--kernel");
+	if (g)
+		return g > 0 ? 1 : EXIT_USAGE;
+	if (!o->module)
+		o->module = getenv("PCPU_KMOD");
+	if (!o->module || !*o->module) {
+		kmod_default_path(modbuf, len);
+		o->module = modbuf;
 	}
-	o.fmt = bc_default_format(o.out);
-	if (fmt && pout_format_parse(fmt, &o.fmt)) {
-		fprintf(stderr, CMD ": unknown format '%s' (text, csv, json)\n", fmt);
-		return EXIT_USAGE;
-	}
-	if (!o.module)
-		o.module = getenv("PCPU_KMOD");
-	if (!o.module || !*o.module) {
-		default_module(modbuf, sizeof(modbuf));
-		o.module = modbuf;
-	}
+	return 0;
+}
 
-	if (!strcmp(o.sub, "unload")) {
+/* unload, or load the module if need be and run the subcommand.
+ * Return: an exit code. */
+static int kernel_run(struct kopts *o)
+{
+	bool we_loaded = false;
+	struct kinfo ki;
+	int ret;
+
+	if (!strcmp(o->sub, "unload")) {
 		if (geteuid() != 0) {
 			fprintf(stderr, CMD ": needs root; not run\n");
 			return EXIT_SKIP;
 		}
-		if (!module_loaded()) {
+		if (!kmod_loaded()) {
 			fprintf(stderr, CMD " unload: " KMOD_NAME " is not loaded\n");
 			return EXIT_OK;
 		}
 		return kmod_unload();
 	}
-	ret = can_run(o.module);
+	ret = kmod_can_run(o->module);
 	if (ret)
 		return ret;
-	if (!module_loaded()) {
-		ret = kmod_load(o.module);
+	if (!kmod_loaded()) {
+		ret = kmod_load(o->module);
 		if (ret)
 			return ret;
-		we_loaded = strcmp(o.sub, "load") != 0;
-	} else if (!strcmp(o.sub, "load")) {
+		we_loaded = strcmp(o->sub, "load") != 0;
+	} else if (!strcmp(o->sub, "load")) {
 		fprintf(stderr, CMD " load: " KMOD_NAME " is already loaded\n");
 		return EXIT_OK;
 	}
-	if (!strcmp(o.sub, "load"))
+	if (!strcmp(o->sub, "load"))
 		return EXIT_OK;
-	read_info(&ki, o.emulated);
-	if (!strcmp(o.sub, "access"))
-		ret = run_access(&o, &ki, o.module);
-	else if (!strcmp(o.sub, "numa"))
-		ret = run_numa(&o, &ki, o.module);
+	read_info(&ki, o->emulated);
+	if (!strcmp(o->sub, "access"))
+		ret = run_access(o, &ki, o->module);
+	else if (!strcmp(o->sub, "numa"))
+		ret = run_numa(o, &ki, o->module);
 	else
-		ret = run_churn(&o, &ki, o.module);
+		ret = run_churn(o, &ki, o->module);
 	if (we_loaded && kmod_unload() && ret == EXIT_OK)
 		ret = EXIT_FAIL;
 	return ret;
+}
+
+int cmd_kernel(int argc, char **argv)
+{
+	struct kopts o = { .iters = 4096, .duration = 2, .rate = 20 };
+	static char modbuf[4096];
+	int ret;
+
+	ret = kernel_read_opts(&o, argc, argv);
+	if (ret)
+		return opts_exit(ret);
+	ret = kernel_plan(&o, modbuf, sizeof(modbuf));
+	if (ret)
+		return ret == 1 ? EXIT_OK : ret;
+	return kernel_run(&o);
 }

@@ -8,7 +8,6 @@
  * `list --metrics` prints the metric list of lib/toolkit/pcpu-metrics.h (text,
  * or --format json for run.sh's metrics.json and the report).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,30 +16,39 @@
 #include "access.h"
 #include "pcpu-metrics.h"
 #include "bench-common.h"
+#include "opts.h"
 #include "pcpubench.h"
 #include "cid.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: pcpubench list [--metrics [--format text|json]] [--help]\n\n"
-		   "Prints the strategies (each an access method over a layout,\n"
-		   "with \"unavailable: <reason>\" where a strategy cannot run\n"
-		   "here), the layouts (where and when units live), the access\n"
-		   "methods (how the hot path finds a unit), the access x layout\n"
-		   "matrix (--layout takes any pair marked ok; the others with\n"
-		   "their reason), the late-node policies (--late-node), the\n"
-		   "workloads (the subcommands and\n"
-		   "their operations), the page backings, the placements, and the\n"
-		   "counter events known (default set, native set, libpfm4 PMU\n"
-		   "table in use).\n\n"
-		   "--metrics     instead, every metric every benchmark emits: bench,\n"
-		   "              metric, unit, kind (ok, derived, estimated), zero\n"
-		   "              (an invariant that must be 0) and its meaning;\n"
-		   "              \"<event>\" in a name stands for a counter event\n"
-		   "              (page_walks, page-faults, pmu_cycles ...)\n"
-		   "--format F    text (default) or json (run.sh keeps it as\n"
-		   "              metrics.json in a results directory)\n");
-}
+static const struct opt_spec list_spec[] = {
+	OPT_OWN_FLAG('m', "metrics",
+"instead, every metric every benchmark emits: bench,\n"
+"metric, unit, kind (ok, derived, estimated), zero\n"
+"(an invariant that must be 0) and its meaning;\n"
+"\"<event>\" in a name stands for a counter event\n"
+"(page_walks, page-faults, pmu_cycles ...)"),
+	OPT_CX(FORMAT, NULL, "text (default) or json (run.sh keeps it as\n"
+			     "metrics.json in a results directory)", OPTF_NO_CSV, 0, 0),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+static const struct opts_cmd list_cmd = {
+	.name = "list",
+	.spec = list_spec,
+	.head =
+"usage: pcpubench list [--metrics [--format text|json]] [--help]\n\n"
+"Prints the strategies (each an access method over a layout,\n"
+"with \"unavailable: <reason>\" where a strategy cannot run\n"
+"here), the layouts (where and when units live), the access\n"
+"methods (how the hot path finds a unit), the access x layout\n"
+"matrix (--layout takes any pair marked ok; the others with\n"
+"their reason), the late-node policies (--late-node), the\n"
+"workloads (the subcommands and\n"
+"their operations), the page backings, the placements, and the\n"
+"counter events known (default set, native set, libpfm4 PMU\n"
+"table in use).\n\n",
+};
 
 /* The metric list, as text or one JSON object. */
 static int list_metrics(enum pout_format f)
@@ -148,47 +156,18 @@ static void list_cid(void)
 	print_pairs(pcpu_cid_pair_invalid, "c");
 }
 
-int cmd_list(int argc, char **argv)
+/* --metrics. Return: 1 set; 0. */
+static int list_own(void *ctx, int c, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "metrics", no_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	enum pout_format fmt = POUT_TEXT;
-	bool metrics = false, fmt_set = false;
-	unsigned i;
-	int c;
+	*(bool *)ctx = true;
+	return 0;
+}
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			metrics = true;
-			break;
-		case 'f':
-			if (pout_format_parse(optarg, &fmt) || fmt == POUT_CSV) {
-				fprintf(stderr, "pcpubench list: --format: want text "
-					"or json, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			fmt_set = true;
-			break;
-		default:	/* --help (exit 0) or a bad option (2) */
-			return bc_help_or_bad(c, usage);
-		}
-	}
-	if (bc_no_extra_args("list", argc, argv, optind))
-		return EXIT_USAGE;
-	if (fmt_set && !metrics) {
-		fprintf(stderr, "pcpubench list: --format goes with --metrics\n");
-		return EXIT_USAGE;
-	}
-	if (bc_dry_run_stop("list"))
-		return EXIT_OK;
-	if (metrics)
-		return list_metrics(fmt);
+/* The strategies, layouts, access methods and their pairs. */
+static void list_strategies(void)
+{
+	unsigned i;
+
 	printf("strategies (access over layout):\n");
 	for (i = 0; i < PCPU_NR_STRATEGIES; i++) {
 		enum pcpu_strategy_id s = (enum pcpu_strategy_id)i;
@@ -216,6 +195,13 @@ int cmd_list(int argc, char **argv)
 	printf("\naccess x layout (--layout; ok, or (n): why not below):\n");
 	print_pairs(pcpu_pair_invalid, "");
 	list_cid();
+}
+
+/* The late-node policies, the workloads, backings, placements, events. */
+static void list_rest(void)
+{
+	unsigned i;
+
 	printf("\nlate-node policies (--late-node: what init knows about the node\n"
 	       "of a CPU absent at init; present CPUs get their real node):\n");
 	for (i = 0; i < PCPU_NR_LATE_NODES; i++) {
@@ -261,5 +247,27 @@ int cmd_list(int argc, char **argv)
 	       "node-loads, node-load-misses\n");
 	printf("  (pcpubench info shows which of them can be read here, and "
 	       "how)\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct opts_common oc;
+	bool metrics = false;
+	int r;
+
+	opts_init(&oc);
+	r = opts_parse(&list_cmd, argc, argv, &oc, list_own, &metrics);
+	if (r)
+		return opts_exit(r);
+	if (opts_given(&oc, OPT_FORMAT) && !metrics) {
+		fprintf(stderr, "pcpubench list: --format goes with --metrics\n");
+		return EXIT_USAGE;
+	}
+	if (bc_dry_run_stop("list"))
+		return EXIT_OK;
+	if (metrics)
+		return list_metrics(opts_given(&oc, OPT_FORMAT) ? oc.fmt : POUT_TEXT);
+	list_strategies();
+	list_rest();
 	return EXIT_OK;
 }

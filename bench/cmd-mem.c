@@ -9,16 +9,35 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench-common.h"
+#include "opts.h"
 #include "pcpubench.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
+#define CMD "mem"
+
+static const struct opt_spec mem_spec[] = {
+	OPT_C(STRATEGY, "strategies, comma list or 'all' (default all)"),
+	OPT_C(LAYOUT, "run every strategy over layout L (embed, page, vm,\n"
+		      "hybrid, thread) where the pair exists (pcpubench list);\n"
+		      "with 'all' the others are skipped, else exit 2"),
+	OPT_C(LATE_NODE, NULL),
+	OPT_C(POSSIBLE, "possible CPUs: a count or a cpulist (default 8192)"),
+	OPT_C(ONLINE, "CPUs online (default 2)"),
+	OPT_C(PRESENT, NULL),
+	OPT_C(PAGE, NULL),
+	OPT_C(UNIT, NULL),
+	OPT_C(PLACEMENT, NULL),
+	OPT_C(TOPOLOGY, NULL),
+	OPT_OUTPUT_END
+};
+
+static const struct opts_cmd mem_cmd = {
+	.name = CMD,
+	.spec = mem_spec,
+	.head =
 "usage: pcpubench mem [OPTIONS]\n\n"
 "Brings up each strategy's runtime with the given possible and online\n"
 "CPUs and reports, measured: bytes reserved (virtual), bytes committed\n"
@@ -29,30 +48,14 @@ static void usage(FILE *f)
 "segment) and page commit every possible CPU's unit at init, as the\n"
 "kernel's first chunk does; vm (vm-area) one unit per online CPU; hybrid\n"
 "the boot CPUs' block (rounded to whole huge pages with --page thp) plus\n"
-"one unit per CPU onlined later. Rows carry access and layout columns.\n\n"
-"  --strategy LIST   strategies, comma list or 'all' (default all)\n"
-"  --layout L        run every strategy over layout L (embed, page, vm,\n"
-"                    hybrid, thread) where the pair exists (pcpubench list);\n"
-"                    with 'all' the others are skipped, else exit 2\n"
-"  --late-node P     roundrobin (default), topology, boot, node:N: the node\n"
-"                    init gives CPUs absent at init (see numa --help)\n"
-"  --possible N|LIST possible CPUs: a count or a cpulist (default 8192)\n"
-"  --online N|LIST   CPUs online (default 2)\n"
-"  --present N|LIST  CPUs present at init (default: all possible)\n"
-"  --page P          backing: 4k, thp (alias 2m), hugetlb (default 4k)\n"
-"  --unit BYTES      unit size (default: static section + 64 KiB,\n"
-"                    rounded up to a power of two)\n"
-"  --placement P     local, interleave, node:N (default local)\n"
-"  --topology T      host, synthetic:<hwloc>, xml:<file> (default host)\n"
-"  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  -h, --help        this text\n\n"
-"Exit: 0 ok, 1 failure (out of memory), 2 usage or configuration error\n"
+"one unit per CPU onlined later. Rows carry access and layout columns.\n\n",
+	.tail =
+"\nExit: 0 ok, 1 failure (out of memory), 2 usage or configuration error\n"
 "(an access x layout pair that does not exist included), 3 output not\n"
 "written (disk full, I/O error), 4 cannot run here (hugetlb pages not\n"
 "reserved; a layout whose units for every possible CPU would take more\n"
-"than half of MemAvailable).\n");
-}
+"than half of MemAvailable).\n",
+};
 
 struct result {
 	bool ok;
@@ -64,199 +67,211 @@ struct result {
 	char na[300];		/* status of a strategy that cannot run so */
 };
 
+/* One run of the command: its options, its plan, its results. */
+struct mem_run {
+	struct opts_common oc;
+	enum pcpu_strategy_id ids[PCPU_NR_STRATEGIES];
+	int n;
+	struct result results[PCPU_NR_STRATEGIES];
+};
+
+static const char *const mem_params[] = { "strategy", "access", "layout",
+					  "possible", "online", "page" };
+#define MEM_NPARAMS (sizeof(mem_params) / sizeof(mem_params[0]))
+
+/* Options. Return: as opts_parse(): 0 go on; 1 help shown; -EINVAL. */
+static int mem_read_opts(struct mem_run *mr, int argc, char **argv)
+{
+	struct opts_common *oc = &mr->oc;
+
+	opts_init(oc);
+	oc->strategy = "all";
+	oc->cfg.possible = "8192";
+	oc->cfg.online = "2";
+	oc->page = "4k";
+	return opts_parse(&mem_cmd, argc, argv, oc, NULL, NULL);
+}
+
+/* The strategies over the layout, the output and the runtime checked.
+ * Return: 0; an exit code. */
+static int mem_plan(struct mem_run *mr)
+{
+	struct opts_common *oc = &mr->oc;
+	int ret;
+
+	mr->n = opts_strategies(CMD, oc, mr->ids, PCPU_NR_STRATEGIES);
+	if (mr->n < 0)
+		return EXIT_USAGE;
+	ret = bc_out_check(CMD, oc->out);
+	if (!ret)
+		ret = bc_dry_run_rt(CMD, &oc->cfg, mr->ids, mr->n);
+	return ret;
+}
+
+/* What really backs the online units of @rt, from smaps. */
+static void mem_backing(struct pcpu_rt *rt, struct result *res)
+{
+	struct pcpu_backing_info bi;
+	struct pcpu_cpuset on;
+	int cpu;
+
+	pcpu_rt_online_set(rt, &on);
+	pcpu_for_each_cpu(cpu, &on) {
+		if (pcpu_cpu_backing(rt, (unsigned)cpu, &bi))
+			continue;
+		res->thp += bi.thp_bytes;
+		res->huge += bi.hugetlb_bytes;
+		if (!strstr(res->obtained, bi.obtained))
+			snprintf(res->obtained + strlen(res->obtained),
+				 sizeof(res->obtained) - strlen(res->obtained),
+				 "%s%s", res->obtained[0] ? "+" : "", bi.obtained);
+	}
+}
+
+/*
+ * Measure strategy @i: its result, its metadata on @o. Return: 0 (a
+ * strategy that cannot run so among several: NA rows); an exit code.
+ */
+static int mem_measure(struct mem_run *mr, int i, struct pout *o)
+{
+	struct pcpu_config *cfg = &mr->oc.cfg;
+	struct result *res = &mr->results[i];
+	const char *sname = pcpu_strategy_name(mr->ids[i]);
+	struct pcpu_rt *rt;
+	char key[64], err[256];
+	int r;
+
+	cfg->strategy = mr->ids[i];
+	r = bc_rt_start(CMD, sname, &rt, cfg, mr->n > 1, res->na,
+			sizeof(res->na), err, sizeof(err));
+	if (r)
+		return r;
+	if (!rt) {
+		fprintf(stderr, "pcpubench mem: %s: not supported (NA rows): "
+			"%s\n", sname, err);
+		return 0;
+	}
+	res->ok = true;
+	pcpu_mem_account(rt, &res->m);
+	bc_cpuset_param(pcpu_rt_possible(rt), res->pos, sizeof(res->pos));
+	mem_backing(rt, res);
+	snprintf(key, sizeof(key), "backing_obtained.%s", sname);
+	pout_meta(o, key, res->obtained);
+	pcpu_rt_describe(rt, res->layout, sizeof(res->layout));
+	snprintf(key, sizeof(key), "layout.%s", sname);
+	pout_meta(o, key, res->layout);
+	pcpu_rt_fini(rt);
+	return 0;
+}
+
+/* Measure every strategy first: the metadata precedes the rows.
+ * Return: 0; an exit code (the output aborted). */
+static int mem_measure_all(struct mem_run *mr, struct pout *o)
+{
+	int i, ret;
+
+	for (i = 0; i < mr->n; i++) {
+		ret = mem_measure(mr, i, o);
+		if (ret) {
+			pout_abort(o);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The rows' parameter values of strategy @i. */
+static void mem_params_of(const struct mem_run *mr, int i, const char *pos,
+			  const char *online, const char **pv)
+{
+	enum pcpu_strategy_id id = mr->ids[i];
+
+	pv[0] = pcpu_strategy_name(id);
+	pv[1] = pcpu_access_name(pcpu_strategy_access(id));
+	pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(id, mr->oc.cfg.layout));
+	pv[3] = pos;
+	pv[4] = online;
+	pv[5] = mr->oc.page;
+}
+
+/* A strategy that cannot run so (tls with a backing it cannot have): NA
+ * rows, as in access. */
+static void mem_emit_na(const struct mem_run *mr, int i, struct pout *o)
+{
+	static const char *const nm[] = { "unit_bytes", "reserved_bytes",
+					  "committed_bytes",
+					  "committed_online_bytes" };
+	const char *possible = mr->oc.cfg.possible, *pv[MEM_NPARAMS];
+	struct pcpu_cpuset ps;
+	char pos[256];
+	size_t k;
+
+	if (pcpu_cpuset_parse(&ps, possible))
+		snprintf(pos, sizeof(pos), "%s", possible);
+	else
+		bc_cpuset_param(&ps, pos, sizeof(pos));
+	mem_params_of(mr, i, pos, mr->oc.cfg.online, pv);
+	for (k = 0; k < 4; k++)
+		pout_row(o, pv, 0, nm[k], NAN, "bytes", mr->results[i].na);
+}
+
+static void mem_emit_one(const struct mem_run *mr, int i, struct pout *o)
+{
+	const struct result *res = &mr->results[i];
+	const struct pcpu_mem *m = &res->m;
+	const char *pv[MEM_NPARAMS];
+	char onl[16];
+
+	snprintf(onl, sizeof(onl), "%u", m->nr_online);
+	mem_params_of(mr, i, res->pos, onl, pv);
+	pout_row(o, pv, 0, "unit_bytes", (double)m->unit_size, "bytes", "ok");
+	pout_row(o, pv, 0, "reserved_bytes", (double)m->reserved_bytes, "bytes", "ok");
+	pout_row(o, pv, 0, "committed_bytes", (double)m->committed_bytes, "bytes", "ok");
+	pout_row(o, pv, 0, "committed_online_bytes",
+		 (double)m->committed_online_bytes, "bytes", "ok");
+	pout_row(o, pv, 0, "units", (double)m->nr_units, "units", "ok");
+	pout_row(o, pv, 0, "thp_bytes", (double)res->thp, "bytes", "ok");
+	pout_row(o, pv, 0, "hugetlb_bytes", (double)res->huge, "bytes", "ok");
+	pout_row(o, pv, 0, "bookkeeping_bytes", (double)m->bookkeeping_bytes,
+		 "bytes", "derived");
+	pout_row(o, pv, 0, "all_possible_bytes", (double)m->all_possible_bytes,
+		 "bytes", "derived");
+}
+
+/* The rows, strategy by strategy. Return: an exit code. */
+static int mem_emit(const struct mem_run *mr, struct pout *o)
+{
+	int i;
+
+	for (i = 0; i < mr->n; i++) {
+		if (mr->results[i].ok)
+			mem_emit_one(mr, i, o);
+		else if (mr->results[i].na[0])
+			mem_emit_na(mr, i, o);
+	}
+	return bc_out_close(CMD, o);
+}
+
 int cmd_mem(int argc, char **argv)
 {
-	struct result results[PCPU_NR_STRATEGIES] = { 0 };
-	static const struct option opts[] = {
-		{ "strategy", required_argument, NULL, 's' },
-		{ "layout", required_argument, NULL, 'L' },
-		{ "late-node", required_argument, NULL, 'N' },
-		{ "present", required_argument, NULL, 'P' },
-		{ "possible", required_argument, NULL, 'p' },
-		{ "online", required_argument, NULL, 'n' },
-		{ "page", required_argument, NULL, 'g' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "placement", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	static const char *const params[] = { "strategy", "access", "layout",
-					      "possible", "online", "page" };
-	const char *strategies = "all", *possible = "8192", *online = "2";
-	const char *page = "4k", *out = NULL, *fmt = NULL;
-	enum pcpu_strategy_id ids[PCPU_NR_STRATEGIES];
-	struct pcpu_config cfg = { 0 };
-	enum pout_format f;
+	static struct mem_run mr;
 	struct pout *o;
-	char err[256];
-	int c, n, i, ret = EXIT_OK;
-	unsigned long unit = 0;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': strategies = optarg; break;
-		case 'p': possible = optarg; break;
-		case 'P': cfg.present = optarg; break;
-		case 'L':
-			if (bc_layout("mem", optarg, &cfg.layout))
-				return EXIT_USAGE;
-			break;
-		case 'N':
-			if (bc_late_node("mem", optarg, &cfg.late_node))
-				return EXIT_USAGE;
-			break;
-		case 'n': online = optarg; break;
-		case 'g': page = optarg; break;
-		case 't': cfg.topology = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'o': out = optarg; break;
-		case 'u':
-			if (bc_ulong(optarg, &unit)) {
-				fprintf(stderr, "pcpubench mem: --unit '%s' is not a "
-					"number\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'l':
-			if (bc_placement("mem", optarg, &cfg.placement))
-				return EXIT_USAGE;
-			break;
-		default:	/* --help (exit 0) or a bad option (2) */
-			return bc_help_or_bad(c, usage);
-		}
-	}
-	if (bc_no_extra_args("mem", argc, argv, optind))
-		return EXIT_USAGE;
-	n = bc_strategy_pairs("mem", strategies, ids, PCPU_NR_STRATEGIES,
-			      cfg.layout);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (pcpu_backing_lookup(page, &cfg.backing)) {
-		fprintf(stderr, "pcpubench mem: unknown page backing '%s' (4k, thp, "
-			"2m, hugetlb)\n", page);
-		return EXIT_USAGE;
-	}
-	f = bc_default_format(out);
-	if (fmt && pout_format_parse(fmt, &f)) {
-		fprintf(stderr, "pcpubench mem: unknown format '%s' (text, csv, json)\n",
-			fmt);
-		return EXIT_USAGE;
-	}
-	cfg.possible = possible;
-	cfg.online = online;
-	cfg.unit_size = unit;
-	if (bc_online_check("mem", online))
-		return EXIT_USAGE;
-	ret = bc_out_check("mem", out);
-	if (!ret)
-		ret = bc_dry_run_rt("mem", &cfg, ids, n);
+	memset(&mr, 0, sizeof(mr));
+	ret = mem_read_opts(&mr, argc, argv);
+	if (ret)
+		return opts_exit(ret);
+	ret = mem_plan(&mr);
 	if (ret)
 		return ret;
-	if (bc_dry_run_stop("mem"))
+	if (bc_dry_run_stop(CMD))
 		return EXIT_OK;
-	ret = bc_out_open("mem", &o, f, out, "mem", params, 6);
+	ret = bc_out_open(CMD, &o, mr.oc.fmt, mr.oc.out, CMD, mem_params,
+			  MEM_NPARAMS);
+	if (!ret)
+		ret = mem_measure_all(&mr, o);
 	if (ret)
 		return ret;
-	/* Measure every strategy first: the metadata precedes the rows. */
-	for (i = 0; i < n; i++) {
-		struct result *res = &results[i];
-		struct pcpu_backing_info bi;
-		struct pcpu_cpuset on;
-		struct pcpu_rt *rt;
-		char key[64];
-		int r, cpu;
-
-		cfg.strategy = ids[i];
-		err[0] = '\0';
-		r = pcpu_rt_init(&rt, &cfg, err, sizeof(err));
-		if (r == -ENOTSUP && n > 1) {
-			fprintf(stderr, "pcpubench mem: %s: not supported (NA rows): "
-				"%s\n", pcpu_strategy_name(ids[i]), err);
-			bc_na_status(res->na, sizeof(res->na), "not-supported", err);
-			continue;
-		}
-		if (r) {
-			fprintf(stderr, "pcpubench mem: %s: %s\n",
-				pcpu_strategy_name(ids[i]), err[0] ? err : strerror(-r));
-			pout_abort(o);
-			return bc_rt_exit(r, &cfg);
-		}
-		res->ok = true;
-		pcpu_mem_account(rt, &res->m);
-		bc_cpuset_param(pcpu_rt_possible(rt), res->pos, sizeof(res->pos));
-		/* What really backs the online units, from smaps. */
-		pcpu_rt_online_set(rt, &on);
-		pcpu_for_each_cpu(cpu, &on) {
-			if (pcpu_cpu_backing(rt, (unsigned)cpu, &bi))
-				continue;
-			res->thp += bi.thp_bytes;
-			res->huge += bi.hugetlb_bytes;
-			if (!strstr(res->obtained, bi.obtained))
-				snprintf(res->obtained + strlen(res->obtained),
-					 sizeof(res->obtained) - strlen(res->obtained),
-					 "%s%s", res->obtained[0] ? "+" : "", bi.obtained);
-		}
-		snprintf(key, sizeof(key), "backing_obtained.%s", pcpu_strategy_name(ids[i]));
-		pout_meta(o, key, res->obtained);
-		pcpu_rt_describe(rt, res->layout, sizeof(res->layout));
-		snprintf(key, sizeof(key), "layout.%s", pcpu_strategy_name(ids[i]));
-		pout_meta(o, key, res->layout);
-		pcpu_rt_fini(rt);
-	}
-	for (i = 0; i < n; i++) {
-		const struct result *res = &results[i];
-		const struct pcpu_mem *m = &res->m;
-		char pos[256], onl[16];
-		const char *pv[6];
-
-		if (!res->ok && res->na[0]) {
-			/* tls with a backing it cannot have: NA, as in access */
-			static const char *const nm[] = { "unit_bytes",
-				"reserved_bytes", "committed_bytes",
-				"committed_online_bytes" };
-			struct pcpu_cpuset ps;
-			size_t k;
-
-			if (pcpu_cpuset_parse(&ps, possible))
-				snprintf(pos, sizeof(pos), "%s", possible);
-			else
-				bc_cpuset_param(&ps, pos, sizeof(pos));
-			pv[0] = pcpu_strategy_name(ids[i]);
-			pv[1] = pcpu_access_name(pcpu_strategy_access(ids[i]));
-			pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(ids[i], cfg.layout));
-			pv[3] = pos;
-			pv[4] = online;
-			pv[5] = page;
-			for (k = 0; k < 4; k++)
-				pout_row(o, pv, 0, nm[k], NAN, "bytes", res->na);
-			continue;
-		}
-		if (!res->ok)
-			continue;
-		snprintf(pos, sizeof(pos), "%s", res->pos);
-		snprintf(onl, sizeof(onl), "%u", m->nr_online);
-		pv[0] = pcpu_strategy_name(ids[i]);
-		pv[1] = pcpu_access_name(pcpu_strategy_access(ids[i]));
-		pv[2] = pcpu_layout_name(pcpu_strategy_layout_with(ids[i], cfg.layout));
-		pv[3] = pos;
-		pv[4] = onl;
-		pv[5] = page;
-		pout_row(o, pv, 0, "unit_bytes", (double)m->unit_size, "bytes", "ok");
-		pout_row(o, pv, 0, "reserved_bytes", (double)m->reserved_bytes, "bytes", "ok");
-		pout_row(o, pv, 0, "committed_bytes", (double)m->committed_bytes, "bytes", "ok");
-		pout_row(o, pv, 0, "committed_online_bytes",
-			 (double)m->committed_online_bytes, "bytes", "ok");
-		pout_row(o, pv, 0, "units", (double)m->nr_units, "units", "ok");
-		pout_row(o, pv, 0, "thp_bytes", (double)res->thp, "bytes", "ok");
-		pout_row(o, pv, 0, "hugetlb_bytes", (double)res->huge, "bytes", "ok");
-		pout_row(o, pv, 0, "bookkeeping_bytes", (double)m->bookkeeping_bytes,
-			 "bytes", "derived");
-		pout_row(o, pv, 0, "all_possible_bytes", (double)m->all_possible_bytes,
-			 "bytes", "derived");
-	}
-	return bc_out_close("mem", o);
+	return mem_emit(&mr, o);
 }

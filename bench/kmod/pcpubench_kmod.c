@@ -611,7 +611,8 @@ static long access_on_cpu(void *p)
 	return 0;
 }
 
-static int cmd_access(unsigned long iters, unsigned int tries, unsigned int reps)
+static int kmod_cmd_access(unsigned long iters, unsigned int tries,
+			   unsigned int reps)
 {
 	struct access_arg a = { .tries = tries };
 	unsigned int cpu, rep;
@@ -767,7 +768,7 @@ static const char *cpu_phase(unsigned int cpu)
 	return "late";
 }
 
-static int cmd_numa(void)
+static int kmod_cmd_numa(void)
 {
 	unsigned int cpu;
 
@@ -876,7 +877,7 @@ static void counters_zero(void)
 
 static u64 stat0_ok, stat0_bad, stat0_on, stat0_off;
 
-static int cmd_churn_start(bool fold)
+static int kmod_cmd_churn_start(bool fold)
 {
 	unsigned int i, cpu;
 
@@ -916,7 +917,7 @@ static int cmd_churn_start(bool fold)
 	return 0;
 }
 
-static int cmd_churn_stop(void)
+static int kmod_cmd_churn_stop(void)
 {
 	u64 done[NR_C] = { 0 }, skipped[NR_C] = { 0 }, seen[NR_C] = { 0 };
 	unsigned int i, c, cpu;
@@ -968,7 +969,7 @@ static int cmd_churn_stop(void)
 
 /* ---- info and debugfs ------------------------------------------------ */
 
-static void cmd_info(void)
+static void kmod_cmd_info(void)
 {
 	unsigned int eax = 0, sig[3] = { 0 };
 	char s[13];
@@ -1016,16 +1017,16 @@ static ssize_t ctl_write(struct file *f, const char __user *ubuf, size_t len,
 	outover = false;
 	outbuf[0] = 0;
 	if (!strncmp(cmd, "info", 4))
-		cmd_info();
+		kmod_cmd_info();
 	else if (!strncmp(cmd, "access", 6))
-		r = cmd_access(arg_ul(cmd, "iters=", 4096),
-			       arg_ul(cmd, "tries=", 3), arg_ul(cmd, "reps=", 3));
+		r = kmod_cmd_access(arg_ul(cmd, "iters=", 4096),
+				    arg_ul(cmd, "tries=", 3), arg_ul(cmd, "reps=", 3));
 	else if (!strncmp(cmd, "numa", 4))
-		r = cmd_numa();
+		r = kmod_cmd_numa();
 	else if (!strncmp(cmd, "churn_start", 11))
-		r = cmd_churn_start(arg_ul(cmd, "fold=", 1) != 0);
+		r = kmod_cmd_churn_start(arg_ul(cmd, "fold=", 1) != 0);
 	else if (!strncmp(cmd, "churn_stop", 10))
-		r = cmd_churn_stop();
+		r = kmod_cmd_churn_stop();
 	else
 		r = -EINVAL;
 	mutex_unlock(&k_lock);
@@ -1150,7 +1151,7 @@ static void __exit k_exit(void)
 	debugfs_remove(k_dir);
 	mutex_lock(&k_lock);
 	if (workers)
-		cmd_churn_stop();
+		kmod_cmd_churn_stop();
 	mutex_unlock(&k_lock);
 	cpuhp_remove_state(hp_state);	/* unmaps every unit */
 	k_free();
