@@ -30,6 +30,7 @@
 
 #include "bench-common.h"
 #include "bench-quiet.h"
+#include "opts.h"
 #include "pcpu-wfile.h"
 #include "pcpu-hugetlb.h"
 #include "pcpu-stats.h"
@@ -38,46 +39,6 @@
 #include "tlb-cal.h"
 #include "tlb.h"
 
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: pcpubench tlb [--page 4k,2m] [--pages MIN-MAX|N,N,...] [--repeat N]\n"
-"                     [--format text|csv|json] [-o FILE]\n"
-"                     [--save-calibration PATH | --no-save]\n"
-"                     [--hugetlb-reserve N] [--help]\n\n"
-"Pointer chase over one cache line in each of N 4 KiB pages, random page\n"
-"order, plus a control with the same number of lines in N/32 pages; the\n"
-"difference is the TLB's share. Reports L1 dTLB and second-level TLB\n"
-"reach (in 4 KiB pages) and the extra cycles of an L2 TLB hit, of a page\n"
-"walk with the page tables in cache, and of a walk beyond that.\n"
-"Entries (l1_dtlb_entries, l2_tlb_entries), one definition for both\n"
-"levels: the working set where the chase-minus-control curve has climbed\n"
-"10%% of the level's step (about a tenth of the accesses miss it), log2-\n"
-"interpolated between grid points (%d per octave); each sweep\n"
-"(repetition, quiet samples only) on the levels of the median curve, the\n"
-"figure their median; run pinned to one CPU. The calibration says\n"
-"\"stable\" when the sweeps agree (spread <= 5%%) and the control had the\n"
-"whole L1d, else \"unstable\" and why.\n\n"
-"  --page LIST        backings: 4k (MADV_NOHUGEPAGE), 2m (hugetlb when\n"
-"                     enough pages are free, else THP via MADV_HUGEPAGE);\n"
-"                     what was obtained is read from smaps and reported\n"
-"  --pages SPEC       MIN-MAX (%d points per octave) or a comma list;\n"
-"                     default 8-65536\n"
-"  --repeat N         repetitions (default %d)\n"
-"  --format F         text (default on a terminal), csv, json\n"
-"  -o, --output FILE  write there instead of stdout\n"
-"  --save-calibration PATH   where the figures go (default\n"
-"                     $PCPU_CALIBRATION or ~/.cache/pcpubench/tlb-calibration.csv)\n"
-"  --no-save          do not write the calibration\n"
-"  --hugetlb-reserve N  (root) set vm.nr_hugepages to N for the run and\n"
-"                     restore it afterwards, also on a signal\n"
-"\n"
-BQ_HELP
-"  (Here a batch is one walk of the chase; the medians, their noise and\n"
-"  the calibration use the quiet samples only.)\n",
-		TLB_PER_OCTAVE, TLB_PER_OCTAVE, TLB_DEFAULT_REPEAT);
-}
 
 /* ---- hugetlb pool, restored by a guardian ------------------------------ */
 
@@ -157,107 +118,152 @@ static int parse_pages(const char *s, struct tlb_opts *o)
 	return 0;
 }
 
+enum { O_PAGES = OPTS_OWN_BASE, O_SAVE, O_NOSAVE, O_HUGE };
+
+#define TLB_STR_(x) #x
+#define TLB_STR(x) TLB_STR_(x)
+
+static const struct opt_spec tlb_spec[] = {
+	OPT_CX(PAGE, "LIST", "backings: 4k (MADV_NOHUGEPAGE), 2m (hugetlb when\n"
+	       "enough pages are free, else THP via MADV_HUGEPAGE);\n"
+	       "what was obtained is read from smaps and reported",
+	       OPTF_LIST, 0, 0),
+	OPT_OWN(O_PAGES, "pages", "SPEC", "MIN-MAX (" TLB_STR(TLB_PER_OCTAVE)
+		" points per octave) or a comma list;\ndefault 8-65536"),
+	OPT_CX(REPEAT, NULL, "repetitions (default "
+	       TLB_STR(TLB_DEFAULT_REPEAT) ")", 0, 1, 1000),
+	OPT_C(FORMAT, "text (default on a terminal), csv, json"),
+	OPT_C(OUTPUT, "write there instead of stdout"),
+	OPT_OWN(O_SAVE, "save-calibration", "PATH", "where the figures go "
+		"(default\n$PCPU_CALIBRATION or "
+		"~/.cache/pcpubench/tlb-calibration.csv)"),
+	OPT_OWN_FLAG(O_NOSAVE, "no-save", "do not write the calibration"),
+	OPT_OWN(O_HUGE, "hugetlb-reserve", "N", "(root) set vm.nr_hugepages "
+		"to N for the run and\nrestore it afterwards, also on a signal"),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+/* changes a system setting: never abbreviated */
+static const char *const tlb_exact[] = { "hugetlb-reserve", NULL };
+
+static char tlb_tail[2048];
+
+static const struct opts_cmd tlb_cmd = {
+	.name = "tlb",
+	.spec = tlb_spec,
+	.exact = tlb_exact,
+	.head =
+"usage: pcpubench tlb [--page 4k,2m] [--pages MIN-MAX|N,N,...] [--repeat N]\n"
+"                     [--format text|csv|json] [-o FILE]\n"
+"                     [--save-calibration PATH | --no-save]\n"
+"                     [--hugetlb-reserve N] [--help]\n\n"
+"Pointer chase over one cache line in each of N 4 KiB pages, random page\n"
+"order, plus a control with the same number of lines in N/32 pages; the\n"
+"difference is the TLB's share. Reports L1 dTLB and second-level TLB\n"
+"reach (in 4 KiB pages) and the extra cycles of an L2 TLB hit, of a page\n"
+"walk with the page tables in cache, and of a walk beyond that.\n"
+"Entries (l1_dtlb_entries, l2_tlb_entries), one definition for both\n"
+"levels: the working set where the chase-minus-control curve has climbed\n"
+"10% of the level's step (about a tenth of the accesses miss it), log2-\n"
+"interpolated between grid points (" TLB_STR(TLB_PER_OCTAVE) " per octave); each sweep\n"
+"(repetition, quiet samples only) on the levels of the median curve, the\n"
+"figure their median; run pinned to one CPU. The calibration says\n"
+"\"stable\" when the sweeps agree (spread <= 5%) and the control had the\n"
+"whole L1d, else \"unstable\" and why.\n\n",
+	.tail = tlb_tail,	/* filled by parse_opts() */
+};
+
+/* BQ_HELP is a printf format (its %% are one %): formatted once. */
+static void tlb_tail_fill(void)
+{
+	snprintf(tlb_tail, sizeof(tlb_tail), "\n" BQ_HELP
+		 "  (Here a batch is one walk of the chase; the medians, their "
+		 "noise and\n  the calibration use the quiet samples only.)\n");
+}
+
+/* The command's own options (opts_own_fn). */
+static int tlb_own(void *ctx, int code, const char *arg)
+{
+	struct tlb_opts *o = ctx;
+	unsigned long v;
+
+	switch (code) {
+	case O_PAGES:
+		if (!parse_pages(arg, o))
+			return 0;
+		fprintf(stderr, "pcpubench tlb: bad --pages '%s' (MIN-MAX or "
+			"increasing list, 1..4194304)\n", bc_arg(arg));
+		return -EINVAL;
+	case O_SAVE:
+		o->cal_path = arg;
+		return 0;
+	case O_NOSAVE:
+		o->no_save = true;
+		return 0;
+	case O_HUGE:
+		if (bc_ulong(arg, &v) || v > 1000000) {
+			fprintf(stderr, "pcpubench tlb: bad --hugetlb-reserve "
+				"'%s'\n", bc_arg(arg));
+			return -EINVAL;
+		}
+		o->hugetlb_reserve = (long)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* --page: the backings asked for. Return: 0; -EINVAL (message). */
+static int tlb_backings(const char *s, struct tlb_opts *o)
+{
+	char list[BC_MAX_LIST][64];
+	enum pcpu_tlb_backing b;
+	int n, i;
+
+	o->backing[0] = o->backing[1] = false;
+	n = bc_split(s, list, BC_MAX_LIST);
+	if (n <= 0) {
+		fprintf(stderr, "pcpubench tlb: bad --page '%s' (4k, 2m)\n",
+			bc_arg(s));
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (pcpu_tlb_backing_parse(list[i], &b)) {
+			fprintf(stderr, "pcpubench tlb: unknown page size '%s' "
+				"(4k, 2m)\n", list[i]);
+			return -EINVAL;
+		}
+		o->backing[b] = true;
+	}
+	return 0;
+}
+
+/*
+ * Options (bench/opts.h: --page, --repeat, --format, -o, --help shared;
+ * --pages, --save-calibration, --no-save, --hugetlb-reserve this
+ * command's). Return: 0 go on; 1 help shown; -EINVAL usage error.
+ */
 static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 {
-	enum { O_PAGE = 256, O_PAGES, O_REPEAT, O_FORMAT, O_SAVE, O_NOSAVE,
-	       O_HUGE };
-	static const struct option lo[] = {
-		{ "page", required_argument, NULL, O_PAGE },
-		{ "pages", required_argument, NULL, O_PAGES },
-		{ "repeat", required_argument, NULL, O_REPEAT },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "save-calibration", required_argument, NULL, O_SAVE },
-		{ "no-save", no_argument, NULL, O_NOSAVE },
-		{ "hugetlb-reserve", required_argument, NULL, O_HUGE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool fmt_set = false;
-	unsigned long v;
-	/* changes a system setting: never abbreviated */
-	static const char *const exact[] = { "hugetlb-reserve", NULL };
-	int c, i, n;
-
-	if (bc_no_abbrev("tlb", argc, argv, exact))
-		return -EINVAL;
+	struct opts_common oc;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	o->backing[PCPU_TLB_4K] = o->backing[PCPU_TLB_2M] = true;
 	o->repeat = TLB_DEFAULT_REPEAT;
 	o->hugetlb_reserve = -1;
 	parse_pages("8-65536", o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case O_PAGE: {
-			char list[BC_MAX_LIST][64];
-			enum pcpu_tlb_backing b;
-
-			o->backing[0] = o->backing[1] = false;
-			n = bc_split(optarg, list, BC_MAX_LIST);
-			if (n <= 0)
-				goto bad;
-			for (i = 0; i < n; i++) {
-				if (pcpu_tlb_backing_parse(list[i], &b)) {
-					fprintf(stderr, "pcpubench tlb: unknown page size '%s' (4k, 2m)\n",
-						list[i]);
-					return -EINVAL;
-				}
-				o->backing[b] = true;
-			}
-			break;
-		}
-		case O_PAGES:
-			if (parse_pages(optarg, o)) {
-				fprintf(stderr, "pcpubench tlb: bad --pages '%s' (MIN-MAX or increasing list, 1..4194304)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case O_REPEAT:
-			if (bc_ulong(optarg, &v) || v < 1 || v > 1000) {
-				fprintf(stderr, "pcpubench tlb: bad --repeat '%s' (1..1000)\n", optarg);
-				return -EINVAL;
-			}
-			o->repeat = v;
-			break;
-		case O_FORMAT:
-			if (pout_format_parse(optarg, &o->fmt)) {
-				fprintf(stderr, "pcpubench tlb: bad --format '%s' (text, csv, json)\n", optarg);
-				return -EINVAL;
-			}
-			fmt_set = true;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case O_SAVE:
-			o->cal_path = optarg;
-			break;
-		case O_NOSAVE:
-			o->no_save = true;
-			break;
-		case O_HUGE:
-			if (bc_ulong(optarg, &v) || v > 1000000) {
-				fprintf(stderr, "pcpubench tlb: bad --hugetlb-reserve '%s'\n", optarg);
-				return -EINVAL;
-			}
-			o->hugetlb_reserve = (long)v;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			goto bad;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench tlb: unexpected argument '%s'\n", argv[optind]);
+	tlb_tail_fill();
+	opts_init(&oc);
+	oc.repeat = TLB_DEFAULT_REPEAT;
+	r = opts_parse(&tlb_cmd, argc, argv, &oc, tlb_own, o);
+	if (r)
+		return r > 0 ? 1 : -EINVAL;
+	o->repeat = oc.repeat;
+	o->fmt = oc.fmt;
+	o->out = oc.out;
+	o->backing[PCPU_TLB_4K] = o->backing[PCPU_TLB_2M] = true;
+	if (oc.page && tlb_backings(oc.page, o))
 		return -EINVAL;
-	}
-	if (!fmt_set)
-		o->fmt = bc_default_format(o->out);
 	if (o->cal_path && o->no_save) {
 		fprintf(stderr, "pcpubench tlb: --save-calibration and --no-save conflict\n");
 		return -EINVAL;
@@ -269,18 +275,15 @@ static int parse_opts(int argc, char **argv, struct tlb_opts *o)
 	 * file or a new name, never /dev/null or another device. */
 	if (!o->no_save) {
 		const char *p = o->cal_path ? o->cal_path : tlbcal_env();
-		int r = p ? pcpu_wfile_check(p) : 0;
+		int w = p ? pcpu_wfile_check(p) : 0;
 
-		if (r) {
+		if (w) {
 			bc_path_msg("tlb", o->cal_path ? "--save-calibration" :
-				    "PCPU_CALIBRATION", p, r);
+				    "PCPU_CALIBRATION", p, w);
 			return -EINVAL;
 		}
 	}
 	return 0;
-bad:
-	usage(stderr);
-	return -EINVAL;
 }
 
 /* ---- plan ------------------------------------------------------------- */
