@@ -175,6 +175,25 @@ static int run_alloc(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 	return r->sweep ? 0 : -ENOMEM;
 }
 
+/*
+ * Steps of one timed walk: TLB_MIN_STEPS loads, but no longer than
+ * TLB_WALK_SECONDS at the warm-up's pace (@ticks per load), and at least
+ * one lap of the @n pages. Where a load costs a page walk (~200 cycles
+ * here) 10^5 loads took 6 ms, and on a shared machine nearly every such
+ * walk was preempted: points beyond the L2 reach had no quiet sample
+ * and the calibration lost its walk plateau. One millisecond, one lap
+ * at least, keeps them.
+ */
+#define TLB_WALK_SECONDS 1e-3
+
+static size_t walk_steps(size_t n, double ticks, double tsc_hz)
+{
+	double t = ticks > 0 ? TLB_WALK_SECONDS * tsc_hz / ticks : INFINITY;
+	size_t steps = t < TLB_MIN_STEPS ? (size_t)t : TLB_MIN_STEPS;
+
+	return steps > n ? steps : n;
+}
+
 /* Sweep @i: every point and pattern once, in a random order. */
 static int run_sweep(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 		     struct tlb_run *r, struct tlb_ctx *c, size_t i,
@@ -194,17 +213,19 @@ static int run_sweep(const struct tlb_opts *o, enum pcpu_tlb_backing bk,
 		order[j] = j;
 	pcpu_rng_shuffle(order, nord, sizeof(*order), seed);
 	for (j = 0; j < nord; j++) {
-		size_t pt = order[j] / 2, n = (size_t)o->pts[pt];
-		size_t steps = n > TLB_MIN_STEPS ? n : TLB_MIN_STEPS;
+		size_t pt = order[j] / 2, n = (size_t)o->pts[pt], steps;
 		enum pcpu_tlb_pattern pa = order[j] & 1;
 		double ticks, miss;
 		void *head;
+
+		size_t warm = n > 4096 ? n : 4096;
 
 		ret = pcpu_tlb_build(&r->buf, n, pa,
 				     *seed ^ (i * 1000003 + order[j]), &head);
 		if (ret)
 			return ret;
-		pcpu_tlb_walk(&head, n > 4096 ? n : 4096);
+		ticks = (double)pcpu_tlb_walk(&head, warm) / warm;
+		steps = walk_steps(n, ticks, c->tsc_hz);
 		ticks = measure_one(&c->pm, &head, steps, &miss,
 				    &r->dist[pa][pt * R + i]);
 		r->ns[pa][pt * R + i] = ticks * 1e9 / c->tsc_hz;
