@@ -169,7 +169,7 @@ static const struct opts_cmd tlb_cmd = {
 "interpolated between grid points (" TLB_STR(TLB_PER_OCTAVE) " per octave); each sweep\n"
 "(repetition, quiet samples only) on the levels of the median curve, the\n"
 "figure their median; run pinned to one CPU. The calibration says\n"
-"\"stable\" when the sweeps agree (spread <= 5%) and the control had the\n"
+"\"stable\" when the sweeps agree (spread <= 3%) and the control had the\n"
 "whole L1d, else \"unstable\" and why.\n\n",
 	.tail = tlb_tail,	/* filled by parse_opts() */
 };

@@ -100,20 +100,27 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 		cal_set(cb, PCPU_TLBCAL_L2_HIT_CYCLES, false, 0, l1_why);
 	}
 	/*
-	 * The second-level reach is the first later rise at least as large as
-	 * an L2 hit (a walk costs more than a second-level hit); failing
-	 * that, the largest later rise. Without an L1 step, the first step
-	 * is a candidate; the L2 hit is then the rise below it (unresolved)
-	 * or the level it starts from (L1 below the first point).
+	 * The second-level reach is the first later rise at least twice an
+	 * L2 hit and a fifth of the largest later rise (a walk costs several
+	 * second-level hits: 7 vs 200 cycles on the Zen 5 guest, 7-9 vs 25+
+	 * on bare metal; smaller rises are the L1d-to-L2-cache move not
+	 * quite cancelled by the control, or a co-runner's noise on the way
+	 * up); failing that, the largest later rise. Without an L1 step, the
+	 * first step is a candidate; the L2 hit is then the rise below it
+	 * (unresolved) or the level it starts from (L1 below the first
+	 * point).
 	 */
 	first2 = have_l1 ? 1 : 0;
 	{
 		double hit = have_l1 ? s[0].height :
 			     !strcmp(l1_why, "too-few-points-near-step") ? rise :
 			     k ? fit->level[0] : 0;
+		double top = 0;
 
+		for (i = first2; i < k; i++)
+			top = fmax(top, s[i].height);
 		for (i = first2; i < k && !l2; i++)
-			if (s[i].height >= hit)
+			if (s[i].height >= fmax(2 * hit, 0.2 * top))
 				l2 = i + 1;
 		if (!l2)
 			for (i = first2; i < k; i++)
@@ -154,17 +161,20 @@ void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 	cal_set(cb, PCPU_TLBCAL_WALK_CYCLES, true,
 		fit->level[walk + 1] - base, NULL);
 	/*
-	 * The L2 entries: a tenth of the way from the plateau below the L2
-	 * step to the walk plateau (which the step reaches through any
-	 * smaller steps of its rise).
+	 * The L2 entries: a tenth of the way from the L2-hit plateau to the
+	 * walk plateau (which the step reaches through any smaller steps of
+	 * its rise).
 	 */
-	cb->lower[1] = fit->level[l2];
+	/* from the L2-hit plateau: smaller steps between it and the L2
+	 * step are part of the rise */
+	cb->lower[1] = have_l1 ? fit->level[1] : fit->level[l2];
 	cb->upper[1] = fmax(fit->level[walk + 1], fit->level[l2 + 1]);
-	cb->from[1] = s[l2].pages_from;
+	cb->from[1] = have_l1 ? s[1].pages_from : s[l2].pages_from;
 	{
 		double e = s[l2].pages_entries;
 
-		if (cb->upper[1] != fit->level[l2 + 1] && fit->x && fit->y)
+		if ((cb->upper[1] != fit->level[l2 + 1] ||
+		     cb->lower[1] != fit->level[l2]) && fit->x && fit->y)
 			e = pcpu_tlb_crossing(fit->x, fit->y, fit->npoints,
 					      cb->lower[1], cb->upper[1],
 					      PCPU_TLB_ENTRIES_FRAC, cb->from[1]);
