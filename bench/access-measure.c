@@ -4,6 +4,7 @@
  * operations, best of tries), the variables, the pressure working sets.
  */
 #include "access-cmd.h"
+#include "tlb-cal.h"
 
 /* A status-safe copy of a message: no commas, quotes or newlines. */
 void acc_na_reason(char *dst, size_t len, const char *word, const char *msg)
@@ -89,7 +90,7 @@ void acc_pressure_free(struct pressure_buf *pb)
 /* The 4k page-walk penalty from the TLB calibration store, if any. */
 void acc_load_walk_penalty(struct run_ctx *c)
 {
-	const char *path = pcpu_tlbcal_default_path();
+	const char *path = tlbcal_path(NULL);
 	struct pcpu_tlbcal cal;
 	const struct pcpu_tlbcal_backing *b = &cal.b[PCPU_TLB_4K];
 

@@ -576,7 +576,7 @@ int bc_sysfs_cpulist(const char *name, char *buf, size_t len)
 	int ret;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s", name);
-	ret = pcpu_sysfs_read_str(path, buf, len);
+	ret = pcpu_sysinfo_read_str(path, buf, len);
 	if (ret)
 		return ret;
 	n = strlen(buf);

@@ -6,6 +6,7 @@
  * samples, then stop, join, and the invariant: increments done ==
  * counter summed + folded.
  */
+#include "bench-env.h"
 #include "churn.h"
 
 DEFINE_PCPU_COUNTER(churn_ops);
@@ -400,7 +401,7 @@ int churn_run_one(const struct churn_opts *o, enum pcpu_strategy_id s,
 	 * PCPU_TEST_INJECT=read_sum_mismatch or lost_updates.
 	 */
 	{
-		const char *inj = getenv("PCPU_TEST_INJECT");
+		const char *inj = bench_env_get("PCPU_TEST_INJECT");
 
 		if (inj && !strcmp(inj, "read_sum_mismatch"))
 			run->reads++;

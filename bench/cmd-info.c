@@ -29,6 +29,7 @@
 #include "pcpu-sysinfo.h"
 #include "pcpu-timing.h"
 #include "pcpu-tlb.h"
+#include "tlb-cal.h"
 #include "kfacts-read.h"
 #include "pcpubench.h"
 #include "cid.h"
@@ -212,7 +213,7 @@ static void sec_cpu(struct em *e, const struct pcpu_sysinfo *si)
 
 static void sec_tlbcal(struct em *e)
 {
-	const char *path = pcpu_tlbcal_default_path();
+	const char *path = tlbcal_path(NULL);
 	struct pcpu_tlbcal cal;
 	int b, f, r;
 

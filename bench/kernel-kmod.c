@@ -145,19 +145,19 @@ int kmod_can_run(const char *mod)
 			"built for this kernel");
 		return EXIT_SKIP;
 	}
-	if (!pcpu_sysfs_read_str("/proc/sys/kernel/modules_disabled", s, sizeof(s)) &&
+	if (!pcpu_sysinfo_read_str("/proc/sys/kernel/modules_disabled", s, sizeof(s)) &&
 	    !strcmp(s, "1")) {
 		fprintf(stderr, CMD ": module loading is disabled "
 			"(kernel.modules_disabled=1)\n");
 		return EXIT_SKIP;
 	}
-	if (!pcpu_sysfs_read_str("/sys/module/module/parameters/sig_enforce", s,
+	if (!pcpu_sysinfo_read_str("/sys/module/module/parameters/sig_enforce", s,
 				 sizeof(s)) && !strcmp(s, "Y") && !module_signed(mod)) {
 		fprintf(stderr, CMD ": the kernel enforces module signatures "
 			"(module.sig_enforce=Y) and %s is not signed\n", mod);
 		return EXIT_SKIP;
 	}
-	if (!pcpu_sysfs_read_str("/sys/kernel/security/lockdown", s, sizeof(s)) &&
+	if (!pcpu_sysinfo_read_str("/sys/kernel/security/lockdown", s, sizeof(s)) &&
 	    !strstr(s, "[none]")) {
 		fprintf(stderr, CMD ": the kernel is locked down (%s): it loads no "
 			"unsigned module and hides debugfs\n", s);

@@ -229,7 +229,7 @@ static void read_sets(const struct kf_paths *p, struct kf_sys *sys)
 
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/cpu/%s", root, names[i]);
-		if (!pcpu_sysfs_read_str(path, b, sizeof(b)) &&
+		if (!pcpu_sysinfo_read_str(path, b, sizeof(b)) &&
 		    !parse_list(sets[i], b, sizeof(b)))
 			ok++;
 	}
@@ -252,7 +252,7 @@ static void read_sets(const struct kf_paths *p, struct kf_sys *sys)
 		if (*end || end == de->d_name + 4 || node < 0 || node > 32767)
 			continue;
 		snprintf(path, sizeof(path), "%s/node/%s/cpulist", root, de->d_name);
-		if (pcpu_sysfs_read_str(path, b, sizeof(b)))
+		if (pcpu_sysinfo_read_str(path, b, sizeof(b)))
 			continue;
 		sys->numa_known = true;
 		sys->nr_nodes++;
@@ -274,7 +274,7 @@ int kf_read(const struct kf_paths *p, struct pcpu_kfacts *kf,
 	memset(sys, 0, sizeof(*sys));
 	pcpu_kfacts_init(kf);
 	sys->dmesg_restrict = -1;
-	if (!pcpu_sysfs_read_str("/proc/sys/kernel/dmesg_restrict", b, sizeof(b)))
+	if (!pcpu_sysinfo_read_str("/proc/sys/kernel/dmesg_restrict", b, sizeof(b)))
 		sys->dmesg_restrict = atoi(b);
 	read_log(p, kf, sys);
 	if (!read_file(p->meminfo ? p->meminfo : "/proc/meminfo", &buf, &len))

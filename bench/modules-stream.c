@@ -264,7 +264,7 @@ static int scan_one(const char *path, const struct stat *sb, int type,
 	if (type != FTW_F || len < 4 || strcmp(path + len - 3, ".ko"))
 		return 0;
 	scan_read++;
-	if (pcpu_ko_percpu(path, &size, &align)) {
+	if (pcpu_kmods_ko_percpu(path, &size, &align)) {
 		scan_bad++;
 		fprintf(stderr, "pcpubench modules: --scan: %s: not an ELF64 "
 			"module\n", path);

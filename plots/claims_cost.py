@@ -69,7 +69,42 @@ def claim_deref(run):
     elif bits:
         c.add("not chained: %s" % ", ".join(bits))
     c.add("read, 1 var, 4k", join=True)
+    _load_limit(c, b, dict(cond, mode="throughput"))
     return c
+
+
+def _load_limit(c, b, where):
+    """Context: the one-load forms' read throughput against the pure
+    independent-load loop timed in the same process (ptr's row,
+    minimal_loop_cycles_per_op), as ratios; those above x1.1, with what
+    bounds them."""
+    lim = pick_samples(b, "minimal_loop_cycles_per_op", where,
+                       "strategy").get("ptr")
+    L = Stats(lim).median if lim else None
+    if not L or L <= 0:
+        return
+    d = pick_samples(b, "cycles_per_op", where, "strategy")
+    rs = [(s, Stats(d[s]).median / L) for s in
+          ("ptr", "segment", "tls", "hybrid-segment")
+          if d.get(s) and Stats(d[s]).n]
+    if not rs:
+        return
+    c.add("tput read vs load limit %s cyc: %s" % (f3(L), ", ".join(
+        "%s x%.2f" % (short(s), r) for s, r in rs)), more=True)
+    above = [s for s, r in rs if r > 1.10]
+    if not above:
+        return
+    # a ratio this far off is a bound only when the samples agree
+    noise = max([Stats(lim).rcv or 0] + [Stats(d[s]).rcv or 0
+                                          for s in above])
+    names = ",".join(short(s) for s in above)
+    if noise > 5:
+        c.add("above x1.1: %s, within their noise (rCV up to %.0f%%): "
+              "rerun on a quiet machine" % (names, noise), more=True)
+    else:
+        c.add("above x1.1: %s: one load per op like the limit, so the "
+              "load's form or the loop bounds it, not the load ports"
+              % names, more=True)
 
 
 def _reach(run):
@@ -131,6 +166,19 @@ def _range_shift(b, strat, base, lo, hi, metric="cycles_per_iter",
     return effects.one_sample_shift(vals), used, drop
 
 
+def _reach_verdict(run):
+    """The tlb step's verdict on its 4k calibration ("stable" or
+    "unstable: why", metadata calibration_4k), None where the run does
+    not say (runs made before it)."""
+    sm = getattr(run, "step_meta", None) or {}
+    for k in sorted(sm):
+        m = sm[k]
+        if k.endswith("-tlb") and isinstance(m, dict) and \
+                isinstance(m.get("calibration_4k"), str):
+            return m["calibration_4k"]
+    return None
+
+
 def claim_tlb(run):
     c = Claim("tlb", '"an additional TLB entry ... 3%" vs seg')
     b = run.benches.get("workload")
@@ -166,6 +214,10 @@ def claim_tlb(run):
         share = "vm 4k-2m there %s; " % c.effect(
             "beyond vm 4k-2m", e) if used else ""
         c.add("%s%% of seg, mean over M" % share)
+        if (_reach_verdict(run) or "").startswith("unstable"):
+            # the ranges above come from a calibration that disagreed
+            # with itself (its sweeps, or disturbed points): say so
+            c.add("L1/L2 reach unstable (tlb step): rerun", join=True)
     a = run.benches.get("access")
     if a is not None and "cold_cycles" in a.metrics and \
             has_value(a, "mode", "cold"):

@@ -409,19 +409,19 @@ static void kmods_files(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(p, sizeof(p), "%s/a.ko", dir);
 	write_ko(p, ".data..percpu", 336, 64, 0);
-	assert_int_equal(pcpu_ko_percpu(p, &size, &align), 0);
+	assert_int_equal(pcpu_kmods_ko_percpu(p, &size, &align), 0);
 	assert_true(size == 336 && align == 64);
 	write_ko(p, ".data", 336, 64, 0);
-	assert_int_equal(pcpu_ko_percpu(p, &size, &align), 0);
+	assert_int_equal(pcpu_kmods_ko_percpu(p, &size, &align), 0);
 	assert_true(size == 0 && align == 1);
 	write_ko(p, ".data..percpu", 336, 64, 100);	/* truncated */
-	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOEXEC);
+	assert_int_equal(pcpu_kmods_ko_percpu(p, &size, &align), -ENOEXEC);
 	f = fopen(p, "w");
 	fputs("not an ELF file at all, just text", f);
 	fclose(f);
-	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOEXEC);
+	assert_int_equal(pcpu_kmods_ko_percpu(p, &size, &align), -ENOEXEC);
 	snprintf(p, sizeof(p), "%s/none.ko", dir);
-	assert_int_equal(pcpu_ko_percpu(p, &size, &align), -ENOENT);
+	assert_int_equal(pcpu_kmods_ko_percpu(p, &size, &align), -ENOENT);
 
 	/* no proc/modules: a kernel without modules */
 	assert_int_equal(pcpu_kmods_loaded(dir, "6.1.0-t", &l, why, sizeof(why)), -ENOSYS);

@@ -63,9 +63,9 @@ static int slurp(const char *path, unsigned char **buf, size_t *len)
 }
 
 /**
- * pcpu_ko_percpu() - see pcpu-kmods.h.
+ * pcpu_kmods_ko_percpu() - see pcpu-kmods.h.
  */
-int pcpu_ko_percpu(const char *path, size_t *size, size_t *align)
+int pcpu_kmods_ko_percpu(const char *path, size_t *size, size_t *align)
 {
 	static const char want[] = ".data..percpu";
 	unsigned char *b = NULL;
@@ -193,7 +193,7 @@ int pcpu_kmods_loaded(const char *root, const char *release,
 				 strstr(rel, ".ko") ? strstr(rel, ".ko") : rel);
 		} else {
 			snprintf(path, sizeof(path), "%s/%s", dir, rel);
-			r = pcpu_ko_percpu(path, &size, &align);
+			r = pcpu_kmods_ko_percpu(path, &size, &align);
 			if (r) {
 				snprintf(reason, sizeof(reason), "%s", strerror(-r));
 			} else {

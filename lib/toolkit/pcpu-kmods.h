@@ -18,12 +18,12 @@
 #include <stddef.h>
 
 /*
- * pcpu_ko_percpu() - size and alignment of the .data..percpu section of
+ * pcpu_kmods_ko_percpu() - size and alignment of the .data..percpu section of
  * the ELF64 little-endian object @path (0 and 1 when it has none).
  * Return: 0; -ENOEXEC not an ELF64 little-endian object, or its section
  * headers are out of bounds; -errno reading it.
  */
-int pcpu_ko_percpu(const char *path, size_t *size, size_t *align);
+int pcpu_kmods_ko_percpu(const char *path, size_t *size, size_t *align);
 
 struct pcpu_kmods_loaded {
 	unsigned nr_loaded;	/* lines of /proc/modules */

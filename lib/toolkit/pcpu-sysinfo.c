@@ -23,7 +23,7 @@
 extern const unsigned int __rseq_size __attribute__((weak));
 extern const long __rseq_offset __attribute__((weak));
 
-int pcpu_sysfs_read_str(const char *path, char *buf, size_t len)
+int pcpu_sysinfo_read_str(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 	char *nl;
@@ -48,14 +48,14 @@ static long read_long(const char *path)
 {
 	char b[64];
 
-	if (pcpu_sysfs_read_str(path, b, sizeof(b)))
+	if (pcpu_sysinfo_read_str(path, b, sizeof(b)))
 		return -1;
 	return strtol(b, NULL, 10);
 }
 
 static void str_or_unknown(char *dst, size_t len, const char *path)
 {
-	if (pcpu_sysfs_read_str(path, dst, len) || !dst[0])
+	if (pcpu_sysinfo_read_str(path, dst, len) || !dst[0])
 		snprintf(dst, len, "unknown");
 }
 
@@ -64,7 +64,7 @@ static void bracketed(char *dst, size_t len, const char *path)
 {
 	char b[256], *o, *c;
 
-	if (pcpu_sysfs_read_str(path, b, sizeof(b))) {
+	if (pcpu_sysinfo_read_str(path, b, sizeof(b))) {
 		snprintf(dst, len, "unknown");
 		return;
 	}

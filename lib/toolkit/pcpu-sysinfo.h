@@ -44,9 +44,9 @@ struct pcpu_sysinfo {
 int pcpu_sysinfo_read(struct pcpu_sysinfo *si);
 
 /*
- * pcpu_sysfs_read_str() - first line of a sysfs/proc file, newline
+ * pcpu_sysinfo_read_str() - first line of a sysfs/proc file, newline
  * stripped. Return: 0; -errno.
  */
-int pcpu_sysfs_read_str(const char *path, char *buf, size_t len);
+int pcpu_sysinfo_read_str(const char *path, char *buf, size_t len);
 
 #endif /* PCPU_SYSINFO_H */

@@ -19,6 +19,22 @@
  * feed it synthetic curves. It reports a step only when the data has one
  * (see pcpu_tlb_detect()).
  *
+ * "Entries", one definition for both levels (L1 dTLB, second-level TLB):
+ * the working set, in 4 KiB pages, at which the curve has climbed
+ * PCPU_TLB_ENTRIES_FRAC (a tenth) of the way from the plateau below the
+ * level's step to the plateau above it: about a tenth of the accesses
+ * miss the level. Interpolated in log2 between the two grid points around
+ * it, so it moves continuously with the data instead of jumping a grid
+ * step. For an LRU TLB of C entries that is C; for random replacement
+ * (miss rate m = 1 - exp(-m N / C)) it is 1.05 C. The onset (last point
+ * still on the lower plateau) and the half-height crossing stay in the
+ * fit for the reader; the onset is not used: where a level's rise is
+ * gradual (random replacement, the refill after every TLB flush of a
+ * kernel entry) it lands anywhere on that rise.
+ *
+ * Files: pcpu-tlb.c (buffers, chase), pcpu-tlb-detect.c (detector,
+ * crossing), pcpu-tlbcal.c (calibration, sweeps, file).
+ *
  * Nothing here prints or exits; functions return 0 or -errno.
  */
 #ifndef PCPU_TLB_H
@@ -118,6 +134,8 @@ uint64_t pcpu_tlb_walk(void **head, size_t steps);
 #define PCPU_TLB_L1_MIN 32
 /* Cycles within which a curve point is on the base (no TLB miss). */
 #define PCPU_TLB_BASE_TOL 1.0
+/* Fraction of a step that defines a level's entries (see above). */
+#define PCPU_TLB_ENTRIES_FRAC 0.1
 
 struct pcpu_tlb_detect_params {
 	double min_z;		/* step / its standard error; default 8 */
@@ -133,6 +151,8 @@ void pcpu_tlb_detect_defaults(struct pcpu_tlb_detect_params *p);
 struct pcpu_tlb_step {
 	double pages;		/* onset: last point still on the lower plateau */
 	double pages_half;	/* where the curve crosses half the step */
+	double pages_entries;	/* where it crosses PCPU_TLB_ENTRIES_FRAC */
+	double pages_from;	/* first point of the plateau below */
 	double height;		/* upper minus lower plateau (medians) */
 	double z;		/* height / its standard error */
 	double ramp;		/* x90 / x10 */
@@ -150,6 +170,9 @@ struct pcpu_tlb_fit {
 	double pages_max;	/* last x of the curve */
 	double x0, y0;		/* the curve's first point */
 	size_t npoints;
+	/* The curve the fit was made from: the caller's arrays, valid as
+	 * long as they are (pcpu_tlbcal_from_fit() reads them). */
+	const double *x, *y;
 	const char *method;
 };
 
@@ -176,6 +199,21 @@ struct pcpu_tlb_fit {
 int pcpu_tlb_detect(const double *pages, const double *y, const double *noise,
 		    size_t n, const struct pcpu_tlb_detect_params *p,
 		    struct pcpu_tlb_fit *fit);
+
+/**
+ * pcpu_tlb_crossing() - where a curve climbs @frac of the way from @lower
+ * to @upper.
+ * @pages, @y, @n: the curve (@y may hold NaN: missing points, skipped).
+ * @from: search from this x on (the start of the plateau below).
+ *
+ * The first point at or after @from above the half height, then back
+ * from it to the last point at or below the threshold; the crossing is
+ * interpolated in log2(pages) between that point and the next.
+ * Return: pages; NaN when the curve never passes half height after
+ * @from, starts above the threshold, or @upper <= @lower.
+ */
+double pcpu_tlb_crossing(const double *pages, const double *y, size_t n,
+			 double lower, double upper, double frac, double from);
 
 /* ---- calibration ------------------------------------------------------ */
 
@@ -206,6 +244,19 @@ struct pcpu_tlbcal_backing {
 	/* Half-height crossings of the L1 and L2 steps (pages); NaN when not
 	 * found. Reported, not saved. */
 	double half[2];
+	/* The L1 and L2 steps of the combined curve, for the sweeps:
+	 * plateaus below and above, where the one below starts. */
+	double lower[2], upper[2], from[2];
+	/*
+	 * Sweeps combined (pcpu_tlbcal_combine()): per level, the sweeps
+	 * that gave a figure, those more than 10% off their median, and
+	 * the robust relative spread (1.4826 MAD / median) of their
+	 * figures; NaN when not measured. Saved.
+	 */
+	unsigned sweeps, sweeps_used[2], sweeps_off[2];
+	double spread[2];
+	/* "stable", "unstable: <why>", or "" (not judged). Saved. */
+	char stability[320];
 };
 
 struct pcpu_tlbcal {
@@ -233,17 +284,82 @@ struct pcpu_tlbcal {
 void pcpu_tlbcal_from_fit(struct pcpu_tlbcal_backing *cb,
 			  const struct pcpu_tlb_fit *fit);
 
-/**
- * pcpu_tlbcal_default_path() - $PCPU_CALIBRATION, else
- * $XDG_CACHE_HOME/pcpubench/tlb-calibration.csv, else
- * $HOME/.cache/pcpubench/tlb-calibration.csv. Static storage.
- * Return: the path, or NULL when none can be formed.
+/*
+ * Per-sweep spread (robust relative SD) above which a level is unstable,
+ * and how many sweeps must give a figure. On the Zen 5 guest the runs
+ * that agreed with each other had L2 spreads of 0.2-1%, those shifted by
+ * a co-runner (a thread sharing the core's TLBs, which the guest cannot
+ * see) 2-12%, one of them 4.8% with its L2 22% low.
  */
-const char *pcpu_tlbcal_default_path(void);
+#define PCPU_TLBCAL_MAX_SPREAD 0.03
+#define PCPU_TLBCAL_MIN_SWEEPS 3
+
+/**
+ * pcpu_tlbcal_sweep_entries() - one sweep's L1 and L2 entries, on the
+ * levels of the combined curve (@cb after pcpu_tlbcal_from_fit()).
+ * @pages, @y, @n: the sweep's own curve (chase minus control of one
+ *	repetition; NaN where its sample was disturbed).
+ * @out: out[0] L1, out[1] L2; NaN where the level was not found or
+ *	the sweep does not cross it (pcpu_tlb_crossing()).
+ */
+void pcpu_tlbcal_sweep_entries(const struct pcpu_tlbcal_backing *cb,
+			       const double *pages, const double *y, size_t n,
+			       double out[2]);
+
+/**
+ * pcpu_tlbcal_combine() - the sweeps combined: each found level's entries
+ * become the median of the sweeps' figures (when at least
+ * PCPU_TLBCAL_MIN_SWEEPS gave one; else the combined curve's stays),
+ * with their spread; and the verdict in @cb->stability: "stable" when
+ * every found level has enough sweeps, a spread of at most
+ * PCPU_TLBCAL_MAX_SPREAD and @disturbed is NULL or empty; else
+ * "unstable: " and each reason (the spread, too few sweeps, @disturbed).
+ * @per: per[2 * i + k], sweep i, level k (0 L1, 1 L2), NaN for none.
+ * @disturbed: a reason found by the caller (e.g. pcpu_tlb_l1d_check()).
+ */
+void pcpu_tlbcal_combine(struct pcpu_tlbcal_backing *cb, const double *per,
+			 size_t nsweeps, const char *disturbed);
+
+/**
+ * pcpu_tlb_l1d_check() - did the control run with the whole L1 data cache?
+ * @pages, @control, @n: the control's medians (cycles) per point; its
+ *	N lines are 64 * N bytes.
+ * @l1d_kb: the L1 data cache of CPUID, 0 when not reported.
+ * @why: filled when the check fails.
+ *
+ * The control's lines fit the L1 data cache up to its size: at the
+ * largest point at most 3/4 of it, the control must be within 15% of
+ * its level at the smallest points. If it is not, something else held
+ * part of the cache (and, likely, of the TLBs) during the run: another
+ * thread on this core, which the batch checks cannot see (a sibling
+ * hyperthread of the host).
+ * Return: 1 failed (@why filled); 0 passed or not applicable.
+ */
+int pcpu_tlb_l1d_check(const double *pages, const double *control, size_t n,
+		       unsigned l1d_kb, char *why, size_t len);
+
+/**
+ * pcpu_tlbcal_path() - where the calibration file is, from what the
+ * caller read (the library reads no environment).
+ * @buf, @len: the path.
+ * @given: a path the user named (the program's $PCPU_CALIBRATION), or
+ *	NULL/"".
+ * @xdg_cache_home, @home: the program's $XDG_CACHE_HOME and $HOME, or
+ *	NULL/"": the cache default is XDG_CACHE_HOME/pcpubench/
+ *	tlb-calibration.csv, else HOME/.cache/pcpubench/tlb-calibration.csv.
+ *
+ * Return: 0 @given; 1 the cache default (its directory may be created,
+ * pcpu_tlbcal_cache_dir()); -ENOENT no path can be formed;
+ * -ENAMETOOLONG; -EINVAL.
+ */
+int pcpu_tlbcal_path(char *buf, size_t len, const char *given,
+		     const char *xdg_cache_home, const char *home);
 
 /**
  * pcpu_tlbcal_save() - write @cal as CSV (header
- * "host,date,backing,figure,value,unit,status,method") through the
+ * "host,date,backing,figure,value,unit,status,method"; after each
+ * backing's figures its sweeps' rows, l1_dtlb_spread and l2_tlb_spread
+ * (ratio) and stability (status info:<verdict>), when judged) through the
  * checked writer (lib/toolkit/pcpu-wfile.h: a regular file or a new
  * name only, never a device node; no directory is created).
  * Return: 0; -EINVAL; -errno of pcpu_wfile_open() (EEXIST, ENOENT,
@@ -252,8 +368,8 @@ const char *pcpu_tlbcal_default_path(void);
 int pcpu_tlbcal_save(const char *path, const struct pcpu_tlbcal *cal);
 
 /**
- * pcpu_tlbcal_cache_dir() - create the directory of @path (the cache
- * default of pcpu_tlbcal_default_path(), never a path the user gave).
+ * pcpu_tlbcal_cache_dir() - create the directory of @path (the program's
+ * cache default, never a path the user gave).
  * Return: 0; -errno of mkdir().
  */
 int pcpu_tlbcal_cache_dir(const char *path);
