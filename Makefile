@@ -162,7 +162,7 @@ tests: $(BUILD)/tlb-refchase
 # loaded by make: `pcpubench kernel` loads it, in the test guest only.
 KDIR     ?= /lib/modules/$(shell uname -r)/build
 KMOD_OUT ?= $(BUILD)/kmod
-KMOD_SRC := $(wildcard bench/kmod/*.c bench/kmod/Kbuild)
+KMOD_SRC := $(wildcard bench/kmod/*.c bench/kmod/*.h bench/kmod/Kbuild)
 .PHONY: kmod
 kmod:
 	@test -f "$(KDIR)/Makefile" || { echo "make kmod: no kernel headers at $(KDIR)" \

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmod-access.c - the pcpubench module's access loops and the command that
+ * times them ("access iters=N tries=T reps=R"): each strategy's read, write
+ * and inc in the throughput, latency and path modes, on every online CPU,
+ * timed with rdtsc_ordered() (and the PMU's cycles where there is one) for
+ * N and 2N operations. See kmod-main.c for the whole module.
+ */
+#include "pcpubench_kmod.h"
+
+#define MAX_ITERS (1UL << 22)
+
+static u64 __percpu *k_ap_var;		/* &pk_ap->var */
+
+/* The opaque zero of the latency and path chains. */
+static u64 k_zero;
+
+/* At load, once pk_ap is allocated. */
+void pk_access_setup(void)
+{
+	k_ap_var = &pk_ap->var;
+}
+
+/* ---- the access loops ------------------------------------------------ */
+
+#define CPU_ID(dp) this_cpu_read(*(int __percpu *)((unsigned long)&cpu_number + (dp)))
+
+/* Address of this CPU's variable; @dp feeds the first load of the path. */
+#define SEG_ADDR(dp) ((u64 __percpu *)((unsigned long)&pk_static.var + (dp)))
+#define OFF_ADDR(dp) per_cpu_ptr(&pk_static.var, CPU_ID(dp))
+#define APS_ADDR(dp) ((u64 __percpu *)READ_ONCE(*(u64 __percpu **)      \
+				((unsigned long)&k_ap_var + (dp))))
+#define APT_ADDR(dp) per_cpu_ptr(READ_ONCE(k_ap_var), CPU_ID(dp))
+#define VM_ADDR(dp) ((u64 *)(READ_ONCE(pk_vm_base) +                           \
+			     ((unsigned long)CPU_ID(dp) << UNIT_SHIFT)))
+#define HYB_ADDR(dp) ((u64 *)READ_ONCE(READ_ONCE(pk_hyb_tab)[CPU_ID(dp)]))
+
+/* Accessors: through %gs (seg) or a plain pointer (ptr). */
+#define SEG_LD(a) this_cpu_read(*(a))
+#define SEG_ST(a, v) this_cpu_write(*(a), (v))
+#define SEG_INC(a) this_cpu_inc(*(a))
+#define SEG_XADD(a) this_cpu_add_return(*(a), 1)
+#define PTR_LD(a) READ_ONCE(*(a))
+#define PTR_ST(a, v) WRITE_ONCE(*(a), (v))
+#define PTR_INC(a) asm volatile("incq %0" : "+m"(*(a)))
+#define PTR_XADD(a) ({ u64 v_ = 1;                                          \
+	asm volatile("xaddq %0, %1" : "+r"(v_), "+m"(*(a))); v_ + 1; })
+
+struct krun {
+	u64 sink;
+};
+
+typedef void (*kloop_fn)(struct krun *r, u64 z, unsigned long n);
+
+#define X8(s) s s s s s s s s
+#define X4(s) s s s s
+
+/* Throughput: eight independent accesses per step. */
+#define GEN_TPUT(name, ADDR, LD, ST, INC)                                     \
+static noinline void name##_read_tput(struct krun *r, u64 z, unsigned long n) \
+{                                                                             \
+	u64 s0 = 0, s1 = 0;                                                   \
+	for (; n; n -= 8) {                                                   \
+		X4(s0 += LD(ADDR(0)); s1 += LD(ADDR(0));)                     \
+	}                                                                     \
+	r->sink += s0 + s1;                                                   \
+}                                                                             \
+static noinline void name##_write_tput(struct krun *r, u64 z, unsigned long n)\
+{                                                                             \
+	for (; n; n -= 8) {                                                   \
+		X8(ST(ADDR(0), z);)                                           \
+	}                                                                     \
+}                                                                             \
+static noinline void name##_inc_tput(struct krun *r, u64 z, unsigned long n)  \
+{                                                                             \
+	for (; n; n -= 8) {                                                   \
+		X8(INC(ADDR(0));)                                             \
+	}                                                                     \
+}
+
+/*
+ * The chained modes differ only in where the previous value x enters
+ * (HOW): latency adds it to the final address (the data chain), path feeds
+ * it through the opaque zero into the first load of the path.
+ */
+#define LAT_AT(ADDR, x) (ADDR(0) + (x))
+#define PATH_AT(ADDR, x) ADDR((x) & z)
+#define GEN_CHAIN(name, mode, ADDR, HOW, LD, ST, XADD)                        \
+static noinline void name##_read_##mode(struct krun *r, u64 z, unsigned long n)\
+{                                                                             \
+	u64 x = 0;                                                            \
+	for (; n; n -= 4) {                                                   \
+		X4(x = LD(HOW(ADDR, x));)                                     \
+	}                                                                     \
+	r->sink += x;                                                         \
+}                                                                             \
+static noinline void name##_write_##mode(struct krun *r, u64 z, unsigned long n)\
+{                                                                             \
+	u64 x = 0;                                                            \
+	for (; n; n -= 4) {                                                   \
+		X4({ typeof(HOW(ADDR, 0)) a_ = HOW(ADDR, x);                  \
+		     ST(a_, x); x = LD(a_); })                                \
+	}                                                                     \
+	r->sink += x;                                                         \
+}                                                                             \
+static noinline void name##_inc_##mode(struct krun *r, u64 z, unsigned long n)\
+{                                                                             \
+	u64 x = 0;                                                            \
+	for (; n; n -= 4) {                                                   \
+		X4(x = XADD(HOW(ADDR, x)) & z;)                               \
+	}                                                                     \
+	r->sink += x;                                                         \
+}
+
+#define GEN_KIND(name, ADDR, LD, ST, INC, XADD)                               \
+	GEN_TPUT(name, ADDR, LD, ST, INC)                                     \
+	GEN_CHAIN(name, lat, ADDR, LAT_AT, LD, ST, XADD)                      \
+	GEN_CHAIN(name, path, ADDR, PATH_AT, LD, ST, XADD)
+
+GEN_KIND(seg, SEG_ADDR, SEG_LD, SEG_ST, SEG_INC, SEG_XADD)
+GEN_KIND(off, OFF_ADDR, PTR_LD, PTR_ST, PTR_INC, PTR_XADD)
+GEN_KIND(aps, APS_ADDR, SEG_LD, SEG_ST, SEG_INC, SEG_XADD)
+GEN_KIND(apt, APT_ADDR, PTR_LD, PTR_ST, PTR_INC, PTR_XADD)
+GEN_KIND(vm, VM_ADDR, PTR_LD, PTR_ST, PTR_INC, PTR_XADD)
+GEN_KIND(hyb, HYB_ADDR, PTR_LD, PTR_ST, PTR_INC, PTR_XADD)
+
+enum { M_TPUT, M_LAT, M_PATH, NR_MODES };
+enum { O_READ, O_WRITE, O_INC, NR_OPS };
+static const char *const mode_name[NR_MODES] = { "throughput", "latency", "path" };
+static const char *const op_name[NR_OPS] = { "read", "write", "inc" };
+
+#define KIND_FNS(n) { { n##_read_tput, n##_write_tput, n##_inc_tput },      \
+		      { n##_read_lat, n##_write_lat, n##_inc_lat },         \
+		      { n##_read_path, n##_write_path, n##_inc_path } }
+
+static const struct kkind {
+	const char *strategy, *access, *layout, *memory;
+	kloop_fn fn[NR_MODES][NR_OPS];
+} kinds[] = {
+	{ "k-segment", "segment", "embed", "static", KIND_FNS(seg) },
+	{ "k-offset-array", "table", "embed", "static", KIND_FNS(off) },
+	{ "k-alloc-percpu", "segment", "embed", "alloc_percpu", KIND_FNS(aps) },
+	{ "k-alloc-percpu", "table", "embed", "alloc_percpu", KIND_FNS(apt) },
+	{ "k-vm-area", "shift", "vm", "vm_area", KIND_FNS(vm) },
+	{ "k-hybrid", "table", "hybrid", "hybrid", KIND_FNS(hyb) },
+};
+
+/* Zero this CPU's variables (the latency chains need 0). */
+static void reset_vars(unsigned int cpu)
+{
+	this_cpu_write(pk_static.var, 0);
+	this_cpu_write(pk_ap->var, 0);
+	if (pk_vm_live[cpu])
+		pk_vm_unit(cpu)->vm.var = 0;
+	if (pk_hyb_tab[cpu])
+		pk_hyb_tab[cpu]->var = 0;
+}
+
+static noinline u64 imul_chain(unsigned long n)
+{
+	u64 x = 1, m = 3;
+
+	asm volatile("1:\n\t"
+		     "imul %1, %0\n\timul %1, %0\n\timul %1, %0\n\timul %1, %0\n\t"
+		     "dec %2\n\tjnz 1b"
+		     : "+r"(x), "+r"(m), "+r"(n) : : "cc");
+	return x;
+}
+
+struct access_arg {
+	unsigned int cpu, rep, tries;
+	unsigned long iters;
+	int err;
+};
+
+/* Best of @tries of one batch of @n, in TSC ticks. */
+static u64 time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
+		      unsigned int tries)
+{
+	u64 best = U64_MAX, t0, t1, z;
+	struct krun r = { 0 };
+	unsigned long flags;
+	unsigned int t;
+
+	for (t = 0; t < tries; t++) {
+		preempt_disable();
+		local_irq_save(flags);
+		reset_vars(cpu);
+		z = READ_ONCE(k_zero);
+		t0 = rdtsc_ordered();
+		fn(&r, z, n);
+		t1 = rdtsc_ordered();
+		local_irq_restore(flags);
+		preempt_enable();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	return best;
+}
+
+static u64 time_imul(unsigned long n, unsigned int tries)
+{
+	u64 best = U64_MAX, t0, t1;
+	unsigned long flags;
+	unsigned int t;
+
+	for (t = 0; t < tries; t++) {
+		preempt_disable();
+		local_irq_save(flags);
+		t0 = rdtsc_ordered();
+		imul_chain(n);
+		t1 = rdtsc_ordered();
+		local_irq_restore(flags);
+		preempt_enable();
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	return best;
+}
+
+/*
+ * Best of @tries of one batch of @n in PMU core cycles, or -1. The counter
+ * is read (perf_event_read_value() may sleep) just outside the section
+ * with preemption and interrupts off; the N / 2N difference cancels that.
+ */
+static s64 pmu_batch(struct perf_event *ev, kloop_fn fn, unsigned int cpu,
+		     unsigned long n, unsigned int tries)
+{
+	u64 best = U64_MAX, c0, c1, en, run, z;
+	struct krun r = { 0 };
+	unsigned long flags;
+	unsigned int t;
+
+	if (!ev)
+		return -1;
+	for (t = 0; t < tries; t++) {
+		c0 = perf_event_read_value(ev, &en, &run);
+		preempt_disable();
+		local_irq_save(flags);
+		reset_vars(cpu);
+		z = READ_ONCE(k_zero);
+		fn(&r, z, n);
+		local_irq_restore(flags);
+		preempt_enable();
+		c1 = perf_event_read_value(ev, &en, &run);
+		if (c1 - c0 < best)
+			best = c1 - c0;
+	}
+	return best == U64_MAX ? -1 : (s64)best;
+}
+
+static long access_on_cpu(void *p)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_CPU_CYCLES,
+		.size = sizeof(attr),
+		.pinned = 1,
+	};
+	struct access_arg *a = p;
+	unsigned long n = a->iters;
+	struct perf_event *ev;
+	unsigned int k, m, o;
+	u64 c1, c2;
+
+	if (raw_smp_processor_id() != a->cpu) {
+		a->err = -EAGAIN;
+		return 0;
+	}
+	/* The PMU cycles counter of this CPU, where there is one. */
+	ev = perf_event_create_kernel_counter(&attr, a->cpu, NULL, NULL, NULL);
+	if (IS_ERR(ev)) {
+		pk_out("I,pmu,%u,%ld\n", a->cpu, PTR_ERR(ev));
+		ev = NULL;
+	} else {
+		pk_out("I,pmu,%u,0\n", a->cpu);
+	}
+	/* Calibration: 4 imuls (12 cycles) per chain step. */
+	c1 = time_imul(n, a->tries);
+	c2 = time_imul(2 * n, a->tries);
+	pk_out("C,%u,%u,%lu,%llu,%llu\n", a->cpu, a->rep, 12 * n, c1, c2);
+	/* Every online CPU has its unit and hybrid slot; never assume it. */
+	if (!pk_vm_live[a->cpu] || !pk_hyb_tab[a->cpu]) {
+		pk_out("E,cpu%u,no-unit\n", a->cpu);
+		if (ev)
+			perf_event_release_kernel(ev);
+		return 0;
+	}
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		for (m = 0; m < NR_MODES; m++)
+			for (o = 0; o < NR_OPS; o++) {
+				kloop_fn fn = kinds[k].fn[m][o];
+				u64 t1 = time_batch(fn, a->cpu, n, a->tries);
+				u64 t2 = time_batch(fn, a->cpu, 2 * n, a->tries);
+				s64 p1 = pmu_batch(ev, fn, a->cpu, n, a->tries);
+				s64 p2 = pmu_batch(ev, fn, a->cpu, 2 * n, a->tries);
+
+				pk_out("A,%s,%s,%s,%u,%s,%s,%u,%lu,%llu,%llu,%lld,%lld\n",
+				     kinds[k].strategy, kinds[k].access,
+				     kinds[k].layout, a->cpu, mode_name[m],
+				     op_name[o], a->rep, n, t1, t2, p1, p2);
+			}
+	if (ev)
+		perf_event_release_kernel(ev);
+	return 0;
+}
+
+int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps)
+{
+	struct access_arg a = { .tries = tries };
+	unsigned int cpu, rep;
+
+	iters = clamp(round_up(iters, 8), 8UL, MAX_ITERS);
+	a.iters = iters;
+	a.tries = clamp(tries, 1U, 100U);
+	reps = clamp(reps, 1U, 1000U);
+	cpus_read_lock();
+	for (rep = 0; rep < reps && !pk_out_full(); rep++)
+		for_each_online_cpu(cpu) {
+			a.cpu = cpu;
+			a.rep = rep;
+			a.err = 0;
+			work_on_cpu(cpu, access_on_cpu, &a);
+			if (a.err)
+				pk_out("E,cpu%u,not-on-cpu\n", cpu);
+		}
+	cpus_read_unlock();
+	return 0;
+}
