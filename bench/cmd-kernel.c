@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd-kernel.c - `pcpubench kernel`: the kernel's own per-CPU paths,
- * measured by the module in bench/kmod/ (see pcpubench_kmod.c).
+ * measured by the module in bench/kmod/ (see bench/kmod/kmod-main.c).
  *
  * Subcommands: access (the access workloads in kernel context, per online
  * CPU), numa (the node of the page behind every possible CPU's per-CPU
