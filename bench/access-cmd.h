@@ -70,6 +70,7 @@ struct opts {
 	size_t cold[MAX_LIST];	/* K pages touched before a cold access */
 	size_t ncold;		/* 0: no cold rows */
 	int cold_default;	/* K from the calibration (--mode cold) */
+	int mode_given;		/* --mode given (cold rows alone unless) */
 	int cold_samples;
 	int page_given;
 	enum page_kind page[2];
@@ -82,10 +83,8 @@ struct opts {
 	uint64_t iters;
 	double min_time;
 	uint64_t seed;
-	int seed_given;
 	const char *events;
 	enum pout_format fmt;
-	int fmt_given;
 	const char *out;
 	int cpu;
 	int late;		/* also phase late: the CPU onlined after init */

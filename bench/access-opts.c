@@ -3,6 +3,10 @@
  * access-opts.c - `pcpubench access`: reading the options.
  */
 #include "access-cmd.h"
+#include "opts.h"
+
+#define ACC_STR1(x) #x
+#define ACC_STR(x) ACC_STR1(x)
 
 void acc_opts_free(struct opts *o)
 {
@@ -21,103 +25,6 @@ static char *opts_keep(struct opts *o, char *dup)
 	}
 	o->dups[o->ndups++] = dup;
 	return dup;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: pcpubench access [OPTIONS]\n"
-"\n"
-"Cost of reaching this CPU's copy of a per-CPU variable and reading,\n"
-"writing or incrementing it, per strategy. Every list option takes a comma\n"
-"list; the product of the lists is measured.\n"
-"\n"
-"  --strategy LIST   offset-array,segment,vm-area,hybrid,hybrid-segment,tls\n"
-"                    or all (default: all); the floor ptr (the unit's\n"
-"                    address computed once, held in a register) is always\n"
-"                    added\n"
-"  --op LIST         read,write,inc (default: read,write,inc)\n"
-"  --mode LIST       what each mode chains (default: latency,throughput):\n"
-"                    throughput: nothing, the accesses are independent;\n"
-"                    latency: the data, the value read is the next offset;\n"
-"                    path: the whole lookup, the previous result (via an\n"
-"                    opaque zero) feeds the path's first load (CPU id; for\n"
-"                    segment, tls, ptr the offset); write chains the\n"
-"                    address, inc the stored value (with --vars 1 a core\n"
-"                    that forwards it to the next load hides the path:\n"
-"                    flagged when below the read path; try --vars 2+);\n"
-"                    cold: isolated reads under TLB pressure at the default\n"
-"                    K (see --cold)\n"
-"  --cold LIST       isolated cold reads: per sample touch K random pages\n"
-"                    (one line each) of a %d-page pool, fence, time one\n"
-"                    whole-path read with rdtscp, minus the same fenced\n"
-"                    empty path; 10%%-trimmed mean of --cold-samples per\n"
-"                    repetition. Rows: mode cold, cold_pages K, cold_cycles,\n"
-"                    pages_on_path (distinct 4 KiB pages of the lookup:\n"
-"                    CPU-id source and for rseq the offset variable, table\n"
-"                    entry, unit). Default K (--mode\n"
-"                    cold): 0, 1.5x L1 dTLB, 2x L2 TLB reach of the TLB\n"
-"                    calibration. Without --mode only cold rows are run;\n"
-"                    without --page both 4k and 2m\n"
-"  --cold-samples N  samples per repetition (default: %d)\n"
-"  --vars LIST       distinct per-CPU variables cycled through, spread over\n"
-"                    a 64 KiB per-CPU region (default: 1)\n"
-"  --pressure LIST   pages of a separate 4 KiB-page working set touched\n"
-"                    between per-CPU accesses (default: 0; try 64, 2048)\n"
-"  --page LIST       4k,2m: per-CPU area backing (2m: hugetlb when reserved\n"
-"                    pages are free, else THP); the backing obtained is\n"
-"                    reported; both given: tlb_cost = 4k - 2m (default: 4k)\n"
-"  --placement LIST  local, interleave, node:N (default: local)\n"
-"  --cpuid LIST      where offset-array, vm-area and hybrid get the CPU id:\n"
-"                    rseq (glibc's rseq area; sched_getcpu() when rseq is\n"
-"                    not registered, named getcpu), tls (id kept in a\n"
-"                    thread-local: the pure lookup) (default: rseq,tls)\n"
-"                    or cid (rseq mm_cid, the concurrency id: the table\n"
-"                    or area indexed by it; NA where the kernel has none)\n"
-"  --cpu N           host CPU to run on (default: last allowed CPU)\n"
-"  --late            measure every point twice: phase boot (the CPU online\n"
-"                    at init) and phase late (the runtime starts with\n"
-"                    another CPU online, or none, the region is allocated,\n"
-"                    then this CPU is brought online: hybrid and\n"
-"                    hybrid-segment then commit its unit in the VM area\n"
-"                    instead of the embedded block, vm-area commits it on\n"
-"                    online, embed and page layouts had it since init).\n"
-"                    Rows: column phase (boot, late). Only the runtime's\n"
-"                    model of the CPU changes state, never the host's.\n"
-"                    The phases are interleaved: repetition r runs boot\n"
-"                    then late, each from its own runtimes\n"
-"  --repeat N        repetitions (default: 11)\n"
-"  --iters N         operations per batch N (default: auto from --min-time)\n"
-"  --min-time S      seconds per N batch when --iters is not given\n"
-"                    (default: 0.0002; short batches dodge preemption)\n"
-"  --tries N         each sample is the best of N runs of N and 2N (default 5)\n"
-"  --seed N          order of points within repetitions (default: time)\n"
-"  --events LIST     counters: default, native, sw, none, no-split, or names:\n"
-"                    event-table keys, rXXXX raw codes, perf-style or\n"
-"                    libpfm4 names (default: %s)\n"
-"  --format F        text, csv, json (default: text on a terminal, else csv)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  -q, --quiet       no progress line\n"
-"  -h, --help        this text\n"
-"\n"
-"Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n"
-"cycles_over_floor (cycles above ptr, same op and mode, derived),\n"
-"minimal_loop_cycles_per_op (on the ptr read throughput row: the read\n"
-"limit, a pure independent-load loop timed in the same process; the\n"
-"throughput reads have its shape, their values unused), cold_cycles and\n"
-"pages_on_path (cold rows), huge_page_fraction, numa_local_fraction and\n"
-"remote_accesses_per_op (derived), tlb_cost (4k minus 2m, measured) and\n"
-"dtlb_misses_per_op_est (tlb_cost over the calibrated walk penalty of\n"
-"`pcpubench tlb`, estimated). A value that cannot be had is NA with the\n"
-"reason. The TLB calibration used (path, date, host, revision) is in the\n"
-"metadata; with -o FILE and CSV the metadata goes to FILE.meta.json.\n"
-"Strategy = access method over layout: columns access and layout.\n"
-"Cycles come from the PMU when a cycles counter opens, else from a core\n"
-"clock calibrated with a dependent imul chain before each repetition.\n"
-BQ_HELP
-"Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"
-"run here.\n",
-		COLD_POOL_PAGES, COLD_SAMPLES, pcnt_default_list());
 }
 
 static int split(char *s, char **tok, size_t max, size_t *n)
@@ -286,7 +193,7 @@ static int parse_strategies(struct opts *o, const char *arg)
 }
 
 /* --op, --mode, --cpuid, --page (@c their getopt code): lists of names. */
-static int parse_names(struct opts *o, int c, const char *arg, int *mode_given)
+static int parse_names(struct opts *o, int c, const char *arg)
 {
 	static const char *const opn[] = { "read", "write", "inc" };
 	static const char *const moden[] = {
@@ -304,7 +211,7 @@ static int parse_names(struct opts *o, int c, const char *arg, int *mode_given)
 		o->nop = 0;
 	if (c == 'M') {
 		o->nmode = 0;
-		*mode_given = 1;
+		o->mode_given = 1;
 	}
 	if (c == 'C')
 		o->cpuid_rseq = o->cpuid_tls = 0;
@@ -375,181 +282,252 @@ static int parse_placements(struct opts *o, const char *arg)
 	return 0;
 }
 
-/* After the options: no argument left, the rules between options, the
- * defaults that depend on others. Return: 0; -EINVAL. */
-static int opts_finish(struct opts *o, int argc, char **argv, int mode_given)
+
+/* The command's own options (getopt codes; 'O' 'M' 'C' as parse_names()). */
+enum {
+	AO_OP = 'O', AO_MODE = 'M', AO_CPUID = 'C', AO_VARS = OPTS_OWN_BASE,
+	AO_PRESSURE, AO_COLD, AO_COLD_SAMPLES, AO_LATE, AO_ITERS, AO_MIN_TIME,
+};
+
+/* --events' help line: it names the default counter list. */
+static char acc_events_help[1024];
+
+static const struct opt_spec acc_spec[] = {
+	OPT_C(STRATEGY,
+	      "offset-array,segment,vm-area,hybrid,hybrid-segment,tls\n"
+	      "or all (default: all); the floor ptr (the unit's\n"
+	      "address computed once, held in a register) is always\n"
+	      "added"),
+	OPT_OWN(AO_OP, "op", "LIST", "read,write,inc (default: read,write,inc)"),
+	OPT_OWN(AO_MODE, "mode", "LIST",
+		"what each mode chains (default: latency,throughput):\n"
+		"throughput: nothing, the accesses are independent;\n"
+		"latency: the data, the value read is the next offset;\n"
+		"path: the whole lookup, the previous result (via an\n"
+		"opaque zero) feeds the path's first load (CPU id; for\n"
+		"segment, tls, ptr the offset); write chains the\n"
+		"address, inc the stored value (with --vars 1 a core\n"
+		"that forwards it to the next load hides the path:\n"
+		"flagged when below the read path; try --vars 2+);\n"
+		"cold: isolated reads under TLB pressure at the default\n"
+		"K (see --cold)"),
+	OPT_OWN(AO_COLD, "cold", "LIST",
+		"isolated cold reads: per sample touch K random pages\n"
+		"(one line each) of a " ACC_STR(COLD_POOL_PAGES) "-page pool, fence, time one\n"
+		"whole-path read with rdtscp, minus the same fenced\n"
+		"empty path; 10%-trimmed mean of --cold-samples per\n"
+		"repetition. Rows: mode cold, cold_pages K, cold_cycles,\n"
+		"pages_on_path (distinct 4 KiB pages of the lookup:\n"
+		"CPU-id source and for rseq the offset variable, table\n"
+		"entry, unit). Default K (--mode\n"
+		"cold): 0, 1.5x L1 dTLB, 2x L2 TLB reach of the TLB\n"
+		"calibration. Without --mode only cold rows are run;\n"
+		"without --page both 4k and 2m"),
+	OPT_OWN(AO_COLD_SAMPLES, "cold-samples", "N",
+		"samples per repetition (default: " ACC_STR(COLD_SAMPLES) ")"),
+	OPT_OWN(AO_VARS, "vars", "LIST",
+		"distinct per-CPU variables cycled through, spread over\n"
+		"a 64 KiB per-CPU region (default: 1)"),
+	OPT_OWN(AO_PRESSURE, "pressure", "LIST",
+		"pages of a separate 4 KiB-page working set touched\n"
+		"between per-CPU accesses (default: 0; try 64, 2048)"),
+	OPT_CX(PAGE, "LIST",
+	       "4k,2m: per-CPU area backing (2m: hugetlb when reserved\n"
+	       "pages are free, else THP); the backing obtained is\n"
+	       "reported; both given: tlb_cost = 4k - 2m (default: 4k)",
+	       OPTF_LIST, 0, 0),
+	OPT_CX(PLACEMENT, "LIST", "local, interleave, node:N (default: local)",
+	       OPTF_LIST, 0, 0),
+	OPT_OWN(AO_CPUID, "cpuid", "LIST",
+		"where offset-array, vm-area and hybrid get the CPU id:\n"
+		"rseq (glibc's rseq area; sched_getcpu() when rseq is\n"
+		"not registered, named getcpu), tls (id kept in a\n"
+		"thread-local: the pure lookup) (default: rseq,tls)\n"
+		"or cid (rseq mm_cid, the concurrency id: the table\n"
+		"or area indexed by it; NA where the kernel has none)"),
+	OPT_C(CPU, NULL),
+	OPT_OWN_FLAG(AO_LATE, "late",
+		"measure every point twice: phase boot (the CPU online\n"
+		"at init) and phase late (the runtime starts with\n"
+		"another CPU online, or none, the region is allocated,\n"
+		"then this CPU is brought online: hybrid and\n"
+		"hybrid-segment then commit its unit in the VM area\n"
+		"instead of the embedded block, vm-area commits it on\n"
+		"online, embed and page layouts had it since init).\n"
+		"Rows: column phase (boot, late). Only the runtime's\n"
+		"model of the CPU changes state, never the host's.\n"
+		"The phases are interleaved: repetition r runs boot\n"
+		"then late, each from its own runtimes"),
+	OPT_C(REPEAT, "repetitions (default: 11)"),
+	OPT_OWN(AO_ITERS, "iters", "N",
+		"operations per batch N (default: auto from --min-time)"),
+	OPT_OWN(AO_MIN_TIME, "min-time", "S",
+		"seconds per N batch when --iters is not given\n"
+		"(default: 0.0002; short batches dodge preemption)"),
+	OPT_C(TRIES, "each sample is the best of N runs of N and 2N (default 5)"),
+	OPT_C(SEED, "order of points within repetitions (default: time)"),
+	OPT_C(EVENTS, acc_events_help),
+	OPT_C(FORMAT, "text, csv, json (default: text on a terminal, else csv)"),
+	OPT_C(OUTPUT, NULL),
+	OPT_C(QUIET, NULL),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+/* The --help after the options (a format: BQ_HELP is written for printf). */
+#define ACC_TAIL_FMT                                                          \
+"\n"                                                                          \
+"Metrics: cycles_per_op, ns_per_op, core_clock, batch_ops, <event>_per_op,\n" \
+"cycles_over_floor (cycles above ptr, same op and mode, derived),\n"         \
+"minimal_loop_cycles_per_op (on the ptr read throughput row: the read\n"     \
+"limit, a pure independent-load loop timed in the same process; the\n"       \
+"throughput reads have its shape, their values unused), cold_cycles and\n"   \
+"pages_on_path (cold rows), huge_page_fraction, numa_local_fraction and\n"   \
+"remote_accesses_per_op (derived), tlb_cost (4k minus 2m, measured) and\n"   \
+"dtlb_misses_per_op_est (tlb_cost over the calibrated walk penalty of\n"     \
+"`pcpubench tlb`, estimated). A value that cannot be had is NA with the\n"   \
+"reason. The TLB calibration used (path, date, host, revision) is in the\n"  \
+"metadata; with -o FILE and CSV the metadata goes to FILE.meta.json.\n"      \
+"Strategy = access method over layout: columns access and layout.\n"         \
+"Cycles come from the PMU when a cycles counter opens, else from a core\n"   \
+"clock calibrated with a dependent imul chain before each repetition.\n"    \
+BQ_HELP                                                                       \
+"Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"     \
+"run here.\n"
+
+static char acc_tail[2560];
+
+static const struct opts_cmd acc_cmd = {
+	.name = "access",
+	.head =
+"usage: pcpubench access [OPTIONS]\n"
+"\n"
+"Cost of reaching this CPU's copy of a per-CPU variable and reading,\n"
+"writing or incrementing it, per strategy. Every list option takes a comma\n"
+"list; the product of the lists is measured.\n"
+"\n",
+	.spec = acc_spec,
+	.tail = acc_tail,
+};
+
+/* One of access's own options. Return: 0; -EINVAL (said why). */
+static int acc_own(void *ctx, int code, const char *arg)
 {
-	if (optind < argc) {
-		fprintf(stderr, "pcpubench access: unexpected argument '%s'\n",
-			argv[optind]);
-		return -EINVAL;
+	struct opts *o = ctx;
+	unsigned long ul;
+	char *end;
+	size_t i;
+
+	switch (code) {
+	case AO_OP:
+	case AO_MODE:
+	case AO_CPUID:
+		return parse_names(o, code, arg);
+	case AO_VARS:
+		if (parse_size_list(arg, o->vars, &o->nvars, "--vars", 1))
+			return -EINVAL;
+		for (i = 0; i < o->nvars; i++)
+			if (o->vars[i] > REGION_SIZE / 64) {
+				fprintf(stderr, "pcpubench access: --vars "
+					"at most %d\n", REGION_SIZE / 64);
+				return -EINVAL;
+			}
+		return 0;
+	case AO_PRESSURE:
+		return parse_size_list(arg, o->pressure, &o->npressure,
+				       "--pressure", 0) ? -EINVAL : 0;
+	case AO_COLD:
+		if (parse_size_list(arg, o->cold, &o->ncold, "--cold", 0))
+			return -EINVAL;
+		for (i = 0; i < o->ncold; i++)
+			if (o->cold[i] > COLD_POOL_PAGES) {
+				fprintf(stderr, "pcpubench access: --cold %zu: "
+					"more pages than the pool (%d)\n",
+					o->cold[i], COLD_POOL_PAGES);
+				return -EINVAL;
+			}
+		return 0;
+	case AO_COLD_SAMPLES:
+		if (bc_count("access", "cold-samples", arg, 10, 10000000, &ul))
+			return -EINVAL;
+		o->cold_samples = (int)ul;
+		return 0;
+	case AO_LATE:
+		o->late = 1;
+		return 0;
+	case AO_ITERS:
+		if (bc_count("access", "iters", arg, 1, 1UL << 40, &ul))
+			return -EINVAL;
+		o->iters = ul;
+		return 0;
+	case AO_MIN_TIME:
+		o->min_time = strtod(arg, &end);
+		if (*end || !(o->min_time > 0 && o->min_time < 10)) {
+			fprintf(stderr, "pcpubench access: bad --min-time "
+				"(seconds, 0 < t < 10)\n");
+			return -EINVAL;
+		}
+		return 0;
 	}
+	return -EINVAL;
+}
+
+/* After the options: the common ones' lists, the rules between options,
+ * the defaults that depend on others. Return: 0; -EINVAL. */
+static int acc_finish(struct opts *o, const struct opts_common *oc)
+{
+	if (oc->strategy && parse_strategies(o, oc->strategy))
+		return -EINVAL;
+	if (oc->page && parse_names(o, 'G', oc->page))
+		return -EINVAL;
+	if (oc->placement && parse_placements(o, oc->placement))
+		return -EINVAL;
+	o->repeat = (int)oc->repeat;
+	o->tries = (int)oc->tries;
+	o->cpu = (int)oc->cpu;
+	o->events = oc->events;
+	o->fmt = oc->fmt;
+	o->out = oc->out;
+	o->quiet = oc->quiet;
 	if (!o->cpuid_rseq && !o->cpuid_tls && !o->cpuid_cid) {
 		fprintf(stderr, "pcpubench access: empty --cpuid\n");
 		return -EINVAL;
 	}
 	/* Cold rows alone unless modes were asked for too. */
-	if ((o->ncold || o->cold_default) && (!mode_given || !o->nmode))
+	if ((o->ncold || o->cold_default) && (!o->mode_given || !o->nmode))
 		o->nmode = 0;
 	if ((o->ncold || o->cold_default) && !o->page_given) {
 		o->page[0] = PAGE_4K;
 		o->page[1] = PAGE_2M;
 		o->npage = 2;
 	}
-	if (!o->fmt_given)
-		o->fmt = (!o->out && isatty(1)) ? POUT_TEXT : POUT_CSV;
-	if (!o->seed_given)
-		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	o->seed = opts_given(oc, OPT_SEED) ? oc->seed :
+		  (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	return 0;
 }
 
+/*
+ * Read the options: the common ones through the option layer
+ * (bench/opts.h), access's own through acc_own().
+ * Return: 0; 1 --help shown; -EINVAL (said why).
+ */
 int acc_parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "strategy", required_argument, NULL, 'S' },
-		{ "op", required_argument, NULL, 'O' },
-		{ "mode", required_argument, NULL, 'M' },
-		{ "vars", required_argument, NULL, 'V' },
-		{ "pressure", required_argument, NULL, 'P' },
-		{ "cold", required_argument, NULL, 'K' },
-		{ "cold-samples", required_argument, NULL, 'k' },
-		{ "page", required_argument, NULL, 'G' },
-		{ "placement", required_argument, NULL, 'L' },
-		{ "cpuid", required_argument, NULL, 'C' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "late", no_argument, NULL, 'A' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'n' },
-		{ "min-time", required_argument, NULL, 't' },
-		{ "tries", required_argument, NULL, 'T' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int mode_given = 0;
-	size_t i;
-	int c, r;
-	unsigned long ul;
-	char *end;
+	struct opts_common oc;
+	int r;
 
 	opts_defaults(o);
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			r = parse_strategies(o, optarg);
-			if (r)
-				return r;
-			break;
-		case 'O':
-		case 'M':
-		case 'C':
-		case 'G':
-			r = parse_names(o, c, optarg, &mode_given);
-			if (r)
-				return r;
-			break;
-		case 'V':
-			if (parse_size_list(optarg, o->vars, &o->nvars, "--vars", 1))
-				return -EINVAL;
-			for (i = 0; i < o->nvars; i++)
-				if (o->vars[i] > REGION_SIZE / 64) {
-					fprintf(stderr, "pcpubench access: --vars "
-						"at most %d\n", REGION_SIZE / 64);
-					return -EINVAL;
-				}
-			break;
-		case 'P':
-			if (parse_size_list(optarg, o->pressure, &o->npressure,
-					    "--pressure", 0))
-				return -EINVAL;
-			break;
-		case 'K':
-			if (parse_size_list(optarg, o->cold, &o->ncold,
-					    "--cold", 0))
-				return -EINVAL;
-			for (i = 0; i < o->ncold; i++)
-				if (o->cold[i] > COLD_POOL_PAGES) {
-					fprintf(stderr, "pcpubench access: --cold "
-						"%zu: more pages than the pool "
-						"(%d)\n", o->cold[i],
-						COLD_POOL_PAGES);
-					return -EINVAL;
-				}
-			break;
-		case 'k':
-			if (bc_count("access", "cold-samples", optarg, 10, 10000000, &ul))
-				return -EINVAL;
-			o->cold_samples = (int)ul;
-			break;
-		case 'L':
-			r = parse_placements(o, optarg);
-			if (r)
-				return r;
-			break;
-		case 'A':
-			o->late = 1;
-			break;
-		case 'c':
-			/* no 32-bit truncation: 4294967297 is not CPU 1 */
-			if (bc_count("access", "cpu", optarg, 0, CPU_SETSIZE - 1, &ul))
-				return -EINVAL;
-			o->cpu = (int)ul;
-			break;
-		case 'r':
-		case 'T':
-			if (bc_count("access", c == 'r' ? "repeat" : "tries", optarg,
-				     1, 100000, &ul))
-				return -EINVAL;
-			if (c == 'r')
-				o->repeat = (int)ul;
-			else
-				o->tries = (int)ul;
-			break;
-		case 'n':
-			if (bc_count("access", "iters", optarg, 1, 1UL << 40, &ul))
-				return -EINVAL;
-			o->iters = ul;
-			break;
-		case 't':
-			o->min_time = strtod(optarg, &end);
-			if (*end || !(o->min_time > 0 && o->min_time < 10)) {
-				fprintf(stderr, "pcpubench access: bad --min-time "
-					"(seconds, 0 < t < 10)\n");
-				return -EINVAL;
-			}
-			break;
-		case 's':
-			if (bc_count("access", "seed", optarg, 0, ULONG_MAX, &ul))
-				return -EINVAL;
-			o->seed = ul;
-			o->seed_given = 1;
-			break;
-		case 'e':
-			o->events = optarg;
-			break;
-		case 'f':
-			if (pout_format_parse(optarg, &o->fmt)) {
-				fprintf(stderr, "pcpubench access: bad --format "
-					"'%s' (text, csv, json)\n", optarg);
-				return -EINVAL;
-			}
-			o->fmt_given = 1;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		default:	/* --help: 1 (exit 0); a bad option: -EINVAL */
-			return bc_help_or_bad(c, usage) == EXIT_OK ? 1 : -EINVAL;
-		}
-	}
-	return opts_finish(o, argc, argv, mode_given);
+	snprintf(acc_events_help, sizeof(acc_events_help),
+		 "counters: default, native, sw, none, no-split, or names:\n"
+		 "event-table keys, rXXXX raw codes, perf-style or\n"
+		 "libpfm4 names (default: %s)", pcnt_default_list());
+	snprintf(acc_tail, sizeof(acc_tail), ACC_TAIL_FMT);
+	opts_init(&oc);
+	oc.repeat = (unsigned long)o->repeat;
+	oc.tries = (unsigned long)o->tries;
+	oc.events = o->events;
+	r = opts_parse(&acc_cmd, argc, argv, &oc, acc_own, o);
+	if (r)
+		return r;
+	return acc_finish(o, &oc);
 }

@@ -23,6 +23,7 @@
  * lib/toolkit/pcpu-hotplug.c's guardian).
  */
 #include "churn.h"
+#include "opts.h"
 #include "pcpu-metrics.h"
 
 const char *const churn_pattern_names[] = { "random", "round-robin", "burst", "none" };
@@ -54,59 +55,72 @@ static void churn_usage_metrics(FILE *f)
 	fputs(".\n", f);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: pcpubench churn [OPTIONS]\n\n"
-"Workers, one per online logical CPU and bound to its host CPU, increment a\n"
-"per-CPU counter and read per-CPU variables through each strategy while a\n"
-"driver onlines and offlines CPUs. Checks that no update is lost: workers'\n"
-"increments == per-CPU counters + folded sums (metric lost_updates; any\n"
-"non-zero value fails the run with exit 1).\n\n"
-"  --strategy LIST   comma list or 'all' (default: all available)\n"
-"  --layout L        every strategy over layout L (embed, page, vm, hybrid,\n"
-"                    thread) where the pair exists (pcpubench list); with\n"
-"                    'all' the others are skipped, else exit 2\n"
-"  --late-node P     roundrobin (default), topology, boot, node:N: the node\n"
-"                    init gives CPUs absent at init (numa --help says why)\n"
-"  --rate LIST       hotplug events per second; 0 = no churn, the baseline\n"
-"                    for ops_rel_no_churn, run once per strategy with\n"
-"                    pattern 'none' (default 0,100,1000)\n"
-"  --pattern LIST    random, round-robin, burst (bursts of 10) (default random)\n"
-"  --duration S      seconds per run (default 3)\n"
-"  --possible N|LIST possible logical CPUs (default 256; sim backend)\n"
-"  --online N        CPUs online at start (default 8; sim backend)\n"
-"  --min-online N    the driver keeps at least N online (default online/2)\n"
-"  --max-online N    ... and at most N (default 2 x online, <= possible)\n"
-"  --backend B       sim (default): logical CPUs, never touches the host;\n"
-"                    sysfs: REAL hotplug of this machine's CPUs through\n"
-"                    /sys/devices/system/cpu/cpuN/online. Root only, opt-in;\n"
-"                    never CPU 0; every CPU taken down is brought back on\n"
-"                    exit, SIGINT/SIGTERM and SIGKILL (guardian process).\n"
-"                    Possible/online then come from the machine.\n"
-"  --allow-hotplug   the opt-in the sysfs backend needs (or environment\n"
-"                    PCPU_ALLOW_HOTPLUG=1, set by ./run.sh --allow-hotplug);\n"
-"                    --backend and --allow-hotplug are never abbreviated\n"
-"  --page P          unit backing: 4k, thp (2m), hugetlb (default 4k)\n"
-"  --unit BYTES      unit size (default: static section + 64 KiB, rounded\n"
-"                    up to a power of two; 2 MiB for huge backings)\n"
-"  --placement P     local, interleave, node:N (default local)\n"
-"  --topology T      host, synthetic:<hwloc>, xml:<file> (default host)\n"
-"  --events LIST     counters per worker (default: 'default'; see list);\n"
-"                    rep k counts counter pass k (of `info` default_passes)\n"
-"  --repeat N        runs per point (default 1)\n"
-"  --seed N          seed of the random pattern (default 1)\n"
-"  --format F        text, csv, json (default: text on a terminal)\n"
-"  -o, --output FILE write there (atomically) instead of stdout\n"
-"  --yield N|auto    workers call sched_yield() every N batches of %d\n"
-"                    accesses (0: never). auto (default): 64 when more\n"
-"                    logical CPUs can be online than the host has CPUs, so\n"
-"                    that a worker asked to leave its CPU runs soon; else 0\n"
-"  -q, --quiet       no per-run line on stderr\n"
-"  -h, --help        this text\n\n"
-"", CHURN_BATCH);
-	churn_usage_metrics(f);
-	fprintf(f,
+/* The command's own options (getopt codes), after the common ones. */
+enum {
+	CO_RATE = OPTS_OWN_BASE, CO_PATTERN, CO_DURATION, CO_MIN_ONLINE,
+	CO_MAX_ONLINE, CO_BACKEND, CO_YIELD,
+};
+
+#define CHURN_STR1(x) #x
+#define CHURN_STR(x) CHURN_STR1(x)
+
+static const struct opt_spec churn_spec[] = {
+	OPT_C(STRATEGY, NULL),
+	OPT_C(LAYOUT, NULL),
+	OPT_C(LATE_NODE, "roundrobin (default), topology, boot, node:N: the node\n"
+			 "init gives CPUs absent at init (numa --help says why)"),
+	OPT_OWN(CO_RATE, "rate", "LIST",
+		"hotplug events per second; 0 = no churn, the baseline\n"
+		"for ops_rel_no_churn, run once per strategy with\n"
+		"pattern 'none' (default 0,100,1000)"),
+	OPT_OWN(CO_PATTERN, "pattern", "LIST",
+		"random, round-robin, burst (bursts of 10) (default random)"),
+	OPT_OWN(CO_DURATION, "duration", "S", "seconds per run (default 3)"),
+	OPT_C(POSSIBLE, "possible logical CPUs (default 256; sim backend)"),
+	OPT_CX(ONLINE, "N", "CPUs online at start (default 8; sim backend)",
+	       OPTF_COUNT, 0, 0),
+	OPT_OWN(CO_MIN_ONLINE, "min-online", "N",
+		"the driver keeps at least N online (default online/2)"),
+	OPT_OWN(CO_MAX_ONLINE, "max-online", "N",
+		"... and at most N (default 2 x online, <= possible)"),
+	OPT_OWN(CO_BACKEND, "backend", "B",
+		"sim (default): logical CPUs, never touches the host;\n"
+		"sysfs: REAL hotplug of this machine's CPUs through\n"
+		"/sys/devices/system/cpu/cpuN/online. Root only, opt-in;\n"
+		"never CPU 0; every CPU taken down is brought back on\n"
+		"exit, SIGINT/SIGTERM and SIGKILL (guardian process).\n"
+		"Possible/online then come from the machine."),
+	OPT_C(ALLOW_HOTPLUG, "the opt-in the sysfs backend needs (or environment\n"
+			     "PCPU_ALLOW_HOTPLUG=1, set by ./run.sh --allow-hotplug);\n"
+			     "--backend and --allow-hotplug are never abbreviated"),
+	OPT_C(PAGE, "unit backing: 4k, thp (2m), hugetlb (default 4k)"),
+	OPT_C(UNIT, "unit size (default: static section + 64 KiB, rounded\n"
+		    "up to a power of two; 2 MiB for huge backings)"),
+	OPT_C(PLACEMENT, NULL),
+	OPT_C(TOPOLOGY, NULL),
+	OPT_C(EVENTS, "counters per worker (default: 'default'; see list);\n"
+		      "rep k counts counter pass k (of `info` default_passes)"),
+	/* 0 is refused after the options with its own message */
+	OPT_CX(REPEAT, NULL, "runs per point (default 1)", 0, 0, 100000),
+	OPT_CX(SEED, NULL, "seed of the random pattern (default 1)", 0, 0,
+	       0xffffffffUL),
+	OPT_C(FORMAT, NULL),
+	OPT_C(OUTPUT, NULL),
+	OPT_OWN(CO_YIELD, "yield", "N|auto",
+		"workers call sched_yield() every N batches of "
+		CHURN_STR(CHURN_BATCH) "\n"
+		"accesses (0: never). auto (default): 64 when more\n"
+		"logical CPUs can be online than the host has CPUs, so\n"
+		"that a worker asked to leave its CPU runs soon; else 0"),
+	OPT_C(QUIET, "no per-run line on stderr"),
+	OPT_C(HELP, NULL),
+	OPT_END
+};
+
+static const char *const churn_exact[] = { "backend", "allow-hotplug", NULL };
+
+/* The --help after the options: the metric names, then this. */
+static const char churn_tail_text[] =
 "The parts of an online and an offline show what the layout costs apart\n"
 "from starting a worker: alloc (unit mapped/committed, pages faulted in),\n"
 "copy (template), place (mbind), publish (table entry), worker (the worker\n"
@@ -121,142 +135,125 @@ static void usage(FILE *f)
 "layout columns after strategy.\n\n"
 "Exit: 0 ok, 1 an update was lost, 2 usage (the sysfs backend without\n"
 "the opt-in; an access x layout pair that does not exist), 3 output not\n"
-"written, 4 cannot run here (sysfs backend without root or hotplug).\n");
+"written, 4 cannot run here (sysfs backend without root or hotplug).\n";
+
+static char churn_tail[4096];
+
+static const struct opts_cmd churn_opts_cmd = {
+	.name = "churn",
+	.head =
+"usage: pcpubench churn [OPTIONS]\n\n"
+"Workers, one per online logical CPU and bound to its host CPU, increment a\n"
+"per-CPU counter and read per-CPU variables through each strategy while a\n"
+"driver onlines and offlines CPUs. Checks that no update is lost: workers'\n"
+"increments == per-CPU counters + folded sums (metric lost_updates; any\n"
+"non-zero value fails the run with exit 1).\n\n",
+	.spec = churn_spec,
+	.tail = churn_tail,
+	.exact = churn_exact,
+};
+
+/* The --help's tail: the metric names from the metric list, then the
+ * text. */
+static void churn_tail_make(void)
+{
+	FILE *f = fmemopen(churn_tail, sizeof(churn_tail), "w");
+
+	if (!f)
+		return;
+	fputs("\n", f);
+	churn_usage_metrics(f);
+	fputs(churn_tail_text, f);
+	fclose(f);
 }
 
 /* The command's state across its phases. */
 struct churn_cmd {
 	struct churn_opts o;
-	const char *strategies, *rates, *pats, *fmt, *backend;
+	struct opts_common oc;
+	const char *rates, *pats, *backend;
 	char hposs[4096], hon[4096];	/* sysfs: the machine's sets */
 	const char *hpsets[2];
 	struct pcpu_hp_sysfs *hp;
-	unsigned long minon, maxon, unit;
+	unsigned long minon, maxon;
 	struct pcpu_cpuset poss;
 	enum pcpu_strategy_id na_strat[PCPU_NR_STRATEGIES];
 	char na_why[PCPU_NR_STRATEGIES][300];
 	int nna;
-	bool yield_auto, allow_hp;
+	bool yield_auto;
 };
 
-/* Read the options (getopt). Return: -1 go on; else the exit code. */
+/* One of churn's own options. Return: 0; -EINVAL (said why). */
+static int churn_own(void *ctx, int code, const char *arg)
+{
+	struct churn_cmd *cc = ctx;
+	unsigned long v;
+
+	switch (code) {
+	case CO_RATE: cc->rates = arg; return 0;
+	case CO_PATTERN: cc->pats = arg; return 0;
+	case CO_BACKEND: cc->backend = arg; return 0;
+	case CO_YIELD:
+		if (!strcmp(arg, "auto")) {
+			cc->yield_auto = true;
+		} else if (!bc_ulong(arg, &v) && v <= UINT_MAX) {
+			cc->yield_auto = false;
+			cc->o.yield_every = (unsigned)v;
+		} else {
+			fprintf(stderr, "pcpubench churn: --yield '%s': want auto "
+				"or a whole number from 0 to %u\n",
+				bc_arg(arg), UINT_MAX);
+			return -EINVAL;
+		}
+		return 0;
+	case CO_DURATION:
+		/* The driver's clock ticks in ms: less is no run. */
+		return bc_number("churn", "duration", arg, 0.001, 86400,
+				 &cc->o.duration);
+	case CO_MIN_ONLINE:
+		return bc_count("churn", "min-online", arg, 0, PCPU_NR_CPUS,
+				&cc->minon);
+	case CO_MAX_ONLINE:
+		return bc_count("churn", "max-online", arg, 0, PCPU_NR_CPUS,
+				&cc->maxon);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Read the options: the common ones through the option layer
+ * (bench/opts.h), churn's own through churn_own().
+ * Return: -1 go on; else the exit code.
+ */
 static int churn_parse(struct churn_cmd *cc, int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "strategy", required_argument, NULL, 's' },
-		{ "layout", required_argument, NULL, 'L' },
-		{ "late-node", required_argument, NULL, 'N' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "pattern", required_argument, NULL, 'P' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "possible", required_argument, NULL, 'p' },
-		{ "online", required_argument, NULL, 'n' },
-		{ "min-online", required_argument, NULL, 'm' },
-		{ "max-online", required_argument, NULL, 'M' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "page", required_argument, NULL, 'g' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "placement", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "yield", required_argument, NULL, 'Y' },
-		{ "allow-hotplug", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	static const char *const exact[] = { "backend", "allow-hotplug", NULL };
-	unsigned long v;
-	int c;
+	struct opts_common *oc = &cc->oc;
+	int r;
 
 	memset(&cc->o, 0, sizeof(cc->o));
 	cc->o.duration = 3;
-	cc->o.possible = "256";
-	cc->o.online = 8;
-	cc->o.page = "4k";
-	cc->o.seed = 1;
-	cc->o.repeat = 1;
-	cc->o.events = "default";
-	if (bc_no_abbrev("churn", argc, argv, exact))
-		return EXIT_USAGE;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'A': cc->allow_hp = true; break;
-		case 's': cc->strategies = optarg; break;
-		case 'r': cc->rates = optarg; break;
-		case 'L':
-			if (bc_layout("churn", optarg, &cc->o.cfg.layout))
-				return EXIT_USAGE;
-			break;
-		case 'N':
-			if (bc_late_node("churn", optarg, &cc->o.cfg.late_node))
-				return EXIT_USAGE;
-			break;
-		case 'P': cc->pats = optarg; break;
-		case 'p': cc->o.possible = optarg; break;
-		case 'b': cc->backend = optarg; break;
-		case 'g': cc->o.page = optarg; break;
-		case 't': cc->o.cfg.topology = optarg; break;
-		case 'e': cc->o.events = optarg; break;
-		case 'f': cc->fmt = optarg; break;
-		case 'o': cc->o.out = optarg; break;
-		case 'q': cc->o.quiet = true; break;
-		case 'Y':
-			if (!strcmp(optarg, "auto")) {
-				cc->yield_auto = true;
-			} else if (!bc_ulong(optarg, &v) && v <= UINT_MAX) {
-				cc->yield_auto = false;
-				cc->o.yield_every = (unsigned)v;
-			} else {
-				fprintf(stderr, "pcpubench churn: --yield '%s': want auto "
-					"or a whole number from 0 to %u\n",
-					bc_arg(optarg), UINT_MAX);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'd':
-			/* The driver's clock ticks in ms: less is no run. */
-			if (bc_number("churn", "duration", optarg, 0.001, 86400,
-				      &cc->o.duration))
-				return EXIT_USAGE;
-			break;
-		case 'n': case 'm': case 'M': case 'R': case 'S': case 'u':
-			/* no silent truncation to unsigned */
-			if (bc_count("churn", c == 'n' ? "online" : c == 'm' ?
-				     "min-online" : c == 'M' ? "max-online" :
-				     c == 'R' ? "repeat" : c == 'S' ? "seed" : "unit",
-				     optarg, 0, c == 'u' ? 1UL << 30 : c == 'R' ?
-				     100000 : c == 'S' ? 0xffffffffUL : PCPU_NR_CPUS,
-				     &v))
-				return EXIT_USAGE;
-			if (c == 'n')
-				cc->o.online = (unsigned)v;
-			else if (c == 'm')
-				cc->minon = v;
-			else if (c == 'M')
-				cc->maxon = v;
-			else if (c == 'R')
-				cc->o.repeat = (unsigned)v;
-			else if (c == 'S')
-				cc->o.seed = (unsigned)v;
-			else
-				cc->unit = v;
-			break;
-		case 'l':
-			if (bc_placement("churn", optarg, &cc->o.cfg.placement))
-				return EXIT_USAGE;
-			break;
-		default:	/* --help (exit 0) or a bad option (2) */
-			return bc_help_or_bad(c, usage);
-		}
-	}
-	if (bc_no_extra_args("churn", argc, argv, optind))
-		return EXIT_USAGE;
+	churn_tail_make();
+	opts_init(oc);
+	oc->cfg.possible = "256";
+	oc->online_n = 8;
+	oc->page = "4k";
+	oc->seed = 1;
+	oc->events = "default";
+	r = opts_parse(&churn_opts_cmd, argc, argv, oc, churn_own, cc);
+	if (r)
+		return opts_exit(r);
+	cc->o.cfg = oc->cfg;
+	/* the sets the backend gives the runtime, not the options' */
+	cc->o.cfg.possible = cc->o.cfg.online = NULL;
+	cc->o.possible = oc->cfg.possible;
+	cc->o.online = (unsigned)oc->online_n;
+	cc->o.page = oc->page;
+	cc->o.seed = (unsigned)oc->seed;
+	cc->o.repeat = (unsigned)oc->repeat;
+	cc->o.events = oc->events;
+	cc->o.fmt = oc->fmt;
+	cc->o.out = oc->out;
+	cc->o.quiet = oc->quiet;
 	return -1;
 }
 
@@ -267,8 +264,8 @@ static int churn_lists(struct churn_cmd *cc)
 	double d;
 	int n, i, p;
 
-	cc->o.nstrat = bc_strategy_pairs("churn", cc->strategies, cc->o.strat,
-				     PCPU_NR_STRATEGIES, cc->o.cfg.layout);
+	cc->o.nstrat = opts_strategies("churn", &cc->oc, cc->o.strat,
+				       PCPU_NR_STRATEGIES);
 	if (cc->o.nstrat < 0)
 		return EXIT_USAGE;
 	n = bc_split(cc->rates, list, MAX_RATES);
@@ -305,17 +302,6 @@ static int churn_lists(struct churn_cmd *cc)
 		fprintf(stderr, "pcpubench churn: bad --pattern list '%s'\n", cc->pats);
 		return EXIT_USAGE;
 	}
-	if (pcpu_backing_lookup(cc->o.page, &cc->o.cfg.backing)) {
-		fprintf(stderr, "pcpubench churn: unknown page backing '%s' (4k, thp, "
-			"2m, hugetlb)\n", cc->o.page);
-		return EXIT_USAGE;
-	}
-	cc->o.fmt = bc_default_format(cc->o.out);
-	if (cc->fmt && pout_format_parse(cc->fmt, &cc->o.fmt)) {
-		fprintf(stderr, "pcpubench churn: unknown format '%s' (text, csv, json)\n",
-			cc->fmt);
-		return EXIT_USAGE;
-	}
 	if (!cc->o.repeat) {
 		fprintf(stderr, "pcpubench churn: --repeat must be >= 1\n");
 		return EXIT_USAGE;
@@ -328,8 +314,6 @@ static int churn_lists(struct churn_cmd *cc)
 			return EXIT_USAGE;
 		}
 	}
-	cc->o.cfg.unit_size = cc->unit;
-
 	return -1;
 }
 
@@ -343,7 +327,7 @@ static int churn_backend(struct churn_cmd *cc)
 	if (!strcmp(cc->backend, "sysfs")) {
 		cc->o.sysfs = true;
 		/* Nothing below runs without the explicit opt-in. */
-		r = bc_hotplug_gate("churn", cc->allow_hp, "sysfs");
+		r = bc_hotplug_gate("churn", cc->oc.allow_hotplug, "sysfs");
 		if (r)
 			return r > 0 ? EXIT_OK : EXIT_USAGE;
 		if (geteuid() != 0) {
