@@ -249,8 +249,10 @@ static void kfacts_emit_cpu(struct kfacts_run *kr, int cpu, int g)
 		row(c, cpus, "group_node", d->group_node[g], "node", "derived");
 	else
 		row(c, cpus, "group_node", 0, "node",
-		    g < 0 ? "na:not-listed" :
-		    !sys->numa_known ? "na:no-numa-sysfs" :
+		    g < 0 && !pcpu_kfacts_known(kf, PCPU_KF_UNITS) ?
+		    fact_na(c, kf, PCPU_KF_NR_GROUPS, b, sizeof(b)) :
+		    g < 0 ? "na:not-listed(the CPU is in no unit of the boot lines)" :
+		    !sys->numa_known ? "na:no-numa-sysfs(no /sys/devices/system/node)" :
 		    g < 64 && d->group_node[g] == -2 ?
 		    "na:no-group-node(one group over several nodes or a tie)" :
 		    "na:no-node(no CPU of the group has a node in sysfs)");

@@ -62,6 +62,10 @@ case $st in na:log-unreadable*"No such file"*) pass "missing log: $st" ;;
 st=$(status "$T/r.csv" unit_size -)
 case $st in na:rotated-out*"record 94211"*) pass "rotated: $st" ;;
 *) fail "rotated: unit_size status '$st'" ;; esac
+# every NA of a rotated log carries its reason, the per-CPU rows too
+# (group_node said a bare "na:not-listed" once the boot lines were gone)
+bad=$(awk -F, 'NR > 1 && $8 == "NA" && $10 !~ /^na:[a-zA-Z-]+\(.+\)$/' "$T/r.csv" | head -3)
+[ -z "$bad" ] && pass "rotated: every NA has a reason" || fail "rotated: $bad"
 : >"$T/empty.log"
 "$BIN" kfacts --log "$T/empty.log" --format csv -o "$T/z.csv" || fail "empty: exit $?"
 st=$(status "$T/z.csv" unit_size -)
