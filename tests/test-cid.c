@@ -80,11 +80,32 @@ static void test_pairs(void **state)
 			if (w)
 				continue;
 			valid++;
-			assert_int_equal(l, PCPU_L_VM);
-			assert_true(a == PCPU_A_TABLE || a == PCPU_A_SHIFT);
+			/* a cid pair is a runtime pair whose method takes an
+			 * id (never segment or tls, which have none) */
+			assert_null(pcpu_pair_invalid(a, l));
+			assert_true(a != PCPU_A_SEGMENT && a != PCPU_A_TLS);
 		}
 	}
-	assert_int_equal(valid, 2);
+	/* Of today's layouts only vm, under table and shift: the others
+	 * commit every possible unit (embed, page), place units by CPU
+	 * (hybrid) or per thread (thread). A layout or method added
+	 * later is judged by the rules above, not by this list. */
+	for (a = 0; a < PCPU_NR_ACCESSES; a++) {
+		static const enum pcpu_layout_id today[] = {
+			PCPU_L_EMBED, PCPU_L_PAGE, PCPU_L_VM, PCPU_L_HYBRID,
+			PCPU_L_THREAD,
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(today) / sizeof(today[0]); i++) {
+			bool ok = today[i] == PCPU_L_VM &&
+				  (a == PCPU_A_TABLE || a == PCPU_A_SHIFT);
+
+			assert_int_equal(pcpu_cid_pair_invalid(a, today[i]) == NULL,
+					 ok);
+		}
+	}
+	assert_true(valid >= 2);
 	for (s = 0; s < PCPU_NR_CID_STRATEGIES; s++) {
 		enum pcpu_cid_strategy_id id = s, back;
 
