@@ -227,17 +227,19 @@ static void kfacts_emit_cpu(struct kfacts_run *kr, int cpu, int g)
 	const struct kf_sys *sys = kr->sys;
 	const struct kf_derived *d = &kr->d;
 	struct kctx *c = &kr->c;
-	char b[320], cpus[32];
+	char b[320], nogroup[320] = "", cpus[32];
 
 	snprintf(cpus, sizeof(cpus), "%d", cpu);
+	/* No group: why, for unit_group and group_node alike. */
+	if (g < 0 && pcpu_kfacts_known(kf, PCPU_KF_UNITS))
+		bc_na_status(nogroup, sizeof(nogroup), "not-listed",
+			     "the CPU is in no unit of the boot lines");
+	else if (g < 0)
+		fact_na(c, kf, PCPU_KF_NR_GROUPS, nogroup, sizeof(nogroup));
 	if (g >= 0)
 		row(c, cpus, "unit_group", g, "group", "ok");
 	else
-		row(c, cpus, "unit_group", 0, "group",
-		    pcpu_kfacts_known(kf, PCPU_KF_UNITS) ?
-		    bc_na_status(b, sizeof(b), "not-listed",
-				 "the CPU is in no unit of the boot lines") :
-		    fact_na(c, kf, PCPU_KF_NR_GROUPS, b, sizeof(b)));
+		row(c, cpus, "unit_group", 0, "group", nogroup);
 	if (sys->cpu_node[cpu] >= 0)
 		row(c, cpus, "cpu_node", sys->cpu_node[cpu], "node", "ok");
 	else
@@ -249,9 +251,7 @@ static void kfacts_emit_cpu(struct kfacts_run *kr, int cpu, int g)
 		row(c, cpus, "group_node", d->group_node[g], "node", "derived");
 	else
 		row(c, cpus, "group_node", 0, "node",
-		    g < 0 && !pcpu_kfacts_known(kf, PCPU_KF_UNITS) ?
-		    fact_na(c, kf, PCPU_KF_NR_GROUPS, b, sizeof(b)) :
-		    g < 0 ? "na:not-listed(the CPU is in no unit of the boot lines)" :
+		    g < 0 ? nogroup :
 		    !sys->numa_known ? "na:no-numa-sysfs(no /sys/devices/system/node)" :
 		    g < 64 && d->group_node[g] == -2 ?
 		    "na:no-group-node(one group over several nodes or a tie)" :
