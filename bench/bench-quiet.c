@@ -32,6 +32,11 @@ static long bq_hook(void)
 	return hook;
 }
 
+long bq_test_disturb(void)
+{
+	return bq_hook();
+}
+
 int bq_retry(void)
 {
 	const struct bq_count *q = &bq_counts;

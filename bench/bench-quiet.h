@@ -49,6 +49,13 @@ extern struct bq_count bq_counts;
  */
 int bq_retry(void);
 
+/*
+ * bq_test_disturb() - the test hook PCPU_TEST_DISTURB: -1 every batch
+ * disturbed, N the first N, 0 none (for `kernel`, which passes it on to
+ * the module).
+ */
+long bq_test_disturb(void);
+
 /* bq_check() - pq_end() with the test hook; counted in bq_counts. */
 enum pq_why bq_check(const struct pq_mark *m);
 /*

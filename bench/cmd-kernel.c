@@ -19,7 +19,15 @@
  * already loaded (by `pcpubench kernel load`). The module's text rows
  * (debugfs pcpubench/out) become tidy rows: bench kernel-access,
  * kernel-numa, kernel-churn. Timings taken under an emulator (QEMU TCG)
- * carry status flagged:emulated: they are not timings.
+ * carry status flagged:emulated: they are not timings. The module judges
+ * each timed point undisturbed (bench/kmod/kmod-quiet.h) under the retry
+ * rules of bench-quiet.h, passed in its command; a point left disturbed
+ * has its rows flagged:disturbed, and the counts are the step's quiet_*
+ * metadata, as for access, workload and tlb.
+ *
+ * Test hook: PCPU_TEST_KMOD_OUT=FILE makes `kernel access` take FILE as
+ * the module's answer to every command: nothing is checked, loaded or
+ * unloaded (host tests of the parsing; tests/t-cmd-kernel-quiet.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +44,9 @@
 
 #include "bench-common.h"
 #include "bench-env.h"
+#include "bench-quiet.h"
 #include "kernel-kmod.h"
+#include "kmod/kmod-quiet.h"
 #include "opts.h"
 #include "pcpu-hotplug.h"
 #include "pcpu-out.h"
@@ -45,6 +55,12 @@
 
 #define MAX_CPUS_ARG 64
 #define CMD KERNEL_CMD
+/* T(2N) not above T(N): no measurement (left out, as access's). */
+#define KNOTPOS "flagged:not-positive(T(2N) - T(N) <= 0: no measurement)"
+/* How bq_meta() names the command on stderr. */
+#define CMD_NAME_ACCESS "kernel access"
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct kopts {
 	struct opts_common oc;	/* --tries --repeat --allow-hotplug --format -o */
@@ -135,6 +151,28 @@ static const struct opts_cmd kernel_cmd = {
 "    imul chain; meta cycles_source says which), ns_per_op, core_clock\n"
 "    (GHz), batch_ops.\n"
 "    Under an emulator every timing has status flagged:emulated.\n"
+"    Undisturbed points: a point (its N and 2N batches, best of --tries\n"
+"    runs each, preemption and interrupts off, so nothing in the kernel\n"
+"    takes the CPU) is disturbed when the steal time the kernel accounted\n"
+"    to its CPU (kcpustat steal, from the hypervisor's steal clock) moved,\n"
+"    when 100 x T(2N)/T(N) lies outside " STR(KQ_BAND_LO_PCT) ".." STR(KQ_BAND_HI_PCT)
+" (TSC, and PMU cycles\n"
+"    where read), or when the best and second-best runs of a batch differ\n"
+"    by more than " STR(KQ_AGREE_PCT) "% (differences under " STR(KQ_SLACK_TICKS)
+" TSC ticks ignored). It is\n"
+"    measured again, at most " STR(BQ_MAX_RETRIES) " extra times, within the run budget\n"
+"    and saturation rule of `access` (bench-quiet.h); a point with no\n"
+"    undisturbed attempt has its rows flagged:disturbed(reason ...), left\n"
+"    out of medians and findings; a disturbed calibration flags the cycles\n"
+"    it converts. The counts are metadata quiet_batches (attempts judged,\n"
+"    an attempt: a point measured once), quiet_disturbed, quiet_retries,\n"
+"    quiet_flagged_samples (points left disturbed). It cannot see:\n"
+"    steal where the hypervisor has no steal clock (QEMU TCG; meta\n"
+"    steal_clock says when none was ever accounted), steal before the tick\n"
+"    that accounts it (it may fall on the next point), a slowdown that\n"
+"    hits every run of both batches alike (an SMT sibling busy for the\n"
+"    whole point).\n"
+"    A T(2N) - T(N) <= 0 is flagged:not-positive, never ok, left out.\n"
 "  kernel-numa: memory (static, alloc_percpu, vm_area, hybrid),cpu,phase;\n"
 "    metrics cpu_node, present, online, onlines, page_node, pages_local,\n"
 "    pages_remote (against cpu_to_node), template_mismatch_words,\n"
@@ -264,40 +302,149 @@ static struct pout *kopen(const struct kopts *o, const struct kinfo *ki,
 	return out;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The module's quiet check over one access command: its counts (the S
+ * line) into bq_counts, as if this process had judged the batches (an
+ * attempt at a point is a batch); whether any CPU had steal accounted.
+ * Return: true when the module sent its counts.
+ */
+static bool read_quiet(const char *buf, bool *steal_seen)
+{
+	struct bq_count *q = &bq_counts;
+	unsigned long long v;
+	bool counted = false;
+	const char *p;
+	int cpu;
+
+	*steal_seen = false;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "S,%lu,%lu,%lu,%lu", &q->batches, &q->disturbed,
+			   &q->retries, &q->flagged) == 4)
+			counted = true;
+		else if (sscanf(p, "I,steal,%d,%llu", &cpu, &v) == 2 && v)
+			*steal_seen = true;
+	return counted;
+}
+
+/* What a reason of the module's check (kmod-quiet.h) means, for the flag. */
+static const char *kq_what(const char *why)
+{
+	if (!strcmp(why, "forced"))
+		return "the test hook PCPU_TEST_DISTURB";
+	if (!strcmp(why, "steal"))
+		return "the hypervisor accounted steal time to the CPU";
+	if (!strcmp(why, "band"))
+		return "100 x T(2N)/T(N) outside " STR(KQ_BAND_LO_PCT) ".."
+			STR(KQ_BAND_HI_PCT);
+	if (!strcmp(why, "agree"))
+		return "best and second-best runs " STR(KQ_AGREE_PCT) "%+ apart";
+	return "reason unknown to this program";
+}
+
+/* The status of a point the module left disturbed ("" for a quiet one). */
+static void kq_flag(char *buf, size_t len, const char *what, const char *why,
+		    int attempts)
+{
+	if (!why || !strcmp(why, "quiet"))
+		buf[0] = 0;
+	else
+		snprintf(buf, len, "flagged:disturbed(%s%s in the last of %d "
+			 "attempts; %s: rerun on a quiet machine)", what, why,
+			 attempts, kq_what(why));
+}
+
+static void quiet_meta(struct pout *out, bool counted, bool steal_seen)
+{
+	char b[640];
+
+	snprintf(b, sizeof(b), "a point (N and 2N batches, best of the tries "
+		 "each, preemption and interrupts off) is disturbed when the "
+		 "steal time accounted to its CPU moved, 100 x T(2N)/T(N) lies "
+		 "outside %d..%d (TSC, and PMU cycles where read) or its best "
+		 "and second-best runs differ by > %d%% (differences < %d TSC "
+		 "ticks ignored); measured again up to %d times per point within "
+		 "a run budget of half the attempts judged, none once most "
+		 "attempts were disturbed; else flagged:disturbed. Unseen: steal "
+		 "without a steal clock, a slowdown of every run alike",
+		 KQ_BAND_LO_PCT, KQ_BAND_HI_PCT, KQ_AGREE_PCT, KQ_SLACK_TICKS,
+		 BQ_MAX_RETRIES);
+	pout_meta(out, "quiet_check", b);
+	pout_meta(out, "steal_clock", steal_seen ?
+		  "steal accounted on this machine: the check sees the "
+		  "hypervisor take a CPU" :
+		  "no steal accounted since boot (no steal clock here, or "
+		  "nothing stolen yet): the check may not see the hypervisor");
+	if (counted)	/* the counts, measure_seconds, a line on stderr */
+		bq_meta(out, CMD_NAME_ACCESS, 1);
+	else
+		pout_meta(out, "quiet_batches", "na:the module sent no counts");
+}
+
 struct calib {
 	int cpu, rep;
 	double ratio;	/* core cycles per TSC tick */
+	char flag[200];	/* flagged:disturbed(...), or "" */
 };
+
+/* The module's access command: its counts and the retry rules of
+ * bench-quiet.h, with the test hook passed on. */
+static void access_cmd(const struct kopts *o, char *cmd, size_t len)
+{
+	long hook = bq_test_disturb();
+	char force[32];
+
+	if (hook < 0)
+		snprintf(force, sizeof(force), "all");
+	else
+		snprintf(force, sizeof(force), "%ld", hook);
+	snprintf(cmd, len, "access iters=%lu tries=%lu reps=%lu qredo=%d "
+		 "qbudget=%.0f qbudmin=%d qsatmin=%d qsatpct=%.0f qforce=%s",
+		 o->iters, o->oc.tries, o->oc.repeat, BQ_MAX_RETRIES,
+		 100 * BQ_RUN_RETRY_FRAC, BQ_RUN_RETRY_MIN, BQ_SATURATED_MIN,
+		 100 * BQ_SATURATED_FRAC, force);
+}
 
 static int run_access(const struct kopts *o, const struct kinfo *ki, const char *mod)
 {
 	static const char *const params[] = { "strategy", "access", "layout", "cpu",
 					      "mode", "op" };
 	const char *st = ki->emulated ? "flagged:emulated" : "ok";
-	char cmd[128], *buf = NULL, *line, *save = NULL, *f[16];
+	char cmd[256], *buf = NULL, *line, *save = NULL, *f[16];
 	struct calib *cal = NULL;
 	size_t ncal = 0, capcal = 0, i;
-	bool pmu;
+	bool pmu, counted, steal_seen;
 	struct pout *out;
 	int ret = EXIT_OK;
 
-	snprintf(cmd, sizeof(cmd), "access iters=%lu tries=%lu reps=%lu", o->iters,
-		 o->oc.tries, o->oc.repeat);
+	access_cmd(o, cmd, sizeof(cmd));
+	bq_start();
 	out = kopen(o, ki, mod, cmd, &buf, "kernel-access", params, 6);
 	if (!out)
 		return EXIT_FAIL;
+	pout_meta(out, "module_command", cmd);
 	/* Cycles: the PMU where its counter opened on every CPU, else the
 	 * calibrated core clock (as `pcpubench access`). */
 	pmu = all_pmu(buf);
 	pout_meta(out, "cycles_source", pmu ? "pmu" :
 		  "calibrated core clock (imul chain; no PMU cycles counter)");
+	counted = read_quiet(buf, &steal_seen);
+	quiet_meta(out, counted, steal_seen);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int n = kmod_fields(line, f, 16);
 
-		if (n == 6 && !strcmp(f[0], "C")) {
+		/* C,cpu,rep,cycles,t(N),t(2N)[,attempts,why] */
+		if ((n == 6 || n == 8) && !strcmp(f[0], "C")) {
 			double cyc = atof(f[3]), c1 = atof(f[4]), c2 = atof(f[5]);
 			const char *pv[6] = { "-", "-", "-", f[1], "-", "-" };
-			char cstat[64];
+			struct calib *c;
 
 			if (ncal == capcal) {
 				struct calib *nc = realloc(cal, (capcal * 2 + 16) * sizeof(*cal));
@@ -309,36 +456,52 @@ static int run_access(const struct kopts *o, const struct kinfo *ki, const char 
 				cal = nc;
 				capcal = capcal * 2 + 16;
 			}
-			cal[ncal].cpu = atoi(f[1]);
-			cal[ncal].rep = atoi(f[2]);
-			cal[ncal].ratio = c2 > c1 ? cyc / (c2 - c1) : 0;
-			snprintf(cstat, sizeof(cstat), "%s", ki->emulated || c2 > c1 ?
-				 st : "flagged:nonpositive-delta");
-			pout_row(out, pv, cal[ncal].rep, "core_clock",
-				 cal[ncal].ratio * ki->tsc_khz / 1e6, "GHz", cstat);
-			ncal++;
-		} else if (n == 13 && !strcmp(f[0], "A")) {
+			c = &cal[ncal++];
+			c->cpu = atoi(f[1]);
+			c->rep = atoi(f[2]);
+			c->ratio = c2 > c1 ? cyc / (c2 - c1) : 0;
+			kq_flag(c->flag, sizeof(c->flag), "", n == 8 ? f[7] : NULL,
+				n == 8 ? atoi(f[6]) : 1);
+			pout_row(out, pv, c->rep, "core_clock",
+				 c->ratio * ki->tsc_khz / 1e6, "GHz", c->flag[0] ? c->flag :
+				 ki->emulated || c2 > c1 ? st : KNOTPOS);
+			if (c->flag[0])	/* what the cycles rows of this CPU say */
+				kq_flag(c->flag, sizeof(c->flag), "calibration ", f[7],
+					atoi(f[6]));
+		/* A,strategy,access,layout,cpu,mode,op,rep,N,t(N),t(2N),p(N),p(2N)
+		 * [,attempts,why] */
+		} else if ((n == 13 || n == 15) && !strcmp(f[0], "A")) {
 			const char *pv[6] = { f[1], f[2], f[3], f[4], f[5], f[6] };
 			int cpu = atoi(f[4]), rep = atoi(f[7]);
 			double nops = atof(f[8]), t1 = atof(f[9]), t2 = atof(f[10]);
 			double p1 = atof(f[11]), p2 = atof(f[12]);
 			double tpo = (t2 - t1) / nops, ratio = 0;
-			/* Emulated figures are not timings, whatever their sign. */
-			const char *s = ki->emulated || t2 > t1 ? st :
-				"flagged:nonpositive-delta";
+			const char *calflag = "";
+			char dflag[200];
+			const char *s;
 
+			kq_flag(dflag, sizeof(dflag), "", n == 15 ? f[14] : NULL,
+				n == 15 ? atoi(f[13]) : 1);
+			/* Disturbed first; emulated figures are not timings,
+			 * whatever their sign. */
+			s = dflag[0] ? dflag : ki->emulated || t2 > t1 ? st :
+				KNOTPOS;
 			for (i = 0; i < ncal; i++)
-				if (cal[i].cpu == cpu && cal[i].rep == rep)
+				if (cal[i].cpu == cpu && cal[i].rep == rep) {
 					ratio = cal[i].ratio;
+					calflag = cal[i].flag;
+				}
 			pout_row(out, pv, rep, "tsc_per_op", tpo, "ticks", s);
 			if (pmu && p1 >= 0 && p2 >= 0)
 				pout_row(out, pv, rep, "cycles_per_op", (p2 - p1) / nops, "cycles",
-					 ki->emulated || p2 > p1 ? st : "flagged:nonpositive-delta");
+					 dflag[0] ? dflag : ki->emulated || p2 > p1 ? st :
+					 KNOTPOS);
 			else if (pmu)
 				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",
 					 "na:pmu-read-failed");
 			else if (ratio > 0)
-				pout_row(out, pv, rep, "cycles_per_op", tpo * ratio, "cycles", s);
+				pout_row(out, pv, rep, "cycles_per_op", tpo * ratio, "cycles",
+					 dflag[0] || !calflag[0] ? s : calflag);
 			else
 				pout_row(out, pv, rep, "cycles_per_op", 0, "cycles",
 					 "na:no-calibration");
@@ -447,14 +610,6 @@ static int run_numa(const struct kopts *o, const struct kinfo *ki, const char *m
 	if (pout_close(out))
 		ret = EXIT_FAIL;
 	return ret;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int run_churn(const struct kopts *o, const struct kinfo *ki, const char *mod)
@@ -686,6 +841,15 @@ static int kernel_run(struct kopts *o)
 			return EXIT_OK;
 		}
 		return kmod_unload();
+	}
+	if (kmod_fake()) {	/* the test hook: nothing checked or loaded */
+		if (strcmp(o->sub, "access")) {
+			fprintf(stderr, CMD " %s: PCPU_TEST_KMOD_OUT serves `kernel "
+				"access` only\n", o->sub);
+			return EXIT_USAGE;
+		}
+		read_info(&ki, o->emulated);
+		return run_access(o, &ki, o->module);
 	}
 	ret = kmod_can_run(o->module);
 	if (ret)

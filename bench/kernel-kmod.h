@@ -34,6 +34,11 @@ int kmod_load(const char *mod);
 /* Unload the module. Return: 0; EXIT_FAIL (message). */
 int kmod_unload(void);
 /*
+ * kmod_fake() - the test hook PCPU_TEST_KMOD_OUT: the file that stands for
+ * the module's answers (kmod_ctl() reads it for every command), or NULL.
+ */
+const char *kmod_fake(void);
+/*
  * kmod_ctl() - write command @cmd to the module's control file and read
  * its answer into *@out (malloc'd, NUL-terminated). Return: 0; -errno.
  */

@@ -4,9 +4,11 @@
  * times them ("access iters=N tries=T reps=R"): each strategy's read, write
  * and inc in the throughput, latency and path modes, on every online CPU,
  * timed with rdtsc_ordered() (and the PMU's cycles where there is one) for
- * N and 2N operations. See kmod-main.c for the whole module.
+ * N and 2N operations, each point judged undisturbed or measured again
+ * (kmod-quiet.h). See kmod-main.c for the whole module.
  */
 #include "pcpubench_kmod.h"
+#include "kmod-quiet.h"
 
 #define MAX_ITERS (1UL << 22)
 
@@ -173,11 +175,101 @@ struct access_arg {
 	int err;
 };
 
-/* Best of @tries of one batch of @n, in TSC ticks. */
-static u64 time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
-		      unsigned int tries)
+/* ---- the quiet check (kmod-quiet.h) ------------------------------------ */
+
+#define KQ_ENUM(e, s) KQ_##e,
+#define KQ_NAME(e, s) s,
+enum kq_why { KQ_WHYS(KQ_ENUM) };
+static const char *const kq_name[] = { KQ_WHYS(KQ_NAME) };
+
+/* The command's rules (set by pk_cmd_access) and its counts. */
+static struct {
+	unsigned long redo, budget_pct, budget_min, sat_min, sat_pct, force;
+	unsigned long batches, disturbed, retries, flagged;
+} kq;
+
+/* The best and the second best of a batch's runs (U64_MAX: none). */
+struct kbest {
+	u64 best, second;
+};
+
+static void kb_add(struct kbest *b, u64 v)
 {
-	u64 best = U64_MAX, t0, t1, z;
+	if (v < b->best) {
+		b->second = b->best;
+		b->best = v;
+	} else if (v < b->second) {
+		b->second = v;
+	}
+}
+
+/* Steal time the kernel has accounted to @cpu (ns). */
+static u64 kq_steal(unsigned int cpu)
+{
+	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
+}
+
+/* T(2N) = @b against T(N) = @a: inside the band, give or take the slack. */
+static bool kq_in_band(u64 a, u64 b)
+{
+	u64 s = 100ULL * KQ_SLACK_TICKS;
+
+	return 100 * b + s >= KQ_BAND_LO_PCT * a && 100 * b <= KQ_BAND_HI_PCT * a + s;
+}
+
+static bool kq_agree(const struct kbest *b)
+{
+	if (b->second == U64_MAX)
+		return true;	/* one run: nothing to compare */
+	return b->second - b->best <= max_t(u64, b->best * KQ_AGREE_PCT / 100,
+					    KQ_SLACK_TICKS);
+}
+
+/* A disturbed point may be measured again (counted when it may). */
+static bool kq_may_retry(unsigned int attempts)
+{
+	if (attempts > kq.redo)
+		return false;
+	if (kq.retries * 100 >= kq.budget_pct * kq.batches + 100 * kq.budget_min)
+		return false;
+	/* Most attempts so far disturbed: the CPU is taken, do not wait on it. */
+	if (kq.batches >= kq.sat_min && kq.disturbed * 100 > kq.sat_pct * kq.batches)
+		return false;
+	kq.retries++;
+	return true;
+}
+
+/* One point: N and 2N batches, best of tries each, judged and retried. */
+struct kpoint {
+	kloop_fn fn;			/* NULL: the imul calibration */
+	struct perf_event *ev;		/* PMU cycles, or NULL */
+	unsigned int cpu, tries;
+	unsigned long n;
+	struct kbest t1, t2;		/* TSC ticks of N and 2N */
+	s64 p1, p2;			/* PMU cycles of N and 2N, or -1 */
+	unsigned int attempts;
+	enum kq_why why;
+};
+
+static enum kq_why kq_judge(const struct kpoint *p, u64 stolen)
+{
+	if (kq.batches < kq.force)
+		return KQ_FORCED;
+	if (stolen)
+		return KQ_STEAL;
+	if (!kq_in_band(p->t1.best, p->t2.best) ||
+	    (p->p1 >= 0 && p->p2 >= 0 && !kq_in_band(p->p1, p->p2)))
+		return KQ_BAND;
+	if (!kq_agree(&p->t1) || !kq_agree(&p->t2))
+		return KQ_AGREE;
+	return KQ_QUIET;
+}
+
+/* Runs of one batch of @n into @b, in TSC ticks. */
+static void time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
+		       unsigned int tries, struct kbest *b)
+{
+	u64 t0, t1, z;
 	struct krun r = { 0 };
 	unsigned long flags;
 	unsigned int t;
@@ -192,15 +284,13 @@ static u64 time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
 		t1 = rdtsc_ordered();
 		local_irq_restore(flags);
 		preempt_enable();
-		if (t1 - t0 < best)
-			best = t1 - t0;
+		kb_add(b, t1 - t0);
 	}
-	return best;
 }
 
-static u64 time_imul(unsigned long n, unsigned int tries)
+static void time_imul(unsigned long n, unsigned int tries, struct kbest *b)
 {
-	u64 best = U64_MAX, t0, t1;
+	u64 t0, t1;
 	unsigned long flags;
 	unsigned int t;
 
@@ -212,10 +302,8 @@ static u64 time_imul(unsigned long n, unsigned int tries)
 		t1 = rdtsc_ordered();
 		local_irq_restore(flags);
 		preempt_enable();
-		if (t1 - t0 < best)
-			best = t1 - t0;
+		kb_add(b, t1 - t0);
 	}
-	return best;
 }
 
 /*
@@ -249,6 +337,41 @@ static s64 pmu_batch(struct perf_event *ev, kloop_fn fn, unsigned int cpu,
 	return best == U64_MAX ? -1 : (s64)best;
 }
 
+static void kq_measure(struct kpoint *p)
+{
+	u64 s0;
+
+	/* One untimed run first: no try pays for cold code alone. */
+	p->t1.best = p->t1.second = U64_MAX;
+	if (p->fn)
+		time_batch(p->fn, p->cpu, p->n, 1, &p->t1);
+	else
+		time_imul(p->n, 1, &p->t1);
+	for (p->attempts = 1;; p->attempts++) {
+		p->t1.best = p->t1.second = U64_MAX;
+		p->t2 = p->t1;
+		s0 = kq_steal(p->cpu);
+		if (p->fn) {
+			time_batch(p->fn, p->cpu, p->n, p->tries, &p->t1);
+			time_batch(p->fn, p->cpu, 2 * p->n, p->tries, &p->t2);
+			p->p1 = pmu_batch(p->ev, p->fn, p->cpu, p->n, p->tries);
+			p->p2 = pmu_batch(p->ev, p->fn, p->cpu, 2 * p->n, p->tries);
+		} else {
+			time_imul(p->n, p->tries, &p->t1);
+			time_imul(2 * p->n, p->tries, &p->t2);
+			p->p1 = p->p2 = -1;
+		}
+		p->why = kq_judge(p, kq_steal(p->cpu) - s0);
+		kq.batches++;
+		if (p->why == KQ_QUIET)
+			return;
+		kq.disturbed++;
+		if (!kq_may_retry(p->attempts))
+			break;
+	}
+	kq.flagged++;
+}
+
 static long access_on_cpu(void *p)
 {
 	struct perf_event_attr attr = {
@@ -258,10 +381,10 @@ static long access_on_cpu(void *p)
 		.pinned = 1,
 	};
 	struct access_arg *a = p;
+	struct kpoint pt = { .cpu = a->cpu, .tries = a->tries };
 	unsigned long n = a->iters;
 	struct perf_event *ev;
 	unsigned int k, m, o;
-	u64 c1, c2;
 
 	if (raw_smp_processor_id() != a->cpu) {
 		a->err = -EAGAIN;
@@ -275,10 +398,13 @@ static long access_on_cpu(void *p)
 	} else {
 		pk_out("I,pmu,%u,0\n", a->cpu);
 	}
+	/* Steal accounted since boot: 0 where there is no steal clock. */
+	pk_out("I,steal,%u,%llu\n", a->cpu, kq_steal(a->cpu));
 	/* Calibration: 4 imuls (12 cycles) per chain step. */
-	c1 = time_imul(n, a->tries);
-	c2 = time_imul(2 * n, a->tries);
-	pk_out("C,%u,%u,%lu,%llu,%llu\n", a->cpu, a->rep, 12 * n, c1, c2);
+	pt.n = n;
+	kq_measure(&pt);
+	pk_out("C,%u,%u,%lu,%llu,%llu,%u,%s\n", a->cpu, a->rep, 12 * n,
+	       pt.t1.best, pt.t2.best, pt.attempts, kq_name[pt.why]);
 	/* Every online CPU has its unit and hybrid slot; never assume it. */
 	if (!pk_vm_live[a->cpu] || !pk_hyb_tab[a->cpu]) {
 		pk_out("E,cpu%u,no-unit\n", a->cpu);
@@ -286,29 +412,36 @@ static long access_on_cpu(void *p)
 			perf_event_release_kernel(ev);
 		return 0;
 	}
+	pt.ev = ev;
 	for (k = 0; k < ARRAY_SIZE(kinds); k++)
 		for (m = 0; m < NR_MODES; m++)
 			for (o = 0; o < NR_OPS; o++) {
-				kloop_fn fn = kinds[k].fn[m][o];
-				u64 t1 = time_batch(fn, a->cpu, n, a->tries);
-				u64 t2 = time_batch(fn, a->cpu, 2 * n, a->tries);
-				s64 p1 = pmu_batch(ev, fn, a->cpu, n, a->tries);
-				s64 p2 = pmu_batch(ev, fn, a->cpu, 2 * n, a->tries);
-
-				pk_out("A,%s,%s,%s,%u,%s,%s,%u,%lu,%llu,%llu,%lld,%lld\n",
-				     kinds[k].strategy, kinds[k].access,
-				     kinds[k].layout, a->cpu, mode_name[m],
-				     op_name[o], a->rep, n, t1, t2, p1, p2);
+				pt.fn = kinds[k].fn[m][o];
+				kq_measure(&pt);
+				pk_out("A,%s,%s,%s,%u,%s,%s,%u,%lu,%llu,%llu,%lld,%lld,%u,%s\n",
+				       kinds[k].strategy, kinds[k].access,
+				       kinds[k].layout, a->cpu, mode_name[m],
+				       op_name[o], a->rep, n, pt.t1.best, pt.t2.best,
+				       pt.p1, pt.p2, pt.attempts, kq_name[pt.why]);
 			}
 	if (ev)
 		perf_event_release_kernel(ev);
 	return 0;
 }
 
-int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps)
+int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps,
+		  const struct pk_quiet_rules *q)
 {
 	struct access_arg a = { .tries = tries };
 	unsigned int cpu, rep;
+
+	memset(&kq, 0, sizeof(kq));
+	kq.redo = q->redo;
+	kq.budget_pct = q->budget_pct;
+	kq.budget_min = q->budget_min;
+	kq.sat_min = q->sat_min;
+	kq.sat_pct = q->sat_pct;
+	kq.force = q->force;
 
 	iters = clamp(round_up(iters, 8), 8UL, MAX_ITERS);
 	a.iters = iters;
@@ -325,5 +458,7 @@ int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps)
 				pk_out("E,cpu%u,not-on-cpu\n", cpu);
 		}
 	cpus_read_unlock();
+	pk_out("S,%lu,%lu,%lu,%lu\n", kq.batches, kq.disturbed, kq.retries,
+	       kq.flagged);
 	return 0;
 }

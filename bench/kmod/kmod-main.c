@@ -41,6 +41,10 @@
  * point is timed with rdtsc_ordered() for N and 2N operations, best of
  * `tries` each; user space takes (t(2N) - t(N)) / N. The core clock is
  * calibrated the same way with a dependent imul chain (3 cycles each).
+ * Each point (and calibration) is judged undisturbed (kmod-quiet.h: steal
+ * time unchanged, T(2N)/T(N) inside a band, best and second-best runs
+ * agreeing), measured again within the command's retry rules, else
+ * reported with the reason; the command ends with its counts.
  *
  * Mapping (numa): for each CPU's copy of each kind, the page size of the
  * kernel mapping that translates it (lookup_address()'s page-table level:
@@ -52,14 +56,20 @@
  * separate alloc_percpu(u64) objects (alloc_percpu).
  *
  * Interface: debugfs pcpubench/ctl (write a command) and pcpubench/out
- * (read its rows). Commands: "info", "access iters=N tries=T reps=R",
+ * (read its rows). Commands: "info", "access iters=N tries=T reps=R
+ * [qredo=K qbudget=P qbudmin=M qsatmin=S qsatpct=Q qforce=F|all]" (the
+ * retry rules and test hook of the quiet check, struct pk_quiet_rules;
+ * without them a disturbed point is not measured again),
  * "numa", "churn_start [fold=0]" (fold=0: units are freed without their
  * counters folded, to show that churn's check catches the loss),
  * "churn_stop". Output lines are comma separated,
  * first field the record type (I info, C calibration, A access, P
  * placement, M mapping page size, G pages N variables touch, H churn,
- * E error); bench/cmd-kernel.c turns them into the
- * tidy rows of the other benchmarks.
+ * S the quiet check's counts: attempts judged, disturbed, retried,
+ * points left disturbed; E error); C and A rows end with the attempts the
+ * point took and the reason it is disturbed, or "quiet";
+ * bench/cmd-kernel.c turns them into the tidy rows of the other
+ * benchmarks.
  *
  * The module, pcpubench_kmod.ko, is built from five parts (Kbuild) that
  * share pcpubench_kmod.h: this one (the state, the output buffer, debugfs,
@@ -169,9 +179,20 @@ static ssize_t ctl_write(struct file *f, const char __user *ubuf, size_t len,
 	outbuf[0] = 0;
 	if (!strncmp(cmd, "info", 4))
 		pk_cmd_info();
-	else if (!strncmp(cmd, "access", 6))
+	else if (!strncmp(cmd, "access", 6)) {
+		struct pk_quiet_rules q = {
+			.redo = arg_ul(cmd, "qredo=", 0),
+			.budget_pct = arg_ul(cmd, "qbudget=", 0),
+			.budget_min = arg_ul(cmd, "qbudmin=", 0),
+			.sat_min = arg_ul(cmd, "qsatmin=", 0),
+			.sat_pct = arg_ul(cmd, "qsatpct=", 100),
+			.force = strstr(cmd, "qforce=all") ? ULONG_MAX :
+				 arg_ul(cmd, "qforce=", 0),
+		};
+
 		r = pk_cmd_access(arg_ul(cmd, "iters=", 4096),
-				    arg_ul(cmd, "tries=", 3), arg_ul(cmd, "reps=", 3));
+				  arg_ul(cmd, "tries=", 3), arg_ul(cmd, "reps=", 3), &q);
+	}
 	else if (!strncmp(cmd, "numa", 4))
 		r = pk_cmd_numa();
 	else if (!strncmp(cmd, "churn_start", 11))

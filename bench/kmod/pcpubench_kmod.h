@@ -94,9 +94,21 @@ void pk_vm_release(void);
 int pk_cpu_online(unsigned int cpu);
 int pk_cpu_offline(unsigned int cpu);
 
+/*
+ * The retry rules of the access command's quiet check (kmod-quiet.h):
+ * at most @redo extra attempts per point; none once the command's retries
+ * reach @budget_pct % of the attempts judged plus @budget_min, or once more
+ * than @sat_pct % of at least @sat_min attempts judged were disturbed.
+ * @force: the test hook, the first @force attempts judged are disturbed.
+ */
+struct pk_quiet_rules {
+	unsigned long redo, budget_pct, budget_min, sat_min, sat_pct, force;
+};
+
 /* The commands (kmod-access.c, kmod-numa.c, kmod-churn.c). */
 void pk_access_setup(void);
-int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps);
+int pk_cmd_access(unsigned long iters, unsigned int tries, unsigned int reps,
+		  const struct pk_quiet_rules *q);
 int pk_cmd_numa(void);
 int pk_cmd_churn_start(bool fold);
 int pk_cmd_churn_stop(void);

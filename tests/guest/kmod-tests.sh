@@ -15,13 +15,16 @@
 # sit on cpu_to_node(), the kernel's own memory is reported as found),
 # churn (lost updates 0, every online filled from the template), the
 # access workloads (timings under TCG are emulated: only their presence is
-# checked), rmmod, a load-run-unload cycle of its own, and no WARN, BUG or
+# checked, and that none is ok), the module's quiet check driven by the
+# test hook (PCPU_TEST_DISTURB=all: every point retried within the rules
+# and flagged:disturbed; =3: the first point retried until it passes the
+# hook), rmmod, a load-run-unload cycle of its own, and no WARN, BUG or
 # Oops in the kernel log since the load. GUEST-INFO lines carry the
-# placement table and the churn figures for the summary.
+# placement table, the churn figures and the quiet counts for the summary.
 
 KMOD=/lib/pcpubench_kmod.ko
 KMOD_CHECKS="kmod_load kmod_hotadd kmod_numa kmod_churn kmod_churn_nofold
-kmod_access kmod_unload kmod_cycle kmod_dmesg"
+kmod_access kmod_disturbed kmod_unload kmod_cycle kmod_dmesg"
 KMOD_DMESG0=0
 KMOD_HOTADD=
 
@@ -183,8 +186,8 @@ check_kmod_churn_nofold() {
 check_kmod_access() {
 	kmod_ready || return
 	kmod_loaded || { result FAIL "module not loaded"; return; }
-	run_watched 120 /tmp/ka.csv /tmp/ka.err $BENCH kernel access --module $KMOD \
-		--iters 256 --tries 2 --repeat 1 --format csv
+	run_watched 120 /tmp/ka.out /tmp/ka.err $BENCH kernel access --module $KMOD \
+		--iters 256 --tries 2 --repeat 1 --format csv -o /tmp/ka.csv
 	if [ "$rc" != 0 ]; then
 		result FAIL "rc=$rc hung=$hung: $(head -n 3 /tmp/ka.err | tr '\n' ' ')"
 		return
@@ -192,15 +195,80 @@ check_kmod_access() {
 	non=$(online_list | awk -F, '{ n = 0; for (i = 1; i <= NF; i++) {
 		if (split($i, r, "-") == 2) n += r[2] - r[1] + 1; else n++ } print n }')
 	rows=$(grep -c ',tsc_per_op,' /tmp/ka.csv)
-	emu=$(grep ',tsc_per_op,' /tmp/ka.csv | grep -vc ',flagged:emulated$')
+	# emulated, or disturbed (the judge runs under TCG too): never ok
+	emu=$(grep ',tsc_per_op,' /tmp/ka.csv | grep -v ',flagged:emulated$' |
+		grep -vc ',flagged:disturbed(')
 	want=$((non * 6 * 3 * 3))
+	echo "GUEST-INFO kmod access quiet (EMULATED): attempts judged=$(kmeta /tmp/ka.csv quiet_batches) disturbed=$(kmeta /tmp/ka.csv quiet_disturbed) retries=$(kmeta /tmp/ka.csv quiet_retries) flagged=$(kmeta /tmp/ka.csv quiet_flagged_samples)"
 	# Emulated figures for the record: median cycles_per_op per point, CPU 0.
 	awk -F, 'NR > 1 && $5 == 0 && $9 == "cycles_per_op" {
 		print "GUEST-INFO kmod access (EMULATED, not timings): " $2 "/" $3 " " $6 " " $7 " " $10 " cycles (" $12 ")" }' /tmp/ka.csv
 	if [ "$rows" = "$want" ] && [ "$emu" = 0 ]; then
-		result PASS "$rows tsc_per_op rows ($non CPUs x 6 x 3 modes x 3 ops), all flagged:emulated"
+		result PASS "$rows tsc_per_op rows ($non CPUs x 6 x 3 modes x 3 ops), all flagged:emulated or flagged:disturbed"
 	else
-		result FAIL "$rows tsc_per_op rows (want $want), $emu not flagged emulated"
+		result FAIL "$rows tsc_per_op rows (want $want), $emu not flagged emulated or disturbed"
+	fi
+}
+
+# kmeta FILE KEY: a value of FILE.meta.json's meta block (no python here).
+kmeta() {
+	sed -n "s/^ *\"$2\": \"\(.*\)\",*\$/\1/p" "$1.meta.json"
+}
+
+# The module's quiet check (kmod-quiet.h), driven by the test hook the
+# program passes on (qforce=): with =all every point is disturbed, retried
+# within the rules of bench-quiet.h (<= 4 per point, the run budget of
+# half the points judged + 16, none once most of 32+ were disturbed) and
+# flagged:disturbed(forced ...), its rows never ok, and the counts add up;
+# with =3 the first three attempts judged (CPU 0's calibration, the first
+# point) are forced and retried, so no point stays flagged "forced".
+check_kmod_disturbed() {
+	kmod_ready || return
+	kmod_loaded || { result FAIL "module not loaded"; return; }
+	non=$(online_list | awk -F, '{ n = 0; for (i = 1; i <= NF; i++) {
+		if (split($i, r, "-") == 2) n += r[2] - r[1] + 1; else n++ } print n }')
+	run_watched 120 /tmp/kq.out /tmp/kq.err env PCPU_TEST_DISTURB=all \
+		$BENCH kernel access --module $KMOD --iters 64 --tries 1 --repeat 1 --format csv \
+		-o /tmp/kq.csv
+	r1=$rc
+	b=$(kmeta /tmp/kq.csv quiet_batches); d=$(kmeta /tmp/kq.csv quiet_disturbed)
+	r=$(kmeta /tmp/kq.csv quiet_retries); f=$(kmeta /tmp/kq.csv quiet_flagged_samples)
+	echo "GUEST-INFO kmod quiet =all: attempts judged=$b disturbed=$d retries=$r flagged=$f ($non CPUs)"
+	pts=$((non * (1 + 6 * 3 * 3)))
+	bad=
+	[ "$r1" = 0 ] || bad="$bad rc=$r1($(head -n 2 /tmp/kq.err | tr '\n' ' '))"
+	grep -q "qforce=all" /tmp/kq.csv.meta.json || bad="$bad no-qforce=all"
+	[ -n "$b" ] && [ "$b" = "$d" ] || bad="$bad disturbed=$d!=judged=$b"
+	[ "$f" = "$pts" ] || bad="$bad flagged=$f!=points=$pts"
+	[ -n "$r" ] && [ "$r" -gt 0 ] || bad="$bad no-retry"
+	[ -n "$r" ] && [ "$r" -le $((4 * pts)) ] || bad="$bad retries=$r>4x$pts"
+	[ -n "$r" ] && [ "$r" -le $((b / 2 + 16)) ] || bad="$bad retries=$r-over-budget"
+	[ "$b" = $((pts + ${r:-0})) ] || bad="$bad judged=$b!=points+retries"
+	t=$(grep -c ',tsc_per_op,' /tmp/kq.csv)
+	tf=$(grep ',tsc_per_op,' /tmp/kq.csv | grep -c ',flagged:disturbed(forced in the last of [0-9]* attempts;')
+	[ "$t" -gt 0 ] && [ "$t" = "$tf" ] || bad="$bad tsc_per_op=$t-forced-flagged=$tf"
+	grep -q ',core_clock,.*,flagged:disturbed(forced' /tmp/kq.csv || bad="$bad core_clock-not-flagged"
+	grep -v ',batch_ops,' /tmp/kq.csv | grep -q ',ok$' && bad="$bad a-timing-ok"
+	grep -q 'batches disturbed, .* retried, .* sample(s) flagged:disturbed' /tmp/kq.err || bad="$bad no-stderr-summary"
+	# =3: the first point (CPU 0's calibration) takes the three, retried
+	run_watched 120 /tmp/k3.out /tmp/k3.err env PCPU_TEST_DISTURB=3 \
+		$BENCH kernel access --module $KMOD --iters 64 --tries 1 --repeat 1 --format csv \
+		-o /tmp/k3.csv
+	r3=$(kmeta /tmp/k3.csv quiet_retries); d3=$(kmeta /tmp/k3.csv quiet_disturbed)
+	f3=$(kmeta /tmp/k3.csv quiet_flagged_samples)
+	echo "GUEST-INFO kmod quiet =3: attempts judged=$(kmeta /tmp/k3.csv quiet_batches) disturbed=$d3 retries=$r3 flagged=$f3"
+	[ "$rc" = 0 ] || bad="$bad =3:rc=$rc"
+	grep -q "qforce=3" /tmp/k3.csv.meta.json || bad="$bad =3:no-qforce=3"
+	[ -n "$r3" ] && [ "$r3" -ge 3 ] && [ "$d3" -ge 3 ] || bad="$bad =3:disturbed=$d3,retries=$r3"
+	grep -q 'flagged:disturbed(forced' /tmp/k3.csv && bad="$bad =3:a-point-left-forced"
+	# every point left disturbed is one flagged calibration or point
+	nf=$(awk -F, '$9 == "tsc_per_op" || $9 == "core_clock" { print $12 }' /tmp/k3.csv |
+		grep -c '^flagged:disturbed(')
+	[ "$nf" = "$f3" ] || bad="$bad =3:flagged-rows=$nf!=flagged=$f3"
+	if [ -z "$bad" ]; then
+		result PASS "=all: $pts points, each flagged:disturbed(forced), $b judged = $pts + $r retries (<= $((b / 2 + 16))), no timing ok; =3: $d3 disturbed, $r3 retries, none left forced"
+	else
+		result FAIL "$bad"
 	fi
 }
 
