@@ -151,27 +151,28 @@ static const struct opts_cmd kernel_cmd = {
 "    imul chain; meta cycles_source says which), ns_per_op, core_clock\n"
 "    (GHz), batch_ops.\n"
 "    Under an emulator every timing has status flagged:emulated.\n"
-"    Undisturbed points: a point (its N and 2N batches, best of --tries\n"
-"    runs each, preemption and interrupts off, so nothing in the kernel\n"
-"    takes the CPU) is disturbed when the steal time the kernel accounted\n"
-"    to its CPU (kcpustat steal, from the hypervisor's steal clock) moved,\n"
-"    when 100 x T(2N)/T(N) lies outside " STR(KQ_BAND_LO_PCT) ".." STR(KQ_BAND_HI_PCT)
-" (TSC, and PMU cycles\n"
-"    where read), or when the best and second-best runs of a batch differ\n"
-"    by more than " STR(KQ_AGREE_PCT) "% (differences under " STR(KQ_SLACK_TICKS)
-" TSC ticks ignored). It is\n"
-"    measured again, at most " STR(BQ_MAX_RETRIES) " extra times, within the run budget\n"
-"    and saturation rule of `access` (bench-quiet.h); a point with no\n"
-"    undisturbed attempt has its rows flagged:disturbed(reason ...), left\n"
-"    out of medians and findings; a disturbed calibration flags the cycles\n"
-"    it converts. The counts are metadata quiet_batches (attempts judged,\n"
-"    an attempt: a point measured once), quiet_disturbed, quiet_retries,\n"
-"    quiet_flagged_samples (points left disturbed). It cannot see:\n"
-"    steal where the hypervisor has no steal clock (QEMU TCG; meta\n"
-"    steal_clock says when none was ever accounted), steal before the tick\n"
-"    that accounts it (it may fall on the next point), a slowdown that\n"
-"    hits every run of both batches alike (an SMT sibling busy for the\n"
-"    whole point).\n"
+"    Undisturbed points: a point (its N and 2N batches after an untimed\n"
+"    run, best of --tries runs each, preemption and interrupts off, so\n"
+"    nothing in the kernel takes the CPU) is disturbed when the steal time\n"
+"    the kernel accounted to its CPU (kcpustat steal, from the\n"
+"    hypervisor's steal clock) moved, when 100 x (T(2N) - T0)/(T(N) - T0)\n"
+"    lies outside " STR(KQ_BAND_LO_PCT) ".." STR(KQ_BAND_HI_PCT)
+" (TSC; T0 an empty timed section, the clock\n"
+"    reads), or when the best and second-best runs of a batch differ by\n"
+"    more than " STR(KQ_AGREE_PCT) "% (TSC, and PMU cycles where read; differences under\n"
+"    " STR(KQ_SLACK_TICKS) " ticks or cycles ignored). It is measured again, at most " STR(BQ_MAX_RETRIES) "\n"
+"    extra times, within the run budget and saturation rule of `access`\n"
+"    (bench-quiet.h); a point with no undisturbed attempt has its rows\n"
+"    flagged:disturbed(reason ...), left out of medians and findings; a\n"
+"    disturbed calibration flags the cycles it converts. The counts are\n"
+"    metadata quiet_batches (attempts judged, an attempt: a point\n"
+"    measured once), quiet_disturbed, quiet_retries,\n"
+"    quiet_flagged_samples (points left disturbed). It cannot see: steal\n"
+"    where the hypervisor has no steal clock (QEMU TCG; meta steal_clock\n"
+"    says when none was ever accounted), steal before the tick that\n"
+"    accounts it (it may fall on the next point), a slowdown that hits\n"
+"    every run of both batches alike (an SMT sibling busy for the whole\n"
+"    point).\n"
 "    A T(2N) - T(N) <= 0 is flagged:not-positive, never ok, left out.\n"
 "  kernel-numa: memory (static, alloc_percpu, vm_area, hybrid),cpu,phase;\n"
 "    metrics cpu_node, present, online, onlines, page_node, pages_local,\n"
@@ -342,8 +343,8 @@ static const char *kq_what(const char *why)
 	if (!strcmp(why, "steal"))
 		return "the hypervisor accounted steal time to the CPU";
 	if (!strcmp(why, "band"))
-		return "100 x T(2N)/T(N) outside " STR(KQ_BAND_LO_PCT) ".."
-			STR(KQ_BAND_HI_PCT);
+		return "100 x (T(2N) - T0)/(T(N) - T0) outside "
+			STR(KQ_BAND_LO_PCT) ".." STR(KQ_BAND_HI_PCT);
 	if (!strcmp(why, "agree"))
 		return "best and second-best runs " STR(KQ_AGREE_PCT) "%+ apart";
 	return "reason unknown to this program";
@@ -356,9 +357,9 @@ static void kq_flag(char *buf, size_t len, const char *what, const char *why,
 	if (!why || !strcmp(why, "quiet"))
 		buf[0] = 0;
 	else
-		snprintf(buf, len, "flagged:disturbed(%s%s in the last of %d "
+		snprintf(buf, len, "flagged:disturbed(%s%s in %d of %d "
 			 "attempts; %s: rerun on a quiet machine)", what, why,
-			 attempts, kq_what(why));
+			 attempts, attempts, kq_what(why));
 }
 
 static void quiet_meta(struct pout *out, bool counted, bool steal_seen)
@@ -367,10 +368,11 @@ static void quiet_meta(struct pout *out, bool counted, bool steal_seen)
 
 	snprintf(b, sizeof(b), "a point (N and 2N batches, best of the tries "
 		 "each, preemption and interrupts off) is disturbed when the "
-		 "steal time accounted to its CPU moved, 100 x T(2N)/T(N) lies "
-		 "outside %d..%d (TSC, and PMU cycles where read) or its best "
-		 "and second-best runs differ by > %d%% (differences < %d TSC "
-		 "ticks ignored); measured again up to %d times per point within "
+		 "steal time accounted to its CPU moved, 100 x (T(2N) - T0)/"
+		 "(T(N) - T0) lies outside %d..%d (TSC; T0 an empty timed "
+		 "section) or its best and second-best runs differ by > %d%% "
+		 "(TSC, and PMU cycles where read; differences < %d ignored); "
+		 "measured again up to %d times per point within "
 		 "a run budget of half the attempts judged, none once most "
 		 "attempts were disturbed; else flagged:disturbed. Unseen: steal "
 		 "without a steal clock, a slowdown of every run alike",

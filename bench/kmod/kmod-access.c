@@ -209,11 +209,17 @@ static u64 kq_steal(unsigned int cpu)
 	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
 }
 
-/* T(2N) = @b against T(N) = @a: inside the band, give or take the slack. */
-static bool kq_in_band(u64 a, u64 b)
+/*
+ * T(2N) = @b against T(N) = @a, each less the empty section @c (the cost
+ * of the clock reads, large where the hypervisor traps RDTSC): inside the
+ * band, give or take the slack.
+ */
+static bool kq_in_band(u64 a, u64 b, u64 c)
 {
 	u64 s = 100ULL * KQ_SLACK_TICKS;
 
+	a = a > c ? a - c : 0;
+	b = b > c ? b - c : 0;
 	return 100 * b + s >= KQ_BAND_LO_PCT * a && 100 * b <= KQ_BAND_HI_PCT * a + s;
 }
 
@@ -245,8 +251,9 @@ struct kpoint {
 	struct perf_event *ev;		/* PMU cycles, or NULL */
 	unsigned int cpu, tries;
 	unsigned long n;
-	struct kbest t1, t2;		/* TSC ticks of N and 2N */
-	s64 p1, p2;			/* PMU cycles of N and 2N, or -1 */
+	struct kbest t0, t1, t2;	/* TSC ticks: empty section, N, 2N */
+	struct kbest c1, c2;		/* PMU cycles of N and 2N */
+	s64 p1, p2;			/* their best, or -1 (no PMU) */
 	unsigned int attempts;
 	enum kq_why why;
 };
@@ -257,10 +264,10 @@ static enum kq_why kq_judge(const struct kpoint *p, u64 stolen)
 		return KQ_FORCED;
 	if (stolen)
 		return KQ_STEAL;
-	if (!kq_in_band(p->t1.best, p->t2.best) ||
-	    (p->p1 >= 0 && p->p2 >= 0 && !kq_in_band(p->p1, p->p2)))
+	if (!kq_in_band(p->t1.best, p->t2.best, p->t0.best))
 		return KQ_BAND;
-	if (!kq_agree(&p->t1) || !kq_agree(&p->t2))
+	if (!kq_agree(&p->t1) || !kq_agree(&p->t2) ||
+	    (p->p1 >= 0 && (!kq_agree(&p->c1) || !kq_agree(&p->c2))))
 		return KQ_AGREE;
 	return KQ_QUIET;
 }
@@ -288,6 +295,24 @@ static void time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
 	}
 }
 
+/* Runs of an empty timed section into @b: what the clock reads cost. */
+static void time_empty(unsigned int tries, struct kbest *b)
+{
+	u64 t0, t1;
+	unsigned long flags;
+	unsigned int t;
+
+	for (t = 0; t < tries; t++) {
+		preempt_disable();
+		local_irq_save(flags);
+		t0 = rdtsc_ordered();
+		t1 = rdtsc_ordered();
+		local_irq_restore(flags);
+		preempt_enable();
+		kb_add(b, t1 - t0);
+	}
+}
+
 static void time_imul(unsigned long n, unsigned int tries, struct kbest *b)
 {
 	u64 t0, t1;
@@ -307,14 +332,15 @@ static void time_imul(unsigned long n, unsigned int tries, struct kbest *b)
 }
 
 /*
- * Best of @tries of one batch of @n in PMU core cycles, or -1. The counter
- * is read (perf_event_read_value() may sleep) just outside the section
- * with preemption and interrupts off; the N / 2N difference cancels that.
+ * Runs of one batch of @n in PMU core cycles into @b; its best, or -1 (no
+ * counter). The counter is read (perf_event_read_value() may sleep) just
+ * outside the section with preemption and interrupts off; the N / 2N
+ * difference cancels that.
  */
 static s64 pmu_batch(struct perf_event *ev, kloop_fn fn, unsigned int cpu,
-		     unsigned long n, unsigned int tries)
+		     unsigned long n, unsigned int tries, struct kbest *b)
 {
-	u64 best = U64_MAX, c0, c1, en, run, z;
+	u64 c0, c1, en, run, z;
 	struct krun r = { 0 };
 	unsigned long flags;
 	unsigned int t;
@@ -331,10 +357,9 @@ static s64 pmu_batch(struct perf_event *ev, kloop_fn fn, unsigned int cpu,
 		local_irq_restore(flags);
 		preempt_enable();
 		c1 = perf_event_read_value(ev, &en, &run);
-		if (c1 - c0 < best)
-			best = c1 - c0;
+		kb_add(b, c1 - c0);
 	}
-	return best == U64_MAX ? -1 : (s64)best;
+	return b->best == U64_MAX ? -1 : (s64)b->best;
 }
 
 static void kq_measure(struct kpoint *p)
@@ -348,14 +373,16 @@ static void kq_measure(struct kpoint *p)
 	else
 		time_imul(p->n, 1, &p->t1);
 	for (p->attempts = 1;; p->attempts++) {
-		p->t1.best = p->t1.second = U64_MAX;
-		p->t2 = p->t1;
+		p->t0.best = p->t0.second = U64_MAX;
+		p->c2 = p->c1 = p->t2 = p->t1 = p->t0;
 		s0 = kq_steal(p->cpu);
+		time_empty(p->tries, &p->t0);
 		if (p->fn) {
 			time_batch(p->fn, p->cpu, p->n, p->tries, &p->t1);
 			time_batch(p->fn, p->cpu, 2 * p->n, p->tries, &p->t2);
-			p->p1 = pmu_batch(p->ev, p->fn, p->cpu, p->n, p->tries);
-			p->p2 = pmu_batch(p->ev, p->fn, p->cpu, 2 * p->n, p->tries);
+			p->p1 = pmu_batch(p->ev, p->fn, p->cpu, p->n, p->tries, &p->c1);
+			p->p2 = pmu_batch(p->ev, p->fn, p->cpu, 2 * p->n, p->tries,
+					  &p->c2);
 		} else {
 			time_imul(p->n, p->tries, &p->t1);
 			time_imul(2 * p->n, p->tries, &p->t2);

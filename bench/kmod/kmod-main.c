@@ -42,9 +42,9 @@
  * `tries` each; user space takes (t(2N) - t(N)) / N. The core clock is
  * calibrated the same way with a dependent imul chain (3 cycles each).
  * Each point (and calibration) is judged undisturbed (kmod-quiet.h: steal
- * time unchanged, T(2N)/T(N) inside a band, best and second-best runs
- * agreeing), measured again within the command's retry rules, else
- * reported with the reason; the command ends with its counts.
+ * time unchanged, T(2N)/T(N) less the clock reads inside a band, best and
+ * second-best runs agreeing), measured again within the command's retry
+ * rules, else reported with the reason; the command ends with its counts.
  *
  * Mapping (numa): for each CPU's copy of each kind, the page size of the
  * kernel mapping that translates it (lookup_address()'s page-table level:

@@ -18,14 +18,17 @@
  *   steal   the steal time the kernel accounted to this CPU (kcpustat
  *           CPUTIME_STEAL, fed by the hypervisor's steal clock) moved
  *           between the start and the end of the point;
- *   band    T(2N) / T(N) lies outside [KQ_BAND_LO_PCT, KQ_BAND_HI_PCT] /
- *           100, by the TSC or (where it was read) the PMU cycles counter:
- *           a batch slowed from outside breaks the doubling;
+ *   band    (T(2N) - T0) / (T(N) - T0) lies outside [KQ_BAND_LO_PCT,
+ *           KQ_BAND_HI_PCT] / 100, TSC ticks, T0 the best of `tries`
+ *           empty timed sections (the clock reads: large where the
+ *           hypervisor traps RDTSC): a batch slowed from outside breaks
+ *           the doubling;
  *   agree   the best and the second-best run of the N or of the 2N batch
- *           differ by more than KQ_AGREE_PCT % of the best (tries >= 2):
- *           the best is then not a repeatable figure;
- * differences under KQ_SLACK_TICKS TSC ticks (PMU cycles for the band of
- * the PMU figures) ignored. A disturbed point is measured again, as many
+ *           differ by more than KQ_AGREE_PCT % of the best (tries >= 2),
+ *           by the TSC or (where it was read) the PMU cycles counter: the
+ *           best is then not a repeatable figure;
+ * differences under KQ_SLACK_TICKS TSC ticks (PMU cycles for the PMU
+ * figures) ignored. A disturbed point is measured again, as many
  * times as the command allows (qredo=, qbudget=, qbudmin=, qsatmin=,
  * qsatpct=: the program passes the user-space rules of bench-quiet.h;
  * missing, the module does not retry); a point with no undisturbed

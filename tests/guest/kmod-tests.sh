@@ -245,9 +245,15 @@ check_kmod_disturbed() {
 	[ -n "$r" ] && [ "$r" -le $((b / 2 + 16)) ] || bad="$bad retries=$r-over-budget"
 	[ "$b" = $((pts + ${r:-0})) ] || bad="$bad judged=$b!=points+retries"
 	t=$(grep -c ',tsc_per_op,' /tmp/kq.csv)
-	tf=$(grep ',tsc_per_op,' /tmp/kq.csv | grep -c ',flagged:disturbed(forced in the last of [0-9]* attempts;')
+	tf=$(grep ',tsc_per_op,' /tmp/kq.csv | grep -c ',flagged:disturbed(forced in \([0-9]*\) of \1 attempts;')
 	[ "$t" -gt 0 ] && [ "$t" = "$tf" ] || bad="$bad tsc_per_op=$t-forced-flagged=$tf"
 	grep -q ',core_clock,.*,flagged:disturbed(forced' /tmp/kq.csv || bad="$bad core_clock-not-flagged"
+	# the first point judged (CPU 0's calibration): 1 + 4 retries
+	c0=$(awk -F, '$5 == 0 && $9 == "core_clock" { print $12 }' /tmp/kq.csv)
+	case $c0 in
+	"flagged:disturbed(forced in 5 of 5 attempts;"*) ;;
+	*) bad="$bad cpu0-calibration:'$c0'" ;;
+	esac
 	grep -v ',batch_ops,' /tmp/kq.csv | grep -q ',ok$' && bad="$bad a-timing-ok"
 	grep -q 'batches disturbed, .* retried, .* sample(s) flagged:disturbed' /tmp/kq.err || bad="$bad no-stderr-summary"
 	# =3: the first point (CPU 0's calibration) takes the three, retried
