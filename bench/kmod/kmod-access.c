@@ -295,24 +295,8 @@ static void time_batch(kloop_fn fn, unsigned int cpu, unsigned long n,
 	}
 }
 
-/* Runs of an empty timed section into @b: what the clock reads cost. */
-static void time_empty(unsigned int tries, struct kbest *b)
-{
-	u64 t0, t1;
-	unsigned long flags;
-	unsigned int t;
-
-	for (t = 0; t < tries; t++) {
-		preempt_disable();
-		local_irq_save(flags);
-		t0 = rdtsc_ordered();
-		t1 = rdtsc_ordered();
-		local_irq_restore(flags);
-		preempt_enable();
-		kb_add(b, t1 - t0);
-	}
-}
-
+/* Runs of the imul chain of @n into @b; @n 0: an empty section, what the
+ * clock reads cost. */
 static void time_imul(unsigned long n, unsigned int tries, struct kbest *b)
 {
 	u64 t0, t1;
@@ -323,7 +307,8 @@ static void time_imul(unsigned long n, unsigned int tries, struct kbest *b)
 		preempt_disable();
 		local_irq_save(flags);
 		t0 = rdtsc_ordered();
-		imul_chain(n);
+		if (n)
+			imul_chain(n);
 		t1 = rdtsc_ordered();
 		local_irq_restore(flags);
 		preempt_enable();
@@ -376,7 +361,7 @@ static void kq_measure(struct kpoint *p)
 		p->t0.best = p->t0.second = U64_MAX;
 		p->c2 = p->c1 = p->t2 = p->t1 = p->t0;
 		s0 = kq_steal(p->cpu);
-		time_empty(p->tries, &p->t0);
+		time_imul(0, p->tries, &p->t0);
 		if (p->fn) {
 			time_batch(p->fn, p->cpu, p->n, p->tries, &p->t1);
 			time_batch(p->fn, p->cpu, 2 * p->n, p->tries, &p->t2);
