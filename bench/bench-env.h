@@ -55,7 +55,8 @@
 	  "or the first N (bench-quiet.c; `kernel access` passes it to " \
 	  "the module)")						\
 	X("PCPU_TEST_KMOD_OUT", "test: FILE is the module's answer to " \
-	  "`kernel access`, which then loads nothing (cmd-kernel.c)")	\
+	  "`kernel access` and `kernel numa`, which then load nothing " \
+	  "(cmd-kernel.c)")						\
 	X("PCPU_TEST_INJECT", "test: a churn invariant failure after the " \
 	  "run: read_sum_mismatch or lost_updates (cmd-churn.c)")
 

@@ -25,9 +25,10 @@
  * has its rows flagged:disturbed, and the counts are the step's quiet_*
  * metadata, as for access, workload and tlb.
  *
- * Test hook: PCPU_TEST_KMOD_OUT=FILE makes `kernel access` take FILE as
- * the module's answer to every command: nothing is checked, loaded or
- * unloaded (host tests of the parsing; tests/t-cmd-kernel-quiet.sh).
+ * Test hook: PCPU_TEST_KMOD_OUT=FILE makes `kernel access` and `kernel
+ * numa` (without --replug) take FILE as the module's answer to every
+ * command: nothing is checked, loaded or unloaded (host tests of the
+ * parsing and of a ./run.sh --kernel run; tests/t-cmd-kernel-quiet.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -845,13 +846,15 @@ static int kernel_run(struct kopts *o)
 		return kmod_unload();
 	}
 	if (kmod_fake()) {	/* the test hook: nothing checked or loaded */
-		if (strcmp(o->sub, "access")) {
+		if ((strcmp(o->sub, "access") && strcmp(o->sub, "numa")) ||
+		    o->nreplug) {
 			fprintf(stderr, CMD " %s: PCPU_TEST_KMOD_OUT serves `kernel "
-				"access` only\n", o->sub);
+				"access` and `kernel numa` (no --replug) only\n", o->sub);
 			return EXIT_USAGE;
 		}
 		read_info(&ki, o->emulated);
-		return run_access(o, &ki, o->module);
+		return !strcmp(o->sub, "access") ? run_access(o, &ki, o->module) :
+			run_numa(o, &ki, o->module);
 	}
 	ret = kmod_can_run(o->module);
 	if (ret)

@@ -10,7 +10,8 @@
 #    it converts; a non-positive delta is flagged:not-positive, never ok;
 #  - the module's counts (S line) become the step's quiet_* metadata, in
 #    CSV and JSON, and the report's step list shows them for a kernel
-#    step; the reading side leaves the flagged rows out.
+#    step (./run.sh --kernel end to end); the reading side leaves the
+#    flagged rows out.
 # The module side (the judge, the retries, the hook) runs in the qemu
 # guest: tests/guest/kmod-tests.sh, check kmod_disturbed.
 . "$(dirname "$0")/lib.sh"
@@ -115,8 +116,9 @@ PCPU_TEST_KMOD_OUT=$T/old "$BIN" kernel access --format csv -o "$T/o.csv" 2>/dev
 is "no counts: quiet_batches NA" "$(meta "$T/o.csv" quiet_batches)" \
 	"na:the module sent no counts"
 
-# The hook serves access only.
-expect 2 "PCPU_TEST_KMOD_OUT serves" "$BIN" kernel numa
+# The hook serves access and numa, never --replug (real hotplug).
+expect 2 "PCPU_TEST_KMOD_OUT serves" "$BIN" kernel churn --allow-hotplug
+expect 2 "PCPU_TEST_KMOD_OUT serves" "$BIN" kernel numa --allow-hotplug --replug 1
 check "kernel --help documents the check" \
 	grep -q 'Undisturbed points: .*' <<<"$("$BIN" kernel --help)"
 check "kernel --help: thresholds and what it cannot see" \
@@ -146,4 +148,21 @@ st = Stats([{"rep": r["rep"], "value": float(r["value"]),
 assert st.n_dropped == 2 and len(st.vals) == 2, (st.vals, st.n_dropped)
 assert min(st.vals) > 0, st.vals
 PY
+# ./run.sh --kernel end to end (the canned module; profiles/kernel's
+# access and numa lines appended): a clean run is complete, and its step
+# list gives the kernel steps' counts.
+cat >>"$T/ans" <<'EOF'
+Q,0,boot,0,1,1,0
+P,0,boot,-,static,0,1,0,ok
+T,0,boot,0
+EOF
+printf 'kernel access --iters 64 --tries 1 --repeat 1\n' >"$T/prof"
+PCPUBENCH=$BIN PCPU_RESULTS=$T/results PCPU_SKIP_DEPS=1 PCPU_NO_FIGURES=1 \
+	"$ROOT/run.sh" "$T/prof" --kernel --label kq >"$T/run.out" 2>&1
+is "run.sh --kernel (canned module): exit" $? 0
+rep=$(ls "$T"/results/*_kq/report.txt 2>/dev/null | head -1)
+check "run.sh --kernel: complete, not INCOMPLETE (kernel-*.csv are its data)" \
+	grep -q '^run: complete, 3 step(s): 3 ok' "$rep"
+check "run.sh --kernel: the step list gives the kernel step's counts" \
+	grep -q '^ *1 kernel  ok: .* s; disturbed 6/9 batches, 2 sample(s) dropped' "$rep"
 done_testing
