@@ -38,7 +38,8 @@ from pcpu.tables import (metric_table, other_metrics,  # noqa: E402
 def quiet_note(run, step):
     """'12.3 s; disturbed 12/3400 batches, 0 samples dropped' from the
     step's measure_seconds and quiet_* metadata (bench-quiet.h); the
-    disturbed part only when a batch was."""
+    disturbed part for every step that judged its batches, 0 of them
+    disturbed too (a step without it was not judged)."""
     try:
         sm = run.step_meta.get("%02d-%s" % (int(step["n"]),
                                             step["bench"]), {})
@@ -52,7 +53,7 @@ def quiet_note(run, step):
     try:
         b, d, f = (int(sm["quiet_" + k]) for k in
                    ("batches", "disturbed", "flagged_samples"))
-        if d:
+        if b:
             bits.append("disturbed %d/%d batches, %d sample(s) dropped"
                         % (d, b, f))
     except (KeyError, TypeError, ValueError):
