@@ -85,7 +85,7 @@ def step_meta_values(run, bench, key, have=None):
 # in its own lines; one whose figure has no sample left says the first
 # in place of "too few samples".
 DISTURBED_NONE = "disturbed: rerun"
-DISTURBED = "disturbed: %s samples left out (rerun on a quiet machine)"
+DISTURBED = "disturbed: %s sample(s) left out (rerun on a quiet machine)"
 
 
 class Claim:
@@ -95,7 +95,8 @@ class Claim:
         self.lines = []           # figure lines (without indent)
         self.step = ""
         self.settled = False
-        # what a second run must agree on: {figure name: verdict class}
+        # what a second run must agree on: {figure name: verdict class,
+        # or "disturbed" (no sample left)}
         self.verdicts = {}
         self.dropped = 0          # disturbed samples left out
         # indexes of lines printed after the block, as context; of
@@ -109,9 +110,11 @@ class Claim:
         of the baseline when e has one, else in unit). No effect at all
         in a claim that lost disturbed samples: 'disturbed: rerun', not
         'too few samples' (the samples were measured, then left out)."""
-        self.verdicts[name] = effects.verdict(e)[0]
         if e is None and self.dropped:
+            # compare's agreement line: "B disturbed", not "B few"
+            self.verdicts[name] = "disturbed"
             return DISTURBED_NONE
+        self.verdicts[name] = effects.verdict(e)[0]
         return effects.describe(e, unit)
 
     def disturbed(self):

@@ -305,8 +305,8 @@ def claim_strain(run):
         c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
                             "2 vars", c.effect("hyb late-boot " + lab, e)),
               join=bool(meds))
-        meds.append("%s %s->%s" % (lab, *(f3(v) if v is not None else
-                                          "NA (left out)" for v in (mb, ml))))
+        meds.append("%s %s->%s%s" % (lab, f3(mb), f3(ml), " (NA: left out)"
+                                     if None in (mb, ml) else ""))
     if not c.settled:
         c.add("no hybrid and offset-array rows in both phases")
         return c

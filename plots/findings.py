@@ -177,7 +177,7 @@ def agreement(per, letters):
     """The agreement line of runs' claims (per: one compute() each):
     'findings agree: 5/6; claim 5 differs: hyb late-boot cold (A
     slower, B n.d.)'. A claim agrees when every figure's verdict class
-    (slower, faster, n.d., few) is the same in every run; a claim with
+    (slower, faster, n.d., few, disturbed) is the same in every run; a claim with
     no verdict, when it is settled in all or in none."""
     agree, diffs = 0, []
     for i in range(len(CLAIMS)):

@@ -19,6 +19,7 @@ that names nothing in the run).
 
 import os
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
@@ -99,8 +100,13 @@ def steps_block(run):
         q = quiet_note(run, s)
         if q:
             msg = "%s%s%s" % (msg, "; " if msg else "", q)
-        out += wrap("%3s %-7s %s%s" % (s["n"], s["bench"], s["status"],
-                                       (": " + msg) if msg else ""), "  ")
+        # a long note continues under the status, not under the number
+        line = "  %3s %-7s " % (s["n"], s["bench"])
+        out += textwrap.wrap("%s%s" % (s["status"], (": " + msg) if msg
+                                       else ""), width=WIDTH,
+                             initial_indent=line,
+                             subsequent_indent=" " * (len(line) + 2),
+                             break_on_hyphens=False)
     if st.get("build"):
         out += wrap("build: " + st["build"], "  ")
     if st.get("info"):

@@ -7,7 +7,8 @@ fixtures (tests/fixtures/real-vm: claims 1-6; guest-kfacts: 3, 4, 7):
   samples left out (rerun on a quiet machine)", N its count; no
   summary line after the legend;
 - a figure whose samples were all left out says "disturbed: rerun",
-  never only "too few samples";
+  never only "too few samples", and its verdict class is "disturbed"
+  (compare's agreement line);
 - the block stays within findings.MAX_LINES lines of 72 columns, every
   line of every claim whole (never cut);
 - claim 7's module reserve r: NA with its reason (this host's kernel
@@ -136,6 +137,11 @@ class Disturbed(Base):
         c5 = self.claim_text(blk, 5)
         self.assertIn("disturbed: rerun", c5)
         self.assertNotIn("too few samples", c5)
+        # compare's agreement line names it so ("B disturbed")
+        self.assertEqual(set(cl["strain"].verdicts.values()), {"disturbed"})
+        self.assertIn("disturbed", findings.agreement(
+            [findings.compute(Run(os.path.join(FIX, "real-vm"))),
+             findings.compute(run)], lambda j: "AB"[j]))
         # no summary line of the old form after the legend
         self.assertFalse([ln for ln in blk if ln.startswith("disturbed")])
 
