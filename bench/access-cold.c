@@ -173,12 +173,13 @@ static double cold_sample(struct run_ctx *c, al_cold_fn fn, struct al_args *a,
 }
 
 /*
- * cold_sample() of point @p, judged like acc_measure()'s batches: retried
- * while disturbed (at most BQ_MAX_RETRIES times), else flagged.
+ * cold_sample() of @fn judged like acc_measure()'s batches: retried while
+ * disturbed (at most BQ_MAX_RETRIES times). Return: the sample; *@why the
+ * last batch's verdict (PQ_QUIET: a quiet batch), *@tries the batches run.
  */
-static double cold_sample_quiet(struct run_ctx *c, struct point *p,
+static double cold_sample_quiet(struct run_ctx *c, al_cold_fn fn,
 				struct al_args *a, size_t k, uint64_t *rng,
-				int rep)
+				enum pq_why *why, int *tries)
 {
 	enum pq_why w = PQ_QUIET;
 	double v = NAN;
@@ -188,20 +189,23 @@ static double cold_sample_quiet(struct run_ctx *c, struct point *p,
 		struct pq_mark qm;
 
 		pq_begin(&qm);
-		v = cold_sample(c, p->cold_fn, a, k, rng);
+		v = cold_sample(c, fn, a, k, rng);
 		w = bq_check_trimmed(&qm, COLD_TRIM);
 		t++;
 		if (w == PQ_QUIET || t > BQ_MAX_RETRIES || !bq_retry())
 			break;
 	}
-	p->qtries[rep] = t;
-	p->qflag[rep] = w == PQ_QUIET ? 0 : 1 + (int)w;
-	if (w != PQ_QUIET)
-		bq_counts.flagged++;
+	*why = w;
+	*tries = t;
 	return v;
 }
 
-/* One repetition of every cold point: K by K, the empty path first. */
+/*
+ * One repetition of every cold point: K by K, the empty path first. The
+ * empty path's sample is subtracted from every point's at that K, so it
+ * is judged too: when it gets no quiet batch, every point of that K is
+ * flagged in this repetition (its figure is the disturbed baseline's).
+ */
 void acc_cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 		     size_t *order, double core_hz, int rep, uint64_t *rng)
 {
@@ -210,7 +214,9 @@ void acc_cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 	for (ki = 0; ki < c->ncold; ki++) {
 		size_t k = c->cold[ki];
 		struct al_args a;
+		enum pq_why ew;
 		double empty;
+		int et;
 
 		m = 0;
 		for (i = 0; i < npts; i++)
@@ -220,18 +226,27 @@ void acc_cold_rep(struct run_ctx *c, struct point *pts, size_t npts,
 			continue;
 		pcpu_rng_shuffle(order, m, sizeof(*order), rng);
 		acc_args_for(c, &pts[order[0]], 0, 0, &a);
-		empty = cold_sample(c, al_cold_lookup(AL_A_EMPTY,
-						      AL_CPUID_IMPLICIT),
-				    &a, k, rng);
+		empty = cold_sample_quiet(c, al_cold_lookup(AL_A_EMPTY,
+							    AL_CPUID_IMPLICIT),
+					  &a, k, rng, &ew, &et);
 		for (i = 0; i < m; i++) {
 			struct point *p = &pts[order[i]];
+			enum pq_why w;
 			double t;
 
 			acc_varset_make(&c->vs[0], c->srt[p->strat_idx].region, 1);
 			acc_varset_prime(&c->srt[p->strat_idx], c->cpu, &c->vs[0]);
 			acc_args_for(c, p, 0, 0, &a);
-			t = cold_sample_quiet(c, p, &a, k, rng, rep) - empty;
-			if (!p->qflag[rep] && t < 0)
+			t = cold_sample_quiet(c, p->cold_fn, &a, k, rng, &w,
+					      &p->qtries[rep]) - empty;
+			if (w == PQ_QUIET && ew != PQ_QUIET) {
+				w = ew;		/* its baseline was disturbed */
+				p->qtries[rep] = et;
+			}
+			p->qflag[rep] = w == PQ_QUIET ? 0 : 1 + (int)w;
+			if (w != PQ_QUIET)
+				bq_counts.flagged++;
+			if (!p->qflag[rep] && !(t > 0))
 				p->qflag[rep] = -1;
 			p->ns[rep] = t / c->tsc_hz * 1e9;
 			p->ghz[rep] = core_hz / 1e9;

@@ -96,8 +96,8 @@ const char *acc_qstatus(const struct point *p, int rep, char *buf,
 	if (p->na[0] || !p->qflag[rep])
 		return NULL;
 	if (p->qflag[rep] < 0)
-		snprintf(buf, len, "flagged:not-positive(a cycle count below "
-			 "zero or the 2N batch not slower than N: no "
+		snprintf(buf, len, "flagged:not-positive(a cycle count not "
+			 "above zero or the 2N batch not slower than N: no "
 			 "measurement)");
 	else
 		bq_flag(buf, len, (enum pq_why)(p->qflag[rep] - 1),

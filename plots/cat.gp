@@ -4,9 +4,11 @@
 # one block per series (blocks separated by two blank lines), columns
 #   x-position  median  q1  q3
 # Variables, given with gnuplot -e: datafile outfile term (pngcairo, png
-# or dumb) ttl foot ylab xlab nseries titles (one word per series)
+# or dumb) ttl (tlines: its lines) foot ylab xlab nseries titles (one word
+# per series)
 # xticsdef (a "set xtics (...)" command) marks (set arrow/label commands).
 if (!exists("marks")) marks = ""
+if (!exists("tlines")) tlines = 1
 if (term eq "dumb") {
 	set terminal dumb size 72,28 noenhanced
 	set key outside below Left reverse samplen 1 maxrows 3
@@ -16,9 +18,14 @@ if (term eq "dumb") {
 	set label 99 foot at screen 0.01, screen 0.015 left font ",9"
 	set bmargin 5
 	set grid ytics lc rgb "#dddddd"
+	# title and subtitle centred on the canvas, not on the graph (whose
+	# centre the key on the right pulls left: a long subtitle was cut at
+	# the left edge); tlines of them above the graph
+	set label 98 ttl at screen 0.5, screen 1 center offset 0, -1.2 front
+	set tmargin tlines + 1.5
 }
 set output outfile
-set title ttl
+if (term eq "dumb") { set title ttl }
 set ylabel ylab
 if (exists("yfmt") && yfmt ne "") { set format y yfmt }
 set xlabel xlab

@@ -11,12 +11,44 @@ from pcpu.stats import Stats, dropped
 from pcpu.labels import prefer_key
 
 
+def why_short(why):
+    """A reason, short, for a findings line: its first clause, up to the
+    first ': ' outside parentheses ('no /proc/modules: the running
+    kernel has no module support' -> 'no /proc/modules'; 'the kernel log
+    starts at record 12186, not at boot: the per-CPU boot lines were
+    rotated out' -> 'the kernel log starts at record 12186, not at
+    boot'). The whole reason stays in the report's sections."""
+    depth, quote = 0, False
+    for i, ch in enumerate(why or ""):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "'" and (quote or i == 0 or why[i - 1] == " "):
+            quote = not quote       # 'percpu: ... rN' is one word
+        if ch == ":" and not depth and not quote and \
+                why[i + 1:i + 2] in (" ", ""):
+            return why[:i]
+    return why or "?"
+
+
+def step_list(ns):
+    """Step numbers, runs of three or more as a range: '3-5,7', '9,10'."""
+    out, i = [], 0
+    while i < len(ns):
+        j = i
+        while j + 1 < len(ns) and str(ns[j + 1]).isdigit() and \
+                str(ns[j]).isdigit() and int(ns[j + 1]) == int(ns[j]) + 1:
+            j += 1
+        out.append("%s-%s" % (ns[i], ns[j]) if j - i >= 2 else
+                   ",".join(str(n) for n in ns[i:j + 1]))
+        i = j + 1
+    return ",".join(out)
+
+
 def step_of(run, bench):
-    """'step 3' of the first step that ran bench, or the bench name."""
+    """'step 3-5 access': the ok steps that ran bench, or the bench
+    name."""
     ns = [s["n"] for s in run.state["steps"] if s["bench"] == bench
           and s["status"] == "ok"]
-    return ("step %s %s" % (ns[0] if len(ns) == 1 else ",".join(ns[:3]),
-                            bench)) if ns else bench
+    return "step %s %s" % (step_list(ns), bench) if ns else bench
 
 
 def step_with(run, bench, have=None, lack=None):
@@ -27,7 +59,7 @@ def step_with(run, bench, have=None, lack=None):
     ns = run.steps_with(bench, have, lack)
     if ns is None:
         return step_of(run, bench)
-    return "step %s %s" % (",".join(ns[:3]), bench) if ns else bench
+    return "step %s %s" % (step_list(ns), bench) if ns else bench
 
 
 def step_meta_values(run, bench, key, have=None):
@@ -49,6 +81,13 @@ def step_meta_values(run, bench, key, have=None):
     return vals
 
 
+# A claim that lost disturbed samples (left out of its figures) says so
+# in its own lines; one whose figure has no sample left says the first
+# in place of "too few samples".
+DISTURBED_NONE = "disturbed: rerun"
+DISTURBED = "disturbed: %s sample(s) left out (rerun on a quiet machine)"
+
+
 class Claim:
     def __init__(self, key, title):
         self.key = key
@@ -56,7 +95,8 @@ class Claim:
         self.lines = []           # figure lines (without indent)
         self.step = ""
         self.settled = False
-        # what a second run must agree on: {figure name: verdict class}
+        # what a second run must agree on: {figure name: verdict class,
+        # or "disturbed" (no sample left)}
         self.verdicts = {}
         self.dropped = 0          # disturbed samples left out
         # indexes of lines printed after the block, as context; of
@@ -67,9 +107,20 @@ class Claim:
 
     def effect(self, name, e, unit=""):
         """Record e's verdict class under name; its description (in %
-        of the baseline when e has one, else in unit)."""
+        of the baseline when e has one, else in unit). No effect at all
+        in a claim that lost disturbed samples: 'disturbed: rerun', not
+        'too few samples' (the samples were measured, then left out)."""
+        if e is None and self.dropped:
+            # compare's agreement line: "B disturbed", not "B few"
+            self.verdicts[name] = "disturbed"
+            return DISTURBED_NONE
         self.verdicts[name] = effects.verdict(e)[0]
         return effects.describe(e, unit)
+
+    def disturbed(self):
+        """The claim's mark when it lost disturbed samples (a condition
+        line: findings.block adds it), else None."""
+        return DISTURBED % self.dropped if self.dropped else None
 
     def needs(self, run, bench, metric):
         """The benchmark bench of run when it has metric; else None,

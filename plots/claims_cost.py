@@ -263,9 +263,10 @@ def _phase_dod(b, metric, where, strat, ctrl):
                     lst.append(x["value"])
             else:
                 drop += 1
-    if not a0:
+    if not a0 and not drop:
         return None
-    return (effects.diff_of_diffs(a0, a1, c0, c1),
+    # every repetition disturbed: no effect, the drop said (not "no rows")
+    return (effects.diff_of_diffs(a0, a1, c0, c1) if a0 else None,
             Stats(s["boot"][strat]).median, Stats(s["late"][strat]).median,
             drop)
 
@@ -304,7 +305,8 @@ def claim_strain(run):
         c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
                             "2 vars", c.effect("hyb late-boot " + lab, e)),
               join=bool(meds))
-        meds.append("%s %s->%s" % (lab, f3(mb), f3(ml)))
+        meds.append("%s %s->%s%s" % (lab, f3(mb), f3(ml), " (NA: left out)"
+                                     if None in (mb, ml) else ""))
     if not c.settled:
         c.add("no hybrid and offset-array rows in both phases")
         return c

@@ -9,7 +9,7 @@ import os
 import kfacts
 from claimkit import (Claim, good_vals, has_value, layout_of, median_of,
                       medians_by, pct_of, pick_samples, step_meta_values,
-                      step_of, step_with)
+                      step_of, step_with, why_short)
 from pcpu.files import load_json
 from pcpu.fmt import f3, fmt
 from pcpu.labels import short, vkey
@@ -18,9 +18,12 @@ from pcpu.stats import Stats, min_exact_p, sig_mark
 
 def _claim_mem(run):
     c = Claim("mem", '"allocate memory for potential processors"')
-    kline = kfacts.mem_line(run)     # the running kernel's own figure
+    # the running kernel's own figure (NA: the reason's first clause;
+    # the report's kernel section has all of it)
+    kline = kfacts.mem_line(run, short=why_short)
     if kline:
-        c.add(kline)
+        # NA (no figure, its reason): after the block
+        c.add(kline, more=kline.startswith("this kernel: NA"))
     b = c.needs(run, "mem", "committed_bytes")
     if b is None:
         return c
@@ -342,20 +345,24 @@ def claim_hotplug(run):
 
 
 def _info_modules(run):
-    """(reserve bytes or None, what the loaded modules use) of this
-    machine, from info.json's modules section."""
+    """'r 8K here, loaded use 1653 B' for this machine, from info.json's
+    modules section: the module reserve r (its boot line's rN) and what
+    the loaded modules' per-CPU sections use; each NA with its reason,
+    short (info.json has all of it)."""
     try:
         m = load_json(os.path.join(run.path, "info.json")).get(
             "modules") or {}
     except (OSError, ValueError, AttributeError):
-        return None, "NA (no modules section in info.json)"
+        return "r, loaded use NA here (no modules section in info.json)"
     r = m.get("percpu_reserve_bytes")
+    r = "r NA here (%s)" % why_short(m.get("percpu_reserve_why")) \
+        if r is None else "r %s here" % kfacts.size(r)
     s = m.get("loaded_percpu_bytes")
     if s is None:
-        return r, "NA (%s)" % (m.get("loaded_why") or "?").split(":")[0]
+        return "%s, loaded use NA (%s)" % (r, why_short(m.get("loaded_why")))
     part = ", %s unread: a lower bound" % m["loaded_unread"] \
         if m.get("loaded_unread") else ""
-    return r, "%s B%s" % (f3(s), part)
+    return "%s, loaded use %s B%s" % (r, f3(s), part)
 
 
 def claim_modules(run):
@@ -367,13 +374,11 @@ def claim_modules(run):
     if b is None:
         return c
     c.step = step_of(run, "modules")
-    r, loaded = _info_modules(run)
     st = medians_by(b, "stream_largest_bytes", {}, "stream")
     n = medians_by(b, "stream_sections", {}, "stream")
     tot = medians_by(b, "stream_bytes", {}, "stream")
-    c.add("r %s B here, loaded use %s; %s" % (
-        "NA" if r is None else f3(r), loaded, "; ".join(
-            "%s max %sB" % (k, f3(v)) for k, v in st.items())))
+    c.add("%s; %s" % (_info_modules(run), "; ".join(
+        "%s max %sB" % (k, f3(v)) for k, v in st.items())))
     cps = medians_by(b, "committed_per_section_bytes", {}, "policy")
     lur = medians_by(b, "loads_until_refusal", {}, "policy")
     P = b.params

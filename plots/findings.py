@@ -21,7 +21,8 @@ agreement line.
 """
 
 import effects
-from claimkit import Claim, pick_samples  # noqa: F401 (lab/, tests/)
+# lab/ and tests/ read these through findings
+from claimkit import DISTURBED, Claim, pick_samples  # noqa: F401
 from claims_cost import claim_deref, claim_strain, claim_tlb
 from claims_system import (claim_hotplug, claim_mem, claim_modules,
                            claim_remote)
@@ -29,10 +30,9 @@ from pcpu.fmt import WIDTH, fmt, wrap
 from pcpu.labels import STRATEGY_SHORT
 
 MAX_LINES = 32   # a first screen: the findings of every claim, uncut
-# Claims whose samples include disturbed ones (left out), one line:
-# claim:samples.
-DISTURBED = "disturbed samples left out (rerun on a quiet machine):" \
-    " %s"
+# The block's invariants line when every one held and their list would
+# take more than a line (the list follows the block).
+INVARIANTS_HELD = "invariants held: all 0 in every run (which, after the block)"
 # lab/ reads the samples of a point as findings._samples
 _samples = pick_samples
 
@@ -129,12 +129,18 @@ def block(run, more=None):
     for c in claims:
         for ln in failed_steps(run, c):
             c.add(ln)
+        if c.disturbed():
+            c.add(c.disturbed(), join=True)
     out = ["== findings: shift [95%% CI]; %s no diff beyond CI detectable =="
            % effects.ND]
     ok, inv = invariants(run)
-    if inv:
-        out += wrap(inv, "")
     ctx = []
+    if inv and ok and len(wrap(inv, "")) > 1:
+        # all held: one line here, which and over how many runs after
+        out.append(INVARIANTS_HELD)
+        ctx += wrap(inv, "  ")
+    elif inv:
+        out += wrap(inv, "")
     for i, c in enumerate(claims):
         head = "%d %s" % (i + 1, c.title)
         if c.step:
@@ -149,21 +155,20 @@ def block(run, more=None):
                 ctx += wrap("%d %s" % (i + 1, ln), "  ")
             else:
                 _put(out, c, j, ln)
-    text = " " + " ".join(ln for c in claims for ln in c.lines + [c.title])
-    used = [(k, v) for v, k in STRATEGY_SHORT.items() if k != v and
-            re.search(r"[\s,/(]%s[\s,/)]" % re.escape(k), text + " ")]
-    legend = "; ".join("%s %s" % kv for kv in used)
-    hit = ["%d:%d" % (i + 1, c.dropped) for i, c in enumerate(claims)
-           if c.dropped]
-    dist = DISTURBED % " ".join(hit) if hit else ""
-    if legend and dist and len(legend) + 2 + len(dist) <= WIDTH:
-        out.append(legend + "; " + dist)
-    else:
-        for ln in (legend, dist):
-            if ln:
-                out += wrap(ln, "")
+    # the abbreviations of the block's lines under it; those only the
+    # context lines use, under them
+    def used(lines, but=()):
+        text = " " + " ".join(lines) + " "
+        return ["%s %s" % (k, v) for v, k in STRATEGY_SHORT.items()
+                if k != v and k not in but and re.search(
+                    r"[\s,/(]%s[\s,/)]" % re.escape(k), text)]
+    legend = used(out)
+    if legend:
+        out += wrap("; ".join(legend), "")
     if more is not None and ctx:
-        more += ["findings, context (claim: figure):"] + ctx
+        rest = used(ctx, but=[kv.split()[0] for kv in legend])
+        more += ["findings, context (claim: figure):"] + ctx + (
+            wrap("; ".join(rest), "  ") if rest else [])
     # never cut: a block over MAX_LINES is a design fault the tests catch
     return out
 
@@ -172,7 +177,7 @@ def agreement(per, letters):
     """The agreement line of runs' claims (per: one compute() each):
     'findings agree: 5/6; claim 5 differs: hyb late-boot cold (A
     slower, B n.d.)'. A claim agrees when every figure's verdict class
-    (slower, faster, n.d., few) is the same in every run; a claim with
+    (slower, faster, n.d., few, disturbed) is the same in every run; a claim with
     no verdict, when it is settled in all or in none."""
     agree, diffs = 0, []
     for i in range(len(CLAIMS)):

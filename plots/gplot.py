@@ -19,6 +19,9 @@ from pcpu.stats import Stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _TERM = None
+# A PNG subtitle's lines, in columns: about 9 px each in the 1100 px
+# canvas (cat.gp, curve.gp centre them on it)
+SUB_WIDTH = 100
 
 
 def png_term():
@@ -152,12 +155,13 @@ def draw(fig, outdir):
     png = os.path.join(outdir, fig["name"] + ".png")
     txt = os.path.join(outdir, fig["name"] + ".txt")
     msg = "ok"
-    sub = "\n".join(wrap(fig["sub"], width=110)) if fig["sub"] else ""
+    sub = "\n".join(wrap(fig["sub"], width=SUB_WIDTH)) if fig["sub"] else ""
     runs = [(png, png_term(), fig["title"] + ("\n" + sub if sub else ""),
              tics(40), "; ".join(marks)),
             (txt, "dumb", fig["title"][:70], tics(10), "; ".join(arrows))]
     for out, term, ttl, xt, mk in runs:
         v = dict(common, outfile=out + ".tmp", term=term, ttl=ttl,
+                 tlines=ttl.count("\n") + 1,
                  foot=fig["foot"], xticsdef=xt, marks=mk)
         args = []
         for k, val in v.items():

@@ -140,9 +140,10 @@ def modsize_lines(run, short=False):
     return out
 
 
-def mem_line(run):
+def mem_line(run, short=None):
     """Claim 3, one line: 'this kernel (embed): unit 1M x 2 possible =
-    2M, 2M for 2 online'."""
+    2M, 2M for 2 online'; NA with its reason (short(reason) with short,
+    a function)."""
     ks = kernels(run)
     k = ks.get(("host", "running"))
     if k is None:
@@ -160,7 +161,7 @@ def mem_line(run):
                             int(f.get("online_cpus", 0))))
     why = k["na"].get("first_chunk_possible_bytes") or \
         k["na"].get("unit_size") or "not known"
-    return "this kernel: NA, %s" % why
+    return "this kernel: NA, %s" % (short(why) if short else why)
 
 
 def placements(run):

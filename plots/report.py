@@ -19,6 +19,7 @@ that names nothing in the run).
 
 import os
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
@@ -38,7 +39,8 @@ from pcpu.tables import (metric_table, other_metrics,  # noqa: E402
 def quiet_note(run, step):
     """'12.3 s; disturbed 12/3400 batches, 0 samples dropped' from the
     step's measure_seconds and quiet_* metadata (bench-quiet.h); the
-    disturbed part only when a batch was."""
+    disturbed part for every step that judged its batches, 0 of them
+    disturbed too (a step without it was not judged)."""
     try:
         sm = run.step_meta.get("%02d-%s" % (int(step["n"]),
                                             step["bench"]), {})
@@ -52,7 +54,7 @@ def quiet_note(run, step):
     try:
         b, d, f = (int(sm["quiet_" + k]) for k in
                    ("batches", "disturbed", "flagged_samples"))
-        if d:
+        if b:
             bits.append("disturbed %d/%d batches, %d sample(s) dropped"
                         % (d, b, f))
     except (KeyError, TypeError, ValueError):
@@ -98,8 +100,13 @@ def steps_block(run):
         q = quiet_note(run, s)
         if q:
             msg = "%s%s%s" % (msg, "; " if msg else "", q)
-        out += wrap("%3s %-7s %s%s" % (s["n"], s["bench"], s["status"],
-                                       (": " + msg) if msg else ""), "  ")
+        # a long note continues under the status, not under the number
+        line = "  %3s %-7s " % (s["n"], s["bench"])
+        out += textwrap.wrap("%s%s" % (s["status"], (": " + msg) if msg
+                                       else ""), width=WIDTH,
+                             initial_indent=line,
+                             subsequent_indent=" " * (len(line) + 2),
+                             break_on_hyphens=False)
     if st.get("build"):
         out += wrap("build: " + st["build"], "  ")
     if st.get("info"):
