@@ -52,7 +52,7 @@
 	  "if read from the auxiliary vector (tests)")			\
 	/* test hooks */						\
 	X("PCPU_TEST_DISTURB", "test: batches counted as disturbed: all, " \
-	  "or the first N (bench-quiet.c)")				\
+	  "the first N, or A+L: L from batch A (bench-quiet.c)")		\
 	X("PCPU_TEST_INJECT", "test: a churn invariant failure after the " \
 	  "run: read_sum_mismatch or lost_updates (cmd-churn.c)")
 

@@ -8,7 +8,9 @@
  * status "flagged:disturbed(...)" and left out of medians and findings.
  *
  * Test hook (read here, never in lib/): PCPU_TEST_DISTURB=all judges every
- * batch disturbed; PCPU_TEST_DISTURB=N the first N batches of the process.
+ * batch disturbed; PCPU_TEST_DISTURB=N the first N batches of the process;
+ * PCPU_TEST_DISTURB=A+L the L batches from batch A (counted from 0): a
+ * slow spell in the middle of a run.
  */
 #ifndef BENCH_QUIET_H
 #define BENCH_QUIET_H
