@@ -107,10 +107,10 @@ def _load_limit(c, b, where):
     if sp and not over:
         c.add("tput rows: rCV <= 5%% in all %d" % len(sp), more=True)
     elif over:
-        name = lambda pt: " ".join(  # noqa: E731
-            short(pt[P.index(k)]) for k in ("strategy", "cpuid", "op")
-            if k in P and not (k == "cpuid" and
-                               pt[P.index(k)] == "implicit"))
+        def name(pt):
+            return " ".join(short(pt[P.index(k)]) for k in
+                            ("strategy", "cpuid", "op") if k in P and
+                            pt[P.index(k)] != "implicit")
         c.add("tput rows rCV > 5%%: %d of %d (%s)" % (
             len(over), len(sp), ", ".join(
                 "%s %.1f%%" % (name(pt), r) for r, pt in over[:3])),
