@@ -232,9 +232,13 @@ static int run_reps(struct run_ctx *c, const struct config_run *cr,
 	size_t i, j, vi, pi;
 	int rep, k, nround = o->repeat * o->tries;
 	double *hz = calloc((size_t)nround, sizeof(*hz));
+	int *rord = calloc((size_t)o->repeat, sizeof(*rord));
 
-	if (!hz)
+	if (!hz || !rord) {
+		free(hz);
+		free(rord);
 		return -ENOMEM;
+	}
 
 	/* Warm up and size each point. */
 	for (i = 0; i < npts; i++) {
@@ -259,8 +263,9 @@ static int run_reps(struct run_ctx *c, const struct config_run *cr,
 	/*
 	 * Rounds: every point once per round (one try of its sample), in a
 	 * new random order each round; repeat x tries rounds, interleaved so
-	 * that round k is try k / repeat of repetition k % repeat. A sample's
-	 * tries thus lie repeat rounds apart, spread over the whole run: a
+	 * that round k is try k / repeat of one repetition, each repetition
+	 * once per group of repeat rounds. A sample's tries thus lie about
+	 * repeat rounds apart, spread over the whole run: a
 	 * slow spell of seconds the guest cannot see (the host's SMT sibling,
 	 * another tenant; no context switch here) slows some tries of every
 	 * sample and the best of them escapes it, where tries run back to
@@ -270,7 +275,20 @@ static int run_reps(struct run_ctx *c, const struct config_run *cr,
 	for (k = 0; k < nround; k++) {
 		int t = k / o->repeat;
 
-		rep = k % o->repeat;
+		/*
+		 * Each group of repeat rounds takes the repetitions in a new
+		 * random order (with more than one try): a disturbance that
+		 * comes back every repeat rounds does not fall on the same
+		 * repetition's tries every time.
+		 */
+		if (k % o->repeat == 0) {
+			for (i = 0; i < (size_t)o->repeat; i++)
+				rord[i] = (int)i;
+			if (o->tries > 1)
+				pcpu_rng_shuffle(rord, (size_t)o->repeat,
+						 sizeof(*rord), &rng);
+		}
+		rep = rord[k % o->repeat];
 		if (pt_core_hz_calibrate(&hz[(size_t)rep * o->tries + t]))
 			hz[(size_t)rep * o->tries + t] = NAN;
 		for (i = 0; i < npts; i++)
@@ -316,6 +334,7 @@ static int run_reps(struct run_ctx *c, const struct config_run *cr,
 		}
 	}
 	free(hz);
+	free(rord);
 	*rng_ = rng;
 	return 0;
 }
