@@ -93,6 +93,20 @@ struct opts {
 	size_t ndups;
 };
 
+/*
+ * A sample being measured: its tries run one per round (acc_measure_try()),
+ * the rounds of the repetitions interleaved over the whole run; closed by
+ * acc_measure_end().
+ */
+struct acc_tstate {
+	uint64_t best1, best2;		/* quiet tries: best N and 2N ticks */
+	uint64_t dbest1, dbest2;	/* disturbed tries: the same */
+	double op, dop;			/* best (t - fixed) / n: quiet, not */
+	double bc1, bc2;		/* PMU cycles of the quiet tries */
+	int quiet, retries, batches;
+	enum pq_why last;		/* why the last disturbed one was */
+};
+
 /* One measured point. */
 struct point {
 	size_t strat_idx;	/* index into the live runtimes */
@@ -108,11 +122,13 @@ struct point {
 	al_fn fn;
 	al_cold_fn cold_fn;
 	uint64_t n;		/* batch size N */
+	double fixed;		/* a batch's fixed cost, TSC ticks */
 	/* Per repetition: */
 	double *cyc, *ns, *ghz;
 	/* 0 quiet; 1 + enum pq_why: no quiet batch; -1 not positive */
 	signed char *qflag;
 	int *qtries;		/* batches (rounds) run for the sample */
+	struct acc_tstate *ts;	/* the samples being measured */
 	struct pcnt_result *ev;	/* [rep][nevents] */
 	double pages;		/* cold: distinct 4 KiB pages on the path */
 	char pages_status[PCNT_STATUS_LEN];
@@ -215,8 +231,10 @@ void acc_pressure_free(struct pressure_buf *pb);
 void acc_load_walk_penalty(struct run_ctx *c);
 void acc_args_for(struct run_ctx *c, struct point *p, size_t vi, size_t pi,
 		     struct al_args *a);
-void acc_measure(struct run_ctx *c, struct point *p, struct al_args *a,
-		    double core_hz, int rep);
+void acc_measure_try(struct run_ctx *c, struct point *p, struct al_args *a,
+		     int rep);
+void acc_measure_end(struct run_ctx *c, struct point *p, struct al_args *a,
+		     double core_hz, int rep);
 uint64_t acc_pick_n(struct run_ctx *c, struct point *p, struct al_args *a);
 /* access-emit.c */
 extern const char *const acc_col_names[NCOLS];

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * access-measure.c - `pcpubench access`: one sample of a point (N and 2N
- * operations, best of tries), the variables, the pressure working sets.
+ * operations, best of tries, one try per round), the variables, the
+ * pressure working sets.
  */
 #include "access-cmd.h"
 #include "tlb-cal.h"
@@ -183,23 +184,30 @@ static void count_work_run(void *arg)
 }
 
 /*
- * One sample of a point: best of tries for N and 2N, over the rounds
- * (an N and a 2N batch) that ran alone (bench-quiet.h); a disturbed round
- * is retried, at most BQ_MAX_RETRIES times. With no quiet round the
- * sample keeps the disturbed rounds' figure and is flagged (p->qflag).
+ * One try of a sample of a point (an N and a 2N batch), judged by the quiet
+ * check (bench-quiet.h): a disturbed try is run again at once, the
+ * sample's extra batches at most BQ_MAX_RETRIES in all. The tries of one
+ * sample run in different rounds (access-run.c: the rounds of every
+ * repetition interleaved over the run), so that a slow spell of the
+ * machine the guest cannot see (the host's SMT sibling, another tenant:
+ * seconds long) takes some tries of every sample, never all of one.
+ * Before the pair, a short run of the loop (1/64 N) brings its code and
+ * data back after the other points of the round.
  */
-void acc_measure(struct run_ctx *c, struct point *p, struct al_args *a,
-		    double core_hz, int rep)
+void acc_measure_try(struct run_ctx *c, struct point *p, struct al_args *a,
+		     int rep)
 {
-	uint64_t best1 = UINT64_MAX, best2 = UINT64_MAX;
-	uint64_t dbest1 = UINT64_MAX, dbest2 = UINT64_MAX;
-	double bc1 = INFINITY, bc2 = INFINITY;
+	struct acc_tstate *s = &p->ts[rep];
 	struct pcnt_sample x0, x1;
-	int t, quiet = 0, retries = 0;
-	enum pq_why last = PQ_QUIET;
-	double ticks;
 
-	for (t = 0; t < c->o->tries + retries; t++) {
+	if (!s->batches) {
+		s->best1 = s->best2 = s->dbest1 = s->dbest2 = UINT64_MAX;
+		s->bc1 = s->bc2 = INFINITY;
+		s->op = s->dop = INFINITY;
+		s->last = PQ_QUIET;
+	}
+	p->fn(a, round_n(p->n / 64, p->vars));	/* warm-up */
+	for (;;) {
 		uint64_t d[2];
 		double cy[2] = { INFINITY, INFINITY };
 		struct pq_mark qm;
@@ -220,35 +228,68 @@ void acc_measure(struct run_ctx *c, struct point *p, struct al_args *a,
 			d[k - 1] = t1 - t0;
 		}
 		w = bq_check(&qm);
-		if (w != PQ_QUIET) {
-			last = w;
-			dbest1 = d[0] < dbest1 ? d[0] : dbest1;
-			dbest2 = d[1] < dbest2 ? d[1] : dbest2;
-			if (retries < BQ_MAX_RETRIES && bq_retry())
-				retries++;
-			continue;
+		s->batches++;
+		for (k = 0; k < 2; k++) {
+			double e = ((double)d[k] - p->fixed) /
+				   (double)(p->n * (k + 1));
+
+			if (w == PQ_QUIET)
+				s->op = e < s->op ? e : s->op;
+			else
+				s->dop = e < s->dop ? e : s->dop;
 		}
-		quiet++;
-		best1 = d[0] < best1 ? d[0] : best1;
-		best2 = d[1] < best2 ? d[1] : best2;
-		bc1 = cy[0] < bc1 ? cy[0] : bc1;
-		bc2 = cy[1] < bc2 ? cy[1] : bc2;
+		if (w == PQ_QUIET) {
+			s->quiet++;
+			s->best1 = d[0] < s->best1 ? d[0] : s->best1;
+			s->best2 = d[1] < s->best2 ? d[1] : s->best2;
+			s->bc1 = cy[0] < s->bc1 ? cy[0] : s->bc1;
+			s->bc2 = cy[1] < s->bc2 ? cy[1] : s->bc2;
+			return;
+		}
+		s->last = w;
+		s->dbest1 = d[0] < s->dbest1 ? d[0] : s->dbest1;
+		s->dbest2 = d[1] < s->dbest2 ? d[1] : s->dbest2;
+		if (s->retries >= BQ_MAX_RETRIES || !bq_retry())
+			return;
+		s->retries++;
 	}
+}
+
+/*
+ * Close the sample of repetition @rep after its last try: the best of its
+ * quiet batches, N and 2N alike, per operation once the batch's fixed
+ * cost is taken off: min (t - fixed) / n (acc_fixed_cost()). The best of
+ * 2 x tries batches, each an estimate of its own: the former
+ * (best t2N - best tN) / N, the difference of two minima, carried the
+ * noise of both (about twice the spread here). With no quiet try the
+ * sample keeps the disturbed tries' figure and is flagged (p->qflag); a
+ * figure not positive, or a 2N batch not slower than the N batch, is
+ * flagged too. PMU cycles (where a cycles counter opens) stay the
+ * difference of the counted minima. Then the counters, if any.
+ */
+void acc_measure_end(struct run_ctx *c, struct point *p, struct al_args *a,
+		     double core_hz, int rep)
+{
+	struct acc_tstate *s = &p->ts[rep];
+	uint64_t best1 = s->best1, best2 = s->best2;
+	double ticks = s->op;
+
 	p->qflag[rep] = 0;
-	p->qtries[rep] = t;
-	if (!quiet) {
-		best1 = dbest1;
-		best2 = dbest2;
-		p->qflag[rep] = 1 + (int)last;
+	p->qtries[rep] = s->batches;
+	if (!s->quiet) {
+		best1 = s->dbest1;
+		best2 = s->dbest2;
+		ticks = s->dop;
+		p->qflag[rep] = 1 + (int)s->last;
 		bq_counts.flagged++;
 	}
-	ticks = ((double)best2 - (double)best1) / (double)p->n;
-	if (!p->qflag[rep] && !(ticks > 0))
+	/* no measurement: not positive, or the 2N batch not slower than N */
+	if (!p->qflag[rep] && (!(ticks > 0) || best2 <= best1))
 		p->qflag[rep] = -1;
 	p->ns[rep] = ticks / c->tsc_hz * 1e9;
 	p->ghz[rep] = core_hz / 1e9;
-	if (c->pmu_cycles && quiet && isfinite(bc1) && isfinite(bc2))
-		p->cyc[rep] = (bc2 - bc1) / (double)p->n;
+	if (c->pmu_cycles && s->quiet && isfinite(s->bc1) && isfinite(s->bc2))
+		p->cyc[rep] = (s->bc2 - s->bc1) / (double)p->n;
 	else
 		p->cyc[rep] = p->ns[rep] * core_hz / 1e9;
 	/*
@@ -264,7 +305,36 @@ void acc_measure(struct run_ctx *c, struct point *p, struct al_args *a,
 	}
 }
 
-/* N such that one N batch takes about --min-time; also warms up. */
+/*
+ * The fixed cost of one timed batch of @p (the call, the time stamps, the
+ * loop's entry and exit), TSC ticks: 2 t(m) - t(2m) for short batches of
+ * m operations, the best of 32 each; 0 when not positive. Against a
+ * batch of --min-time it is a few parts in 100000.
+ */
+static double acc_fixed_cost(struct point *p, struct al_args *a)
+{
+	uint64_t m = round_n(256, p->vars), b1 = UINT64_MAX, b2 = UINT64_MAX;
+	double f;
+	int i, k;
+
+	for (i = 0; i < 32; i++)
+		for (k = 1; k <= 2; k++) {
+			uint64_t t0, t1;
+
+			t0 = pt_rdtsc();
+			p->fn(a, m * k);
+			t1 = pt_rdtscp();
+			if (k == 1)
+				b1 = t1 - t0 < b1 ? t1 - t0 : b1;
+			else
+				b2 = t1 - t0 < b2 ? t1 - t0 : b2;
+		}
+	f = 2.0 * (double)b1 - (double)b2;
+	return f > 0 ? f : 0;
+}
+
+/* N such that one N batch takes about --min-time; also warms up and
+ * measures the fixed cost of a batch (p->fixed). */
 uint64_t acc_pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
 {
 	double target = c->o->min_time * c->tsc_hz;
@@ -275,6 +345,7 @@ uint64_t acc_pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
 		n = round_n(c->o->iters, p->vars);
 		for (i = 0; i < 2; i++)
 			p->fn(a, n);	/* warm-up */
+		p->fixed = acc_fixed_cost(p, a);
 		return n;
 	}
 	for (;;) {
@@ -290,5 +361,6 @@ uint64_t acc_pick_n(struct run_ctx *c, struct point *p, struct al_args *a)
 		n = round_n(n, p->vars);
 	}
 	p->fn(a, n);	/* one more warm-up at the final size */
+	p->fixed = acc_fixed_cost(p, a);
 	return n;
 }

@@ -364,7 +364,11 @@ static const struct opt_spec acc_spec[] = {
 	OPT_OWN(AO_MIN_TIME, "min-time", "S",
 		"seconds per N batch when --iters is not given\n"
 		"(default: 0.0002; short batches dodge preemption)"),
-	OPT_C(TRIES, "each sample is the best of N runs of N and 2N (default 5)"),
+	OPT_C(TRIES, "each sample is the best of N tries; a try times a\n"
+		"batch of n ops and one of 2n, the sample is the least\n"
+		"(t - fixed cost) / ops of its 2N batches. One try per\n"
+		"round, every point once a round: a sample's tries lie\n"
+		"--repeat rounds apart (default 5)"),
 	OPT_C(SEED, "order of points within repetitions (default: time)"),
 	OPT_C(EVENTS, acc_events_help),
 	OPT_C(FORMAT, "text, csv, json (default: text on a terminal, else csv)"),
@@ -390,7 +394,12 @@ static const struct opt_spec acc_spec[] = {
 "metadata; with -o FILE and CSV the metadata goes to FILE.meta.json.\n"      \
 "Strategy = access method over layout: columns access and layout.\n"         \
 "Cycles come from the PMU when a cycles counter opens, else from a core\n"   \
-"clock calibrated with a dependent imul chain before each repetition.\n"    \
+"clock calibrated with a dependent imul chain every round (a sample: the\n" \
+"median of its rounds').\n"                                                  \
+"Tries spread over the run: a slow spell of seconds that no check here\n"  \
+"sees (the host's other hyperthread, another tenant: no context switch\n"  \
+"in the guest) slows some tries of every sample, not all of one; the\n"    \
+"report counts the throughput rows with rCV > 5%%.\n"                       \
 BQ_HELP                                                                       \
 "Exit: 0 ok, 1 failure, 2 usage error, 3 output not written, 4 cannot\n"     \
 "run here.\n"

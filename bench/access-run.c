@@ -172,10 +172,11 @@ static int plan_points(struct run_ctx *c, struct strat_rt *srt,
 			p->ghz = calloc(o->repeat, sizeof(double));
 			p->qflag = calloc(o->repeat, sizeof(*p->qflag));
 			p->qtries = calloc(o->repeat, sizeof(*p->qtries));
+			p->ts = calloc(o->repeat, sizeof(*p->ts));
 			p->ev = calloc((size_t)o->repeat * (c->nev ? c->nev : 1),
 				       sizeof(*p->ev));
 			if (!p->cyc || !p->ns || !p->ghz || !p->ev ||
-			    !p->qflag || !p->qtries) {
+			    !p->qflag || !p->qtries || !p->ts) {
 				return -ENOMEM;
 			}
 			if (srt[si].na[0]) {
@@ -208,9 +209,20 @@ static int plan_points(struct run_ctx *c, struct strat_rt *srt,
 	return 0;
 }
 
-/* Warm up and size each point, then the repetitions, each in a new
- * random order. */
-static void run_reps(struct run_ctx *c, const struct config_run *cr,
+/* The core clock of repetition @rep: the median of its @tries rounds'
+ * calibrations (those that failed, NaN, left out). */
+static double rep_hz(const double *hz, int rep, int tries)
+{
+	struct pstats ps;
+
+	if (pstats_compute(hz + (size_t)rep * tries, (size_t)tries, &ps))
+		return NAN;
+	return ps.median;
+}
+
+/* Warm up and size each point, then the rounds of the repetitions, each
+ * in a new random order. Return: 0; -ENOMEM. */
+static int run_reps(struct run_ctx *c, const struct config_run *cr,
 		     struct strat_rt *srt, struct point *pts, size_t npts,
 		     size_t *order, uint64_t *rng_, double t_start,
 		     int *progress_shown)
@@ -218,7 +230,15 @@ static void run_reps(struct run_ctx *c, const struct config_run *cr,
 	const struct opts *o = c->o;
 	uint64_t rng = *rng_;
 	size_t i, j, vi, pi;
-	int rep;
+	int rep, k, nround = o->repeat * o->tries;
+	double *hz = calloc((size_t)nround, sizeof(*hz));
+	int *rord = calloc((size_t)o->repeat, sizeof(*rord));
+
+	if (!hz || !rord) {
+		free(hz);
+		free(rord);
+		return -ENOMEM;
+	}
 
 	/* Warm up and size each point. */
 	for (i = 0; i < npts; i++) {
@@ -240,19 +260,44 @@ static void run_reps(struct run_ctx *c, const struct config_run *cr,
 		p->n = acc_pick_n(c, p, &a);
 	}
 
-	/* Repetitions, points in a new random order each time. */
-	for (rep = 0; rep < o->repeat; rep++) {
-		double core_hz = 0;
+	/*
+	 * Rounds: every point once per round (one try of its sample), in a
+	 * new random order each round; repeat x tries rounds, interleaved so
+	 * that round k is try k / repeat of one repetition, each repetition
+	 * once per group of repeat rounds. A sample's tries thus lie about
+	 * repeat rounds apart, spread over the whole run: a
+	 * slow spell of seconds the guest cannot see (the host's SMT sibling,
+	 * another tenant; no context switch here) slows some tries of every
+	 * sample and the best of them escapes it, where tries run back to
+	 * back would all have fallen in it. The core clock is calibrated
+	 * every round; a sample takes the median of its rounds'.
+	 */
+	for (k = 0; k < nround; k++) {
+		int t = k / o->repeat;
 
-		if (pt_core_hz_calibrate(&core_hz))
-			core_hz = NAN;
+		/*
+		 * Each group of repeat rounds takes the repetitions in a new
+		 * random order (with more than one try): a disturbance that
+		 * comes back every repeat rounds does not fall on the same
+		 * repetition's tries every time.
+		 */
+		if (k % o->repeat == 0) {
+			for (i = 0; i < (size_t)o->repeat; i++)
+				rord[i] = (int)i;
+			if (o->tries > 1)
+				pcpu_rng_shuffle(rord, (size_t)o->repeat,
+						 sizeof(*rord), &rng);
+		}
+		rep = rord[k % o->repeat];
+		if (pt_core_hz_calibrate(&hz[(size_t)rep * o->tries + t]))
+			hz[(size_t)rep * o->tries + t] = NAN;
 		for (i = 0; i < npts; i++)
 			order[i] = i;
 		for (i = npts; i > 1; i--) {
-			size_t k = pcpu_rng_next(&rng) % i, t = order[i - 1];
+			size_t r = pcpu_rng_next(&rng) % i, x = order[i - 1];
 
-			order[i - 1] = order[k];
-			order[k] = t;
+			order[i - 1] = order[r];
+			order[r] = x;
 		}
 		for (j = 0; j < npts; j++) {
 			struct point *p = &pts[order[j]];
@@ -270,21 +315,28 @@ static void run_reps(struct run_ctx *c, const struct config_run *cr,
 			if (srt[p->strat_idx].rt)
 				pcpu_thread_enter(srt[p->strat_idx].rt, c->cpu);
 			acc_args_for(c, p, vi, pi, &a);
-			acc_measure(c, p, &a, core_hz, rep);
+			acc_measure_try(c, p, &a, rep);
+			if (t == o->tries - 1)
+				acc_measure_end(c, p, &a, rep_hz(hz, rep,
+						o->tries), rep);
 		}
-		if (c->ncold)
-			acc_cold_rep(c, pts, npts, order, core_hz, rep, &rng);
+		if (c->ncold && t == 0)
+			acc_cold_rep(c, pts, npts, order,
+				     hz[(size_t)rep * o->tries], rep, &rng);
 		if (progress_on(o) && pt_now() - t_start > 2.0) {
 			fprintf(stderr, "\r[access] %spage %s placement %s: "
-				"repetition %d/%d, %zu points   ",
+				"repetition %d/%d, try %d/%d, %zu points   ",
 				cr->late ? "late " : "",
 				cr->page_name, cr->placement,
 				cr->rep_base + rep + 1,
-				c->nrep, npts);
+				c->nrep, t + 1, o->tries, npts);
 			*progress_shown = 1;
 		}
 	}
+	free(hz);
+	free(rord);
 	*rng_ = rng;
+	return 0;
 }
 
 /* NUMA locality of the variables' pages, per strategy and vars; the
@@ -572,6 +624,7 @@ static void points_free(struct point *pts, size_t npts)
 		free(pts[i].ghz);
 		free(pts[i].qflag);
 		free(pts[i].qtries);
+		free(pts[i].ts);
 		free(pts[i].ev);
 	}
 	free(pts);
@@ -629,7 +682,10 @@ int acc_run_config(struct run_ctx *c, const struct config_run *cr,
 	ret = plan_points(c, srt, pts, cap, &npts);
 	if (ret)
 		goto out;
-	run_reps(c, cr, srt, pts, npts, order, &rng, t_start, progress_shown);
+	ret = run_reps(c, cr, srt, pts, npts, order, &rng, t_start,
+		       progress_shown);
+	if (ret)
+		goto out;
 	locality(c, srt);
 	ret = emit_rows(c, cr, out, srt, pts, npts, cyc4k);
 	if (ret)

@@ -52,8 +52,8 @@
 	  "if read from the auxiliary vector (tests)")			\
 	/* test hooks */						\
 	X("PCPU_TEST_DISTURB", "test: batches counted as disturbed: all, " \
-	  "or the first N (bench-quiet.c; `kernel access` passes it to " \
-	  "the module)")						\
+	  "the first N, or A+L: L from batch A (bench-quiet.c; `kernel " \
+	  "access` passes it to the module)")				\
 	X("PCPU_TEST_KMOD_OUT", "test: FILE is the module's answer to " \
 	  "`kernel access` and `kernel numa`, which then load nothing " \
 	  "(cmd-kernel.c)")						\

@@ -3,6 +3,7 @@
  * bench-quiet.c - undisturbed samples: the judge of pcpu-quiet.h with the
  * test hook and the counts of a run (bench-quiet.h).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,27 +15,49 @@
 
 struct bq_count bq_counts;
 
-/* PCPU_TEST_DISTURB: -1 every batch, N the first N, 0 none. */
-static long bq_hook(void)
+/*
+ * PCPU_TEST_DISTURB: batches [from, from + n) judged disturbed: "all"
+ * every batch, "N" the first N, "A+L" the L batches from batch A (a slow
+ * spell in the middle of a run); anything else none.
+ */
+static void bq_hook(unsigned long *from, unsigned long *n)
 {
-	static long hook = -2;
+	static int read;
+	static unsigned long f, len;
 	const char *s;
+	char *end;
+	long a, l;
 
-	if (hook != -2)
-		return hook;
-	s = bench_env_get("PCPU_TEST_DISTURB");
-	if (!s || !*s)
-		hook = 0;
-	else if (!strcmp(s, "all"))
-		hook = -1;
-	else
-		hook = strtol(s, NULL, 10) > 0 ? strtol(s, NULL, 10) : 0;
-	return hook;
+	if (!read) {
+		read = 1;
+		s = bench_env_get("PCPU_TEST_DISTURB");
+		if (s && !strcmp(s, "all")) {
+			len = ULONG_MAX;
+		} else if (s && *s) {
+			a = strtol(s, &end, 10);
+			if (*end == '+') {
+				l = strtol(end + 1, NULL, 10);
+				if (a >= 0 && l > 0) {
+					f = (unsigned long)a;
+					len = (unsigned long)l;
+				}
+			} else if (a > 0) {
+				len = (unsigned long)a;
+			}
+		}
+	}
+	*from = f;
+	*n = len;
 }
 
 long bq_test_disturb(void)
 {
-	return bq_hook();
+	unsigned long from, n;
+
+	bq_hook(&from, &n);
+	if (n == ULONG_MAX)
+		return -1;
+	return from == 0 && n <= LONG_MAX ? (long)n : 0;
 }
 
 int bq_retry(void)
@@ -64,12 +87,13 @@ enum pq_why bq_check_trimmed(const struct pq_mark *m, double trim)
 {
 	double lost;
 	enum pq_why w = pq_end(m, &lost);
-	long hook = bq_hook();
+	unsigned long from, n;
 
 	if ((w == PQ_PREEMPTED || w == PQ_SLEPT) && lost <= trim)
 		w = PQ_QUIET;
 
-	if (hook == -1 || (hook > 0 && bq_counts.batches < (unsigned long)hook))
+	bq_hook(&from, &n);
+	if (bq_counts.batches >= from && bq_counts.batches - from < n)
 		w = PQ_PREEMPTED;
 	bq_counts.batches++;
 	if (w != PQ_QUIET)

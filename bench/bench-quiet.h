@@ -8,7 +8,9 @@
  * status "flagged:disturbed(...)" and left out of medians and findings.
  *
  * Test hook (read here, never in lib/): PCPU_TEST_DISTURB=all judges every
- * batch disturbed; PCPU_TEST_DISTURB=N the first N batches of the process.
+ * batch disturbed; PCPU_TEST_DISTURB=N the first N batches of the process;
+ * PCPU_TEST_DISTURB=A+L the L batches from batch A (counted from 0): a
+ * slow spell in the middle of a run.
  */
 #ifndef BENCH_QUIET_H
 #define BENCH_QUIET_H
@@ -51,8 +53,8 @@ int bq_retry(void);
 
 /*
  * bq_test_disturb() - the test hook PCPU_TEST_DISTURB: -1 every batch
- * disturbed, N the first N, 0 none (for `kernel`, which passes it on to
- * the module).
+ * disturbed, N the first N (or "0+N"), 0 none (for `kernel`, which passes
+ * it on to the module; a spell A+L from A > 0 is not passed on: 0).
  */
 long bq_test_disturb(void);
 

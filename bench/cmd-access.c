@@ -19,11 +19,12 @@
  * Points are the product of the lists given (strategy x CPU-id source x
  * op x mode x vars x pressure), per page size and placement. Each point
  * runs its generated loop (access-loops.h: no call or switch per access)
- * for N and for 2N operations, best of --tries each, and the difference
- * divided by N is one sample: the fixed cost of the call and of the time
- * stamps cancels. Repetitions visit the points in a new random order each
+ * for N and for 2N operations, --tries times, one try per round, a
+ * sample's tries --repeat rounds apart (access-run.c); the least
+ * (t - fixed cost) / ops of its batches is one sample (access-measure.c).
+ * Rounds visit the points in a new random order each
  * time (seeded; the seed is in the metadata), with the core clock
- * calibrated before each repetition when no PMU cycles counter exists.
+ * calibrated every round when no PMU cycles counter exists.
  * Every sample is a row; aggregation happens when reading.
  */
 #include "access-cmd.h"
@@ -149,9 +150,10 @@ static void access_meta(struct run_ctx *c, const struct opts *o,
 	else
 		snprintf(b, sizeof(b), "auto: min-time %g s", o->min_time);
 	acc_meta_str(out, "iters", b);
-	acc_meta_str(out, "method", "per sample: best of tries for N and 2N ops; "
-		 "(t2N - tN) / N; TSC to ns with tsc_hz; cycles from "
-		 "cycles_source");
+	acc_meta_str(out, "method", "per sample: tries of an N and a 2N batch, "
+		 "one per round, a sample's tries repeat rounds apart; the "
+		 "least (t - fixed cost) / ops of its batches; TSC to ns "
+		 "with tsc_hz; cycles from cycles_source");
 	acc_meta_str(out, "build_flags", PCPU_BUILD_FLAGS);
 	acc_meta_str(out, "cc", PCPU_CC_VERSION);
 	acc_meta_str(out, "revision", PCPU_GIT_REV);

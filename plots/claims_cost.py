@@ -91,6 +91,30 @@ def _load_limit(c, b, where):
         return
     c.add("tput read vs load limit %s cyc: %s" % (f3(L), ", ".join(
         "%s x%.2f" % (short(s), r) for s, r in rs)), more=True)
+    # the throughput rows' spread, every op and CPU-id source: how many
+    # have rCV > 5% (issue 23 item 6), the worst named
+    w = {k: v for k, v in where.items() if k != "op"}
+    P = b.params
+    sp = []
+    for pt in b.points("cycles_per_op"):
+        if not all(k not in P or pt[P.index(k)] == v for k, v in w.items()):
+            continue
+        st = Stats(b.samples[(pt, "cycles_per_op")])
+        if st.n > 1 and st.rcv is not None:
+            sp.append((st.rcv, pt))
+    over = sorted((x for x in sp if round(x[0], 1) > 5),
+                  key=lambda x: -x[0])
+    if sp and not over:
+        c.add("tput rows: rCV <= 5%% in all %d" % len(sp), more=True)
+    elif over:
+        def name(pt):
+            return " ".join(short(pt[P.index(k)]) for k in
+                            ("strategy", "cpuid", "op") if k in P and
+                            pt[P.index(k)] != "implicit")
+        c.add("tput rows rCV > 5%%: %d of %d (%s)" % (
+            len(over), len(sp), ", ".join(
+                "%s %.1f%%" % (name(pt), r) for r, pt in over[:3])),
+            more=True)
     above = [s for s, r in rs if r > 1.10]
     if not above:
         return
