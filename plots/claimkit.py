@@ -56,8 +56,11 @@ class Claim:
         self.lines = []           # figure lines (without indent)
         self.step = ""
         self.settled = False
-        # what a second run must agree on: {figure name: verdict class}
+        # what a second run must agree on: {figure name: verdict word
+        # (slower, faster, n.d., <3%, few)}
         self.verdicts = {}
+        # and its interval: {figure name: (lo, hi)} (compare's overlap)
+        self.intervals = {}
         self.dropped = 0          # disturbed samples left out
         # indexes of lines printed after the block, as context; of
         # lines (conditions) that join the line before when they fit
@@ -65,11 +68,15 @@ class Claim:
         self.join = set()
 
 
-    def effect(self, name, e, unit=""):
-        """Record e's verdict class under name; its description (in %
-        of the baseline when e has one, else in unit)."""
-        self.verdicts[name] = effects.verdict(e)[0]
-        return effects.describe(e, unit)
+    def effect(self, name, e, unit="", margin=None):
+        """Record e's verdict class (margin: the claim's smallest
+        effect of interest) and interval under name; its description
+        (in % of the baseline when e has one, else in unit)."""
+        self.verdicts[name] = effects.word(
+            effects.verdict(e, margin=margin)[0], margin)
+        b = effects.bounds(e)
+        self.intervals[name] = b[1:] if b else None
+        return effects.describe(e, unit, margin=margin)
 
     def needs(self, run, bench, metric):
         """The benchmark bench of run when it has metric; else None,

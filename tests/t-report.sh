@@ -208,7 +208,7 @@ RV=$T/gold/real-vm/report.txt
 check "real-vm (real binary): every claim, lines <= 72" sh -c \
 	"for i in 1 2 3 4 5 6; do grep -q \"^\$i \" '$RV' || exit 1; done; awk 'length(\$0) > 72 { exit 1 }' '$RV'"
 check "real-vm: the workload claim in two parts, each an interval" sh -c \
-	"grep -Eq '^  in L1 P<=[0-9.]+: vm [+-][0-9.]+ \\[[+-][0-9.]+,[+-][0-9.]+\\] (slower|faster|n\\.d\\.)' '$RV' && grep -Eq '^  (past 2xL2 P>=|P=)[0-9.]+.*: vm [+-]' '$RV' && grep -Eq '^  vm 4k-2m there [+-]' '$RV'"
+	"grep -Eq '^  in L1 P<=[0-9.]+: vm [+-][0-9.]+%? \\[[+-][0-9.]+,[+-][0-9.]+\\] (slower|faster|n\\.d\\.)' '$RV' && grep -Eq '^  (past 2xL2=[0-9.k]+ P=|P=)[0-9]+.*: vm [+-]' '$RV' && grep -Eq '^  vm 4k/2m there [+-][0-9.]+% \\[[+-][0-9.]+,[+-][0-9.]+\\] (slower|faster|n\\.d\\.|<3%)' '$RV' && grep -q '<3%: CI inside +-3%' '$RV'"
 check "real-vm: deref answered by the path mode, oa vs seg, interval" \
 	grep -Eq '^  path \(answers it\): oa [0-9.]+ vs seg [0-9.]+ cyc: [+-][0-9]+% \[[+-][0-9]+,[+-][0-9]+\] (slower|faster|n\.d\.)' "$RV"
 check "real-vm: %fs tls against %gs segment, like with like" \
@@ -225,7 +225,7 @@ check "real-vm: modelled remote units of hot-added CPUs per layout" \
 check "real-vm: modelled: embed and page some remote, vm and hybrid none" \
 	sh -c "tr '\n' ' ' <'$RV' | grep -Eq 'embed,page [1-9][0-9]*/[0-9]+; +vm,hyb[a-z,]* 0/'"
 check "real-vm: hybrid late - boot minus the control's, cold and path" \
-	sh -c "grep -Eq '^  cold K=[0-9]+ .*; path 2 vars ' '$RV' && grep -q '^  hyb late-boot minus oa.s move, per rep' '$RV' && grep -Eq '^  5 hyb boot->late cyc: cold [0-9.]+->[0-9.]+, path ' '$RV'"
+	sh -c "grep -Eq '^  cold K=[0-9]+ .*; path 2 vars ' '$RV' && grep -q '^  hyb late/boot over oa.s, per rep and id source' '$RV' && grep -Eq '^  5 hyb boot->late cyc: cold [0-9.]+->[0-9.]+, path ' '$RV'"
 check "real-vm: hotplug parts: which dominates, embed allocates nothing" \
 	sh -c "grep -q 'embed [0-9.]* (no alloc)' '$RV' && grep -Eq '^  6 online alloc [0-9.]+/[0-9.]+ [a-z]+; offline [a-z]+ ' '$RV'"
 check "real-vm: both churn invariants checked and held" \
@@ -252,12 +252,12 @@ check "compare: three dirs: a table per metric, two ratio columns" \
 check "compare: findings side by side, one line per directory" \
 	sh -c "grep -q '^== findings side by side' '$T/gold/compare.txt' && grep -q '^  C: ' '$T/gold/compare.txt'"
 check "compare: the agreement line, the claims that differ named" \
-	grep -Eq '^findings agree: [0-9]+/[0-9]+; claim [0-9]+ differs: ' \
+	grep -Eq '^findings agree: [0-9]+/[0-9]+, by interval [0-9]+/[0-9]+; claim [0-9]+ differs: ' \
 	"$T/gold/compare.txt"
 "$ROOT/run.sh" compare "$T/gold/real-vm" "$T/gold/real-vm" --no-plots \
 	>"$T/cmp-same.txt" 2>/dev/null
 check "compare: a run against itself: findings agree: N/N" \
-	grep -Eq '^findings agree: ([0-9]+)/\1$' "$T/cmp-same.txt"
+	grep -Eq '^findings agree: ([0-9]+)/\1, by interval \1/\1$' "$T/cmp-same.txt"
 
 # ---------------------------------------------------- bad input, bad data
 mkdir -p "$T/notres"
