@@ -208,9 +208,9 @@ def claim_tlb(run):
         past = [p for p in ps if p >= 2 * l2][:1] if l2 else ps[-1:]
         parts = (("in L1 P<=%s" % f3(l1) if l1 else
                   "P=%s (no L1)" % f3(ps[0]), "in", inl, None),
-                 ("past 2xL2=%s P=%d" % (f3(2 * l2), past[0])
-                  if l2 and past else "P=%s (no L2)" % f3(ps[-1])
-                  if not l2 else "past 2xL2=%s" % f3(2 * l2),
+                 (">2xL2 P=%d" % past[0] if l2 and past else
+                  "P=%s (no L2)" % f3(ps[-1]) if not l2 else
+                  ">2xL2=%s" % f3(2 * l2),
                   "beyond", past, TLB_MARGIN))
         for lab, key, pages, mg in parts:
             bits = []
@@ -219,7 +219,7 @@ def claim_tlb(run):
                 c.dropped += drop
                 if logs:
                     bits.append("%s %s" % (short(s), c.effect(
-                        "%s %s" % (key, s), effects.log_shift(logs), "%",
+                        "%s %s" % (key, s), effects.log_shift(logs), "",
                         mg)))
             c.add("%s: %s" % (lab, ", ".join(bits) if bits else
                               "no point measured in this range"))
@@ -228,10 +228,9 @@ def claim_tlb(run):
         logs, drop = _pair_logs(b, "vm-area", None, past,
                                 "tlb_share_pct", "2m")
         share = "vm 4k/2m there %s; " % c.effect(
-            "beyond vm 4k/2m", effects.log_shift(logs), "%",
+            "beyond vm 4k/2m", effects.log_shift(logs), "",
             TLB_MARGIN) if logs else ""
-        c.add("%spairs (rep, P, M), %% of seg; <%g%%: CI inside +-%g%%"
-              % (share, TLB_MARGIN, TLB_MARGIN))
+        c.add("%s%% of seg, pairs (rep, P, M)" % share)
         if (_reach_verdict(run) or "").startswith("unstable"):
             # the ranges above come from a calibration that disagreed
             # with itself (its sweeps, or disturbed points): say so
@@ -336,7 +335,7 @@ def claim_strain(run):
         c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
                             "2 vars", c.effect(
                                 "hyb late-boot " + lab,
-                                effects.log_shift(logs), "%",
+                                effects.log_shift(logs), "",
                                 STRAIN_MARGIN)),
               join=bool(meds))
         meds.append("%s %s->%s" % (lab, f3(mb), f3(ml)))
@@ -345,10 +344,8 @@ def claim_strain(run):
         return c
     inter = any("interleaved" in str(m.get("phases", ""))
                 for m in run.step_meta.values() if isinstance(m, dict))
-    c.add("hyb late/boot over oa's, per rep and id source; phases %s;"
-          " <%g%%: CI inside +-%g%%" % ("interleaved" if inter else
-                                        "in turn", STRAIN_MARGIN,
-                                        STRAIN_MARGIN))
+    c.add("hyb late/boot over oa's, per rep and id source; phases %s"
+          % ("interleaved" if inter else "in turn"))
     c.add("hyb boot->late cyc: %s" % ", ".join(meds), more=True)
     return c
 
