@@ -264,7 +264,8 @@ def _phase_dod(b, metric, where, strat, ctrl):
     logs: log(strat late / boot) - log(ctrl late / boot), one per
     repetition and CPU-id source measured for both (each source its own
     pair of points: hybrid's rseq lookup against offset-array's). (logs,
-    strat's boot median, late median, samples dropped) or None."""
+    strat's boot median, late median, samples dropped) or None; logs
+    empty when every pair had a disturbed sample."""
     ids = [None]
     if "cpuid" in b.params:
         i = b.params.index("cpuid")
@@ -292,7 +293,7 @@ def _phase_dod(b, metric, where, strat, ctrl):
                                 math.log(v[3] / v[2]))
                 else:
                     drop += 1
-    if not logs:
+    if not logs and not drop:
         return None
     # context: strat's medians at the preferred id source, as before
     for ph in ("boot", "late"):
@@ -331,13 +332,14 @@ def claim_strain(run):
         logs, mb, ml, drop = r
         c.dropped += drop
         c.settled = True
-        # the two figures on one line when they fit
+        # the two figures on one line when they fit; a figure whose
+        # pairs were all disturbed says so (never left out unsaid)
+        fig = c.effect("hyb late-boot " + lab, effects.log_shift(logs),
+                       "", STRAIN_MARGIN)
+        if len(logs) < 2:
+            fig = "%d pairs, %d disturbed: rerun" % (len(logs) + drop, drop)
         c.add("%s %s %s" % (lab, "K=%s" % k if lab == "cold" else
-                            "2 vars", c.effect(
-                                "hyb late-boot " + lab,
-                                effects.log_shift(logs), "",
-                                STRAIN_MARGIN)),
-              join=bool(meds))
+                            "2 vars", fig), join=bool(meds))
         meds.append("%s %s->%s" % (lab, f3(mb), f3(ml)))
     if not c.settled:
         c.add("no hybrid and offset-array rows in both phases")

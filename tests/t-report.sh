@@ -241,6 +241,16 @@ sed -i 's/^step 3 ok access.*/step 3 failed access timeout after 90s/' \
 sed -n '1,/^$/p' "$T/rv-failed/report.txt" >"$T/rv-failed.blk"
 check "findings: a failed step named in the claims that read it" \
 	sh -c "grep -c '^  step 3 access failed (timeout after 90s): rerun' '$T/rv-failed.blk' | grep -qx 3 && ! sed -n '/^6 hotplug/,\$p' '$T/rv-failed.blk' | grep -q 'failed'"
+# claim 5 with every late cold sample disturbed: the figure says so and
+# asks for a rerun, never drops out of the block unsaid
+cp -r "$FIX/real-vm" "$T/rv-cold"
+awk -F, 'BEGIN { OFS = "," } $17 == "cold_cycles" && $13 == "late" {
+	$20 = "flagged:disturbed(test)" } { print }' "$FIX/real-vm/access.csv" \
+	>"$T/rv-cold/access.csv"
+"$PY" "$ROOT/plots/report.py" "$T/rv-cold" --no-plots >/dev/null 2>&1
+check "claim 5: all cold pairs disturbed: said, with a rerun" \
+	grep -Eq '^  cold K=[0-9]+ ([0-9]+) pairs, \1 disturbed: rerun' \
+	"$T/rv-cold/report.txt"
 cp -r "$FIX/interrupted" "$T/gold/interrupted"
 "$ROOT/run.sh" compare "$T/gold/na-vm" "$T/gold/two-node" \
 	"$T/gold/interrupted" --no-plots >"$T/gold/compare.txt" 2>/dev/null
