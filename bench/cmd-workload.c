@@ -179,8 +179,9 @@ static struct opts_cmd wl_cmd = {
 "variables spread over a 64 KiB per-CPU region. Measures cycles per\n"
 "iteration and the slowdown against the floor `ptr` (the unit address\n"
 "computed once, in a register) and against segment, taken within each\n"
-"repetition (strategies interleaved in a random order); with both page\n"
-"sizes, tlb_share_pct = (4k - 2m) / 4k cycles of the same strategy.\n"
+"repetition (at each point the strategies' batches interleaved, round\n"
+"by round in a random order: a slow window costs them alike); with both\n"
+"page sizes, tlb_share_pct = (4k - 2m) / 4k cycles of the same strategy.\n"
 "\n",
 	.spec = wl_spec,
 	.tail = wl_tail,
@@ -364,9 +365,11 @@ int cmd_workload(int argc, char **argv)
 	snprintf(b, sizeof(b), "%.0f", c.tsc_hz);
 	pout_meta(out, "tsc_hz", b);
 	pout_meta(out, "method", "per repetition, the 4k and the 2m pass in a "
-		  "random order, points (P, M) and strategies in a random "
-		  "order; a sample is the best of --tries batches; slowdowns "
-		  "against ptr and segment of the same repetition");
+		  "random order, points (P, M) in a random order; at a point "
+		  "the strategies' batches interleaved, round by round in a "
+		  "random order, a sample the best of --tries batches of its "
+		  "strategy; slowdowns against ptr and segment of the same "
+		  "repetition");
 	pout_meta(out, "build_flags", PCPU_BUILD_FLAGS);
 	bq_meta(out, "workload", 0);
 	c.t_start = pt_now();

@@ -142,57 +142,15 @@ void wl_live_down(struct wl_live *l)
 }
 
 /* Unit offsets of the variables: evenly over the region, own lines. */
-static void make_offs(struct wl_ctx *c, pcpu_off_t region)
+static void make_offs(struct wl_ctx *c, pcpu_off_t region, uintptr_t *offs)
 {
 	size_t n = c->o->vars, stride = (WL_REGION / n) & ~(size_t)63, i;
 
 	if (!stride)
 		stride = 64;
 	for (i = 0; i < n; i++)
-		c->offs[i] = region + i * stride +
+		offs[i] = region + i * stride +
 			     (stride >= 4096 ? (i * 64) % 4096 : 0);
-}
-
-/*
- * Best of tries: TSC ticks for @iters iterations, over the batches that
- * ran alone (bench-quiet.h); a disturbed batch is retried, at most
- * BQ_MAX_RETRIES times. With none quiet, the best disturbed one and
- * *@dist = 1 + why (NULL @dist: sizing, not a sample).
- */
-static uint64_t time_batch(struct wl_ctx *c, al_wl_fn fn, struct al_wl_args *a,
-			   uint64_t iters, signed char *dist)
-{
-	uint64_t best = UINT64_MAX, dbest = UINT64_MAX, t0, t1;
-	enum pq_why last = PQ_QUIET;
-	int t, retries = 0;
-
-	for (t = 0; t < c->o->tries + retries; t++) {
-		struct pq_mark qm;
-		enum pq_why w;
-
-		if (dist)
-			pq_begin(&qm);
-		t0 = pt_rdtsc();
-		fn(a, iters);
-		t1 = pt_rdtscp();
-		w = dist ? bq_check(&qm) : PQ_QUIET;
-		if (w != PQ_QUIET) {
-			last = w;
-			dbest = t1 - t0 < dbest ? t1 - t0 : dbest;
-			if (retries < BQ_MAX_RETRIES && bq_retry())
-				retries++;
-			continue;
-		}
-		if (t1 - t0 < best)
-			best = t1 - t0;
-	}
-	if (dist)
-		*dist = best == UINT64_MAX ? 1 + (int)last : 0;
-	if (best == UINT64_MAX) {
-		bq_counts.flagged++;
-		return dbest;
-	}
-	return best;
 }
 
 static void shuffle(size_t *v, size_t n, uint64_t *rng)
@@ -202,6 +160,108 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
 	for (i = 0; i < n; i++)
 		v[i] = i;
 	pcpu_rng_shuffle(v, n, sizeof(*v), rng);
+}
+
+/*
+ * One batch of @iters iterations: TSC ticks; *@why whether it ran alone
+ * (bench-quiet.h; NULL @why: sizing, not judged).
+ */
+static uint64_t one_batch(al_wl_fn fn, struct al_wl_args *a, uint64_t iters,
+			  enum pq_why *why)
+{
+	struct pq_mark qm;
+	uint64_t t0, t1;
+
+	if (why)
+		pq_begin(&qm);
+	t0 = pt_rdtsc();
+	fn(a, iters);
+	t1 = pt_rdtscp();
+	if (why)
+		*why = bq_check(&qm);
+	return t1 - t0;
+}
+
+/* Sizing: the best of the tries, unjudged. */
+static uint64_t time_batch(struct wl_ctx *c, al_wl_fn fn, struct al_wl_args *a,
+			   uint64_t iters)
+{
+	uint64_t best = UINT64_MAX, t;
+	int k;
+
+	for (k = 0; k < c->o->tries; k++) {
+		t = one_batch(fn, a, iters, NULL);
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+/* A strategy's state within one point: its loop's arguments, its best. */
+struct wl_slot {
+	struct wl_live *l;
+	struct al_wl_args a;
+	uint64_t best, dbest;
+	enum pq_why last;
+	int left;		/* batches still to run: tries, plus retries */
+	int retries;
+};
+
+/* Make @sl's runtime the thread's (segment, hybrid-segment: the GS base). */
+static void slot_enter(struct wl_ctx *c, struct wl_slot *sl)
+{
+	if (sl->l->rt) {
+		pcpu_thread_enter(sl->l->rt, c->cpu);
+		pcpu_rt_acc_ctx(sl->l->rt, &sl->a.ctx);
+	}
+}
+
+/*
+ * The timed batches of one point, the strategies interleaved: round after
+ * round, one batch of each strategy still owed one, in a fresh random
+ * order per round; a sample is its strategy's best quiet batch. A slow
+ * window from outside the process (another guest, the host) lasting a
+ * few batches then costs every strategy of the point alike instead of
+ * the one that happened to run in it. A disturbed batch (bench-quiet.h)
+ * is retried, at most BQ_MAX_RETRIES times per sample.
+ */
+static void time_point(struct wl_ctx *c, struct wl_slot *sl, size_t n,
+		       uint64_t iters, uint64_t *rng)
+{
+	size_t order[PCPU_NR_STRATEGIES + 2], i;
+	int owed = 1;
+
+	for (i = 0; i < n; i++) {
+		sl[i].best = sl[i].dbest = UINT64_MAX;
+		sl[i].last = PQ_QUIET;
+		sl[i].left = c->o->tries;
+		sl[i].retries = 0;
+	}
+	while (owed) {
+		owed = 0;
+		shuffle(order, n, rng);
+		for (i = 0; i < n; i++) {
+			struct wl_slot *x = &sl[order[i]];
+			enum pq_why w;
+			uint64_t t;
+
+			if (x->left <= 0)
+				continue;
+			slot_enter(c, x);
+			t = one_batch(x->l->st.fn, &x->a, iters, &w);
+			x->left--;
+			if (w == PQ_QUIET) {
+				x->best = t < x->best ? t : x->best;
+			} else {
+				x->last = w;
+				x->dbest = t < x->dbest ? t : x->dbest;
+				if (x->retries < BQ_MAX_RETRIES && bq_retry()) {
+					x->retries++;
+					x->left++;
+				}
+			}
+			owed |= x->left > 0;
+		}
+	}
 }
 
 /* Allocate a pass's samples (NaN until measured). */
@@ -283,50 +343,59 @@ int wl_run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 
 		shuffle(morder, nm, &c->rng);
 		for (mi = 0; mi < nm; mi++) {
-			size_t m = morder[mi], pt = p * nm + m;
+			size_t m = morder[mi], pt = p * nm + m, n = 0;
+			struct wl_slot sl[PCPU_NR_STRATEGIES + 2];
 
 			shuffle(sorder, nl, &c->rng);
 			for (si_ = 0; si_ < nl; si_++) {
-				size_t s = sorder[si_], at;
+				size_t s = sorder[si_];
 				struct wl_live *l = &ps->live[s];
-				struct al_wl_args a;
-				uint64_t ticks;
+				struct al_wl_args *a = &sl[n].a;
 
 				if (l->na[0])
 					continue;
-				memset(&a, 0, sizeof(a));
-				a.cur = first;
-				a.zero = c->zero;
-				make_offs(c, l->region);
-				a.offs = c->offs;
-				a.nvars = o->vars;
-				a.m = o->m[m];
-				a.work = o->work;
-				if (!l->rt) {	/* ptr: offset-array's unit */
-					a.ctx.base = (uintptr_t)pcpu_ptr(oa->rt,
-									c->cpu, 0);
-				} else {	/* segment, hybrid-segment: one GS base */
-					pcpu_thread_enter(l->rt, c->cpu);
-					pcpu_rt_acc_ctx(l->rt, &a.ctx);
-				}
+				sl[n].l = l;
+				memset(a, 0, sizeof(*a));
+				a->cur = first;
+				a->zero = c->zero;
+				make_offs(c, l->region, c->offs[s]);
+				a->offs = c->offs[s];
+				a->nvars = o->vars;
+				a->m = o->m[m];
+				a->work = o->work;
+				if (!l->rt)	/* ptr: offset-array's unit */
+					a->ctx.base = (uintptr_t)pcpu_ptr(oa->rt,
+									 c->cpu, 0);
+				slot_enter(c, &sl[n]);
 				if (!iters[pt]) {
 					/* size the batch; warms up */
-					uint64_t n = 16, t;
+					uint64_t it = 16, t;
 
 					for (;;) {
-						t = time_batch(c, l->st.fn, &a, n,
-							       NULL);
+						t = time_batch(c, l->st.fn, a, it);
 						if ((double)t >= o->min_time *
-						    c->tsc_hz || n >= (1ULL << 32))
+						    c->tsc_hz || it >= (1ULL << 32))
 							break;
-						n *= 2;
+						it *= 2;
 					}
-					iters[pt] = n;
+					iters[pt] = it;
 				}
-				l->st.fn(&a, iters[pt] / 4 + 1);
+				l->st.fn(a, iters[pt] / 4 + 1);
+				n++;
+			}
+			time_point(c, sl, n, iters[pt], &c->rng);
+			for (k = 0; k < n; k++) {
+				size_t s = (size_t)(sl[k].l - ps->live), at;
+				uint64_t ticks = sl[k].best;
+
 				at = (pt * nl + s) * (size_t)o->repeat + (size_t)rep;
-				ticks = time_batch(c, l->st.fn, &a, iters[pt],
-						   &ps->dist[at]);
+				ps->dist[at] = 0;
+				if (ticks == UINT64_MAX) {
+					/* no quiet batch: the best disturbed */
+					ticks = sl[k].dbest;
+					ps->dist[at] = 1 + (int)sl[k].last;
+					bq_counts.flagged++;
+				}
 				ps->ns[at] = (double)ticks / c->tsc_hz * 1e9 /
 					     (double)iters[pt];
 				ps->cyc[at] = (double)ticks / c->tsc_hz * core_hz /

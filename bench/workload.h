@@ -90,7 +90,8 @@ struct wl_ctx {
 	unsigned cpu;
 	double tsc_hz;
 	struct wset ws;
-	uintptr_t offs[WL_REGION / 64];
+	/* per live strategy: its variables' unit offsets (make_offs) */
+	uintptr_t offs[PCPU_NR_STRATEGIES + 2][WL_REGION / 64];
 	volatile uintptr_t zero;
 	double t_start;
 	int progress;

@@ -95,9 +95,12 @@ class Claim:
         self.lines = []           # figure lines (without indent)
         self.step = ""
         self.settled = False
-        # what a second run must agree on: {figure name: verdict class,
-        # or "disturbed" (no sample left)}
+        # what a second run must agree on: {figure name: verdict word
+        # (slower, faster, n.d., <3%, few), or "disturbed" (no sample
+        # left)}
         self.verdicts = {}
+        # and its interval: {figure name: (lo, hi)} (compare's overlap)
+        self.intervals = {}
         self.dropped = 0          # disturbed samples left out
         # indexes of lines printed after the block, as context; of
         # lines (conditions) that join the line before when they fit
@@ -105,17 +108,23 @@ class Claim:
         self.join = set()
 
 
-    def effect(self, name, e, unit=""):
-        """Record e's verdict class under name; its description (in %
-        of the baseline when e has one, else in unit). No effect at all
-        in a claim that lost disturbed samples: 'disturbed: rerun', not
-        'too few samples' (the samples were measured, then left out)."""
+    def effect(self, name, e, unit="", margin=None):
+        """Record e's verdict class (margin: the claim's smallest
+        effect of interest) and interval under name; its description
+        (in % of the baseline when e has one, else in unit). No effect
+        at all in a claim that lost disturbed samples: 'disturbed:
+        rerun', not 'too few samples' (the samples were measured, then
+        left out)."""
         if e is None and self.dropped:
             # compare's agreement line: "B disturbed", not "B few"
             self.verdicts[name] = "disturbed"
+            self.intervals[name] = None
             return DISTURBED_NONE
-        self.verdicts[name] = effects.verdict(e)[0]
-        return effects.describe(e, unit)
+        self.verdicts[name] = effects.word(
+            effects.verdict(e, margin=margin)[0], margin)
+        b = effects.bounds(e)
+        self.intervals[name] = b[1:] if b else None
+        return effects.describe(e, unit, margin=margin)
 
     def disturbed(self):
         """The claim's mark when it lost disturbed samples (a condition

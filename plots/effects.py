@@ -11,6 +11,13 @@ and the verdict class a reader can rely on:
   faster    the whole interval below 0
   none      "no difference larger than X% detectable here", X the larger
             end of the interval (in % of the baseline)
+  within    where a claim declares the smallest effect of interest D (in
+            %: claim 2's and 5's 3%, Lameter's "additional TLB entry"):
+            the whole interval inside (-D, +D), "<D%": no difference of
+            interest, whichever side of 0 the estimate falls. It goes
+            before slower and faster: an effect near 0 measured with an
+            interval narrower than D gets this class run after run,
+            where "lo > 0" would flip with each chance exclusion of 0.
 
 The interval is exact for the rank statistic; with few samples its
 coverage is the attainable one (conf, e.g. 0.961 for 9 pairs at 95%).
@@ -219,21 +226,68 @@ def holm(ps):
     return adj
 
 
-def verdict(e, pct=True):
-    """('slower' | 'faster' | 'none' | 'few', X): X the larger end of
-    the interval in % of the baseline (pct) or in the data's unit."""
+def bounds(e, pct=True):
+    """(est, lo, hi) of e in % of the baseline (pct and a baseline), else
+    in the data's unit; None for no effect."""
+    if e is None:
+        return None
+    if pct and e.base:
+        return e.pct(e.est), e.pct(e.lo), e.pct(e.hi)
+    return e.est, e.lo, e.hi
+
+
+def verdict(e, pct=True, margin=None):
+    """('slower' | 'faster' | 'none' | 'within' | 'few', X): X the
+    larger end of the interval in % of the baseline (pct) or in the
+    data's unit; 'within' only with a margin (the smallest effect of
+    interest, in the same unit) that holds the whole interval."""
     if e is None or e.n < 5:
         return "few", None
+    _, lo, hi = bounds(e, pct)
+    x = max(abs(lo), abs(hi)) if lo is not None else None
+    if margin and x is not None and x < margin:
+        return "within", x
     if e.lo > 0:
         cls = "slower"
     elif e.hi < 0:
         cls = "faster"
     else:
         cls = "none"
-    lo, hi = (e.pct(e.lo), e.pct(e.hi)) if pct and e.base else \
-        (e.lo, e.hi)
-    x = max(abs(lo), abs(hi)) if lo is not None else None
     return cls, x
+
+
+def log_shift(logs, conf=CONF):
+    """The shift of ratios given as natural logs (log(b / a) per pair):
+    Hodges-Lehmann with its signed-rank interval on the log scale (one
+    slow sample moves a ratio's log no more than a fast one, and a ratio
+    of 2 weighs as much as one of 1/2), returned in % (exp(x) - 1,
+    monotone: the interval maps end to end); no baseline."""
+    e = one_sample_shift(logs, conf)
+    if e is None:
+        return None
+    for k in ("est", "lo", "hi"):
+        setattr(e, k, math.expm1(getattr(e, k)) * 100.0)
+    e.kind = "log-ratio"
+    return e
+
+
+def word(cls, margin=None):
+    """The verdict word printed for class cls: n.d. for none, '<3%' for
+    within a margin of 3."""
+    if cls == "none":
+        return ND
+    if cls == "within":
+        return "<%s%%" % ("%g" % margin if margin else "?")
+    return cls
+
+
+def overlap(ivs):
+    """Whether intervals [(lo, hi), ...] share a point (every figure
+    inside the others' reach); None when fewer than two are given."""
+    ivs = [iv for iv in ivs if iv is not None]
+    if len(ivs) < 2:
+        return None
+    return max(lo for lo, _ in ivs) <= min(hi for _, hi in ivs)
 
 
 def _num(v):
@@ -248,21 +302,18 @@ def _num(v):
 ND = "n.d."
 
 
-def describe(e, unit="", pct=True):
+def describe(e, unit="", pct=True, margin=None):
     """'+105% [+98,+112] slower', '+4.4% [-1.6,+13] n.d.' (no
-    difference larger than 13% detectable here)."""
+    difference larger than 13% detectable here), '+0.2% [-0.5,+0.9] <3%'
+    (with margin 3: inside +-3%, no difference of interest)."""
     if e is None:
         return "too few samples"
-    cls, x = verdict(e, pct)
+    cls, x = verdict(e, pct, margin)
     if cls == "few":
         return "n=%d: too few for a CI" % e.n
     if pct and e.base:
         unit = "%"
-        vals = (e.pct(e.est), e.pct(e.lo), e.pct(e.hi))
-    else:
-        vals = (e.est, e.lo, e.hi)
+    vals = bounds(e, pct)
     body = "%s%s [%s,%s]" % (_num(vals[0]), unit, _num(vals[1]),
                              _num(vals[2]))
-    if cls == "none":
-        return "%s %s" % (body, ND)
-    return "%s %s" % (body, cls)
+    return "%s %s" % (body, word(cls, margin))

@@ -82,4 +82,17 @@ if command -v objdump >/dev/null; then
 		fail "loops:$bad_loops"
 fi
 
+# At a point the strategies' batches interleave, round by round: two
+# strategies with their own GS base (segment, hybrid-segment) alternate
+# batch by batch, each entered before its batch; every strategy gets its
+# samples, and the metadata says how they were taken.
+"$BIN" workload --strategy segment,hybrid-segment,vm-area --pages 16 \
+	--accesses 4 --page 4k --repeat 2 --tries 3 --min-time 0.0002 \
+	--seed 2 --format csv -o "$T/wi.csv" 2>"$T/erri"
+rc=$?
+n=$(grep -c ',cycles_per_iter,[0-9.]*,cycles,ok' "$T/wi.csv")
+[ "$rc" = 0 ] && [ "$n" = 8 ] &&
+	grep -q 'batches interleaved, round by round' "$T/wi.csv.meta.json" &&
+	pass "interleaved batches: 4 strategies x 2 reps ok, method said" ||
+	fail "interleaved batches: exit $rc, $n ok cycles rows (want 8)"
 done_testing

@@ -1,6 +1,9 @@
 """Unit tests of plots/effects.py (run by tests/t-effects.sh): the
 signed-rank distribution, the Hodges-Lehmann shifts and their intervals,
-Holm's correction, the verdict classes. Fixed numbers only."""
+Holm's correction, the verdict classes (with a claim's smallest effect
+of interest: "<3%"), the log-ratio shift, and compare's agreement line
+by class and by interval (plots/findings.py). Fixed numbers only."""
+import math
 import os
 import sys
 import unittest
@@ -84,6 +87,100 @@ class Shift(unittest.TestCase):
         e = E.diff_of_diffs(a0, [x + 9 for x in a0], c0,
                             [x + 5 for x in c0])
         self.assertEqual(E.verdict(e), ("slower", 40.0))
+
+
+def _fixed(lo, hi, est=None, n=9):
+    """An Effect with a given interval, in % (no baseline)."""
+    return E.Effect((lo + hi) / 2.0 if est is None else est, lo, hi,
+                    0.96, n, 0.5)
+
+
+class Margin(unittest.TestCase):
+    def test_within_before_sign(self):
+        # inside +-3% but clear of 0: no difference of interest, not
+        # "slower" (the class that flips when the effect is near 0)
+        e = _fixed(0.5, 2.5)
+        self.assertEqual(E.verdict(e)[0], "slower")
+        self.assertEqual(E.verdict(e, margin=3.0), ("within", 2.5))
+        self.assertEqual(E.word("within", 3.0), "<3%")
+        self.assertTrue(E.describe(e, "%", margin=3.0).endswith("] <3%"))
+        self.assertEqual(E.verdict(_fixed(-2.9, 0.4), margin=3)[0],
+                         "within")
+
+    def test_margin_crossed(self):
+        self.assertEqual(E.verdict(_fixed(1.0, 4.0), margin=3)[0],
+                         "slower")
+        self.assertEqual(E.verdict(_fixed(-4.0, -3.5), margin=3)[0],
+                         "faster")
+        cls, x = E.verdict(_fixed(-4.0, 2.0), margin=3)
+        self.assertEqual((cls, x), ("none", 4.0))
+        self.assertEqual(E.word(cls, 3), E.ND)
+        # too few pairs: no class, margin or not
+        self.assertEqual(E.verdict(_fixed(-1, 1, n=4), margin=3)[0],
+                         "few")
+
+    def test_margin_in_pct_of_base(self):
+        a = [100.0] * 9
+        noise = [-0.3, 0.2, -0.1, 0.4, -0.2, 0.1, 0.0, -0.4, 0.3]
+        e = E.paired_shift(a, [x + 1 + d for x, d in zip(a, noise)])
+        self.assertEqual(E.verdict(e)[0], "slower")
+        self.assertEqual(E.verdict(e, margin=3)[0], "within")
+
+    def test_log_shift(self):
+        e = E.log_shift([math.log(1.10)] * 9)
+        self.assertAlmostEqual(e.est, 10.0)
+        self.assertAlmostEqual(e.lo, 10.0)
+        self.assertIsNone(e.base)
+        self.assertEqual(E.verdict(e, margin=3), ("slower", e.hi))
+        # a ratio of 2 and one of 1/2 weigh alike: the shift is 0
+        e = E.log_shift([math.log(2), math.log(0.5)] * 4 + [0.0])
+        self.assertAlmostEqual(e.est, 0.0)
+        self.assertIsNone(E.log_shift([0.1]))
+
+    def test_overlap(self):
+        self.assertTrue(E.overlap([(-1, 2), (1.5, 4), (0, 1.5)]))
+        self.assertFalse(E.overlap([(-1, 2), (2.5, 4)]))
+        self.assertIsNone(E.overlap([(-1, 2), None]))
+
+
+class Agreement(unittest.TestCase):
+    """compare's line: by verdict class and by interval."""
+
+    def runs(self, *ivs):
+        import findings
+        per = []
+        for lo, hi in ivs:
+            cl = [findings.Claim("k%d" % i, "t") for i in
+                  range(len(findings.CLAIMS))]
+            for c in cl:
+                c.settled = True
+            cl[1].effect("beyond vm-area", _fixed(lo, hi), "%", 3.0)
+            per.append(cl)
+        return findings.agreement(per, lambda j: "ABC"[j])
+
+    def test_same_class(self):
+        line = self.runs((-1, 1), (-0.5, 2))
+        self.assertRegex(line, r"^findings agree: (\d+)/\1, by interval "
+                         r"\1/\1$")
+
+    def test_class_differs_intervals_overlap(self):
+        # one interval touches the margin: the classes differ, the
+        # figures agree; both counts said, the figure named
+        line = self.runs((-1, 2), (0.5, 3.5), (1, 2.5))
+        self.assertIn("by interval 7/7; claim 2 differs: beyond "
+                      "vm-area (A <3%, B slower, C <3%; intervals "
+                      "overlap)", line)
+        self.assertTrue(line.startswith("findings agree: 6/7,"))
+
+    def test_intervals_apart(self):
+        # a real disagreement is never hidden: apart, even in one class
+        line = self.runs((4, 6), (8, 12))
+        self.assertIn("findings agree: 7/7, by interval 6/7; claim 2 "
+                      "differs: beyond vm-area (intervals apart)", line)
+        line = self.runs((-1, 2), (4, 6))
+        self.assertIn("(A <3%, B slower; intervals apart)", line)
+        self.assertTrue(line.startswith("findings agree: 6/7, by "
+                                        "interval 6/7;"))
 
 
 class Holm(unittest.TestCase):
