@@ -123,7 +123,8 @@ static int bad(const char *what, const char *arg, const char *rule)
 }
 
 /* The command's own options (getopt codes), after the common ones. */
-enum { WO_PAGES = OPTS_OWN_BASE, WO_ACCESSES, WO_VARS, WO_WORK, WO_MIN_TIME };
+enum { WO_PAGES = OPTS_OWN_BASE, WO_ACCESSES, WO_VARS, WO_WORK, WO_MIN_TIME,
+       WO_PLACEMENT };
 
 static const struct opt_spec wl_spec[] = {
 	OPT_C(STRATEGY, "offset-array,segment,vm-area,hybrid,tls or all\n"
@@ -146,6 +147,13 @@ static const struct opt_spec wl_spec[] = {
 	       0, 1, 1000),
 	OPT_OWN(WO_MIN_TIME, "min-time", "S", "seconds per batch (default 0.001)"),
 	OPT_C(SEED, "working set and visiting order (default: time)"),
+	OPT_OWN(WO_PLACEMENT, "placement", "P",
+		"drawn: each repetition first maps and touches a spacer\n"
+		"of 1..2048 random pages, so the per-CPU areas brought up\n"
+		"for it land at a new virtual address (their pages are\n"
+		"new ones anyway); fixed: no spacer, the areas land at\n"
+		"the same address in every repetition of a process\n"
+		"(default drawn)"),
 	OPT_C(FORMAT, NULL),
 	OPT_C(OUTPUT, NULL),
 	OPT_C(QUIET, NULL),
@@ -215,6 +223,11 @@ static int wl_own(void *ctx, int code, const char *arg)
 		if (bc_double(arg, &d) || !(d >= 1e-5 && d <= 10))
 			return bad("--min-time", arg, "seconds, 0.00001..10");
 		o->min_time = d;
+		return 0;
+	case WO_PLACEMENT:
+		if (strcmp(arg, "drawn") && strcmp(arg, "fixed"))
+			return bad("--placement", arg, "drawn or fixed");
+		o->place_fixed = !strcmp(arg, "fixed");
 		return 0;
 	}
 	return -EINVAL;
@@ -370,6 +383,11 @@ int cmd_workload(int argc, char **argv)
 		  "random order, a sample the best of --tries batches of its "
 		  "strategy; slowdowns against ptr and segment of the same "
 		  "repetition");
+	pout_meta(out, "placement", o.place_fixed ? "fixed: the per-CPU "
+		  "areas brought up anew per repetition, at the same virtual "
+		  "address" : "drawn: per repetition a touched spacer of "
+		  "1..2048 random pages mapped before the per-CPU areas are "
+		  "brought up: a new virtual address per repetition");
 	pout_meta(out, "build_flags", PCPU_BUILD_FLAGS);
 	bq_meta(out, "workload", 0);
 	c.t_start = pt_now();

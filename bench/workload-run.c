@@ -141,6 +141,37 @@ void wl_live_down(struct wl_live *l)
 	}
 }
 
+/*
+ * The placement draw (--placement drawn): a spacer of 1..WL_SPACER_MAX
+ * random pages, mapped and touched before the repetition's runtimes come
+ * up, unmapped after they went down. Their mappings then land below it,
+ * at a new virtual address per repetition (without it the areas freed
+ * at the end of one repetition come back at the same address in the
+ * next: the address is drawn once per process; the pages themselves
+ * differ anyway). The size is drawn in both modes, so fixed and drawn
+ * visit points and strategies in the same order. Return: its length
+ * (*@map NULL: fixed placement or no memory: none).
+ */
+#define WL_SPACER_MAX 2048
+static size_t spacer_map(struct wl_ctx *c, void **map)
+{
+	size_t len = (1 + pcpu_rng_next(&c->rng) % WL_SPACER_MAX) * 4096, i;
+	char *p;
+
+	*map = NULL;
+	if (c->o->place_fixed)
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len; i += 4096)
+		p[i] = 1;
+	*map = p;
+	return len;
+}
+
 /* Unit offsets of the variables: evenly over the region, own lines. */
 static void make_offs(struct wl_ctx *c, pcpu_off_t region, uintptr_t *offs)
 {
@@ -298,6 +329,8 @@ int wl_run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 	struct wl_live *floor_rt = NULL, *oa = NULL;
 	uint64_t *iters = ps->iters;
 	double core_hz;
+	void *spacer;
+	size_t spacer_len = spacer_map(c, &spacer);
 	int ret = 0;
 
 	/* The floor first (its unit is offset-array's), then the list. */
@@ -406,5 +439,7 @@ int wl_run_rep(struct wl_ctx *c, struct wl_pass *ps, bool huge,
 out:
 	for (k = 0; k <= nl && k < PCPU_NR_STRATEGIES + 2; k++)
 		wl_live_down(&ps->live[k]);
+	if (spacer)
+		munmap(spacer, spacer_len);
 	return ret;
 }

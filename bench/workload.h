@@ -55,6 +55,7 @@ struct wl_opts {
 	int repeat, tries, cpu, quiet;
 	double min_time;
 	uint64_t seed;
+	bool place_fixed;	/* --placement fixed: no spacer per repetition */
 	enum pout_format fmt;
 	const char *out;
 };

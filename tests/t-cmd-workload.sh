@@ -23,6 +23,7 @@ bad "--accesses" --accesses 257
 bad "--vars" --vars 0
 bad "--work" --work 5000
 bad "--page" --page 1g
+bad "--placement" --placement random
 # A repeated list item is folded once, as in every command.
 n=$("$BIN" workload --strategy segment,segment --pages 16 --accesses 4,4 \
 	--page 4k --repeat 1 --tries 1 --min-time 0.0002 --format csv 2>/dev/null |
@@ -95,4 +96,18 @@ n=$(grep -c ',cycles_per_iter,[0-9.]*,cycles,ok' "$T/wi.csv")
 	grep -q 'batches interleaved, round by round' "$T/wi.csv.meta.json" &&
 	pass "interleaved batches: 4 strategies x 2 reps ok, method said" ||
 	fail "interleaved batches: exit $rc, $n ok cycles rows (want 8)"
+
+# The placement is drawn per repetition by default and said; fixed says so.
+grep -q '"placement": "drawn: ' "$T/wi.csv.meta.json" &&
+	pass "placement drawn per repetition by default, said" ||
+	fail "placement: no 'drawn' in the metadata"
+if "$BIN" workload --strategy vm-area --pages 16 --accesses 4 --page 4k \
+	--repeat 2 --tries 1 --min-time 0.0002 --seed 2 --placement fixed \
+	--format csv -o "$T/wf.csv" 2>/dev/null &&
+	grep -q '"placement": "fixed: ' "$T/wf.csv.meta.json" &&
+	[ "$(grep -c ',cycles_per_iter,[0-9.]*,cycles,ok' "$T/wf.csv")" = 4 ]; then
+	pass "--placement fixed: 2 strategies x 2 reps ok, said"
+else
+	fail "--placement fixed: failed, not said, or not 4 ok cycles rows"
+fi
 done_testing
