@@ -102,6 +102,7 @@ class Claim:
         # and its interval: {figure name: (lo, hi)} (compare's overlap)
         self.intervals = {}
         self.dropped = 0          # disturbed samples left out
+        self.floor = None         # the run's machine floor (claim 2)
         # indexes of lines printed after the block, as context; of
         # lines (conditions) that join the line before when they fit
         self.more = set()

@@ -23,10 +23,11 @@ agreement line.
 import effects
 # lab/ and tests/ read these through findings
 from claimkit import DISTURBED, Claim, pick_samples  # noqa: F401
-from claims_cost import TLB_MARGIN, claim_deref, claim_strain, claim_tlb
+from claims_cost import (FLOOR_APART, TLB_MARGIN, claim_deref,
+                         claim_strain, claim_tlb)
 from claims_system import (claim_hotplug, claim_mem, claim_modules,
                            claim_remote)
-from pcpu.fmt import WIDTH, fmt, wrap
+from pcpu.fmt import WIDTH, f3, fmt, wrap
 from pcpu.labels import STRATEGY_SHORT
 
 MAX_LINES = 32   # a first screen: the findings of every claim, uncut
@@ -212,9 +213,26 @@ def agreement(per, letters):
             diffs.append("claim %d differs: %s" % (i + 1, "; ".join(bad)))
         agree += not differs
         agree_iv += not apart
-    return "findings agree: %d/%d, by interval %d/%d%s" % (
+    return "findings agree: %d/%d, by interval %d/%d%s%s" % (
         agree, len(CLAIMS), agree_iv, len(CLAIMS),
-        "".join("; " + d for d in diffs))
+        "".join("; " + d for d in diffs), _floors_apart(per, letters))
+
+
+def _floors_apart(per, letters):
+    """'; machine floors apart: A 49.8, B 64.5 cyc (+30%): timed claims
+    (1, 2, 5) compare unlike machine states, rerun' when the runs'
+    machine floors (claims_cost.machine_floor) differ by more than
+    FLOOR_APART; '' otherwise or where a run has none."""
+    i = CLAIMS.index(claim_tlb)
+    fl = [getattr(cl[i], "floor", None) for cl in per]
+    if len(fl) < 2 or None in fl or min(fl) <= 0 or \
+            max(fl) / min(fl) <= FLOOR_APART:
+        return ""
+    return "; machine floors apart: %s cyc (%+.0f%%): timed claims (1, 2, " \
+        "5) compare unlike machine states, rerun" % (
+            ", ".join("%s %s" % (letters(j), f3(v))
+                      for j, v in enumerate(fl)),
+            (max(fl) / min(fl) - 1) * 100)
 
 
 def side_by_side(runs, letters):

@@ -15,7 +15,11 @@ fixtures (tests/fixtures/real-vm: claims 1-6; guest-kfacts: 3, 4, 7):
   log rotated out its boot lines), never a bare "r NA B"; no NA in the
   block without its reason;
 - invariants that all held take one line of the block when their list
-  would take more (the list follows the block).
+  would take more (the list follows the block);
+- the machine floor (ptr at the workload's smallest P, largest M) is
+  said after the block, and compare's agreement line names runs whose
+  floors lie more than FLOOR_APART apart (unlike machine states), and
+  only those.
 
 Run by tests/t-report-findings.sh; /usr/bin/python3 (no matplotlib).
 """
@@ -201,6 +205,50 @@ class ModuleReserve(Base):
         for m in re.finditer(r"\bNA\b", text):
             self.assertRegex(text[m.end():], r"^( here)?( \(|, |: | vs )",
                              text[m.start() - 30:m.end() + 30])
+
+
+def scale_ptr(path, k):
+    """Multiply every ptr cycles_per_iter value of the workload CSV at
+    path by k (a run made in a slower machine state)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+        names = list(rows[0].keys())
+    for r in rows:
+        if r["strategy"] == "ptr" and r["metric"] == "cycles_per_iter" \
+                and r["value"] not in ("", "NA"):
+            r["value"] = repr(float(r["value"]) * k)
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, names, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+class MachineFloor(Base):
+    fixture = "real-vm"
+
+    def test_floor_said(self):
+        run, blk, ctx = self.block()
+        self.assertIn("2 machine floor (ptr, P=", flat(ctx))
+
+    def test_floors_apart(self):
+        same = Run(self.dir)
+        slow = os.path.join(self.tmp, "slow")
+        shutil.copytree(self.dir, slow)
+        scale_ptr(os.path.join(slow, "workload.csv"), 1.3)
+        per = [findings.compute(r) for r in (same, Run(self.dir),
+                                             Run(slow))]
+        letters = "ABC".__getitem__
+        self.assertNotIn("machine floors apart",
+                         findings.agreement(per[:2], letters))
+        line = findings.agreement([per[0], per[2]], letters)
+        self.assertIn("machine floors apart: A ", line)
+        self.assertIn("(+30%): timed claims (1, 2, 5)", line)
+        # a small difference is not called apart
+        near = os.path.join(self.tmp, "near")
+        shutil.copytree(self.dir, near)
+        scale_ptr(os.path.join(near, "workload.csv"), 1.05)
+        self.assertNotIn("machine floors apart", findings.agreement(
+            [per[0], findings.compute(Run(near))], letters))
 
 
 if __name__ == "__main__":
