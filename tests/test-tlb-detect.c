@@ -458,6 +458,25 @@ static void test_l1d_check(void **state)
 	assert_int_equal(pcpu_tlb_l1d_check(xs, why_c, n, 0, why, sizeof(why)), 0);
 }
 
+/* A pass that saw the L1d shared makes the run's other passes unstable. */
+static void test_mark_shared(void **state)
+{
+	struct pcpu_tlbcal_backing cb;
+
+	(void)state;
+	memset(&cb, 0, sizeof(cb));
+	snprintf(cb.stability, sizeof(cb.stability), "stable");
+	pcpu_tlbcal_mark_shared(&cb, "4k");
+	assert_string_equal(cb.stability, "unstable: L1d shared in this "
+			    "run's 4k pass: another thread on this core");
+	snprintf(cb.stability, sizeof(cb.stability),
+		 "unstable: L2 sweeps spread 7%%");
+	pcpu_tlbcal_mark_shared(&cb, "2m");
+	assert_string_equal(cb.stability, "unstable: L2 sweeps spread 7%; "
+			    "L1d shared in this run's 2m pass");
+	pcpu_tlbcal_mark_shared(NULL, "4k");	/* no crash */
+}
+
 /* ---- labels only from evidence ----------------------------------------- */
 
 /*
@@ -770,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_sweeps_combined),
 		cmocka_unit_test(test_small_rise_not_l2),
 		cmocka_unit_test(test_l1d_check),
+		cmocka_unit_test(test_mark_shared),
 		cmocka_unit_test(test_sparse_user_list),
 		cmocka_unit_test(test_sparse_measured),
 		cmocka_unit_test(test_step_between_points),

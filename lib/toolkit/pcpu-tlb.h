@@ -321,6 +321,16 @@ void pcpu_tlbcal_combine(struct pcpu_tlbcal_backing *cb, const double *per,
 			 size_t nsweeps, const char *disturbed);
 
 /**
+ * pcpu_tlbcal_mark_shared() - @cb was measured in a run whose @seen_in
+ * pass found the L1d shared (pcpu_tlb_l1d_check()): the core's other
+ * thread is the machine's state, not a backing's, so @cb's verdict
+ * becomes "unstable: L1d shared in this run's <seen_in> pass: ..." (or
+ * gains that reason when already unstable).
+ */
+void pcpu_tlbcal_mark_shared(struct pcpu_tlbcal_backing *cb,
+			     const char *seen_in);
+
+/**
  * pcpu_tlb_l1d_check() - did the control run with the whole L1 data cache?
  * @pages, @control, @n: the control's medians (cycles) per point; its
  *	N lines are 64 * N bytes.

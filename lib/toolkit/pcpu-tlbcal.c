@@ -297,6 +297,23 @@ void pcpu_tlbcal_combine(struct pcpu_tlbcal_backing *cb, const double *per,
 		 why[0] ? "unstable: " : "stable", why);
 }
 
+void pcpu_tlbcal_mark_shared(struct pcpu_tlbcal_backing *cb,
+			     const char *seen_in)
+{
+	char was[sizeof(cb->stability)];
+
+	if (!cb || !seen_in)
+		return;
+	snprintf(was, sizeof(was), "%s", cb->stability);
+	if (strncmp(was, "stable", 6))	/* unstable already: add */
+		snprintf(cb->stability, sizeof(cb->stability), "%.200s; L1d "
+			 "shared in this run's %s pass", was, seen_in);
+	else
+		snprintf(cb->stability, sizeof(cb->stability), "unstable: L1d "
+			 "shared in this run's %s pass: another thread on this "
+			 "core", seen_in);
+}
+
 int pcpu_tlb_l1d_check(const double *pages, const double *control, size_t n,
 		       unsigned l1d_kb, char *why, size_t len)
 {
