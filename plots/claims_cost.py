@@ -406,6 +406,14 @@ def claim_strain(run):
                 for m in run.step_meta.values() if isinstance(m, dict))
     c.add("hyb late/boot over oa's, per rep and id source; phases %s"
           % ("interleaved" if inter else "in turn"))
+    # K = 2 x the L2 reach of the run's calibration: from one that
+    # disagreed with itself (or ran beside the core's other thread), the
+    # cold figure measured another point than a quiet run's: say so
+    src = [str(m.get("cold_pages_source", "")) for m in
+           run.step_meta.values() if isinstance(m, dict)]
+    if k is not None and any(x.startswith("default") for x in src) and \
+            (_reach_verdict(run) or "").startswith("unstable"):
+        c.add("K from an unstable L2 reach (tlb step): rerun", join=True)
     c.add("hyb boot->late cyc: %s" % ", ".join(meds), more=True)
     return c
 

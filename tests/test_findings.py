@@ -19,7 +19,8 @@ fixtures (tests/fixtures/real-vm: claims 1-6; guest-kfacts: 3, 4, 7):
 - the machine floor (ptr at the workload's smallest P, largest M) is
   said after the block, and compare's agreement line names runs whose
   floors lie more than FLOOR_APART apart (unlike machine states), and
-  only those.
+  only those;
+- claim 5's cold K from an unstable calibration says "rerun".
 
 Run by tests/t-report-findings.sh; /usr/bin/python3 (no matplotlib).
 """
@@ -249,6 +250,33 @@ class MachineFloor(Base):
         scale_ptr(os.path.join(near, "workload.csv"), 1.05)
         self.assertNotIn("machine floors apart", findings.agreement(
             [per[0], findings.compute(Run(near))], letters))
+
+
+class UnstableReach(Base):
+    """Claim 5's cold K is 2x the calibration's L2 reach: from an
+    unstable calibration, the claim says rerun; from a stable one or
+    none, nothing."""
+    fixture = "real-vm"
+
+    def set_verdict(self, v):
+        p = os.path.join(self.dir, "raw", "01-tlb.csv.meta.json")
+        with open(p) as f:
+            m = json.load(f)
+        m["meta"]["calibration_4k"] = v
+        with open(p, "w") as f:
+            json.dump(m, f)
+
+    def test_unstable(self):
+        self.set_verdict("unstable: L1d shared in this run's 4k pass")
+        run, blk, ctx = self.block()
+        self.assertIn("K from an unstable L2 reach (tlb step): rerun",
+                      self.claim_text(blk, 5))
+        self.whole(run, blk, ctx)
+
+    def test_stable(self):
+        self.set_verdict("stable")
+        run, blk, ctx = self.block()
+        self.assertNotIn("unstable L2 reach", self.claim_text(blk, 5))
 
 
 if __name__ == "__main__":
