@@ -205,6 +205,12 @@ def agreement(per, letters):
             elif ov is False:
                 apart = True
                 bad.append("%s (intervals apart)" % k)
+        # a run whose claim asked for a rerun (disturbed samples, an
+        # unstable calibration): its verdict is not one to agree with
+        asked = [letters(j) for j, c in enumerate(cls)
+                 if c.dropped or any("rerun" in ln for ln in c.lines)]
+        if bad and asked:
+            bad.append("rerun asked in %s" % ",".join(asked))
         if not keys and len({c.settled for c in cls}) > 1:
             differs = apart = True
             bad.append("settled in %s only" % ",".join(

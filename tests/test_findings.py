@@ -20,7 +20,8 @@ fixtures (tests/fixtures/real-vm: claims 1-6; guest-kfacts: 3, 4, 7):
   said after the block, and compare's agreement line names runs whose
   floors lie more than FLOOR_APART apart (unlike machine states), and
   only those;
-- claim 5's cold K from an unstable calibration says "rerun".
+- claim 5's cold K from an unstable calibration says "rerun"; compare
+  names the runs that asked for a rerun in a claim that differs.
 
 Run by tests/t-report-findings.sh; /usr/bin/python3 (no matplotlib).
 """
@@ -149,6 +150,18 @@ class Disturbed(Base):
              findings.compute(run)], lambda j: "AB"[j]))
         # no summary line of the old form after the legend
         self.assertFalse([ln for ln in blk if ln.startswith("disturbed")])
+
+    def test_rerun_asked(self):
+        """compare: a claim that differs names the runs that asked for a
+        rerun (disturbed samples left out)."""
+        quiet = findings.compute(Run(self.dir))
+        flag(os.path.join(self.dir, "access.csv"), lambda r:
+             r["strategy"] == "hybrid" and r["phase"] == "late")
+        line = findings.agreement([quiet, findings.compute(Run(self.dir))],
+                                  "AB".__getitem__)
+        self.assertIn("claim 5 differs", line)
+        self.assertIn("rerun asked in B", line)
+        self.assertNotIn("rerun asked in A", line)
 
     def test_quiet_run_has_no_mark(self):
         run, blk, ctx = self.block()
