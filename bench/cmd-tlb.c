@@ -170,7 +170,9 @@ static const struct opts_cmd tlb_cmd = {
 "(repetition, quiet samples only) on the levels of the median curve, the\n"
 "figure their median; run pinned to one CPU. The calibration says\n"
 "\"stable\" when the sweeps agree (spread <= 3%) and the control had the\n"
-"whole L1d, else \"unstable\" and why.\n\n",
+"whole L1d in every pass (the core's other thread shares the L1d and the\n"
+"TLBs: one pass that saw it makes the whole run unstable), else\n"
+"\"unstable\" and why.\n\n",
 	.tail = tlb_tail,	/* filled by parse_opts() */
 };
 
