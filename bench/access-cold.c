@@ -183,7 +183,7 @@ static double cold_sample_quiet(struct run_ctx *c, al_cold_fn fn,
 {
 	enum pq_why w = PQ_QUIET;
 	double v = NAN;
-	int t = 0;
+	int t = 0, retries = 0;
 
 	for (;;) {
 		struct pq_mark qm;
@@ -192,7 +192,7 @@ static double cold_sample_quiet(struct run_ctx *c, al_cold_fn fn,
 		v = cold_sample(c, fn, a, k, rng);
 		w = bq_check_trimmed(&qm, COLD_TRIM);
 		t++;
-		if (w == PQ_QUIET || t > BQ_MAX_RETRIES || !bq_retry())
+		if (w == PQ_QUIET || !bq_retry(&retries))
 			break;
 	}
 	*why = w;

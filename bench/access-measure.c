@@ -249,9 +249,8 @@ void acc_measure_try(struct run_ctx *c, struct point *p, struct al_args *a,
 		s->last = w;
 		s->dbest1 = d[0] < s->dbest1 ? d[0] : s->dbest1;
 		s->dbest2 = d[1] < s->dbest2 ? d[1] : s->dbest2;
-		if (s->retries >= BQ_MAX_RETRIES || !bq_retry())
+		if (!bq_retry(&s->retries))
 			return;
-		s->retries++;
 	}
 }
 

@@ -293,12 +293,7 @@ static int run_reps(struct run_ctx *c, const struct config_run *cr,
 			hz[(size_t)rep * o->tries + t] = NAN;
 		for (i = 0; i < npts; i++)
 			order[i] = i;
-		for (i = npts; i > 1; i--) {
-			size_t r = pcpu_rng_next(&rng) % i, x = order[i - 1];
-
-			order[i - 1] = order[r];
-			order[r] = x;
-		}
+		pcpu_rng_shuffle(order, npts, sizeof(*order), &rng);
 		for (j = 0; j < npts; j++) {
 			struct point *p = &pts[order[j]];
 			struct al_args a;

@@ -60,10 +60,12 @@ long bq_test_disturb(void)
 	return from == 0 && n <= LONG_MAX ? (long)n : 0;
 }
 
-int bq_retry(void)
+int bq_retry(int *retries)
 {
 	const struct bq_count *q = &bq_counts;
 
+	if (*retries >= BQ_MAX_RETRIES)
+		return 0;
 	if ((double)q->retries >= BQ_RUN_RETRY_FRAC * (double)q->batches +
 	    BQ_RUN_RETRY_MIN)
 		return 0;
@@ -75,6 +77,7 @@ int bq_retry(void)
 	    (double)q->disturbed > BQ_SATURATED_FRAC * (double)q->batches)
 		return 0;
 	bq_counts.retries++;
+	(*retries)++;
 	return 1;
 }
 

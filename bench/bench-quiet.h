@@ -46,10 +46,12 @@ struct bq_count {
 extern struct bq_count bq_counts;
 
 /*
- * bq_retry() - may a disturbed batch be retried within the run's budget?
- * Counts the retry when it may. Return: 1 yes, 0 no.
+ * bq_retry() - may a disturbed batch of a sample be retried: the sample
+ * has had fewer than BQ_MAX_RETRIES retries (*@retries) and the run's
+ * budget allows one? Counts it (in *@retries and the run's counts) when
+ * it may. Return: 1 yes, 0 no.
  */
-int bq_retry(void);
+int bq_retry(int *retries);
 
 /*
  * bq_test_disturb() - the test hook PCPU_TEST_DISTURB: -1 every batch

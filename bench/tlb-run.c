@@ -110,8 +110,7 @@ static double measure_one(const struct tlb_pmu *pm, void **head, size_t steps,
 		if (w != PQ_QUIET) {
 			last = w;
 			dbest = t < dbest ? t : dbest;
-			if (retries < BQ_MAX_RETRIES && bq_retry())
-				retries++;
+			bq_retry(&retries);
 			continue;
 		}
 		if (t < best)

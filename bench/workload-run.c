@@ -285,10 +285,8 @@ static void time_point(struct wl_ctx *c, struct wl_slot *sl, size_t n,
 			} else {
 				x->last = w;
 				x->dbest = t < x->dbest ? t : x->dbest;
-				if (x->retries < BQ_MAX_RETRIES && bq_retry()) {
-					x->retries++;
+				if (bq_retry(&x->retries))
 					x->left++;
-				}
 			}
 			owed |= x->left > 0;
 		}
