@@ -20,6 +20,7 @@
 #include "bench-common.h"
 #include "bench-env.h"
 #include "kernel-kmod.h"
+#include "pcpu-file.h"
 #include "pcpu-sysinfo.h"
 #include "pcpubench.h"
 
@@ -237,10 +238,9 @@ int kmod_ctl(const char *cmd, char **out)
 	int fd;
 
 	*out = NULL;
-	if (kmod_fake()) {	/* the test hook: a canned answer */
-		fd = open(kmod_fake(), O_RDONLY | O_CLOEXEC);
-		goto read;
-	}
+	if (kmod_fake())	/* the test hook: a canned answer, checked read */
+		return pcpu_file_read(kmod_fake(), 16u << 20, out, NULL,
+				      NULL, 0);
 	fd = open(KCTL, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -249,7 +249,6 @@ int kmod_ctl(const char *cmd, char **out)
 	if (n < 0)
 		return -errno;
 	fd = open(KOUT, O_RDONLY | O_CLOEXEC);
-read:
 	if (fd < 0)
 		return -errno;
 	buf = malloc(cap);
